@@ -1,0 +1,82 @@
+import path from 'node:path';
+
+/** Every setting openiys reads from its environment, parsed once. No other module reads process.env. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Unset → embedded PostgreSQL under `${dataDir}/postgres`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Hex or base64 key material (≥ 32 bytes). Unset → generated into the data dir (embedded mode only). */
+  readonly masterKey: string | undefined;
+  readonly seedDemo: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseBoolean(name: string, raw: string, problems: string[]): boolean {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  problems.push(`${name} must be true or false, got "${raw}"`);
+  return false;
+}
+
+/** Parses the environment; throws one ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+
+  const port = Number(env.PORT ?? '3000');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be an integer between 0 and 65535, got "${env.PORT}"`);
+  }
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+
+  const masterKey = env.OPENIYS_MASTER_KEY?.trim() || undefined;
+  if (databaseUrl && !masterKey) {
+    problems.push(
+      'OPENIYS_MASTER_KEY is required when DATABASE_URL is set (generate one with `openssl rand -hex 32`)',
+    );
+  }
+  if (masterKey && !isLongEnoughKey(masterKey)) {
+    problems.push('OPENIYS_MASTER_KEY must be at least 32 bytes, written as 64+ hex digits or base64');
+  }
+
+  const seedDemo =
+    env.OPENIYS_SEED_DEMO === undefined || env.OPENIYS_SEED_DEMO === ''
+      ? !databaseUrl
+      : parseBoolean('OPENIYS_SEED_DEMO', env.OPENIYS_SEED_DEMO, problems);
+
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return Object.freeze({
+    port,
+    host: env.HOST?.trim() || '127.0.0.1',
+    databaseUrl,
+    dataDir: path.resolve(env.OPENIYS_DATA_DIR?.trim() || './data'),
+    masterKey,
+    seedDemo,
+    logLevel,
+  });
+}
+
+function isLongEnoughKey(raw: string): boolean {
+  if (/^[0-9a-f]+$/i.test(raw)) return raw.length >= 64;
+  return Buffer.from(raw, 'base64').length >= 32;
+}

@@ -1,0 +1,57 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import type { KeyRing } from './keys.js';
+
+const VERSION = 1;
+const KEY_ID_BYTES = 8;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES + TAG_BYTES;
+
+/**
+ * Field-level encryption for personal data (AES-256-GCM, random 96-bit nonce) and the HMAC blind index used
+ * to look records up without decrypting anything.
+ *
+ * Ciphertext layout: version (1) ‖ key id (8) ‖ nonce (12) ‖ tag (16) ‖ ciphertext. The caller passes
+ * associated data (the row's blind index), so a ciphertext copied onto another row fails to decrypt.
+ */
+export class FieldCipher {
+  constructor(private readonly keys: KeyRing) {}
+
+  blindIndex(normalised: string): Buffer {
+    return createHmac('sha256', this.keys.blindIndexKey).update(normalised, 'utf8').digest();
+  }
+
+  /** Blind index plus ciphertext bound to it: the only form in which an address reaches the database. */
+  sealAddress(normalised: string): { recipientKey: Buffer; addressEnc: Buffer } {
+    const recipientKey = this.blindIndex(normalised);
+    return { recipientKey, addressEnc: this.encrypt(normalised, recipientKey) };
+  }
+
+  openAddress(recipientKey: Buffer, addressEnc: Buffer): string {
+    return this.decrypt(addressEnc, recipientKey);
+  }
+
+  encrypt(plaintext: string, associatedData: Buffer): Buffer {
+    const keyId = Buffer.from(this.keys.currentKeyId, 'hex');
+    const key = this.keys.encryptionKeys.get(this.keys.currentKeyId)!;
+    const nonce = randomBytes(NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(associatedData);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.of(VERSION), keyId, nonce, cipher.getAuthTag(), body]);
+  }
+
+  decrypt(sealed: Buffer, associatedData: Buffer): string {
+    if (sealed.length < HEADER_BYTES || sealed[0] !== VERSION) {
+      throw new Error('Unsupported ciphertext format');
+    }
+    const keyId = sealed.subarray(1, 1 + KEY_ID_BYTES).toString('hex');
+    const key = this.keys.encryptionKeys.get(keyId);
+    if (!key) throw new Error(`Unknown encryption key id ${keyId}`);
+    const nonceEnd = 1 + KEY_ID_BYTES + NONCE_BYTES;
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1 + KEY_ID_BYTES, nonceEnd));
+    decipher.setAAD(associatedData);
+    decipher.setAuthTag(sealed.subarray(nonceEnd, HEADER_BYTES));
+    return Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]).toString('utf8');
+  }
+}

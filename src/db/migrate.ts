@@ -1,0 +1,16 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as consentCore from './migrations/0001-consent-core.js';
+
+/** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-consent-core': consentCore,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema version
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,116 @@
+/**
+ * The İYS error catalogue: stable `Hnnn` codes with their HTTP status and Turkish message, as the real
+ * registry answers them (iys-api.md §6). Codes H9xx are openiys's own, for rules the spec names without a
+ * code; they are listed in the README and never renumbered.
+ */
+export const IYS_ERRORS = {
+  H014: [400, 'İstek gövdesi geçerli bir JSON olmalıdır.'],
+  H015: [500, 'Beklenmeyen bir hata oluştu, lütfen tekrar deneyiniz.'],
+  H083: [429, 'Saniyede kabul edilen istek limitine ulaşıldı.'],
+  H084: [429, 'Saatte kabul edilen kimlik doğrulama istek limitine ulaşıldı.'],
+  H085: [400, 'İzin ekleme isteği geçerli olmalıdır.'],
+  H092: [400, 'Çoklu izin ekleme isteği geçerli olmalıdır.'],
+  H093: [422, '{{requestId}} bulunamadı.'],
+  H097: [400, 'İzin sorgulama isteği geçerli olmalıdır.'],
+  H098: [400, 'İzin hareketleri sorgulama isteği geçerli olmalıdır.'],
+  H110: [422, 'İzin durumu (status) bulunamadı.'],
+  H111: [422, 'İzin tipi (type) bulunamadı.'],
+  H112: [422, 'İzin tarihi (consentDate) bulunamadı.'],
+  H113: [422, 'İzin kaynağı (source) bulunamadı.'],
+  H114: [422, 'Alıcı (recipient) bulunamadı.'],
+  H115: [422, 'İzin durumu (status) için kabul edilen değerler: ONAY, RET'],
+  H116: [422, 'Alıcı tipi (recipientType) için kabul edilen değerler: BIREYSEL, TACIR'],
+  H117: [422, 'İzin tipi (type) için kabul edilen değerler: ARAMA, MESAJ, EPOSTA'],
+  H118: [
+    422,
+    '{{field}} kabul edilmemektedir. İstek gövdesinde bulunabilecek alanlar: recipientType, retailerAccess, recipient, retailerCode, source, type, consentDate, status',
+  ],
+  H119: [
+    422,
+    'İzin kaynağı (source) için kabul edilen değerler: HS_FIZIKSEL_ORTAM, HS_ISLAK_IMZA, HS_WEB, HS_CAGRI_MERKEZI, HS_SOSYAL_MEDYA, HS_EPOSTA, HS_MESAJ, HS_MOBIL, HS_EORTAM, HS_ETKINLIK, HS_2015, HS_ATM, HS_KARAR',
+  ],
+  H120: [422, 'Alıcı (recipient) geçerli bir e-posta adresi olmalıdır.'],
+  H121: [422, 'Alıcı (recipient) E.164 formatında bir telefon numarası olmalıdır. Örnek: +905992000000'],
+  H122: [422, 'Alıcı (recipient) E.164 formatında bir telefon numarası veya geçerli bir e-posta adresi olmalıdır.'],
+  H125: [422, 'Tek seferde eklenecek izin sayısı en fazla 1000 olmalıdır.'],
+  H155: [422, 'İzin kaynağı “1 Mayıs 2015 öncesi” olan izinler için, izin tarihi sadece 2015-05-01 00:00:00 olabilir.'],
+  H156: [422, "İzinler için 1 Mayıs 2015'den önceki tarihler kabul edilmemektedir."],
+  H157: [422, 'İzin tarihi (consentDate) geçerli bir tarih olmalıdır.'],
+  H158: [422, 'İzin tarihi (consentDate) yyyy-mm-dd hh:mm:ss formatında olmalıdır.'],
+  H162: [422, 'Mevcut tarih ve saatten ileri bir tarih ve saat girilmemelidir.'],
+  H164: [422, 'Alıcı listesi (recipients) boş olmamalıdır.'],
+  H166: [422, 'Telefon numarası formatındaki alıcı (recipient) 15 karakterden uzun olmamalıdır.'],
+  H168: [422, 'Alıcı listesi (recipients) bulunamadı.'],
+  H170: [422, 'Alıcı tipi (recipientType) bulunamadı.'],
+  H174: [400, 'İzin durumu (status) güncellemesi için farklı bir durum girilmelidir. İzin durumu: {{status}}'],
+  H175: [400, 'İlk defa kaydedilen bir iznin durum (status) bilgisi RET olmamalıdır.'],
+  H178: [400, 'Sistemdeki iznin tarihinden önceki tarihli izinlerle güncelleme yapılamaz.'],
+  H183: [422, 'limit değeri geçerli olmalıdır.'],
+  H187: [422, 'Limit değerleri sıfır olmamalıdır.'],
+  H190: [422, 'iysCode integer bir değer olmalıdır.'],
+  H191: [422, 'brandCode integer bir değer olmalıdır.'],
+  H193: [422, '{{field}} listede tekrarlanmamalıdır.'],
+  H194: [422, 'Aynı alıcı tipi (recipientType), izin tipi (type) ve alıcı (recipient) ile listede tekrar eden izin bulunmaktadır.'],
+  H195: [403, 'Marka sorgulanamadı.'],
+  H198: [422, 'requestId 36 karakterden uzun olmamalıdır.'],
+  H250: [400, 'Kullanıcı adı veya şifre eksik!'],
+  H251: [401, 'Kullanıcı kimlik bilgileri geçersiz!'],
+  H252: [400, 'Kimlik doğrulama başarısız!'],
+  H351: [401, 'Eksik veya geçersiz jeton!'],
+  H353: [403, 'Bu kaynağa erişim yetkiniz bulunmamaktadır.'],
+  H408: [422, 'İzin kaynağı HS_KARAR olan izinlerin durumu (status) RET olmalıdır.'],
+  H450: [422, 'İzin tipi (type) geçerli olmalıdır.'],
+  H459: [422, 'Telefon numarası formatındaki alıcılar için izin tipi (type) MESAJ veya ARAMA olmalıdır.'],
+  H462: [400, 'TACIR izni güncellenirken izin tarihi (consentDate) gönderilmelidir.'],
+  H463: [400, 'TACIR izni güncellenirken izin kaynağı (source) gönderilmelidir.'],
+  H464: [422, 'MESAJ izin tipi için alıcı (recipient) telefon numarası olmalıdır.'],
+  H503: [422, '{{value}} kabul edilemedi. İstek gövdesinde bulunabilecek değerler: BIREYSEL, TACIR'],
+  H901: [422, 'İzin, izin tarihinden (consentDate) itibaren en geç 3 iş günü içinde kaydedilmelidir.'],
+  H902: [404, 'Bu alıcı için kayıtlı izin bulunamadı.'],
+  H903: [422, 'ARAMA izin tipi için alıcı (recipient) telefon numarası olmalıdır.'],
+  H904: [404, 'İstenen kaynak bulunamadı.'],
+  H905: [415, 'İstek gövdesi application/json veya application/x-www-form-urlencoded olmalıdır.'],
+  H906: [413, 'İstek gövdesi izin verilen boyutu aşıyor.'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type IysErrorCode = keyof typeof IYS_ERRORS;
+
+export interface IysErrorItem {
+  code: IysErrorCode;
+  message: string;
+  location?: (string | number)[];
+  value?: unknown;
+}
+
+/** Builds one error item; `{{name}}` placeholders in the catalogue message are filled from `vars`. */
+export function iysError(
+  code: IysErrorCode,
+  options: { location?: (string | number)[]; value?: unknown; vars?: Record<string, string> } = {},
+): IysErrorItem {
+  let message: string = IYS_ERRORS[code][1];
+  for (const [name, replacement] of Object.entries(options.vars ?? {})) {
+    message = message.replaceAll(`{{${name}}}`, replacement);
+  }
+  const item: IysErrorItem = { code, message };
+  if (options.location) item.location = options.location;
+  if (options.value !== undefined) item.value = options.value;
+  return item;
+}
+
+export function httpStatusOf(code: IysErrorCode): number {
+  return IYS_ERRORS[code][0];
+}
+
+/** A rejected request: one or more İYS error items, rendered as `{"errors": [...]}` by the HTTP layer. */
+export class IysRequestError extends Error {
+  readonly status: number;
+  constructor(readonly errors: IysErrorItem[]) {
+    super(errors.map((e) => `${e.code} ${e.message}`).join('; '));
+    this.name = 'IysRequestError';
+    this.status = httpStatusOf(errors[0]!.code);
+  }
+
+  static of(code: IysErrorCode, options?: Parameters<typeof iysError>[1]): IysRequestError {
+    return new IysRequestError([iysError(code, options)]);
+  }
+}

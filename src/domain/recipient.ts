@@ -1,0 +1,57 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { ConsentType, RecipientKind } from './consent.js';
+import { iysError, type IysErrorItem } from './iys-errors.js';
+
+export type RecipientParse =
+  | { ok: true; address: string; kind: RecipientKind }
+  | { ok: false; error: IysErrorItem };
+
+const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
+const PHONE_MAX_CHARS = 15;
+// The İYS e-mail rule: ASCII only (no Turkish letters), no spaces or punctuation outside . _ % + -,
+// at least x@xx.xx, 6–265 characters.
+const EMAIL_SHAPE = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const EMAIL_MIN = 6;
+const EMAIL_MAX = 265;
+
+/**
+ * Validates and normalises a recipient address. Phones must already be E.164 (`+905xx…`) and a number
+ * that really exists in its country's plan; e-mail addresses are lower-cased, because İYS and every
+ * mailbox provider treat them case-insensitively and one person must map to one blind index.
+ */
+export function parseRecipient(value: unknown, location: (string | number)[] = ['recipient']): RecipientParse {
+  if (value === undefined || value === null || value === '') {
+    return { ok: false, error: iysError('H114', { location }) };
+  }
+  if (typeof value !== 'string') return { ok: false, error: iysError('H122', { location, value }) };
+
+  if (value.includes('@')) {
+    const valid =
+      value.length >= EMAIL_MIN && value.length <= EMAIL_MAX && EMAIL_SHAPE.test(value) && !value.includes('..');
+    return valid
+      ? { ok: true, address: value.toLowerCase(), kind: 'email' }
+      : { ok: false, error: iysError('H120', { location, value }) };
+  }
+
+  if (/^\+?\d/.test(value)) {
+    if (value.length > PHONE_MAX_CHARS) return { ok: false, error: iysError('H166', { location, value }) };
+    const phone = E164_SHAPE.test(value) ? parsePhoneNumberFromString(value) : undefined;
+    return phone?.isValid()
+      ? { ok: true, address: phone.number, kind: 'phone' }
+      : { ok: false, error: iysError('H121', { location, value }) };
+  }
+
+  return { ok: false, error: iysError('H122', { location, value }) };
+}
+
+/** Calls and SMS need a phone number; e-mail consents need an e-mail address. */
+export function checkTypeMatchesRecipient(
+  type: ConsentType,
+  kind: RecipientKind,
+  value: string,
+): IysErrorItem | null {
+  if (kind === 'phone' && type === 'EPOSTA') return iysError('H459', { location: ['type'], value: type });
+  if (kind === 'email' && type === 'MESAJ') return iysError('H464', { location: ['recipient'], value });
+  if (kind === 'email' && type === 'ARAMA') return iysError('H903', { location: ['recipient'], value });
+  return null;
+}

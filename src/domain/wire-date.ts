@@ -1,0 +1,61 @@
+/**
+ * İYS dates travel as `YYYY-MM-DD HH:mm:ss` in Türkiye time. Türkiye has kept UTC+3 all year since
+ * 2016-09-07, and every date the registry accepts is after 2015-05-01, so a fixed offset is exact for all
+ * new data; the few 2015–2016 summer dates with a historical UTC+3 are equally right, winter ones before
+ * 2016 were UTC+2 but İYS itself documents GMT+3 for all dates, so we follow the wire contract.
+ */
+const OFFSET_MS = 3 * 60 * 60 * 1000;
+const WIRE_FORMAT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+export type WireDateParse = { ok: true; date: Date } | { ok: false; reason: 'format' | 'invalid' };
+
+export function parseWireDate(text: string): WireDateParse {
+  const match = WIRE_FORMAT.exec(text);
+  if (!match) return { ok: false, reason: 'format' };
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(utc);
+  // Date.UTC rolls 2021-02-30 over to March; a round trip catches every impossible calendar date.
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    check.getUTCHours() !== hour ||
+    check.getUTCMinutes() !== minute ||
+    check.getUTCSeconds() !== second
+  ) {
+    return { ok: false, reason: 'invalid' };
+  }
+  return { ok: true, date: new Date(utc - OFFSET_MS) };
+}
+
+/** Shifts an instant to Türkiye wall-clock time, expressed in the UTC fields of the returned Date. */
+export function toTurkeyWallClock(instant: Date): Date {
+  return new Date(instant.getTime() + OFFSET_MS);
+}
+
+export function formatWireDate(instant: Date): string {
+  return toTurkeyWallClock(instant).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The Türkiye calendar day of an instant, as `YYYY-MM-DD`. */
+export function turkeyDay(instant: Date): string {
+  return toTurkeyWallClock(instant).toISOString().slice(0, 10);
+}
+
+/** The instant a Türkiye calendar day (`YYYY-MM-DD`) begins. */
+export function startOfTurkeyDay(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - OFFSET_MS);
+}
+
+/** Wire dates have whole seconds; storing more precision would make equal dates compare unequal. */
+export function truncateToSecond(instant: Date): Date {
+  return new Date(Math.floor(instant.getTime() / 1000) * 1000);
+}

@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IysRequestError, iysError, type IysErrorItem, type IysErrorCode } from '../domain/iys-errors.js';
+
+/** Renders the İYS error body: `{"errors":[{code,message,location,value}]}`. */
+export function sendIysErrors(reply: FastifyReply, status: number, errors: IysErrorItem[]): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send({ errors });
+}
+
+/** Fastify's own rejections (before our handlers run), translated to İYS codes. */
+const FASTIFY_CODES: Record<string, IysErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'H014',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'H014',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'H014',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'H905',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'H906',
+  FST_ERR_CTP_INVALID_TYPE: 'H905',
+};
+
+/**
+ * The one error handler: domain errors keep their code and status; malformed requests get their İYS code;
+ * anything unexpected is logged in full and answered with the retryable H015, never with its details.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | IysRequestError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof IysRequestError) return sendIysErrors(reply, error.status, error.errors);
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) {
+      const item = iysError(mapped);
+      return sendIysErrors(reply, error.statusCode ?? 400, [item]);
+    }
+    if (error instanceof SyntaxError || error.statusCode === 400) {
+      return sendIysErrors(reply, 400, [iysError('H014')]);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendIysErrors(reply, 500, [iysError('H015')]);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendIysErrors(reply, 404, [iysError('H904', { location: ['path'], value: request.url.split('?')[0] })]),
+  );
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Process metrics plus per-route request counts and latencies, labelled by route pattern, never by URL. */
+export function createMetrics(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'openiys_' });
+  return registry;
+}
+
+export function instrumentRequests(app: FastifyInstance, registry: Registry): void {
+  const requests = new Counter({
+    name: 'openiys_http_requests_total',
+    help: 'HTTP requests by route pattern, method and status',
+    labelNames: ['route', 'method', 'status'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'openiys_http_request_duration_seconds',
+    help: 'HTTP request duration by route pattern',
+    labelNames: ['route', 'method'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ route, method: request.method, status: reply.statusCode });
+    duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+  });
+}

@@ -1,0 +1,191 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { formatWireDate } from '../../../domain/wire-date.js';
+import type { AuthService } from '../../../services/auth.service.js';
+import type { BulkService } from '../../../services/bulk.service.js';
+import type { ConsentService } from '../../../services/consent.service.js';
+import type { BrandScope, TenancyService } from '../../../services/tenancy.service.js';
+import { ownerOf, requireBearer } from '../../auth/bearer.js';
+import { parseBrandCode, parseIysCode } from '../../params.js';
+import { presentChange, presentConsent } from './present.js';
+import {
+  AddConsentResponse,
+  BulkAcceptedResponse,
+  BulkConsentBody,
+  BulkResultResponse,
+  ChangesQuery,
+  ChangesResponse,
+  ConsentBody,
+  ConsentResponse,
+  ErrorResponse,
+  MultipleStatusBody,
+  MultipleStatusResponse,
+  StatusQueryBody,
+} from './schema.js';
+
+export interface ConsentRouteDeps {
+  auth: AuthService;
+  tenancy: TenancyService;
+  consents: ConsentService;
+  bulk: BulkService;
+}
+
+const BrandParams = Type.Object({ iysCode: Type.String(), brandCode: Type.String() });
+/** Clients spell the resource both ways (iys-api.md §8); every route answers on each. */
+const SPELLINGS = ['consents', 'consent'] as const;
+
+export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox {
+  async function scopeOf(request: FastifyRequest): Promise<BrandScope> {
+    const params = request.params as { iysCode: string; brandCode: string };
+    const iysCode = parseIysCode(params.iysCode);
+    const brandCode = parseBrandCode(params.brandCode);
+    return deps.tenancy.resolveBrand(ownerOf(request), iysCode, brandCode);
+  }
+
+  return async (app) => {
+    app.addHook('preHandler', requireBearer(deps.auth));
+    const common = { tags: ['İzin'], security: [{ bearer: [] }] };
+
+    for (const spelling of SPELLINGS) {
+      const base = `/sps/:iysCode/brands/:brandCode/${spelling}`;
+      const hide = spelling !== 'consents';
+
+      app.post(
+        base,
+        {
+          schema: {
+            ...common,
+            hide,
+            summary: 'Add one consent (tekil izin ekleme)',
+            params: BrandParams,
+            body: ConsentBody,
+            response: { 200: AddConsentResponse, '4xx': ErrorResponse },
+          },
+        },
+        async (request) => {
+          const owner = ownerOf(request);
+          const result = await deps.consents.addConsent(
+            await scopeOf(request),
+            { kind: 'provider', id: String(owner.apiUserId) },
+            request.body,
+          );
+          return { transactionId: result.transactionId, creationDate: formatWireDate(result.creationDate) };
+        },
+      );
+
+      app.post(
+        `${base}/request`,
+        {
+          schema: {
+            ...common,
+            hide,
+            summary: 'Add up to 1000 consents asynchronously (asenkron çoklu izin ekleme)',
+            params: BrandParams,
+            body: BulkConsentBody,
+            response: { 200: BulkAcceptedResponse, '4xx': ErrorResponse },
+          },
+        },
+        async (request) => {
+          const accepted = await deps.bulk.acceptBulk(await scopeOf(request), ownerOf(request).apiUserId, request.body);
+          const creationDate = formatWireDate(accepted.acceptedAt);
+          return {
+            requestId: accepted.requestId,
+            subRequests: accepted.subRequests.map((c) => ({
+              subrequestId: c.subrequestId,
+              type: c.type,
+              ...(c.source ? { source: c.source } : {}),
+              recipient: c.recipient,
+              status: c.status,
+              ...(c.consentDate ? { consentDate: formatWireDate(c.consentDate) } : {}),
+              recipientType: c.recipientType,
+              creationDate,
+            })),
+          };
+        },
+      );
+
+      app.get(
+        `${base}/request/:requestId`,
+        {
+          schema: {
+            ...common,
+            hide,
+            summary: 'Result of an asynchronous bulk request, item by item',
+            params: Type.Object({ iysCode: Type.String(), brandCode: Type.String(), requestId: Type.String() }),
+            response: { 200: BulkResultResponse, '4xx': ErrorResponse },
+          },
+        },
+        async (request) => {
+          const { requestId, items } = await deps.bulk.getBulkResults(await scopeOf(request), request.params.requestId);
+          return items.map((item) => ({
+            index: item.index,
+            status: item.status,
+            subrequestId: item.subrequestId,
+            requestId,
+            ...(item.transactionId ? { transactionId: item.transactionId } : {}),
+            ...(item.creationDate ? { creationDate: formatWireDate(item.creationDate) } : {}),
+            ...(item.error ? { error: item.error } : {}),
+          }));
+        },
+      );
+
+      app.post(
+        `${base}/status`,
+        {
+          schema: {
+            ...common,
+            hide,
+            summary: 'Status of one consent (tekil izin durumu sorgulama)',
+            params: BrandParams,
+            body: StatusQueryBody,
+            response: { 200: ConsentResponse, '4xx': ErrorResponse },
+          },
+        },
+        async (request) => presentConsent(await deps.consents.getConsentStatus(await scopeOf(request), request.body)),
+      );
+
+      app.post(
+        `${base}/:recipientType/status/:type`,
+        {
+          schema: {
+            ...common,
+            hide,
+            summary: 'Which of up to 1000 recipients hold ONAY (çoklu izin durumu sorgulama)',
+            params: Type.Object({
+              iysCode: Type.String(),
+              brandCode: Type.String(),
+              recipientType: Type.String(),
+              type: Type.String(),
+            }),
+            body: MultipleStatusBody,
+            response: { 200: MultipleStatusResponse, '4xx': ErrorResponse },
+          },
+        },
+        async (request) => {
+          const scope = await scopeOf(request);
+          const { recipientType, type } = request.params;
+          return { list: await deps.consents.listApprovedRecipients(scope, recipientType, type, request.body) };
+        },
+      );
+
+      app.get(
+        `${base}/changes`,
+        {
+          schema: {
+            ...common,
+            hide,
+            summary: 'Consent movements of the last 7 days, paged by cursor (pull)',
+            params: BrandParams,
+            querystring: ChangesQuery,
+            response: { 200: ChangesResponse, '4xx': ErrorResponse },
+          },
+        },
+        async (request) => {
+          const page = await deps.consents.listChanges(await scopeOf(request), request.query);
+          return { after: page.after, list: page.list.map(presentChange) };
+        },
+      );
+    }
+  };
+}

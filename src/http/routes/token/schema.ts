@@ -1,0 +1,33 @@
+import { Type } from '@sinclair/typebox';
+
+export const TokenRequestBody = Type.Object(
+  {
+    grant_type: Type.Optional(Type.Union([Type.Literal('password'), Type.Literal('refresh_token')])),
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String()),
+    refresh_token: Type.Optional(Type.String()),
+  },
+  {
+    description:
+      'JSON or application/x-www-form-urlencoded. camelCase aliases (grantType, refreshToken) are accepted too.',
+  },
+);
+
+export const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  expires_in: Type.Integer({ description: 'Seconds: 7200' }),
+  refresh_expires_in: Type.Integer({ description: 'Seconds: 14400' }),
+  token_type: Type.Literal('bearer'),
+  accessToken: Type.String({ description: 'camelCase alias for legacy clients' }),
+  refreshToken: Type.String(),
+  expiresIn: Type.Integer(),
+  refreshExpiresIn: Type.Integer(),
+  tokenType: Type.Literal('bearer'),
+});
+
+export const TokenErrorResponse = Type.Object({
+  error: Type.String(),
+  error_description: Type.String(),
+  errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+});

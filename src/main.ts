@@ -1,0 +1,56 @@
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { prepareRuntime } from './runtime.js';
+import { createSystem } from './system.js';
+
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel, base: { service: 'openiys' } });
+  const runtime = await prepareRuntime(config, logger);
+  const system = await createSystem({ databaseUrl: runtime.databaseUrl, masterKey: runtime.masterKey, logger });
+
+  if (config.seedDemo && (await system.providerAdmin.seedDemo())) {
+    logger.info(
+      {
+        providers: [
+          { iysCode: 700001, brands: [700010, 700011], username: 'demo', password: 'demo-password-123' },
+          { iysCode: 700002, brands: [700020], username: 'other', password: 'other-password-123' },
+        ],
+      },
+      'sandbox providers created',
+    );
+  }
+
+  const address = await system.app.listen({ port: config.port, host: config.host });
+  logger.info({ address, docs: `${address}/docs` }, 'openiys is serving');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    try {
+      await system.close();
+      await runtime.embedded?.stop();
+      clearTimeout(timer);
+      logger.info('stopped');
+    } catch (error) {
+      logger.error({ err: error }, 'error during shutdown');
+      process.exitCode = 1;
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

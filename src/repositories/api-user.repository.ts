@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+
+export interface TokenOwner {
+  apiUserId: number;
+  username: string;
+  providerId: number;
+  iysCode: number;
+  providerStatus: 'pending' | 'active' | 'suspended';
+}
+
+export function createApiUserRepository(db: Kysely<Database>) {
+  const ownerColumns = [
+    'u.id as apiUserId',
+    'u.username as username',
+    'p.id as providerId',
+    'p.iys_code as iysCode',
+    'p.status as providerStatus',
+  ] as const;
+
+  return {
+    insertApiUser: (row: { provider_id: number; username: string; password_hash: string }) =>
+      db.insertInto('api_users').values(row).returning(['id', 'username']).executeTakeFirstOrThrow(),
+
+    findActiveApiUser: (username: string) =>
+      db
+        .selectFrom('api_users as u')
+        .innerJoin('providers as p', 'p.id', 'u.provider_id')
+        .select([...ownerColumns, 'u.password_hash as passwordHash'])
+        .where('u.username', '=', username)
+        .where('u.revoked_at', 'is', null)
+        .executeTakeFirst(),
+
+    insertToken: (row: { token_hash: Buffer; kind: 'access' | 'refresh'; api_user_id: number; expires_at: Date }) =>
+      db.insertInto('api_tokens').values(row).execute(),
+
+    /** The owner of a live token of this kind, if its user has not been revoked. */
+    findTokenOwner: (tokenHash: Buffer, kind: 'access' | 'refresh', now: Date): Promise<TokenOwner | undefined> =>
+      db
+        .selectFrom('api_tokens as t')
+        .innerJoin('api_users as u', 'u.id', 't.api_user_id')
+        .innerJoin('providers as p', 'p.id', 'u.provider_id')
+        .select(ownerColumns)
+        .where('t.token_hash', '=', tokenHash)
+        .where('t.kind', '=', kind)
+        .where('t.expires_at', '>', now)
+        .where('u.revoked_at', 'is', null)
+        .executeTakeFirst(),
+
+    /** Deletes a refresh token; true only for the one caller that consumed it (rotation, no replay). */
+    consumeToken: async (tokenHash: Buffer): Promise<boolean> => {
+      const result = await db.deleteFrom('api_tokens').where('token_hash', '=', tokenHash).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+
+    deleteExpiredTokens: (now: Date) => db.deleteFrom('api_tokens').where('expires_at', '<=', now).execute(),
+  };
+}
+
+export type ApiUserRepository = ReturnType<typeof createApiUserRepository>;

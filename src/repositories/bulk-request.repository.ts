@@ -1,0 +1,75 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/types.js';
+
+export function createBulkRequestRepository(db: Kysely<Database>) {
+  return {
+    insertBulkRequest: (row: {
+      id: string;
+      brand_id: number;
+      api_user_id: number;
+      accepted_at: Date;
+      items: unknown[];
+    }) =>
+      db
+        .insertInto('bulk_requests')
+        .values({
+          id: row.id,
+          brand_id: row.brand_id,
+          api_user_id: row.api_user_id,
+          accepted_at: row.accepted_at,
+          item_count: row.items.length,
+          items: JSON.stringify(row.items),
+          results: JSON.stringify(row.items.map(() => null)),
+        })
+        .execute(),
+
+    findBulkRequest: (id: string, brandId: number) =>
+      db
+        .selectFrom('bulk_requests')
+        .select(['id', 'accepted_at', 'item_count', 'results', 'completed_at'])
+        // Only the ids of the items, not their sealed payloads.
+        .select(sql<string[]>`jsonb_path_query_array(items, '$[*].sub')`.as('subrequest_ids'))
+        .select(sql<string[]>`jsonb_path_query_array(items, '$[*].tx')`.as('transaction_ids'))
+        .where('id', '=', id)
+        .where('brand_id', '=', brandId)
+        .executeTakeFirst(),
+
+    /** Locks an unfinished request for processing; undefined when it is already complete (or unknown). */
+    lockUnfinished: (trx: Transaction<Database>, id: string) =>
+      trx
+        .selectFrom('bulk_requests')
+        .select(['id', 'brand_id', 'api_user_id', 'accepted_at', 'items', 'results'])
+        .where('id', '=', id)
+        .where('completed_at', 'is', null)
+        .forUpdate()
+        .executeTakeFirst(),
+
+    complete: (trx: Transaction<Database>, id: string, results: unknown[], completedAt: Date) =>
+      trx
+        .updateTable('bulk_requests')
+        .set({ results: JSON.stringify(results), completed_at: completedAt })
+        .where('id', '=', id)
+        .execute(),
+
+    listUnfinishedIds: async (): Promise<string[]> => {
+      const rows = await db
+        .selectFrom('bulk_requests')
+        .select('id')
+        .where('completed_at', 'is', null)
+        .orderBy('accepted_at')
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    countUnfinished: async (): Promise<number> => {
+      const row = await db
+        .selectFrom('bulk_requests')
+        .select(sql<string>`count(*)`.as('n'))
+        .where('completed_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+export type BulkRequestRepository = ReturnType<typeof createBulkRequestRepository>;

@@ -1,0 +1,162 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { ConsentEventsTable, ConsentsTable, Database } from '../db/types.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export type ConsentRow = Selectable<ConsentsTable>;
+export type ConsentEventRow = Selectable<ConsentEventsTable>;
+
+export interface ConsentIdentity {
+  recipientKey: Buffer;
+  recipientType: string;
+  type: string;
+}
+
+export interface NewRecipient {
+  recipientKey: Buffer;
+  addressEnc: Buffer;
+  kind: 'phone' | 'email';
+}
+
+export type NewConsentEvent = Omit<ConsentEventRow, 'id'>;
+
+// Arrays of arrays cannot pass through unnest() (it flattens them), so retailer lists travel as literals.
+const toIntArrayLiteral = (values: number[]) => `{${values.join(',')}}`;
+
+/** All SQL for consents: the event log, the current-state projection and the recipients they point at. */
+export function createConsentRepository(db: Kysely<Database>) {
+  return {
+    /**
+     * Serialises writers of one brand for the rest of the transaction, so two requests can never both read
+     * "no record" for the same recipient and both pass the first-record rules.
+     */
+    lockBrandForWrite: (trx: Transaction<Database>, brandId: number) =>
+      sql`SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, ${brandId})`.execute(trx),
+
+    /** Current state for many identities of one brand in one round trip. */
+    findCurrent: async (executor: Executor, brandId: number, ids: ConsentIdentity[]): Promise<ConsentRow[]> => {
+      if (ids.length === 0) return [];
+      const result = await sql<ConsentRow>`
+        SELECT c.* FROM consents c
+        JOIN unnest(${ids.map((i) => i.recipientKey)}::bytea[], ${ids.map((i) => i.recipientType)}::text[],
+                    ${ids.map((i) => i.type)}::text[]) AS q(k, rt, t)
+          ON c.recipient_key = q.k AND c.recipient_type = q.rt AND c.type = q.t
+        WHERE c.brand_id = ${brandId}`.execute(executor);
+      return result.rows;
+    },
+
+    insertRecipients: async (executor: Executor, rows: NewRecipient[]): Promise<void> => {
+      if (rows.length === 0) return;
+      await sql`
+        INSERT INTO recipients (recipient_key, address_enc, kind)
+        SELECT * FROM unnest(${rows.map((r) => r.recipientKey)}::bytea[], ${rows.map((r) => r.addressEnc)}::bytea[],
+                             ${rows.map((r) => r.kind)}::text[])
+        ON CONFLICT (recipient_key) DO NOTHING`.execute(executor);
+    },
+
+    /** Appends events and moves the projection to them; returns each event's id by transaction id. */
+    appendEvents: async (executor: Executor, events: NewConsentEvent[]): Promise<Map<string, string>> => {
+      if (events.length === 0) return new Map();
+      // One statement: append to the log and move the projection, so they can never disagree.
+      const inserted = await sql<{ id: string; transaction_id: string }>`
+        WITH appended AS (
+          INSERT INTO consent_events (transaction_id, brand_id, recipient_key, recipient_type, type, status, source,
+            consent_date, creation_date, retailer_code, retailer_access, actor_kind, actor_id, leaf_hash)
+          SELECT tx, brand, k, rt, t, st, src, cd, cr, rc, ra::integer[], ak, ai, lh
+          FROM unnest(${events.map((e) => e.transaction_id)}::text[], ${events.map((e) => e.brand_id)}::integer[],
+                      ${events.map((e) => e.recipient_key)}::bytea[], ${events.map((e) => e.recipient_type)}::text[],
+                      ${events.map((e) => e.type)}::text[], ${events.map((e) => e.status)}::text[],
+                      ${events.map((e) => e.source)}::text[], ${events.map((e) => e.consent_date)}::timestamptz[],
+                      ${events.map((e) => e.creation_date)}::timestamptz[],
+                      ${events.map((e) => e.retailer_code)}::integer[],
+                      ${events.map((e) => toIntArrayLiteral(e.retailer_access))}::text[],
+                      ${events.map((e) => e.actor_kind)}::text[], ${events.map((e) => e.actor_id)}::text[],
+                      ${events.map((e) => e.leaf_hash)}::bytea[])
+            WITH ORDINALITY AS e(tx, brand, k, rt, t, st, src, cd, cr, rc, ra, ak, ai, lh, n)
+          ORDER BY n
+          RETURNING *
+        ), projected AS (
+          INSERT INTO consents (recipient_key, brand_id, recipient_type, type, status, source, consent_date,
+            creation_date, transaction_id, retailer_code, retailer_access, last_event_id)
+          SELECT recipient_key, brand_id, recipient_type, type, status, source, consent_date, creation_date,
+                 transaction_id, retailer_code, retailer_access, id
+          FROM appended
+          ON CONFLICT (recipient_key, brand_id, recipient_type, type) DO UPDATE SET
+            status = EXCLUDED.status, source = EXCLUDED.source, consent_date = EXCLUDED.consent_date,
+            creation_date = EXCLUDED.creation_date, transaction_id = EXCLUDED.transaction_id,
+            retailer_code = EXCLUDED.retailer_code, retailer_access = EXCLUDED.retailer_access,
+            last_event_id = EXCLUDED.last_event_id
+        )
+        SELECT id, transaction_id FROM appended`.execute(executor);
+      const ids = new Map(inserted.rows.map((r) => [r.transaction_id, r.id]));
+      return ids;
+    },
+
+    findOne: (brandId: number, id: ConsentIdentity) =>
+      db
+        .selectFrom('consents as c')
+        .innerJoin('recipients as r', 'r.recipient_key', 'c.recipient_key')
+        .selectAll('c')
+        .select('r.address_enc')
+        .where('c.brand_id', '=', brandId)
+        .where('c.recipient_key', '=', id.recipientKey)
+        .where('c.recipient_type', '=', id.recipientType)
+        .where('c.type', '=', id.type)
+        .executeTakeFirst(),
+
+    /** Which of these blind indexes hold the given status for (brand, recipientType, type). */
+    findKeysWithStatus: async (
+      brandId: number,
+      recipientType: string,
+      type: string,
+      status: string,
+      keys: Buffer[],
+    ): Promise<Buffer[]> => {
+      if (keys.length === 0) return [];
+      const rows = await db
+        .selectFrom('consents')
+        .select('recipient_key')
+        .where('brand_id', '=', brandId)
+        .where('recipient_type', '=', recipientType)
+        .where('type', '=', type)
+        .where('status', '=', status)
+        .where(sql<boolean>`recipient_key = ANY(${keys}::bytea[])`)
+        .execute();
+      return rows.map((r) => r.recipient_key);
+    },
+
+    findEventIdByTransactionId: async (brandId: number, transactionId: string): Promise<string | undefined> => {
+      const row = await db
+        .selectFrom('consent_events')
+        .select('id')
+        .where('transaction_id', '=', transactionId)
+        .where('brand_id', '=', brandId)
+        .executeTakeFirst();
+      return row?.id;
+    },
+
+    /** A page of a brand's movements after `afterId`, from one source family, not older than `since`. */
+    listEventsAfter: (params: { brandId: number; afterId: string; since: Date; registrySources: boolean; limit: number }) =>
+      db
+        .selectFrom('consent_events as e')
+        .innerJoin('recipients as r', 'r.recipient_key', 'e.recipient_key')
+        .selectAll('e')
+        .select('r.address_enc')
+        .where('e.brand_id', '=', params.brandId)
+        .where('e.id', '>', params.afterId)
+        .where('e.creation_date', '>=', params.since)
+        .where(
+          params.registrySources
+            ? sql<boolean>`e.source LIKE 'IYS\\_%'`
+            : sql<boolean>`(e.source IS NULL OR e.source NOT LIKE 'IYS\\_%')`,
+        )
+        .orderBy('e.id')
+        .limit(params.limit)
+        .execute(),
+  };
+}
+
+/** First key of the two-int advisory locks this module takes; keeps them apart from other lock users. */
+const ADVISORY_NAMESPACE = 0x1_15;
+
+export type ConsentRepository = ReturnType<typeof createConsentRepository>;

@@ -1,0 +1,65 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { BrandsTable, Database, ProvidersTable } from '../db/types.js';
+
+export type ProviderRow = Selectable<ProvidersTable>;
+export type BrandRow = Selectable<BrandsTable>;
+
+export interface BrandWithStats extends BrandRow {
+  approval: number;
+  rejection: number;
+}
+
+export function createProviderRepository(db: Kysely<Database>) {
+  return {
+    countProviders: async (): Promise<number> => {
+      const row = await db.selectFrom('providers').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    findProviderById: (id: number) => db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst(),
+
+    findProviderByIysCode: (iysCode: number) =>
+      db.selectFrom('providers').selectAll().where('iys_code', '=', iysCode).executeTakeFirst(),
+
+    insertProvider: (row: {
+      iys_code: number;
+      kind: ProviderRow['kind'];
+      title: string;
+      status: ProviderRow['status'];
+      activated_at: Date | null;
+    }) => db.insertInto('providers').values(row).returningAll().executeTakeFirstOrThrow(),
+
+    insertBrand: (row: { brand_code: number; provider_id: number; name: string; master: boolean }) =>
+      db.insertInto('brands').values(row).returningAll().executeTakeFirstOrThrow(),
+
+    findProviderOfBrand: (brandId: number) =>
+      db
+        .selectFrom('providers as p')
+        .innerJoin('brands as b', 'b.provider_id', 'p.id')
+        .selectAll('p')
+        .where('b.id', '=', brandId)
+        .executeTakeFirst(),
+
+    findBrandByCode: (brandCode: number) =>
+      db.selectFrom('brands').selectAll().where('brand_code', '=', brandCode).executeTakeFirst(),
+
+    /** Brands with their consent counts, in one grouped query rather than one per brand. */
+    listBrandsWithStats: async (providerId: number): Promise<BrandWithStats[]> => {
+      const rows = await db
+        .selectFrom('brands as b')
+        .leftJoin('consents as c', 'c.brand_id', 'b.id')
+        .selectAll('b')
+        .select([
+          sql<string>`count(c.brand_id) FILTER (WHERE c.status = 'ONAY')`.as('approval'),
+          sql<string>`count(c.brand_id) FILTER (WHERE c.status = 'RET')`.as('rejection'),
+        ])
+        .where('b.provider_id', '=', providerId)
+        .groupBy('b.id')
+        .orderBy('b.brand_code')
+        .execute();
+      return rows.map((r) => ({ ...r, approval: Number(r.approval), rejection: Number(r.rejection) }));
+    },
+  };
+}
+
+export type ProviderRepository = ReturnType<typeof createProviderRepository>;

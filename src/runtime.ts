@@ -1,0 +1,40 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { loadOrCreateMasterKey } from './crypto/keys.js';
+import { connectDatabase, startEmbeddedPostgres, type EmbeddedServer } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+
+export interface Runtime {
+  databaseUrl: string;
+  masterKey: Buffer;
+  embedded: EmbeddedServer | undefined;
+}
+
+/**
+ * Brings the database up to the point where the application can run: starts the embedded server when no
+ * DATABASE_URL is set, applies pending migrations, and loads the master key.
+ */
+export async function prepareRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  let embedded: EmbeddedServer | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    const dir = path.join(config.dataDir, 'postgres');
+    logger.info({ dir }, 'starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres(dir, (line) => logger.debug({ postgres: line }));
+    databaseUrl = embedded.url;
+  }
+  try {
+    const handle = connectDatabase(databaseUrl, { max: 1 });
+    try {
+      const applied = await migrateToLatest(handle.db);
+      if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    } finally {
+      await handle.close();
+    }
+    return { databaseUrl, masterKey: loadOrCreateMasterKey(config.masterKey, config.dataDir), embedded };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,124 @@
+import { hash, verify } from '@node-rs/argon2';
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApiUserRepository, TokenOwner } from '../repositories/api-user.repository.js';
+
+export const ACCESS_TOKEN_SECONDS = 7200;
+export const REFRESH_TOKEN_SECONDS = 14400;
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  refreshExpiresIn: number;
+}
+
+/** An OAuth-style refusal; the message is the Turkish text İYS answers with. */
+export class TokenRequestError extends Error {
+  constructor(
+    readonly error: 'invalid_request' | 'invalid_grant' | 'unsupported_grant_type',
+    readonly code: 'H250' | 'H251' | 'H252',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TokenRequestError';
+  }
+}
+
+export interface TokenRequest {
+  grantType: unknown;
+  username: unknown;
+  password: unknown;
+  refreshToken: unknown;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+const newToken = () => randomBytes(32).toString('base64url');
+
+// Verifying against a fixed hash when the user is unknown keeps response times from revealing which
+// usernames exist.
+const DUMMY_HASH = await hash('openiys-timing-equaliser');
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+export function createAuthService(users: ApiUserRepository, clock: () => Date = () => new Date()) {
+  async function issue(apiUserId: number): Promise<IssuedTokens> {
+    const now = clock().getTime();
+    const accessToken = newToken();
+    const refreshToken = newToken();
+    await users.insertToken({
+      token_hash: hashToken(accessToken),
+      kind: 'access',
+      api_user_id: apiUserId,
+      expires_at: new Date(now + ACCESS_TOKEN_SECONDS * 1000),
+    });
+    await users.insertToken({
+      token_hash: hashToken(refreshToken),
+      kind: 'refresh',
+      api_user_id: apiUserId,
+      expires_at: new Date(now + REFRESH_TOKEN_SECONDS * 1000),
+    });
+    return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS, refreshExpiresIn: REFRESH_TOKEN_SECONDS };
+  }
+
+  async function passwordGrant(username: unknown, password: unknown): Promise<IssuedTokens> {
+    if (username === undefined || username === null) {
+      throw new TokenRequestError('invalid_request', 'H250', 'Kullanıcı adı null olamaz.');
+    }
+    if (typeof username !== 'string') {
+      throw new TokenRequestError('invalid_request', 'H250', 'Desteklenmeyen kullanıcı adı türü.');
+    }
+    if (username === '') throw new TokenRequestError('invalid_request', 'H250', 'Kullanıcı adı boş bırakılamaz.');
+    if (password === undefined || password === null) {
+      throw new TokenRequestError('invalid_request', 'H250', 'Şifre null olamaz.');
+    }
+    if (typeof password !== 'string') throw new TokenRequestError('invalid_request', 'H250', 'Desteklenmeyen şifre türü.');
+    if (password === '') throw new TokenRequestError('invalid_request', 'H250', 'Şifre boş bırakılamaz.');
+
+    const user = await users.findActiveApiUser(username);
+    const valid = await verify(user?.passwordHash ?? DUMMY_HASH, password);
+    if (!user || !valid || user.providerStatus !== 'active') {
+      throw new TokenRequestError('invalid_grant', 'H251', 'Kullanıcı kimlik bilgileri geçersiz.');
+    }
+    return issue(user.apiUserId);
+  }
+
+  async function refreshGrant(refreshToken: unknown): Promise<IssuedTokens> {
+    if (refreshToken === undefined || refreshToken === null) {
+      throw new TokenRequestError('invalid_request', 'H252', 'Yenileme jetonu verilmemiş.');
+    }
+    if (typeof refreshToken !== 'string') {
+      throw new TokenRequestError('invalid_request', 'H252', 'Desteklenmeyen yenileme jetonu türü.');
+    }
+    if (refreshToken === '') throw new TokenRequestError('invalid_request', 'H252', 'Yenileme jetonu boş olamaz.');
+    const tokenHash = hashToken(refreshToken);
+    const owner = await users.findTokenOwner(tokenHash, 'refresh', clock());
+    // Rotation: a refresh token works once; a replayed one finds nothing to consume.
+    if (!owner || owner.providerStatus !== 'active' || !(await users.consumeToken(tokenHash))) {
+      throw new TokenRequestError('invalid_grant', 'H252', 'Yenileme jetonu geçersiz veya süresi dolmuş.');
+    }
+    return issue(owner.apiUserId);
+  }
+
+  return {
+    async grantTokens(request: TokenRequest): Promise<IssuedTokens> {
+      const { grantType } = request;
+      if (grantType === undefined || grantType === null) {
+        throw new TokenRequestError('invalid_request', 'H252', 'Giriş yöntemi belirtilmemiş.');
+      }
+      if (grantType === '') throw new TokenRequestError('invalid_request', 'H252', 'Giriş yöntemi boş olamaz.');
+      if (grantType === 'password') return passwordGrant(request.username, request.password);
+      if (grantType === 'refresh_token') return refreshGrant(request.refreshToken);
+      throw new TokenRequestError('unsupported_grant_type', 'H252', 'Desteklenmeyen giriş yöntemi.');
+    },
+
+    /** The owner of a live access token, or undefined; suspended providers' tokens stop working at once. */
+    async authenticate(accessToken: string): Promise<TokenOwner | undefined> {
+      const owner = await users.findTokenOwner(hashToken(accessToken), 'access', clock());
+      return owner?.providerStatus === 'active' ? owner : undefined;
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { Database } from '../db/types.js';
+import type { WorkingCalendar } from '../domain/business-days.js';
+import type { ConsentInput } from '../domain/consent.js';
+import { parseConsentInput } from '../domain/consent-input.js';
+import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
+import type { BulkRequestRepository } from '../repositories/bulk-request.repository.js';
+import type { ConsentRepository } from '../repositories/consent.repository.js';
+import type { ProviderRepository } from '../repositories/provider.repository.js';
+import { newTransactionId, writeConsents, type SealedConsent } from './consent-writer.js';
+import { sealConsent } from './consent.service.js';
+import type { BrandScope } from './tenancy.service.js';
+
+export const MAX_CONSENTS_PER_REQUEST = 1000;
+
+/** How an accepted item is kept until it is applied: sealed address, never plaintext. */
+interface StoredItem {
+  sub: string;
+  tx: string;
+  k: string;
+  e: string;
+  kind: ConsentInput['recipientKind'];
+  rt: ConsentInput['recipientType'];
+  t: ConsentInput['type'];
+  s: ConsentInput['status'];
+  src: ConsentInput['source'];
+  cd: number | null;
+  rc: number | null;
+  ra: number[];
+}
+
+type StoredResult = null | { ok: true; at: number } | { ok: false; code: string; message: string };
+
+export interface AcceptedBulk {
+  requestId: string;
+  acceptedAt: Date;
+  subRequests: Array<ConsentInput & { subrequestId: string }>;
+}
+
+export interface BulkItemResult {
+  index: number;
+  status: 'success' | 'failure' | 'enqueue';
+  subrequestId: string;
+  transactionId?: string;
+  creationDate?: Date;
+  error?: { code: string; message: string };
+}
+
+/** Hands an accepted request to the background worker. */
+export interface BulkQueue {
+  enqueue(requestId: string): Promise<void>;
+}
+
+export interface BulkServiceDeps {
+  db: Kysely<Database>;
+  bulkRequests: BulkRequestRepository;
+  consents: ConsentRepository;
+  providers: ProviderRepository;
+  cipher: FieldCipher;
+  calendar: WorkingCalendar;
+  queue: BulkQueue;
+  clock?: () => Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createBulkService(deps: BulkServiceDeps) {
+  const { db, bulkRequests, consents, providers, cipher, calendar, queue, clock = () => new Date() } = deps;
+
+  /** Validates the whole array up front: any field error rejects the request, nothing is stored. */
+  function parseBatch(body: unknown): ConsentInput[] {
+    if (!Array.isArray(body)) throw IysRequestError.of('H092', { value: typeof body });
+    if (body.length === 0) throw IysRequestError.of('H092', { value: [] });
+    if (body.length > MAX_CONSENTS_PER_REQUEST) throw IysRequestError.of('H125', { value: body.length });
+
+    const errors: (IysErrorItem & { index: number })[] = [];
+    const parsed: ConsentInput[] = [];
+    const seen = new Set<string>();
+    body.forEach((item, position) => {
+      const index = position + 1;
+      const result = parseConsentInput(item);
+      if (!result.ok) return void errors.push(...result.errors.map((e) => ({ index, ...e })));
+      const { recipient, recipientType, type } = result.consent;
+      const identity = `${recipientType}|${type}|${recipient}`;
+      if (seen.has(identity)) {
+        return void errors.push({ index, ...iysError('H194', { location: ['recipient'], value: (item as Record<string, unknown>).recipient }) });
+      }
+      seen.add(identity);
+      parsed.push(result.consent);
+    });
+    if (errors.length > 0) throw new IysRequestError(errors);
+    return parsed;
+  }
+
+  return {
+    /** Stores the request durably, then queues it; returns once the items are safe on disk. */
+    async acceptBulk(scope: BrandScope, apiUserId: number, body: unknown): Promise<AcceptedBulk> {
+      const parsed = parseBatch(body);
+      const requestId = randomUUID();
+      const acceptedAt = clock();
+      const subRequests = parsed.map((consent) => ({ ...consent, subrequestId: randomUUID() }));
+      const items: StoredItem[] = subRequests.map((consent) => {
+        const { recipientKey, addressEnc } = cipher.sealAddress(consent.recipient);
+        return {
+          sub: consent.subrequestId,
+          tx: newTransactionId(),
+          k: recipientKey.toString('hex'),
+          e: addressEnc.toString('base64'),
+          kind: consent.recipientKind,
+          rt: consent.recipientType,
+          t: consent.type,
+          s: consent.status,
+          src: consent.source,
+          cd: consent.consentDate?.getTime() ?? null,
+          rc: consent.retailerCode,
+          ra: consent.retailerAccess,
+        };
+      });
+      await bulkRequests.insertBulkRequest({
+        id: requestId,
+        brand_id: scope.brand.id,
+        api_user_id: apiUserId,
+        accepted_at: acceptedAt,
+        items,
+      });
+      // If the process dies between the insert and this call, resumeUnfinished() queues it again at start.
+      await queue.enqueue(requestId);
+      return { requestId, acceptedAt, subRequests };
+    },
+
+    /**
+     * Applies every not-yet-applied item of a request in one transaction together with its results, so each
+     * item is applied exactly once however often this runs or wherever it is interrupted.
+     * Returns the number of items applied now (0 when another run already finished the request).
+     */
+    async processBulkRequest(requestId: string): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const request = await bulkRequests.lockUnfinished(trx, requestId);
+        if (!request) return 0;
+        const provider = await providers.findProviderOfBrand(request.brand_id);
+        const items = request.items as StoredItem[];
+        const results = request.results as StoredResult[];
+        const pending = items.map((item, i) => ({ item, i })).filter(({ i }) => results[i] === null);
+        const now = clock();
+
+        const outcomes = await writeConsents(trx, consents, calendar, {
+          brandId: request.brand_id,
+          activatedAt: provider?.activated_at ?? request.accepted_at,
+          receivedAt: request.accepted_at,
+          now,
+          actor: { kind: 'provider', id: String(request.api_user_id) },
+          consents: pending.map(({ item }) => unsealItem(item)),
+        });
+        outcomes.forEach((outcome, n) => {
+          results[pending[n]!.i] = outcome.ok
+            ? { ok: true, at: outcome.creationDate.getTime() }
+            : { ok: false, code: outcome.errors[0]!.code, message: outcome.errors[0]!.message };
+        });
+        await bulkRequests.complete(trx, requestId, results, now);
+        return pending.length;
+      });
+    },
+
+    /** Queues every request left unfinished by an earlier run (crash, kill, deploy). */
+    async resumeUnfinished(): Promise<number> {
+      const ids = await bulkRequests.listUnfinishedIds();
+      for (const id of ids) await queue.enqueue(id);
+      return ids.length;
+    },
+
+    async getBulkResults(scope: BrandScope, requestId: string): Promise<{ requestId: string; items: BulkItemResult[] }> {
+      if (requestId.length > 36) throw IysRequestError.of('H198', { location: ['requestId'], value: requestId });
+      const request = UUID.test(requestId) ? await bulkRequests.findBulkRequest(requestId, scope.brand.id) : undefined;
+      if (!request) {
+        throw IysRequestError.of('H093', { location: ['requestId'], value: requestId, vars: { requestId } });
+      }
+      const results = request.results as StoredResult[];
+      return {
+        requestId,
+        items: request.subrequest_ids.map((subrequestId, i): BulkItemResult => {
+          const result = results[i] ?? null;
+          const transactionId = request.transaction_ids[i]!;
+          const base = { index: i + 1, subrequestId };
+          if (result === null) return { ...base, status: 'enqueue', transactionId, creationDate: request.accepted_at };
+          if (result.ok) return { ...base, status: 'success', transactionId, creationDate: new Date(result.at) };
+          return { ...base, status: 'failure', error: { code: result.code, message: result.message } };
+        }),
+      };
+    },
+  };
+}
+
+function unsealItem(item: StoredItem): SealedConsent {
+  return {
+    recipientKey: Buffer.from(item.k, 'hex'),
+    addressEnc: Buffer.from(item.e, 'base64'),
+    recipientKind: item.kind,
+    recipientType: item.rt,
+    type: item.t,
+    status: item.s,
+    source: item.src,
+    consentDate: item.cd === null ? null : new Date(item.cd),
+    retailerCode: item.rc,
+    retailerAccess: item.ra,
+    transactionId: item.tx,
+  };
+}
+
+export type BulkService = ReturnType<typeof createBulkService>;
