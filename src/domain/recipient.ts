@@ -34,7 +34,7 @@ export function parseRecipient(value: unknown, location: (string | number)[] = [
   }
 
   if (/^\+?\d/.test(value)) {
-    if (value.length > PHONE_MAX_CHARS) return { ok: false, error: iysError('H166', { location, value }) };
+    if (/^\+?\d+$/.test(value) && value.length > PHONE_MAX_CHARS) return { ok: false, error: iysError('H166', { location, value }) };
     const phone = E164_SHAPE.test(value) ? parsePhoneNumberFromString(value) : undefined;
     return phone?.isValid()
       ? { ok: true, address: phone.number, kind: 'phone' }

@@ -1,9 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IysRequestError, iysError, type IysErrorItem, type IysErrorCode } from '../domain/iys-errors.js';
 
-/** Renders the İYS error body: `{"errors":[{code,message,location,value}]}`. */
+/**
+ * Renders the İYS error body: `{"errors":[{code,message,location,value}]}`. Serialised here rather than by
+ * the route's response schema, so an error can never fail serialisation and turn into a 500.
+ */
 export function sendIysErrors(reply: FastifyReply, status: number, errors: IysErrorItem[]): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send({ errors });
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ errors }));
 }
 
 /** Fastify's own rejections (before our handlers run), translated to İYS codes. */

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { FieldCipher } from './field-cipher.js';
+import { createKeyRing } from './keys.js';
+
+const cipher = new FieldCipher(createKeyRing(randomBytes(32)));
+
+test('sealed addresses open again, and never contain the plaintext', () => {
+  const { recipientKey, addressEnc } = cipher.sealAddress('+905321234567');
+  assert.equal(cipher.openAddress(recipientKey, addressEnc), '+905321234567');
+  assert.equal(addressEnc.includes(Buffer.from('+905321234567')), false);
+  assert.equal(addressEnc.includes(Buffer.from('5321234567')), false);
+});
+
+test('encryption is randomised, the blind index is deterministic and keyed', () => {
+  const a = cipher.sealAddress('ali@example.com');
+  const b = cipher.sealAddress('ali@example.com');
+  assert.notDeepEqual(a.addressEnc, b.addressEnc);
+  assert.deepEqual(a.recipientKey, b.recipientKey);
+  const other = new FieldCipher(createKeyRing(randomBytes(32)));
+  assert.notDeepEqual(other.blindIndex('ali@example.com'), a.recipientKey);
+});
+
+test('a ciphertext moved to another row, tampered with, or read with another key fails', () => {
+  const a = cipher.sealAddress('+905321234567');
+  const b = cipher.sealAddress('+905329876543');
+  assert.throws(() => cipher.openAddress(b.recipientKey, a.addressEnc));
+  const tampered = Buffer.from(a.addressEnc);
+  tampered[tampered.length - 1]! ^= 1;
+  assert.throws(() => cipher.openAddress(a.recipientKey, tampered));
+  const other = new FieldCipher(createKeyRing(randomBytes(32)));
+  assert.throws(() => other.openAddress(a.recipientKey, a.addressEnc), /Unknown encryption key id/);
+});

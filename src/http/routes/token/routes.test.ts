@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DEMO, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
+
+let t: TestSystem;
+before(async () => {
+  t = await startTestSystem({ workers: false });
+});
+after(() => t.close());
+
+const token = (payload: string | object, contentType = 'application/json') =>
+  t.app.inject({
+    method: 'POST',
+    url: '/oauth2/token',
+    headers: { 'content-type': contentType },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
+
+test('password grant answers in snake_case and camelCase with İYS lifetimes', async () => {
+  const response = await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password });
+  assert.equal(response.statusCode, 200);
+  const body = response.json();
+  assert.equal(body.token_type, 'bearer');
+  assert.equal(body.tokenType, 'bearer');
+  assert.equal(body.expires_in, 7200);
+  assert.equal(body.refresh_expires_in, 14400);
+  assert.equal(body.accessToken, body.access_token);
+  assert.equal(body.refreshToken, body.refresh_token);
+  assert.notEqual(body.access_token, body.refresh_token);
+});
+
+test('form-encoded bodies work as JSON ones do', async () => {
+  const response = await token(
+    `grant_type=password&username=${DEMO.username}&password=${DEMO.password}`,
+    'application/x-www-form-urlencoded',
+  );
+  assert.equal(response.statusCode, 200);
+  const access = response.json().access_token;
+  const brands = await t.app.inject({ method: 'GET', url: `/sps/${DEMO.iysCode}/brands`, headers: { authorization: `Bearer ${access}` } });
+  assert.equal(brands.statusCode, 200);
+});
+
+test('a refresh token yields new tokens once; replaying it fails', async () => {
+  const first = (await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password })).json();
+  const refreshed = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+  assert.equal(refreshed.statusCode, 200);
+  assert.notEqual(refreshed.json().access_token, first.access_token);
+  const camel = await token({ grantType: 'refresh_token', refreshToken: refreshed.json().refresh_token });
+  assert.equal(camel.statusCode, 200);
+  const replay = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+  assert.equal(replay.statusCode, 400);
+  assert.equal(replay.json().error, 'invalid_grant');
+});
+
+test('an access token is not a refresh token', async () => {
+  const first = (await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password })).json();
+  const response = await token({ grant_type: 'refresh_token', refresh_token: first.access_token });
+  assert.equal(response.statusCode, 400);
+});
+
+const refusals: Array<[string, object | string, string, string, string?]> = [
+  ['no grant type', { username: 'demo', password: 'x' }, 'invalid_request', 'Giriş yöntemi belirtilmemiş.'],
+  ['unknown grant type', { grant_type: 'client_credentials' }, 'unsupported_grant_type', 'Desteklenmeyen giriş yöntemi.'],
+  ['empty username', { grant_type: 'password', username: '', password: 'x' }, 'invalid_request', 'Kullanıcı adı boş bırakılamaz.'],
+  ['numeric password', { grant_type: 'password', username: 'demo', password: 5 }, 'invalid_request', 'Desteklenmeyen şifre türü.'],
+  ['wrong password', { grant_type: 'password', username: 'demo', password: 'nope' }, 'invalid_grant', 'Kullanıcı kimlik bilgileri geçersiz.'],
+  ['unknown user', { grant_type: 'password', username: 'ghost', password: 'nope' }, 'invalid_grant', 'Kullanıcı kimlik bilgileri geçersiz.'],
+  ['missing refresh token', { grant_type: 'refresh_token' }, 'invalid_request', 'Yenileme jetonu verilmemiş.'],
+];
+
+for (const [name, payload, error, description] of refusals) {
+  test(`token refusal: ${name}`, async () => {
+    const response = await token(payload);
+    assert.equal(response.statusCode, 400);
+    const body = response.json();
+    assert.equal(body.error, error);
+    assert.equal(body.error_description, description);
+    assert.match(body.errors[0].code, /^H25\d$/);
+  });
+}
+
+test('malformed JSON is H014, an unsupported media type H905', async () => {
+  const bad = await token('{"grant_type": "password",');
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().errors[0].code, 'H014');
+  const xml = await token('<x/>', 'application/xml');
+  assert.equal(xml.statusCode, 415);
+  assert.equal(xml.json().errors[0].code, 'H905');
+});

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { formatWireDate } from '../../src/domain/wire-date.js';
+import { createSystem, type System } from '../../src/system.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestSystem {
+  system: System;
+  app: FastifyInstance;
+  database: TestDatabase;
+  /** Every log line the system wrote, for assertions about what never reaches a log. */
+  logLines: string[];
+  token(username?: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const DEMO = { iysCode: 700001, brandCode: 700010, secondBrandCode: 700011, username: 'demo', password: 'demo-password-123' };
+export const OTHER = { iysCode: 700002, brandCode: 700020, username: 'other', password: 'other-password-123' };
+
+/** The whole system on a fresh database with the sandbox seed, logging at debug level into memory. */
+export async function startTestSystem(options: { clock?: () => Date; workers?: boolean } = {}): Promise<TestSystem> {
+  const database = await createTestDatabase();
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const system = await createSystem({
+    databaseUrl: database.url,
+    masterKey: randomBytes(32),
+    logger: pino({ level: 'debug' }, sink),
+    clock: options.clock,
+    workers: options.workers,
+  });
+  await system.providerAdmin.seedDemo();
+  return {
+    system,
+    app: system.app,
+    database,
+    logLines,
+    async token(username = DEMO.username, password = DEMO.password) {
+      const response = await system.app.inject({
+        method: 'POST',
+        url: '/oauth2/token',
+        payload: { grant_type: 'password', username, password },
+      });
+      if (response.statusCode !== 200) throw new Error(`token request failed: ${response.body}`);
+      return response.json().access_token as string;
+    },
+    async close() {
+      await system.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A consentDate a minute ago, in İYS wire format: inside every deadline. */
+export function recentWireDate(offsetMs = 60_000, now = new Date()): string {
+  return formatWireDate(new Date(now.getTime() - offsetMs));
+}

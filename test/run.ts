@@ -1,0 +1,88 @@
+/**
+ * `npm test`: runs every *.test.ts file with node:test against a real PostgreSQL — DATABASE_URL's server
+ * when set, otherwise an embedded one started for this run. A migrated template database is built once;
+ * each test file clones it (see test/helpers/database.ts).
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import { connectDatabase, startEmbeddedPostgres, withDatabaseName, type EmbeddedServer } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { BULK_CONSENTS_QUEUE } from '../src/jobs/bulk-consents.job.js';
+
+function findTests(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return findTests(full);
+    return name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+async function adminQuery(serverUrl: string, text: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function buildTemplate(serverUrl: string, name: string): Promise<void> {
+  await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name}`);
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const url = withDatabaseName(serverUrl, name);
+  const handle = connectDatabase(url, { max: 1 });
+  await migrateToLatest(handle.db);
+  await handle.close();
+  // pg-boss installs its schema on first start; doing it once here keeps every clone ready to use.
+  const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 1 });
+  await boss.start();
+  await boss.createQueue(BULK_CONSENTS_QUEUE);
+  await boss.stop({ graceful: false, wait: true });
+}
+
+async function dropRunDatabases(serverUrl: string, prefix: string): Promise<void> {
+  const { rows } = await adminQuery(serverUrl, `SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'`);
+  for (const { datname } of rows as { datname: string }[]) {
+    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+}
+
+const runId = `openiys_t${process.pid}`;
+let embedded: EmbeddedServer | undefined;
+let embeddedDir: string | undefined;
+let serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  embeddedDir = mkdtempSync(path.join(tmpdir(), 'openiys-test-pg-'));
+  chmodSync(embeddedDir, 0o755); // as root, PostgreSQL runs as the postgres user, who must reach its data dir
+  embedded = await startEmbeddedPostgres(path.join(embeddedDir, 'postgres'));
+  serverUrl = embedded.url;
+}
+
+const template = `${runId}_template`;
+let exitCode = 1;
+try {
+  await buildTemplate(serverUrl, template);
+  const requested = process.argv.slice(2);
+  const files = requested.length > 0 ? requested : [...findTests('src'), ...findTests('test')].sort();
+  exitCode = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, OPENIYS_TEST_SERVER_URL: serverUrl, OPENIYS_TEST_TEMPLATE: template, OPENIYS_TEST_RUN: runId },
+      },
+    );
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+} finally {
+  await dropRunDatabases(serverUrl, runId).catch((error) => console.error('cleanup failed', error));
+  await embedded?.stop();
+  if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
+}
+process.exit(exitCode);
