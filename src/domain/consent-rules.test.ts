@@ -17,7 +17,7 @@ const ACTIVATED = at('2020-01-01 00:00:00');
 const onay: StoredConsent = { status: 'ONAY', source: 'HS_WEB', consentDate: at('2026-11-24 10:00:00') };
 const ret: StoredConsent = { status: 'RET', source: 'HS_WEB', consentDate: at('2026-11-24 10:00:00') };
 
-const input = (over: Partial<RuleInput> & { consentDate?: Date | null | string } = {}): RuleInput => {
+const input = (over: Partial<Omit<RuleInput, 'consentDate'>> & { consentDate?: Date | null | string } = {}): RuleInput => {
   const { consentDate, ...rest } = over;
   return {
     recipientType: 'BIREYSEL',

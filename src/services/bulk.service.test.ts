@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+
+let t: TestSystem;
+let token: string;
+const base = `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}`;
+
+before(async () => {
+  t = await startTestSystem({ workers: false });
+  token = await t.token();
+});
+after(() => t.close());
+
+const post = (url: string, payload: unknown) =>
+  t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: payload as object });
+const results = async (requestId: string) =>
+  (await t.app.inject({ method: 'GET', url: `${base}/consents/request/${requestId}`, headers: { authorization: `Bearer ${token}` } })).json();
+
+const phones = (n: number, offset: number) => Array.from({ length: n }, (_, i) => `+90533${String(offset + i).padStart(7, '0')}`);
+
+test('an accepted request is stored before the answer and applied exactly once, however often processed', async () => {
+  const batch = phones(50, 1000).map((recipient) => ({
+    recipient,
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+    status: 'ONAY',
+    source: 'HS_WEB',
+    consentDate: recentWireDate(120_000),
+  }));
+  const accepted = await post(`${base}/consents/request`, batch);
+  assert.equal(accepted.statusCode, 200, accepted.body);
+  const { requestId, subRequests } = accepted.json();
+  assert.equal(subRequests.length, 50);
+  assert.equal(subRequests[0].recipient, batch[0]!.recipient);
+
+  const pending = await results(requestId);
+  assert.deepEqual(new Set(pending.map((r: { status: string }) => r.status)), new Set(['enqueue']));
+
+  // Three concurrent runs plus one late one: the row lock and the brand lock let exactly one apply.
+  const applied = await Promise.all([1, 2, 3].map(() => t.system.bulk.processBulkRequest(requestId)));
+  assert.deepEqual(applied.sort(), [0, 0, 50]);
+  assert.equal(await t.system.bulk.processBulkRequest(requestId), 0);
+
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM consent_events`.execute(t.system.database.db);
+  assert.equal(Number(rows[0]!.n), 50);
+  const done = await results(requestId);
+  assert.equal(done.length, 50);
+  assert.deepEqual(done.map((r: { index: number }) => r.index), Array.from({ length: 50 }, (_, i) => i + 1));
+  assert.ok(done.every((r: { status: string; transactionId: string }) => r.status === 'success' && /^[0-9a-f]{64}$/.test(r.transactionId)));
+});
+
+test('rule failures are per item; the rest of the batch is applied', async () => {
+  const [a, b] = phones(2, 2000);
+  const batch = [
+    { recipient: a, recipientType: 'BIREYSEL', type: 'MESAJ', status: 'ONAY', source: 'HS_WEB', consentDate: recentWireDate(120_000) },
+    { recipient: b, recipientType: 'BIREYSEL', type: 'MESAJ', status: 'RET', source: 'HS_WEB', consentDate: recentWireDate(120_000) },
+  ];
+  const { requestId } = (await post(`${base}/consents/request`, batch)).json();
+  await t.system.bulk.processBulkRequest(requestId);
+  const done = await results(requestId);
+  assert.equal(done[0].status, 'success');
+  assert.equal(done[1].status, 'failure');
+  assert.deepEqual(done[1].error, { code: 'H175', message: 'İlk defa kaydedilen bir iznin durum (status) bilgisi RET olmamalıdır.' });
+  assert.equal(done[1].transactionId, undefined);
+});
+
+test('schema errors reject the whole request synchronously, with 1-based indexes; nothing is stored', async () => {
+  const [a] = phones(1, 3000);
+  const good = { recipient: a, recipientType: 'BIREYSEL', type: 'MESAJ', status: 'ONAY', source: 'HS_WEB', consentDate: recentWireDate() };
+  const response = await post(`${base}/consents/request`, [good, { ...good, type: 'SMS' }, good]);
+  assert.equal(response.statusCode, 422);
+  assert.deepEqual(
+    response.json().errors.map((e: { index: number; code: string }) => [e.index, e.code]),
+    [
+      [2, 'H117'],
+      [3, 'H194'],
+    ],
+  );
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM bulk_requests WHERE items::text LIKE ${'%' + 'SMS' + '%'}`.execute(
+    t.system.database.db,
+  );
+  assert.equal(Number(rows[0]!.n), 0);
+});
+
+test('request limits: not an array or empty H092, over 1000 H125; unknown request H093, long id H198', async () => {
+  assert.equal((await post(`${base}/consents/request`, { consents: [] })).json().errors[0].code, 'H092');
+  assert.equal((await post(`${base}/consents/request`, [])).json().errors[0].code, 'H092');
+  const big = phones(1001, 4000).map((recipient) => ({ recipient, recipientType: 'BIREYSEL', type: 'MESAJ', status: 'ONAY', source: 'HS_WEB', consentDate: recentWireDate() }));
+  const tooMany = await post(`${base}/consents/request`, big);
+  assert.equal(tooMany.statusCode, 422);
+  assert.equal(tooMany.json().errors[0].code, 'H125');
+  assert.equal((await results('00000000-0000-4000-8000-000000000000')).errors[0].code, 'H093');
+  assert.equal((await results('x'.repeat(37))).errors[0].code, 'H198');
+  assert.equal((await results('not-a-uuid')).errors[0].code, 'H093');
+});
