@@ -9,7 +9,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel, base: { service: 'openiys' } });
   const runtime = await prepareRuntime(config, logger);
-  const system = await createSystem({ databaseUrl: runtime.databaseUrl, masterKey: runtime.masterKey, logger });
+  const system = await createSystem({
+    databaseUrl: runtime.databaseUrl,
+    masterKey: runtime.masterKey,
+    logger,
+  });
 
   if (config.seedDemo && (await system.providerAdmin.seedDemo())) {
     logger.info(

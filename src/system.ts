@@ -51,10 +51,14 @@ export async function createSystem(options: SystemOptions): Promise<System> {
 
   let closing = false;
   // While shutting down, connections dropping under pg-boss are expected, not worth an error line.
-  const boss = await startBoss(options.databaseUrl, (error) => closing || logger.error({ err: error }, 'pg-boss error'));
-  let bulk: BulkService | undefined;
-  const worker = createBulkConsentsWorker({ boss, bulk: () => bulk!, logger });
-  bulk = createBulkService({
+  const boss = await startBoss(
+    options.databaseUrl,
+    (error) => closing || logger.error({ err: error }, 'pg-boss error'),
+  );
+  // The worker applies what the service accepts, and the service queues through the worker: the getter
+  // breaks the cycle (it is first called after both exist).
+  const worker = createBulkConsentsWorker({ boss, bulk: () => bulk, logger });
+  const bulk = createBulkService({
     db,
     bulkRequests,
     consents: consentRepository,

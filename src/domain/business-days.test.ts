@@ -23,10 +23,12 @@ test('weekends and fixed public holidays are not business days', () => {
 test('Ramazan and Kurban Bayramı follow the lunar calendar; their eves (arife) are working mornings', () => {
   // 2026: Ramazan Bayramı 20–22 March, Kurban Bayramı 27–30 May.
   assert.equal(calendar.isBusinessDay('2026-03-19'), true);
-  for (const day of ['2026-03-20', '2026-03-21', '2026-03-22']) assert.equal(calendar.isBusinessDay(day), false, day);
+  for (const day of ['2026-03-20', '2026-03-21', '2026-03-22'])
+    assert.equal(calendar.isBusinessDay(day), false, day);
   assert.equal(calendar.isBusinessDay('2026-03-23'), true);
   assert.equal(calendar.isBusinessDay('2026-05-26'), true);
-  for (const day of ['2026-05-27', '2026-05-28', '2026-05-29']) assert.equal(calendar.isBusinessDay(day), false, day);
+  for (const day of ['2026-05-27', '2026-05-28', '2026-05-29'])
+    assert.equal(calendar.isBusinessDay(day), false, day);
   // 2025: Ramazan Bayramı 30 March – 1 April.
   assert.equal(calendar.isBusinessDay('2025-03-31'), false);
   assert.equal(calendar.isBusinessDay('2025-04-01'), false);

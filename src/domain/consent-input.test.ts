@@ -43,7 +43,12 @@ const cases: Array<[string, Record<string, unknown>, string, string[]]> = [
   ['bad e-mail', { recipient: 'ali@', type: 'EPOSTA' }, 'H120', ['recipient']],
   ['bad phone', { recipient: '+9012' }, 'H121', ['recipient']],
   ['neither', { recipient: 'hello' }, 'H122', ['recipient']],
-  ['HS_2015 at another date', { source: 'HS_2015', consentDate: '2015-04-30 10:00:00' }, 'H155', ['consentDate']],
+  [
+    'HS_2015 at another date',
+    { source: 'HS_2015', consentDate: '2015-04-30 10:00:00' },
+    'H155',
+    ['consentDate'],
+  ],
   ['impossible date', { consentDate: '2024-02-30 10:00:00' }, 'H157', ['consentDate']],
   ['ISO date', { consentDate: '2024-03-01T10:00:00Z' }, 'H158', ['consentDate']],
   ['numeric date', { consentDate: 1709287200000 }, 'H158', ['consentDate']],

@@ -35,7 +35,8 @@ const isPositiveInteger = (value: unknown): value is number =>
  * location. Rules that need the stored state or the clock live in consent-rules.ts.
  */
 export function parseConsentInput(body: unknown, prefix: (string | number)[] = []): ConsentParse {
-  if (!isPlainObject(body)) return { ok: false, errors: [iysError('H085', { location: prefix, value: body })] };
+  if (!isPlainObject(body))
+    return { ok: false, errors: [iysError('H085', { location: prefix, value: body })] };
   const at = (field: string) => [...prefix, field];
   const errors: IysErrorItem[] = [];
 
@@ -49,16 +50,19 @@ export function parseConsentInput(body: unknown, prefix: (string | number)[] = [
   if (!recipient.ok) errors.push(recipient.error);
 
   const { recipientType, type, status, source, consentDate } = body;
-  if (recipientType === undefined || recipientType === null) errors.push(iysError('H170', { location: at('recipientType') }));
+  if (recipientType === undefined || recipientType === null)
+    errors.push(iysError('H170', { location: at('recipientType') }));
   else if (!isOneOf(RECIPIENT_TYPES, recipientType)) {
     errors.push(iysError('H116', { location: at('recipientType'), value: recipientType }));
   }
 
   if (type === undefined || type === null) errors.push(iysError('H111', { location: at('type') }));
-  else if (!isOneOf(CONSENT_TYPES, type)) errors.push(iysError('H117', { location: at('type'), value: type }));
+  else if (!isOneOf(CONSENT_TYPES, type))
+    errors.push(iysError('H117', { location: at('type'), value: type }));
 
   if (status === undefined || status === null) errors.push(iysError('H110', { location: at('status') }));
-  else if (!isOneOf(CONSENT_STATUSES, status)) errors.push(iysError('H115', { location: at('status'), value: status }));
+  else if (!isOneOf(CONSENT_STATUSES, status))
+    errors.push(iysError('H115', { location: at('status'), value: status }));
 
   // A trader (TACIR) may be recorded without source and date; an individual never.
   const optionalProvenance = recipientType === 'TACIR';
@@ -76,23 +80,32 @@ export function parseConsentInput(body: unknown, prefix: (string | number)[] = [
   } else {
     const parsed = parseWireDate(consentDate);
     if (parsed.ok) parsedDate = parsed.date;
-    else errors.push(iysError(parsed.reason === 'format' ? 'H158' : 'H157', { location: at('consentDate'), value: consentDate }));
+    else
+      errors.push(
+        iysError(parsed.reason === 'format' ? 'H158' : 'H157', {
+          location: at('consentDate'),
+          value: consentDate,
+        }),
+      );
   }
 
   if (source === 'HS_2015' && typeof consentDate === 'string' && consentDate !== '2015-05-01 00:00:00') {
     errors.push(iysError('H155', { location: at('consentDate'), value: consentDate }));
   }
-  if (source === 'HS_KARAR' && status === 'ONAY') errors.push(iysError('H408', { location: at('status'), value: status }));
+  if (source === 'HS_KARAR' && status === 'ONAY')
+    errors.push(iysError('H408', { location: at('status'), value: status }));
 
   const { retailerCode, retailerAccess } = body;
   if (retailerCode !== undefined && retailerCode !== null && !isPositiveInteger(retailerCode)) {
     errors.push(iysError('H085', { location: at('retailerCode'), value: retailerCode }));
   }
   if (retailerAccess !== undefined && retailerAccess !== null) {
-    if (!Array.isArray(retailerAccess)) errors.push(iysError('H085', { location: at('retailerAccess'), value: retailerAccess }));
+    if (!Array.isArray(retailerAccess))
+      errors.push(iysError('H085', { location: at('retailerAccess'), value: retailerAccess }));
     else {
       retailerAccess.forEach((code, index) => {
-        if (!isPositiveInteger(code)) errors.push(iysError('H085', { location: [...at('retailerAccess'), index], value: code }));
+        if (!isPositiveInteger(code))
+          errors.push(iysError('H085', { location: [...at('retailerAccess'), index], value: code }));
       });
     }
   }

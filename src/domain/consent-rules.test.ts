@@ -17,14 +17,21 @@ const ACTIVATED = at('2020-01-01 00:00:00');
 const onay: StoredConsent = { status: 'ONAY', source: 'HS_WEB', consentDate: at('2026-11-24 10:00:00') };
 const ret: StoredConsent = { status: 'RET', source: 'HS_WEB', consentDate: at('2026-11-24 10:00:00') };
 
-const input = (over: Partial<Omit<RuleInput, 'consentDate'>> & { consentDate?: Date | null | string } = {}): RuleInput => {
+const input = (
+  over: Partial<Omit<RuleInput, 'consentDate'>> & { consentDate?: Date | null | string } = {},
+): RuleInput => {
   const { consentDate, ...rest } = over;
   return {
     recipientType: 'BIREYSEL',
     status: 'ONAY',
     source: 'HS_WEB',
     ...rest,
-    consentDate: typeof consentDate === 'string' ? at(consentDate) : consentDate === undefined ? at('2026-11-25 10:00:00') : consentDate,
+    consentDate:
+      typeof consentDate === 'string'
+        ? at(consentDate)
+        : consentDate === undefined
+          ? at('2026-11-25 10:00:00')
+          : consentDate,
   };
 };
 
@@ -37,7 +44,12 @@ const cases: Array<[string, StoredConsent | null, RuleInput, string | null]> = [
   ['RET on RET is refused', ret, input({ status: 'RET' }), 'H174'],
   ['RET after ONAY with a later date', onay, input({ status: 'RET' }), null],
   ['HS_KARAR RET after ONAY', onay, input({ status: 'RET', source: 'HS_KARAR' }), null],
-  ['an older date never overwrites a newer one', onay, input({ status: 'RET', consentDate: '2026-11-24 09:59:59' }), 'H178'],
+  [
+    'an older date never overwrites a newer one',
+    onay,
+    input({ status: 'RET', consentDate: '2026-11-24 09:59:59' }),
+    'H178',
+  ],
   ['an equal date is not newer', onay, input({ status: 'RET', consentDate: '2026-11-24 10:00:00' }), 'H178'],
   ['before 1 May 2015', null, input({ consentDate: '2015-04-30 23:59:59' }), 'H156'],
   ['in the future', null, input({ consentDate: '2026-11-25 12:00:01' }), 'H162'],
@@ -46,10 +58,25 @@ const cases: Array<[string, StoredConsent | null, RuleInput, string | null]> = [
   ['three business days after a Friday', null, input({ consentDate: '2026-11-20 09:00:00' }), null],
   // Thursday 2026-11-19 → Fri 20, Mon 23, Tue 24: too late on Wednesday.
   ['past the 3-business-day deadline', null, input({ consentDate: '2026-11-19 23:00:00' }), 'H901'],
-  ['a record from before activation is legacy, not late', null, input({ consentDate: '2019-06-01 10:00:00' }), null],
+  [
+    'a record from before activation is legacy, not late',
+    null,
+    input({ consentDate: '2019-06-01 10:00:00' }),
+    null,
+  ],
   ['HS_2015 is always legacy', null, input({ source: 'HS_2015', consentDate: '2015-05-01 00:00:00' }), null],
-  ['updating a trader needs a date', { ...onay }, input({ recipientType: 'TACIR', status: 'RET', consentDate: null }), 'H462'],
-  ['updating a trader needs a source', { ...onay }, input({ recipientType: 'TACIR', status: 'RET', source: null }), 'H463'],
+  [
+    'updating a trader needs a date',
+    { ...onay },
+    input({ recipientType: 'TACIR', status: 'RET', consentDate: null }),
+    'H462',
+  ],
+  [
+    'updating a trader needs a source',
+    { ...onay },
+    input({ recipientType: 'TACIR', status: 'RET', source: null }),
+    'H463',
+  ],
 ];
 
 for (const [name, stored, record, code] of cases) {
@@ -66,7 +93,13 @@ for (const [name, stored, record, code] of cases) {
 }
 
 test('H174 names the status already held', () => {
-  const decision = decideTransition({ stored: onay, input: input(), now: NOW, activatedAt: ACTIVATED, calendar });
+  const decision = decideTransition({
+    stored: onay,
+    input: input(),
+    now: NOW,
+    activatedAt: ACTIVATED,
+    calendar,
+  });
   assert.equal(decision.ok, false);
   if (!decision.ok) assert.match(decision.errors[0]!.message, /İzin durumu: ONAY$/);
 });

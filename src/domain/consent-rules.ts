@@ -26,13 +26,20 @@ export interface AcceptedTransition {
   consentDate: Date;
 }
 
-export type TransitionDecision = { ok: true; next: AcceptedTransition } | { ok: false; errors: IysErrorItem[] };
+export type TransitionDecision =
+  { ok: true; next: AcceptedTransition } | { ok: false; errors: IysErrorItem[] };
 
 /**
  * Decides whether a provider's consent record may be applied on top of what the registry holds
  * (iys-api.md §5). Pure: the caller supplies the stored state, the clock and the calendar.
  */
-export function decideTransition({ stored, input, now, activatedAt, calendar }: TransitionContext): TransitionDecision {
+export function decideTransition({
+  stored,
+  input,
+  now,
+  activatedAt,
+  calendar,
+}: TransitionContext): TransitionDecision {
   const reject = (...errors: IysErrorItem[]): TransitionDecision => ({ ok: false, errors });
   const consentDate = input.consentDate;
 
@@ -47,8 +54,12 @@ export function decideTransition({ stored, input, now, activatedAt, calendar }: 
 
   if (!stored) {
     // Traders may be messaged without consent, so their first record is meaningful as a RET.
-    if (input.status === 'RET' && input.recipientType === 'BIREYSEL') return reject(iysError('H175', { location: ['status'] }));
-    return { ok: true, next: { status: input.status, source: input.source, consentDate: consentDate ?? truncateToSecond(now) } };
+    if (input.status === 'RET' && input.recipientType === 'BIREYSEL')
+      return reject(iysError('H175', { location: ['status'] }));
+    return {
+      ok: true,
+      next: { status: input.status, source: input.source, consentDate: consentDate ?? truncateToSecond(now) },
+    };
   }
 
   if (input.recipientType === 'TACIR') {
@@ -60,7 +71,8 @@ export function decideTransition({ stored, input, now, activatedAt, calendar }: 
   if (input.status === stored.status) {
     return reject(iysError('H174', { location: ['status'], vars: { status: stored.status } }));
   }
-  if (!consentDate || consentDate <= stored.consentDate) return reject(iysError('H178', { location: ['consentDate'] }));
+  if (!consentDate || consentDate <= stored.consentDate)
+    return reject(iysError('H178', { location: ['consentDate'] }));
 
   return { ok: true, next: { status: input.status, source: input.source, consentDate } };
 }

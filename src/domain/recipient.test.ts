@@ -5,7 +5,11 @@ import { checkTypeMatchesRecipient, parseRecipient } from './recipient.js';
 test('valid phones normalise to E.164 and e-mail addresses to lower case', () => {
   assert.deepEqual(parseRecipient('+905321234567'), { ok: true, address: '+905321234567', kind: 'phone' });
   assert.deepEqual(parseRecipient('+4915123456789'), { ok: true, address: '+4915123456789', kind: 'phone' });
-  assert.deepEqual(parseRecipient('Ali.Veli+news@Example.COM'), { ok: true, address: 'ali.veli+news@example.com', kind: 'email' });
+  assert.deepEqual(parseRecipient('Ali.Veli+news@Example.COM'), {
+    ok: true,
+    address: 'ali.veli+news@example.com',
+    kind: 'email',
+  });
 });
 
 const rejected: Array<[unknown, string]> = [

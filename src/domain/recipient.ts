@@ -3,8 +3,7 @@ import type { ConsentType, RecipientKind } from './consent.js';
 import { iysError, type IysErrorItem } from './iys-errors.js';
 
 export type RecipientParse =
-  | { ok: true; address: string; kind: RecipientKind }
-  | { ok: false; error: IysErrorItem };
+  { ok: true; address: string; kind: RecipientKind } | { ok: false; error: IysErrorItem };
 
 const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
 const PHONE_MAX_CHARS = 15;
@@ -19,7 +18,10 @@ const EMAIL_MAX = 265;
  * that really exists in its country's plan; e-mail addresses are lower-cased, because İYS and every
  * mailbox provider treat them case-insensitively and one person must map to one blind index.
  */
-export function parseRecipient(value: unknown, location: (string | number)[] = ['recipient']): RecipientParse {
+export function parseRecipient(
+  value: unknown,
+  location: (string | number)[] = ['recipient'],
+): RecipientParse {
   if (value === undefined || value === null || value === '') {
     return { ok: false, error: iysError('H114', { location }) };
   }
@@ -27,14 +29,18 @@ export function parseRecipient(value: unknown, location: (string | number)[] = [
 
   if (value.includes('@')) {
     const valid =
-      value.length >= EMAIL_MIN && value.length <= EMAIL_MAX && EMAIL_SHAPE.test(value) && !value.includes('..');
+      value.length >= EMAIL_MIN &&
+      value.length <= EMAIL_MAX &&
+      EMAIL_SHAPE.test(value) &&
+      !value.includes('..');
     return valid
       ? { ok: true, address: value.toLowerCase(), kind: 'email' }
       : { ok: false, error: iysError('H120', { location, value }) };
   }
 
   if (/^\+?\d/.test(value)) {
-    if (/^\+?\d+$/.test(value) && value.length > PHONE_MAX_CHARS) return { ok: false, error: iysError('H166', { location, value }) };
+    if (/^\+?\d+$/.test(value) && value.length > PHONE_MAX_CHARS)
+      return { ok: false, error: iysError('H166', { location, value }) };
     const phone = E164_SHAPE.test(value) ? parsePhoneNumberFromString(value) : undefined;
     return phone?.isValid()
       ? { ok: true, address: phone.number, kind: 'phone' }

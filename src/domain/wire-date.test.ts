@@ -11,10 +11,22 @@ test('wire dates are Türkiye time (UTC+3) and round-trip', () => {
 });
 
 test('format errors and impossible calendar dates are told apart', () => {
-  for (const text of ['2024-03-01T10:00:00', '2024-03-01', '01-03-2024 10:00:00', '2024-03-01 10:00', ' 2024-03-01 10:00:00']) {
+  for (const text of [
+    '2024-03-01T10:00:00',
+    '2024-03-01',
+    '01-03-2024 10:00:00',
+    '2024-03-01 10:00',
+    ' 2024-03-01 10:00:00',
+  ]) {
     assert.deepEqual(parseWireDate(text), { ok: false, reason: 'format' }, text);
   }
-  for (const text of ['2023-02-29 10:00:00', '2024-13-01 10:00:00', '2024-04-31 10:00:00', '2024-01-01 24:00:00', '2024-01-01 10:60:00']) {
+  for (const text of [
+    '2023-02-29 10:00:00',
+    '2024-13-01 10:00:00',
+    '2024-04-31 10:00:00',
+    '2024-01-01 24:00:00',
+    '2024-01-01 10:60:00',
+  ]) {
     assert.deepEqual(parseWireDate(text), { ok: false, reason: 'invalid' }, text);
   }
   assert.ok(parseWireDate('2024-02-29 23:59:59').ok);

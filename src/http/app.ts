@@ -50,7 +50,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   instrumentRequests(app, deps.metrics);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        route: request.routeOptions.url ?? 'unmatched',
+        method: request.method,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     );
   });

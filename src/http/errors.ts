@@ -24,19 +24,21 @@ const FASTIFY_CODES: Record<string, IysErrorCode> = {
  * anything unexpected is logged in full and answered with the retryable H015, never with its details.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | IysRequestError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof IysRequestError) return sendIysErrors(reply, error.status, error.errors);
-    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
-    if (mapped) {
-      const item = iysError(mapped);
-      return sendIysErrors(reply, error.statusCode ?? 400, [item]);
-    }
-    if (error instanceof SyntaxError || error.statusCode === 400) {
-      return sendIysErrors(reply, 400, [iysError('H014')]);
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return sendIysErrors(reply, 500, [iysError('H015')]);
-  });
+  app.setErrorHandler(
+    (error: FastifyError | IysRequestError, request: FastifyRequest, reply: FastifyReply) => {
+      if (error instanceof IysRequestError) return sendIysErrors(reply, error.status, error.errors);
+      const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+      if (mapped) {
+        const item = iysError(mapped);
+        return sendIysErrors(reply, error.statusCode ?? 400, [item]);
+      }
+      if (error instanceof SyntaxError || error.statusCode === 400) {
+        return sendIysErrors(reply, 400, [iysError('H014')]);
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return sendIysErrors(reply, 500, [iysError('H015')]);
+    },
+  );
 
   app.setNotFoundHandler((request, reply) =>
     sendIysErrors(reply, 404, [iysError('H904', { location: ['path'], value: request.url.split('?')[0] })]),

@@ -31,11 +31,19 @@ export function createApiUserRepository(db: Kysely<Database>) {
         .where('u.revoked_at', 'is', null)
         .executeTakeFirst(),
 
-    insertToken: (row: { token_hash: Buffer; kind: 'access' | 'refresh'; api_user_id: number; expires_at: Date }) =>
-      db.insertInto('api_tokens').values(row).execute(),
+    insertToken: (row: {
+      token_hash: Buffer;
+      kind: 'access' | 'refresh';
+      api_user_id: number;
+      expires_at: Date;
+    }) => db.insertInto('api_tokens').values(row).execute(),
 
     /** The owner of a live token of this kind, if its user has not been revoked. */
-    findTokenOwner: (tokenHash: Buffer, kind: 'access' | 'refresh', now: Date): Promise<TokenOwner | undefined> =>
+    findTokenOwner: (
+      tokenHash: Buffer,
+      kind: 'access' | 'refresh',
+      now: Date,
+    ): Promise<TokenOwner | undefined> =>
       db
         .selectFrom('api_tokens as t')
         .innerJoin('api_users as u', 'u.id', 't.api_user_id')

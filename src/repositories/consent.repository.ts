@@ -34,7 +34,11 @@ export function createConsentRepository(db: Kysely<Database>) {
       sql`SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, ${brandId})`.execute(trx),
 
     /** Current state for many identities of one brand in one round trip. */
-    findCurrent: async (executor: Executor, brandId: number, ids: ConsentIdentity[]): Promise<ConsentRow[]> => {
+    findCurrent: async (
+      executor: Executor,
+      brandId: number,
+      ids: ConsentIdentity[],
+    ): Promise<ConsentRow[]> => {
       if (ids.length === 0) return [];
       const result = await sql<ConsentRow>`
         SELECT c.* FROM consents c
@@ -125,7 +129,10 @@ export function createConsentRepository(db: Kysely<Database>) {
       return rows.map((r) => r.recipient_key);
     },
 
-    findEventIdByTransactionId: async (brandId: number, transactionId: string): Promise<string | undefined> => {
+    findEventIdByTransactionId: async (
+      brandId: number,
+      transactionId: string,
+    ): Promise<string | undefined> => {
       const row = await db
         .selectFrom('consent_events')
         .select('id')
@@ -136,7 +143,13 @@ export function createConsentRepository(db: Kysely<Database>) {
     },
 
     /** A page of a brand's movements after `afterId`, from one source family, not older than `since`. */
-    listEventsAfter: (params: { brandId: number; afterId: string; since: Date; registrySources: boolean; limit: number }) =>
+    listEventsAfter: (params: {
+      brandId: number;
+      afterId: string;
+      since: Date;
+      registrySources: boolean;
+      limit: number;
+    }) =>
       db
         .selectFrom('consent_events as e')
         .innerJoin('recipients as r', 'r.recipient_key', 'e.recipient_key')

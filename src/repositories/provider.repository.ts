@@ -12,11 +12,15 @@ export interface BrandWithStats extends BrandRow {
 export function createProviderRepository(db: Kysely<Database>) {
   return {
     countProviders: async (): Promise<number> => {
-      const row = await db.selectFrom('providers').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('providers')
+        .select(db.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
 
-    findProviderById: (id: number) => db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst(),
+    findProviderById: (id: number) =>
+      db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst(),
 
     findProviderByIysCode: (iysCode: number) =>
       db.selectFrom('providers').selectAll().where('iys_code', '=', iysCode).executeTakeFirst(),

@@ -59,7 +59,12 @@ export function createAuthService(users: ApiUserRepository, clock: () => Date = 
       api_user_id: apiUserId,
       expires_at: new Date(now + REFRESH_TOKEN_SECONDS * 1000),
     });
-    return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS, refreshExpiresIn: REFRESH_TOKEN_SECONDS };
+    return {
+      accessToken,
+      refreshToken,
+      expiresIn: ACCESS_TOKEN_SECONDS,
+      refreshExpiresIn: REFRESH_TOKEN_SECONDS,
+    };
   }
 
   async function passwordGrant(username: unknown, password: unknown): Promise<IssuedTokens> {
@@ -69,11 +74,13 @@ export function createAuthService(users: ApiUserRepository, clock: () => Date = 
     if (typeof username !== 'string') {
       throw new TokenRequestError('invalid_request', 'H250', 'Desteklenmeyen kullanıcı adı türü.');
     }
-    if (username === '') throw new TokenRequestError('invalid_request', 'H250', 'Kullanıcı adı boş bırakılamaz.');
+    if (username === '')
+      throw new TokenRequestError('invalid_request', 'H250', 'Kullanıcı adı boş bırakılamaz.');
     if (password === undefined || password === null) {
       throw new TokenRequestError('invalid_request', 'H250', 'Şifre null olamaz.');
     }
-    if (typeof password !== 'string') throw new TokenRequestError('invalid_request', 'H250', 'Desteklenmeyen şifre türü.');
+    if (typeof password !== 'string')
+      throw new TokenRequestError('invalid_request', 'H250', 'Desteklenmeyen şifre türü.');
     if (password === '') throw new TokenRequestError('invalid_request', 'H250', 'Şifre boş bırakılamaz.');
 
     const user = await users.findActiveApiUser(username);
@@ -91,7 +98,8 @@ export function createAuthService(users: ApiUserRepository, clock: () => Date = 
     if (typeof refreshToken !== 'string') {
       throw new TokenRequestError('invalid_request', 'H252', 'Desteklenmeyen yenileme jetonu türü.');
     }
-    if (refreshToken === '') throw new TokenRequestError('invalid_request', 'H252', 'Yenileme jetonu boş olamaz.');
+    if (refreshToken === '')
+      throw new TokenRequestError('invalid_request', 'H252', 'Yenileme jetonu boş olamaz.');
     const tokenHash = hashToken(refreshToken);
     const owner = await users.findTokenOwner(tokenHash, 'refresh', clock());
     // Rotation: a refresh token works once; a replayed one finds nothing to consume.
@@ -107,7 +115,8 @@ export function createAuthService(users: ApiUserRepository, clock: () => Date = 
       if (grantType === undefined || grantType === null) {
         throw new TokenRequestError('invalid_request', 'H252', 'Giriş yöntemi belirtilmemiş.');
       }
-      if (grantType === '') throw new TokenRequestError('invalid_request', 'H252', 'Giriş yöntemi boş olamaz.');
+      if (grantType === '')
+        throw new TokenRequestError('invalid_request', 'H252', 'Giriş yöntemi boş olamaz.');
       if (grantType === 'password') return passwordGrant(request.username, request.password);
       if (grantType === 'refresh_token') return refreshGrant(request.refreshToken);
       throw new TokenRequestError('unsupported_grant_type', 'H252', 'Desteklenmeyen giriş yöntemi.');

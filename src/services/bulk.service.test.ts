@@ -14,11 +14,23 @@ before(async () => {
 after(() => t.close());
 
 const post = (url: string, payload: unknown) =>
-  t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: payload as object });
+  t.app.inject({
+    method: 'POST',
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    payload: payload as object,
+  });
 const results = async (requestId: string) =>
-  (await t.app.inject({ method: 'GET', url: `${base}/consents/request/${requestId}`, headers: { authorization: `Bearer ${token}` } })).json();
+  (
+    await t.app.inject({
+      method: 'GET',
+      url: `${base}/consents/request/${requestId}`,
+      headers: { authorization: `Bearer ${token}` },
+    })
+  ).json();
 
-const phones = (n: number, offset: number) => Array.from({ length: n }, (_, i) => `+90533${String(offset + i).padStart(7, '0')}`);
+const phones = (n: number, offset: number) =>
+  Array.from({ length: n }, (_, i) => `+90533${String(offset + i).padStart(7, '0')}`);
 
 test('an accepted request is stored before the answer and applied exactly once, however often processed', async () => {
   const batch = phones(50, 1000).map((recipient) => ({
@@ -43,32 +55,66 @@ test('an accepted request is stored before the answer and applied exactly once, 
   assert.deepEqual(applied.sort(), [0, 0, 50]);
   assert.equal(await t.system.bulk.processBulkRequest(requestId), 0);
 
-  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM consent_events`.execute(t.system.database.db);
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM consent_events`.execute(
+    t.system.database.db,
+  );
   assert.equal(Number(rows[0]!.n), 50);
   const done = await results(requestId);
   assert.equal(done.length, 50);
-  assert.deepEqual(done.map((r: { index: number }) => r.index), Array.from({ length: 50 }, (_, i) => i + 1));
-  assert.ok(done.every((r: { status: string; transactionId: string }) => r.status === 'success' && /^[0-9a-f]{64}$/.test(r.transactionId)));
+  assert.deepEqual(
+    done.map((r: { index: number }) => r.index),
+    Array.from({ length: 50 }, (_, i) => i + 1),
+  );
+  assert.ok(
+    done.every(
+      (r: { status: string; transactionId: string }) =>
+        r.status === 'success' && /^[0-9a-f]{64}$/.test(r.transactionId),
+    ),
+  );
 });
 
 test('rule failures are per item; the rest of the batch is applied', async () => {
   const [a, b] = phones(2, 2000);
   const batch = [
-    { recipient: a, recipientType: 'BIREYSEL', type: 'MESAJ', status: 'ONAY', source: 'HS_WEB', consentDate: recentWireDate(120_000) },
-    { recipient: b, recipientType: 'BIREYSEL', type: 'MESAJ', status: 'RET', source: 'HS_WEB', consentDate: recentWireDate(120_000) },
+    {
+      recipient: a,
+      recipientType: 'BIREYSEL',
+      type: 'MESAJ',
+      status: 'ONAY',
+      source: 'HS_WEB',
+      consentDate: recentWireDate(120_000),
+    },
+    {
+      recipient: b,
+      recipientType: 'BIREYSEL',
+      type: 'MESAJ',
+      status: 'RET',
+      source: 'HS_WEB',
+      consentDate: recentWireDate(120_000),
+    },
   ];
   const { requestId } = (await post(`${base}/consents/request`, batch)).json();
   await t.system.bulk.processBulkRequest(requestId);
   const done = await results(requestId);
   assert.equal(done[0].status, 'success');
   assert.equal(done[1].status, 'failure');
-  assert.deepEqual(done[1].error, { code: 'H175', message: 'İlk defa kaydedilen bir iznin durum (status) bilgisi RET olmamalıdır.' });
+  assert.deepEqual(done[1].error, {
+    code: 'H175',
+    message: 'İlk defa kaydedilen bir iznin durum (status) bilgisi RET olmamalıdır.',
+  });
   assert.equal(done[1].transactionId, undefined);
 });
 
 test('schema errors reject the whole request synchronously, with 1-based indexes; nothing is stored', async () => {
   const [a] = phones(1, 3000);
-  const good = { recipient: a, recipientType: 'BIREYSEL', type: 'MESAJ', status: 'ONAY', source: 'HS_WEB', consentDate: recentWireDate() };
+  const good = {
+    recipient: a,
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+    status: 'ONAY',
+    source: 'HS_WEB',
+    consentDate: recentWireDate(),
+  };
   const response = await post(`${base}/consents/request`, [good, { ...good, type: 'SMS' }, good]);
   assert.equal(response.statusCode, 422);
   assert.deepEqual(
@@ -78,7 +124,9 @@ test('schema errors reject the whole request synchronously, with 1-based indexes
       [3, 'H194'],
     ],
   );
-  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM bulk_requests WHERE items::text LIKE ${'%' + 'SMS' + '%'}`.execute(
+  const { rows } = await sql<{
+    n: string;
+  }>`SELECT count(*) AS n FROM bulk_requests WHERE items::text LIKE ${'%' + 'SMS' + '%'}`.execute(
     t.system.database.db,
   );
   assert.equal(Number(rows[0]!.n), 0);
@@ -87,7 +135,14 @@ test('schema errors reject the whole request synchronously, with 1-based indexes
 test('request limits: not an array or empty H092, over 1000 H125; unknown request H093, long id H198', async () => {
   assert.equal((await post(`${base}/consents/request`, { consents: [] })).json().errors[0].code, 'H092');
   assert.equal((await post(`${base}/consents/request`, [])).json().errors[0].code, 'H092');
-  const big = phones(1001, 4000).map((recipient) => ({ recipient, recipientType: 'BIREYSEL', type: 'MESAJ', status: 'ONAY', source: 'HS_WEB', consentDate: recentWireDate() }));
+  const big = phones(1001, 4000).map((recipient) => ({
+    recipient,
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+    status: 'ONAY',
+    source: 'HS_WEB',
+    consentDate: recentWireDate(),
+  }));
   const tooMany = await post(`${base}/consents/request`, big);
   assert.equal(tooMany.statusCode, 422);
   assert.equal(tooMany.json().errors[0].code, 'H125');

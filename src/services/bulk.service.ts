@@ -10,7 +10,6 @@ import type { BulkRequestRepository } from '../repositories/bulk-request.reposit
 import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import { newTransactionId, writeConsents, type SealedConsent } from './consent-writer.js';
-import { sealConsent } from './consent.service.js';
 import type { BrandScope } from './tenancy.service.js';
 
 export const MAX_CONSENTS_PER_REQUEST = 1000;
@@ -85,7 +84,13 @@ export function createBulkService(deps: BulkServiceDeps) {
       const { recipient, recipientType, type } = result.consent;
       const identity = `${recipientType}|${type}|${recipient}`;
       if (seen.has(identity)) {
-        return void errors.push({ index, ...iysError('H194', { location: ['recipient'], value: (item as Record<string, unknown>).recipient }) });
+        return void errors.push({
+          index,
+          ...iysError('H194', {
+            location: ['recipient'],
+            value: (item as Record<string, unknown>).recipient,
+          }),
+        });
       }
       seen.add(identity);
       parsed.push(result.consent);
@@ -170,9 +175,18 @@ export function createBulkService(deps: BulkServiceDeps) {
       return ids.length;
     },
 
-    async getBulkResults(scope: BrandScope, requestId: string): Promise<{ requestId: string; items: BulkItemResult[] }> {
-      if (requestId.length > 36) throw IysRequestError.of('H198', { location: ['requestId'], value: requestId });
-      const request = UUID.test(requestId) ? await bulkRequests.findBulkRequest(requestId, scope.brand.id) : undefined;
+    /** Accepted requests not yet fully applied: the worker's backlog. */
+    countUnfinished: (): Promise<number> => bulkRequests.countUnfinished(),
+
+    async getBulkResults(
+      scope: BrandScope,
+      requestId: string,
+    ): Promise<{ requestId: string; items: BulkItemResult[] }> {
+      if (requestId.length > 36)
+        throw IysRequestError.of('H198', { location: ['requestId'], value: requestId });
+      const request = UUID.test(requestId)
+        ? await bulkRequests.findBulkRequest(requestId, scope.brand.id)
+        : undefined;
       if (!request) {
         throw IysRequestError.of('H093', { location: ['requestId'], value: requestId, vars: { requestId } });
       }
@@ -183,8 +197,10 @@ export function createBulkService(deps: BulkServiceDeps) {
           const result = results[i] ?? null;
           const transactionId = request.transaction_ids[i]!;
           const base = { index: i + 1, subrequestId };
-          if (result === null) return { ...base, status: 'enqueue', transactionId, creationDate: request.accepted_at };
-          if (result.ok) return { ...base, status: 'success', transactionId, creationDate: new Date(result.at) };
+          if (result === null)
+            return { ...base, status: 'enqueue', transactionId, creationDate: request.accepted_at };
+          if (result.ok)
+            return { ...base, status: 'success', transactionId, creationDate: new Date(result.at) };
           return { ...base, status: 'failure', error: { code: result.code, message: result.message } };
         }),
       };

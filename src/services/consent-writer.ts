@@ -22,8 +22,7 @@ export interface Actor {
 }
 
 export type WriteOutcome =
-  | { ok: true; transactionId: string; creationDate: Date }
-  | { ok: false; errors: IysErrorItem[] };
+  { ok: true; transactionId: string; creationDate: Date } | { ok: false; errors: IysErrorItem[] };
 
 export interface WriteBatch {
   brandId: number;
@@ -59,7 +58,11 @@ export async function writeConsents(
   const stored = new Map<string, StoredConsent>(
     current.map((row) => [
       identityKey(row.recipient_key, row.recipient_type, row.type),
-      { status: row.status as ConsentStatus, source: row.source as ConsentSource | null, consentDate: row.consent_date },
+      {
+        status: row.status as ConsentStatus,
+        source: row.source as ConsentSource | null,
+        consentDate: row.consent_date,
+      },
     ]),
   );
 
@@ -125,10 +128,14 @@ function identityKey(recipientKey: Buffer, recipientType: string, type: string):
 
 /** The same address may appear once per channel in a batch; it is one recipient row. */
 function dedupeByKey(consents: SealedConsent[]) {
-  const seen = new Map<string, { recipientKey: Buffer; addressEnc: Buffer; kind: SealedConsent['recipientKind'] }>();
+  const seen = new Map<
+    string,
+    { recipientKey: Buffer; addressEnc: Buffer; kind: SealedConsent['recipientKind'] }
+  >();
   for (const c of consents) {
     const hex = c.recipientKey.toString('hex');
-    if (!seen.has(hex)) seen.set(hex, { recipientKey: c.recipientKey, addressEnc: c.addressEnc, kind: c.recipientKind });
+    if (!seen.has(hex))
+      seen.set(hex, { recipientKey: c.recipientKey, addressEnc: c.addressEnc, kind: c.recipientKind });
   }
   return [...seen.values()];
 }

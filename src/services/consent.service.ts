@@ -68,12 +68,18 @@ type PresentableRow = Pick<
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function sealConsent(cipher: FieldCipher, consent: ConsentInput, transactionId: string): SealedConsent {
+function sealConsent(cipher: FieldCipher, consent: ConsentInput, transactionId: string): SealedConsent {
   const { recipient, ...rest } = consent;
   return { ...rest, ...cipher.sealAddress(recipient), transactionId };
 }
 
-export function createConsentService({ db, consents, cipher, calendar, clock = () => new Date() }: ConsentServiceDeps) {
+export function createConsentService({
+  db,
+  consents,
+  cipher,
+  calendar,
+  clock = () => new Date(),
+}: ConsentServiceDeps) {
   function present(row: PresentableRow): ConsentView {
     return {
       recipient: cipher.openAddress(row.recipient_key, row.address_enc),
@@ -91,7 +97,11 @@ export function createConsentService({ db, consents, cipher, calendar, clock = (
 
   return {
     /** Single add (İYS "tekil izin ekleme"): validates, applies the rules and records one event. */
-    async addConsent(scope: BrandScope, actor: Actor, body: unknown): Promise<{ transactionId: string; creationDate: Date }> {
+    async addConsent(
+      scope: BrandScope,
+      actor: Actor,
+      body: unknown,
+    ): Promise<{ transactionId: string; creationDate: Date }> {
       const parsed = parseConsentInput(body);
       if (!parsed.ok) throw new IysRequestError(parsed.errors);
       const sealed = sealConsent(cipher, parsed.consent, newTransactionId());
@@ -121,7 +131,8 @@ export function createConsentService({ db, consents, cipher, calendar, clock = (
         errors.push(iysError('H116', { location: ['recipientType'], value: body.recipientType }));
       }
       if (body.type === undefined) errors.push(iysError('H111', { location: ['type'] }));
-      else if (!isOneOf(CONSENT_TYPES, body.type)) errors.push(iysError('H117', { location: ['type'], value: body.type }));
+      else if (!isOneOf(CONSENT_TYPES, body.type))
+        errors.push(iysError('H117', { location: ['type'], value: body.type }));
       for (const key of Object.keys(body)) {
         if (!['recipient', 'recipientType', 'type'].includes(key)) {
           errors.push(iysError('H118', { location: [key], vars: { field: key } }));
@@ -146,9 +157,14 @@ export function createConsentService({ db, consents, cipher, calendar, clock = (
       body: unknown,
     ): Promise<string[]> {
       if (!isOneOf(RECIPIENT_TYPES, recipientType)) {
-        throw IysRequestError.of('H503', { location: ['recipientType'], value: recipientType, vars: { value: recipientType } });
+        throw IysRequestError.of('H503', {
+          location: ['recipientType'],
+          value: recipientType,
+          vars: { value: recipientType },
+        });
       }
-      if (!isOneOf(CONSENT_TYPES, type)) throw IysRequestError.of('H450', { location: ['type'], value: type });
+      if (!isOneOf(CONSENT_TYPES, type))
+        throw IysRequestError.of('H450', { location: ['type'], value: type });
       const list = isPlainObject(body) ? body.recipients : undefined;
       if (list === undefined || list === null || !Array.isArray(list)) {
         throw IysRequestError.of('H168', { location: ['recipients'] });
@@ -168,7 +184,8 @@ export function createConsentService({ db, consents, cipher, calendar, clock = (
         if (mismatch) return void errors.push({ ...mismatch, location });
         const key = cipher.blindIndex(parsed.address);
         const hex = key.toString('hex');
-        if (byKey.has(hex)) return void errors.push(iysError('H193', { location, value, vars: { field: 'recipient' } }));
+        if (byKey.has(hex))
+          return void errors.push(iysError('H193', { location, value, vars: { field: 'recipient' } }));
         byKey.set(hex, { key, original: value as string });
       });
       if (errors.length > 0) throw new IysRequestError(errors);
@@ -188,9 +205,13 @@ export function createConsentService({ db, consents, cipher, calendar, clock = (
      * The changes feed: a brand's movements of the last 7 days from one source family, oldest first. The
      * cursor is İYS's `<epochMillis>_<transactionId>` of the last movement returned.
      */
-    async listChanges(scope: BrandScope, query: { source?: unknown; after?: unknown; limit?: unknown }): Promise<ChangesPage> {
+    async listChanges(
+      scope: BrandScope,
+      query: { source?: unknown; after?: unknown; limit?: unknown },
+    ): Promise<ChangesPage> {
       const source = query.source ?? 'HS';
-      if (!isOneOf(SOURCE_FAMILIES, source)) throw IysRequestError.of('H098', { location: ['source'], value: source });
+      if (!isOneOf(SOURCE_FAMILIES, source))
+        throw IysRequestError.of('H098', { location: ['source'], value: source });
 
       let limit = CHANGES_DEFAULT_LIMIT;
       if (query.limit !== undefined && query.limit !== '') {
@@ -199,14 +220,17 @@ export function createConsentService({ db, consents, cipher, calendar, clock = (
         }
         limit = Number(query.limit);
         if (limit === 0) throw IysRequestError.of('H187', { location: ['limit'], value: query.limit });
-        if (limit > CHANGES_MAX_LIMIT) throw IysRequestError.of('H183', { location: ['limit'], value: query.limit });
+        if (limit > CHANGES_MAX_LIMIT)
+          throw IysRequestError.of('H183', { location: ['limit'], value: query.limit });
       }
 
       let afterId = '0';
       const after = query.after === '' ? undefined : query.after;
       if (after !== undefined) {
         const match = typeof after === 'string' ? /^\d{1,15}_([0-9a-f]{64})$/.exec(after) : null;
-        const found = match ? await consents.findEventIdByTransactionId(scope.brand.id, match[1]!) : undefined;
+        const found = match
+          ? await consents.findEventIdByTransactionId(scope.brand.id, match[1]!)
+          : undefined;
         if (!found) throw IysRequestError.of('H098', { location: ['after'], value: after });
         afterId = found;
       }
@@ -221,7 +245,9 @@ export function createConsentService({ db, consents, cipher, calendar, clock = (
       const list = rows.map(present);
       const last = list.at(-1);
       return {
-        after: last ? `${last.creationDate.getTime()}_${last.transactionId}` : ((after as string | undefined) ?? null),
+        after: last
+          ? `${last.creationDate.getTime()}_${last.transactionId}`
+          : ((after as string | undefined) ?? null),
         list,
       };
     },

@@ -15,7 +15,11 @@ export class AdminError extends Error {
 }
 
 /** Registry administration: providers, their brands and API users (CLI and, later, the admin console). */
-export function createProviderService(providers: ProviderRepository, users: ApiUserRepository, clock = () => new Date()) {
+export function createProviderService(
+  providers: ProviderRepository,
+  users: ApiUserRepository,
+  clock = () => new Date(),
+) {
   async function requireProvider(iysCode: number): Promise<ProviderRow> {
     const provider = await providers.findProviderByIysCode(iysCode);
     if (!provider) throw new AdminError(`No provider with iysCode ${iysCode}`);
@@ -38,7 +42,8 @@ export function createProviderService(providers: ProviderRepository, users: ApiU
 
     async addBrand(iysCode: number, brandCode: number, name: string, master = false) {
       const provider = await requireProvider(iysCode);
-      if (await providers.findBrandByCode(brandCode)) throw new AdminError(`Brand code ${brandCode} is taken`);
+      if (await providers.findBrandByCode(brandCode))
+        throw new AdminError(`Brand code ${brandCode} is taken`);
       return providers.insertBrand({ brand_code: brandCode, provider_id: provider.id, name, master });
     },
 
@@ -47,7 +52,11 @@ export function createProviderService(providers: ProviderRepository, users: ApiU
       const provider = await requireProvider(iysCode);
       if (await users.findActiveApiUser(username)) throw new AdminError(`Username ${username} is taken`);
       const secret = password ?? randomBytes(18).toString('base64url');
-      await users.insertApiUser({ provider_id: provider.id, username, password_hash: await hashPassword(secret) });
+      await users.insertApiUser({
+        provider_id: provider.id,
+        username,
+        password_hash: await hashPassword(secret),
+      });
       return { username, password: secret };
     },
 

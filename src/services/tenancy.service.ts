@@ -14,7 +14,8 @@ export interface BrandScope {
  */
 export function createTenancyService(providers: ProviderRepository) {
   async function resolveProvider(owner: TokenOwner, iysCode: number): Promise<ProviderRow> {
-    if (owner.iysCode !== iysCode) throw IysRequestError.of('H353', { location: ['iysCode'], value: iysCode });
+    if (owner.iysCode !== iysCode)
+      throw IysRequestError.of('H353', { location: ['iysCode'], value: iysCode });
     const provider = await providers.findProviderById(owner.providerId);
     if (!provider) throw IysRequestError.of('H353', { location: ['iysCode'], value: iysCode });
     return provider;

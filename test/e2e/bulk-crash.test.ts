@@ -22,7 +22,11 @@ after(async () => {
 const count = async (query: string) => Number((await client.query<{ n: string }>(query)).rows[0]!.n);
 
 test('a server killed with SIGKILL mid-batch resumes after restart and applies every item exactly once', async () => {
-  const env = { DATABASE_URL: database.url, OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'), OPENIYS_SEED_DEMO: 'true' };
+  const env = {
+    DATABASE_URL: database.url,
+    OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
+    OPENIYS_SEED_DEMO: 'true',
+  };
   const first = await startServerProcess(env);
   const tokenResponse = await fetch(`${first.url}/oauth2/token`, {
     method: 'POST',
@@ -43,11 +47,14 @@ test('a server killed with SIGKILL mid-batch resumes after restart and applies e
       source: 'HS_WEB',
       consentDate,
     }));
-    const response = await fetch(`${first.url}/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(batch),
-    });
+    const response = await fetch(
+      `${first.url}/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(batch),
+      },
+    );
     assert.equal(response.status, 200);
   }
 
@@ -59,7 +66,9 @@ test('a server killed with SIGKILL mid-batch resumes after restart and applies e
   }
   first.child.kill('SIGKILL');
   assert.equal(await first.exited, 'SIGKILL');
-  const completedAtKill = await count('SELECT count(*) AS n FROM bulk_requests WHERE completed_at IS NOT NULL');
+  const completedAtKill = await count(
+    'SELECT count(*) AS n FROM bulk_requests WHERE completed_at IS NOT NULL',
+  );
   assert.ok(completedAtKill < REQUESTS, `the kill came too late to test anything (${completedAtKill} done)`);
 
   const second = await startServerProcess(env);

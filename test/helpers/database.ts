@@ -23,7 +23,8 @@ async function admin(text: string): Promise<void> {
 
 /** A fresh, migrated database cloned from the run's template: each test file gets its own. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  if (!serverUrl || !template || !runId) throw new Error('Run tests with `npm test` (it prepares the database server).');
+  if (!serverUrl || !template || !runId)
+    throw new Error('Run tests with `npm test` (it prepares the database server).');
   const name = `${runId}_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   return {

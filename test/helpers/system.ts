@@ -16,11 +16,24 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-export const DEMO = { iysCode: 700001, brandCode: 700010, secondBrandCode: 700011, username: 'demo', password: 'demo-password-123' };
-export const OTHER = { iysCode: 700002, brandCode: 700020, username: 'other', password: 'other-password-123' };
+export const DEMO = {
+  iysCode: 700001,
+  brandCode: 700010,
+  secondBrandCode: 700011,
+  username: 'demo',
+  password: 'demo-password-123',
+};
+export const OTHER = {
+  iysCode: 700002,
+  brandCode: 700020,
+  username: 'other',
+  password: 'other-password-123',
+};
 
 /** The whole system on a fresh database with the sandbox seed, logging at debug level into memory. */
-export async function startTestSystem(options: { clock?: () => Date; workers?: boolean } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { clock?: () => Date; workers?: boolean } = {},
+): Promise<TestSystem> {
   const database = await createTestDatabase();
   const logLines: string[] = [];
   const sink = new Writable({

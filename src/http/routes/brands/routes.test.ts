@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEMO, OTHER, recentWireDate, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
+import {
+  DEMO,
+  OTHER,
+  recentWireDate,
+  startTestSystem,
+  type TestSystem,
+} from '../../../../test/helpers/system.js';
 
 let t: TestSystem;
 let token: string;
@@ -10,7 +16,8 @@ before(async () => {
 });
 after(() => t.close());
 
-const get = (url: string, bearer = token) => t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
+const get = (url: string, bearer = token) =>
+  t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
 
 test("brands are listed with their consent counts, only the caller's own", async () => {
   const add = (recipient: string, status: string, consentDate: string) =>
@@ -27,12 +34,25 @@ test("brands are listed with their consent counts, only the caller's own", async
   const response = await get(`/sps/${DEMO.iysCode}/brands`);
   assert.equal(response.statusCode, 200);
   assert.deepEqual(response.json(), [
-    { brandCode: DEMO.brandCode, name: 'Demo Marka', master: true, stats: { consents: { approval: 1, rejection: 1, total: 2 }, retailers: { total: 0 } } },
-    { brandCode: DEMO.secondBrandCode, name: 'Demo Marka İki', master: false, stats: { consents: { approval: 0, rejection: 0, total: 0 }, retailers: { total: 0 } } },
+    {
+      brandCode: DEMO.brandCode,
+      name: 'Demo Marka',
+      master: true,
+      stats: { consents: { approval: 1, rejection: 1, total: 2 }, retailers: { total: 0 } },
+    },
+    {
+      brandCode: DEMO.secondBrandCode,
+      name: 'Demo Marka İki',
+      master: false,
+      stats: { consents: { approval: 0, rejection: 0, total: 0 }, retailers: { total: 0 } },
+    },
   ]);
 
   const other = await get(`/sps/${OTHER.iysCode}/brands`, await t.token(OTHER.username, OTHER.password));
-  assert.deepEqual(other.json().map((b: { brandCode: number }) => b.brandCode), [OTHER.brandCode]);
+  assert.deepEqual(
+    other.json().map((b: { brandCode: number }) => b.brandCode),
+    [OTHER.brandCode],
+  );
 });
 
 test('iysCode must be an integer and the caller’s own', async () => {

@@ -14,13 +14,21 @@ function presentBrand(brand: BrandWithStats): Static<typeof BrandResponse> {
     name: brand.name,
     master: brand.master,
     stats: {
-      consents: { approval: brand.approval, rejection: brand.rejection, total: brand.approval + brand.rejection },
+      consents: {
+        approval: brand.approval,
+        rejection: brand.rejection,
+        total: brand.approval + brand.rejection,
+      },
       retailers: { total: 0 },
     },
   };
 }
 
-export function brandRoutes(deps: { auth: AuthService; tenancy: TenancyService; providers: ProviderRepository }): FastifyPluginAsyncTypebox {
+export function brandRoutes(deps: {
+  auth: AuthService;
+  tenancy: TenancyService;
+  providers: ProviderRepository;
+}): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/sps/:iysCode/brands',
@@ -35,7 +43,10 @@ export function brandRoutes(deps: { auth: AuthService; tenancy: TenancyService; 
         },
       },
       async (request) => {
-        const provider = await deps.tenancy.resolveProvider(ownerOf(request), parseIysCode(request.params.iysCode));
+        const provider = await deps.tenancy.resolveProvider(
+          ownerOf(request),
+          parseIysCode(request.params.iysCode),
+        );
         const brands = await deps.providers.listBrandsWithStats(provider.id);
         return brands.map(presentBrand);
       },

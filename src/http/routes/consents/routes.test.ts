@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEMO, OTHER, recentWireDate, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
+import {
+  DEMO,
+  OTHER,
+  recentWireDate,
+  startTestSystem,
+  type TestSystem,
+} from '../../../../test/helpers/system.js';
 
 let t: TestSystem;
 let demoToken: string;
@@ -23,7 +29,9 @@ function call(method: 'GET' | 'POST', url: string, payload?: unknown, token = de
     method,
     url,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(payload === undefined ? {} : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
+    ...(payload === undefined
+      ? {}
+      : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
   });
 }
 
@@ -68,28 +76,49 @@ test('add one consent, then read its status back', async () => {
 test('the singular `consent` spelling is served too', async () => {
   const record = consent();
   assert.equal((await call('POST', `${base}/consent`, record)).statusCode, 200);
-  const status = await call('POST', `${base}/consent/status`, { recipient: record.recipient, recipientType: 'BIREYSEL', type: 'MESAJ' });
+  const status = await call('POST', `${base}/consent/status`, {
+    recipient: record.recipient,
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+  });
   assert.equal(status.json().status, 'ONAY');
 });
 
 test('transition rules answer with their İYS codes and change nothing', async () => {
   const record = consent({ consentDate: recentWireDate(600_000) });
-  assert.equal((await call('POST', `${base}/consents`, { ...record, status: 'RET', recipient: newPhone() })).json().errors[0].code, 'H175');
+  assert.equal(
+    (await call('POST', `${base}/consents`, { ...record, status: 'RET', recipient: newPhone() })).json()
+      .errors[0].code,
+    'H175',
+  );
   assert.equal((await call('POST', `${base}/consents`, record)).statusCode, 200);
 
   const repeat = await call('POST', `${base}/consents`, { ...record, consentDate: recentWireDate(300_000) });
   assert.equal(repeat.statusCode, 400);
   assert.equal(repeat.json().errors[0].code, 'H174');
 
-  const older = await call('POST', `${base}/consents`, { ...record, status: 'RET', consentDate: recentWireDate(900_000) });
+  const older = await call('POST', `${base}/consents`, {
+    ...record,
+    status: 'RET',
+    consentDate: recentWireDate(900_000),
+  });
   assert.equal(older.statusCode, 400);
   assert.equal(older.json().errors[0].code, 'H178');
 
-  const status = await call('POST', `${base}/consents/status`, { recipient: record.recipient, recipientType: 'BIREYSEL', type: 'MESAJ' });
+  const status = await call('POST', `${base}/consents/status`, {
+    recipient: record.recipient,
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+  });
   assert.equal(status.json().status, 'ONAY');
   assert.equal(status.json().consentDate, record.consentDate);
 
-  const newer = await call('POST', `${base}/consents`, { ...record, status: 'RET', source: 'HS_KARAR', consentDate: recentWireDate(60_000) });
+  const newer = await call('POST', `${base}/consents`, {
+    ...record,
+    status: 'RET',
+    source: 'HS_KARAR',
+    consentDate: recentWireDate(60_000),
+  });
   assert.equal(newer.statusCode, 200, newer.body);
 });
 
@@ -99,17 +128,32 @@ test('dates: future H162, before 2015 H156, past the 3-business-day deadline H90
   assert.equal(future.json().errors[0].code, 'H162');
   const ancient = await call('POST', `${base}/consents`, consent({ consentDate: '2015-04-30 23:59:59' }));
   assert.equal(ancient.json().errors[0].code, 'H156');
-  const late = await call('POST', `${base}/consents`, consent({ consentDate: recentWireDate(10 * 24 * 3600_000) }));
+  const late = await call(
+    'POST',
+    `${base}/consents`,
+    consent({ consentDate: recentWireDate(10 * 24 * 3600_000) }),
+  );
   assert.equal(late.statusCode, 422);
   assert.equal(late.json().errors[0].code, 'H901');
-  const legacy = await call('POST', `${base}/consents`, consent({ source: 'HS_2015', consentDate: '2015-05-01 00:00:00' }));
+  const legacy = await call(
+    'POST',
+    `${base}/consents`,
+    consent({ source: 'HS_2015', consentDate: '2015-05-01 00:00:00' }),
+  );
   assert.equal(legacy.statusCode, 200, legacy.body);
 });
 
 test('validation errors list every field with location and value', async () => {
-  const response = await call('POST', `${base}/consents`, { recipient: 'not-an-address', type: 'SMS', extra: true });
+  const response = await call('POST', `${base}/consents`, {
+    recipient: 'not-an-address',
+    type: 'SMS',
+    extra: true,
+  });
   assert.equal(response.statusCode, 422);
-  const codes = response.json().errors.map((e: { code: string }) => e.code).sort();
+  const codes = response
+    .json()
+    .errors.map((e: { code: string }) => e.code)
+    .sort();
   assert.deepEqual(codes, ['H110', 'H112', 'H113', 'H117', 'H118', 'H122', 'H170']);
   const recipient = response.json().errors.find((e: { code: string }) => e.code === 'H122');
   assert.deepEqual(recipient.location, ['recipient']);
@@ -118,11 +162,24 @@ test('validation errors list every field with location and value', async () => {
 
 test('TACIR: a trader can be recorded without provenance, and updating it needs both', async () => {
   const recipient = newPhone();
-  const created = await call('POST', `${base}/consents`, { recipient, recipientType: 'TACIR', type: 'ARAMA', status: 'ONAY' });
+  const created = await call('POST', `${base}/consents`, {
+    recipient,
+    recipientType: 'TACIR',
+    type: 'ARAMA',
+    status: 'ONAY',
+  });
   assert.equal(created.statusCode, 200, created.body);
-  const update = await call('POST', `${base}/consents`, { recipient, recipientType: 'TACIR', type: 'ARAMA', status: 'RET' });
+  const update = await call('POST', `${base}/consents`, {
+    recipient,
+    recipientType: 'TACIR',
+    type: 'ARAMA',
+    status: 'RET',
+  });
   assert.equal(update.statusCode, 400);
-  assert.deepEqual(update.json().errors.map((e: { code: string }) => e.code), ['H462', 'H463']);
+  assert.deepEqual(
+    update.json().errors.map((e: { code: string }) => e.code),
+    ['H462', 'H463'],
+  );
 });
 
 test('multiple status returns only the ONAY recipients, as the caller spelled them', async () => {
@@ -137,7 +194,9 @@ test('multiple status returns only the ONAY recipients, as the caller spelled th
   });
   assert.equal(response.statusCode, 200, response.body);
   assert.deepEqual(response.json().list, [approved.recipient]);
-  const otherChannel = await call('POST', `${base}/consents/BIREYSEL/status/ARAMA`, { recipients: [approved.recipient] });
+  const otherChannel = await call('POST', `${base}/consents/BIREYSEL/status/ARAMA`, {
+    recipients: [approved.recipient],
+  });
   assert.deepEqual(otherChannel.json().list, []);
 });
 
@@ -153,24 +212,48 @@ test('multiple status rejects bad lists with their codes', async () => {
   assert.deepEqual(dup.json().errors[0].location, ['recipients', 1]);
   const bad = await call('POST', url, { recipients: [phone, 'x@y'] });
   assert.deepEqual(bad.json().errors[0].location, ['recipients', 1]);
-  assert.equal((await call('POST', `${base}/consents/BIREYSELL/status/MESAJ`, { recipients: [phone] })).json().errors[0].code, 'H503');
-  assert.equal((await call('POST', `${base}/consents/BIREYSEL/status/SMS`, { recipients: [phone] })).json().errors[0].code, 'H450');
-  assert.equal((await call('POST', `${base}/consents/BIREYSEL/status/EPOSTA`, { recipients: [phone] })).json().errors[0].code, 'H459');
+  assert.equal(
+    (await call('POST', `${base}/consents/BIREYSELL/status/MESAJ`, { recipients: [phone] })).json().errors[0]
+      .code,
+    'H503',
+  );
+  assert.equal(
+    (await call('POST', `${base}/consents/BIREYSEL/status/SMS`, { recipients: [phone] })).json().errors[0]
+      .code,
+    'H450',
+  );
+  assert.equal(
+    (await call('POST', `${base}/consents/BIREYSEL/status/EPOSTA`, { recipients: [phone] })).json().errors[0]
+      .code,
+    'H459',
+  );
 });
 
 test('status of an unknown consent is 404 H902; bad queries are rejected', async () => {
-  const missing = await call('POST', `${base}/consents/status`, { recipient: newPhone(), recipientType: 'BIREYSEL', type: 'MESAJ' });
+  const missing = await call('POST', `${base}/consents/status`, {
+    recipient: newPhone(),
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+  });
   assert.equal(missing.statusCode, 404);
   assert.equal(missing.json().errors[0].code, 'H902');
   assert.equal((await call('POST', `${base}/consents/status`, '[]')).json().errors[0].code, 'H097');
-  const bad = await call('POST', `${base}/consents/status`, { recipient: newPhone(), recipientType: 'X', type: 'Y' });
-  assert.deepEqual(bad.json().errors.map((e: { code: string }) => e.code), ['H116', 'H117']);
+  const bad = await call('POST', `${base}/consents/status`, {
+    recipient: newPhone(),
+    recipientType: 'X',
+    type: 'Y',
+  });
+  assert.deepEqual(
+    bad.json().errors.map((e: { code: string }) => e.code),
+    ['H116', 'H117'],
+  );
 });
 
 test('the changes feed pages through movements with the İYS cursor', async () => {
   const brand = `/sps/${DEMO.iysCode}/brands/${DEMO.secondBrandCode}`;
   const records = [consent(), consent(), consent({ type: 'EPOSTA', recipient: 'ayse@example.com' })];
-  for (const record of records) assert.equal((await call('POST', `${brand}/consents`, record)).statusCode, 200);
+  for (const record of records)
+    assert.equal((await call('POST', `${brand}/consents`, record)).statusCode, 200);
 
   const first = await call('GET', `${brand}/consents/changes?source=HS&limit=2`);
   assert.equal(first.statusCode, 200, first.body);
@@ -178,7 +261,9 @@ test('the changes feed pages through movements with the İYS cursor', async () =
   assert.equal(page1.list.length, 2);
   assert.match(page1.after, /^\d+_[0-9a-f]{64}$/);
   assert.equal(page1.after.split('_')[1], page1.list[1].transactionId);
-  const page2 = (await call('GET', `${brand}/consents/changes?source=HS&limit=2&after=${page1.after}`)).json();
+  const page2 = (
+    await call('GET', `${brand}/consents/changes?source=HS&limit=2&after=${page1.after}`)
+  ).json();
   assert.deepEqual(
     [...page1.list, ...page2.list].map((c: { recipient: string }) => c.recipient),
     records.map((r) => r.recipient),
@@ -206,17 +291,37 @@ test('tenancy: another provider gets 403 on these brands and learns nothing', as
   const attempts = [
     call('GET', `/sps/${DEMO.iysCode}/brands`, undefined, otherToken),
     call('POST', `${base}/consents`, consent(), otherToken),
-    call('POST', `${base}/consents/status`, { recipient: record.recipient, recipientType: 'BIREYSEL', type: 'MESAJ' }, otherToken),
+    call(
+      'POST',
+      `${base}/consents/status`,
+      { recipient: record.recipient, recipientType: 'BIREYSEL', type: 'MESAJ' },
+      otherToken,
+    ),
     call('GET', `${base}/consents/changes`, undefined, otherToken),
     // Its own iysCode with our brand: the brand is not its own; same answer as for a brand that does not exist.
-    call('POST', `/sps/${OTHER.iysCode}/brands/${DEMO.brandCode}/consents/status`, { recipient: record.recipient, recipientType: 'BIREYSEL', type: 'MESAJ' }, otherToken),
+    call(
+      'POST',
+      `/sps/${OTHER.iysCode}/brands/${DEMO.brandCode}/consents/status`,
+      { recipient: record.recipient, recipientType: 'BIREYSEL', type: 'MESAJ' },
+      otherToken,
+    ),
   ];
   for (const response of await Promise.all(attempts)) {
     assert.equal(response.statusCode, 403, response.body);
     assert.doesNotMatch(response.body, new RegExp(record.recipient.replace('+', '\\+')));
   }
-  const nonexistent = await call('GET', `/sps/${OTHER.iysCode}/brands/999999/consents/changes`, undefined, otherToken);
-  const foreign = await call('GET', `/sps/${OTHER.iysCode}/brands/${DEMO.brandCode}/consents/changes`, undefined, otherToken);
+  const nonexistent = await call(
+    'GET',
+    `/sps/${OTHER.iysCode}/brands/999999/consents/changes`,
+    undefined,
+    otherToken,
+  );
+  const foreign = await call(
+    'GET',
+    `/sps/${OTHER.iysCode}/brands/${DEMO.brandCode}/consents/changes`,
+    undefined,
+    otherToken,
+  );
   assert.equal(nonexistent.statusCode, foreign.statusCode);
   assert.equal(nonexistent.json().errors[0].code, foreign.json().errors[0].code);
 });
@@ -241,11 +346,29 @@ test('path codes must be integers: H190 for iysCode, H191 for brandCode', async 
 });
 
 test('no malformed input produces a 500', async () => {
-  const bodies = ['', 'null', '{', '[]', '"text"', '123', '{"recipient": {"$ne": 1}}', '{"recipient": "\u0000"}', JSON.stringify({ consentDate: [] })];
-  for (const path of ['/consents', '/consents/request', '/consents/status', '/consents/BIREYSEL/status/MESAJ']) {
+  const bodies = [
+    '',
+    'null',
+    '{',
+    '[]',
+    '"text"',
+    '123',
+    '{"recipient": {"$ne": 1}}',
+    '{"recipient": "\u0000"}',
+    JSON.stringify({ consentDate: [] }),
+  ];
+  for (const path of [
+    '/consents',
+    '/consents/request',
+    '/consents/status',
+    '/consents/BIREYSEL/status/MESAJ',
+  ]) {
     for (const body of bodies) {
       const response = await call('POST', `${base}${path}`, body);
-      assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${path} ${body} → ${response.statusCode} ${response.body}`);
+      assert.ok(
+        response.statusCode >= 400 && response.statusCode < 500,
+        `${path} ${body} → ${response.statusCode} ${response.body}`,
+      );
       assert.ok(Array.isArray(response.json().errors), `${path} ${body}: ${response.body}`);
     }
   }

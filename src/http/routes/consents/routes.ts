@@ -87,7 +87,11 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
           },
         },
         async (request) => {
-          const accepted = await deps.bulk.acceptBulk(await scopeOf(request), ownerOf(request).apiUserId, request.body);
+          const accepted = await deps.bulk.acceptBulk(
+            await scopeOf(request),
+            ownerOf(request).apiUserId,
+            request.body,
+          );
           const creationDate = formatWireDate(accepted.acceptedAt);
           return {
             requestId: accepted.requestId,
@@ -112,12 +116,19 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
             ...common,
             hide,
             summary: 'Result of an asynchronous bulk request, item by item',
-            params: Type.Object({ iysCode: Type.String(), brandCode: Type.String(), requestId: Type.String() }),
+            params: Type.Object({
+              iysCode: Type.String(),
+              brandCode: Type.String(),
+              requestId: Type.String(),
+            }),
             response: { 200: BulkResultResponse, '4xx': ErrorResponse },
           },
         },
         async (request) => {
-          const { requestId, items } = await deps.bulk.getBulkResults(await scopeOf(request), request.params.requestId);
+          const { requestId, items } = await deps.bulk.getBulkResults(
+            await scopeOf(request),
+            request.params.requestId,
+          );
           return items.map((item) => ({
             index: item.index,
             status: item.status,
@@ -142,7 +153,8 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
             response: { 200: ConsentResponse, '4xx': ErrorResponse },
           },
         },
-        async (request) => presentConsent(await deps.consents.getConsentStatus(await scopeOf(request), request.body)),
+        async (request) =>
+          presentConsent(await deps.consents.getConsentStatus(await scopeOf(request), request.body)),
       );
 
       app.post(
@@ -165,7 +177,9 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
         async (request) => {
           const scope = await scopeOf(request);
           const { recipientType, type } = request.params;
-          return { list: await deps.consents.listApprovedRecipients(scope, recipientType, type, request.body) };
+          return {
+            list: await deps.consents.listApprovedRecipients(scope, recipientType, type, request.body),
+          };
         },
       );
 

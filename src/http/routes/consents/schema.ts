@@ -10,7 +10,10 @@ import {
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 /** `YYYY-MM-DD HH:mm:ss`, Türkiye time (UTC+3). */
-const WireDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$', examples: ['2024-03-01 14:30:00'] });
+const WireDate = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$',
+  examples: ['2024-03-01 14:30:00'],
+});
 
 export const ErrorItem = Type.Object({
   index: Type.Optional(Type.Integer({ description: 'Bulk requests: 1-based position of the item in error' })),
@@ -32,7 +35,10 @@ export const ConsentBody = Type.Object(
     retailerCode: Type.Optional(Type.Integer()),
     retailerAccess: Type.Optional(Type.Array(Type.Integer())),
   },
-  { additionalProperties: false, description: 'source and consentDate may be omitted only for a new TACIR record' },
+  {
+    additionalProperties: false,
+    description: 'source and consentDate may be omitted only for a new TACIR record',
+  },
 );
 
 export const AddConsentResponse = Type.Object({ transactionId: Type.String(), creationDate: WireDate });
@@ -94,7 +100,9 @@ export const MultipleStatusResponse = Type.Object({
 
 export const ChangesQuery = Type.Object({
   source: Type.Optional(literals(['HS', 'IYS'])),
-  after: Type.Optional(Type.String({ description: 'Cursor from the previous page: <epochMillis>_<transactionId>' })),
+  after: Type.Optional(
+    Type.String({ description: 'Cursor from the previous page: <epochMillis>_<transactionId>' }),
+  ),
   limit: Type.Optional(Type.String({ description: 'Page size, 1–1000 (default 500)' })),
 });
 

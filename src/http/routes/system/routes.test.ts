@@ -20,7 +20,10 @@ test('metrics are Prometheus text, labelled by route pattern', async () => {
   const response = await t.app.inject('/metrics');
   assert.equal(response.statusCode, 200);
   assert.match(response.headers['content-type'] as string, /text\/plain/);
-  assert.match(response.body, /openiys_http_requests_total\{route="\/health",method="GET",status="200"\} \d+/);
+  assert.match(
+    response.body,
+    /openiys_http_requests_total\{route="\/health",method="GET",status="200"\} \d+/,
+  );
   assert.match(response.body, /openiys_process_cpu_seconds_total/);
 });
 

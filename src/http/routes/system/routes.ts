@@ -13,13 +13,23 @@ const Status = Type.Object({ status: Type.String() });
 export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['Sistem'];
-    app.get('/health', { schema: { tags, summary: 'Liveness: the process is up', response: { 200: Status } } }, async () => ({
-      status: 'ok',
-    }));
+    app.get(
+      '/health',
+      { schema: { tags, summary: 'Liveness: the process is up', response: { 200: Status } } },
+      async () => ({
+        status: 'ok',
+      }),
+    );
 
     app.get(
       '/ready',
-      { schema: { tags, summary: 'Readiness: the database is reachable', response: { 200: Status, 503: Status } } },
+      {
+        schema: {
+          tags,
+          summary: 'Readiness: the database is reachable',
+          response: { 200: Status, 503: Status },
+        },
+      },
       async (_request, reply) => {
         try {
           await deps.pingDatabase();
@@ -30,8 +40,10 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics', hide: false } }, async (_request, reply) =>
-      reply.type(deps.metrics.contentType).send(await deps.metrics.metrics()),
+    app.get(
+      '/metrics',
+      { schema: { tags, summary: 'Prometheus metrics', hide: false } },
+      async (_request, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.metrics()),
     );
   };
 }

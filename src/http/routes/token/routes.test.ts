@@ -36,12 +36,18 @@ test('form-encoded bodies work as JSON ones do', async () => {
   );
   assert.equal(response.statusCode, 200);
   const access = response.json().access_token;
-  const brands = await t.app.inject({ method: 'GET', url: `/sps/${DEMO.iysCode}/brands`, headers: { authorization: `Bearer ${access}` } });
+  const brands = await t.app.inject({
+    method: 'GET',
+    url: `/sps/${DEMO.iysCode}/brands`,
+    headers: { authorization: `Bearer ${access}` },
+  });
   assert.equal(brands.statusCode, 200);
 });
 
 test('a refresh token yields new tokens once; replaying it fails', async () => {
-  const first = (await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password })).json();
+  const first = (
+    await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password })
+  ).json();
   const refreshed = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
   assert.equal(refreshed.statusCode, 200);
   assert.notEqual(refreshed.json().access_token, first.access_token);
@@ -53,19 +59,51 @@ test('a refresh token yields new tokens once; replaying it fails', async () => {
 });
 
 test('an access token is not a refresh token', async () => {
-  const first = (await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password })).json();
+  const first = (
+    await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password })
+  ).json();
   const response = await token({ grant_type: 'refresh_token', refresh_token: first.access_token });
   assert.equal(response.statusCode, 400);
 });
 
 const refusals: Array<[string, object | string, string, string, string?]> = [
   ['no grant type', { username: 'demo', password: 'x' }, 'invalid_request', 'Giriş yöntemi belirtilmemiş.'],
-  ['unknown grant type', { grant_type: 'client_credentials' }, 'unsupported_grant_type', 'Desteklenmeyen giriş yöntemi.'],
-  ['empty username', { grant_type: 'password', username: '', password: 'x' }, 'invalid_request', 'Kullanıcı adı boş bırakılamaz.'],
-  ['numeric password', { grant_type: 'password', username: 'demo', password: 5 }, 'invalid_request', 'Desteklenmeyen şifre türü.'],
-  ['wrong password', { grant_type: 'password', username: 'demo', password: 'nope' }, 'invalid_grant', 'Kullanıcı kimlik bilgileri geçersiz.'],
-  ['unknown user', { grant_type: 'password', username: 'ghost', password: 'nope' }, 'invalid_grant', 'Kullanıcı kimlik bilgileri geçersiz.'],
-  ['missing refresh token', { grant_type: 'refresh_token' }, 'invalid_request', 'Yenileme jetonu verilmemiş.'],
+  [
+    'unknown grant type',
+    { grant_type: 'client_credentials' },
+    'unsupported_grant_type',
+    'Desteklenmeyen giriş yöntemi.',
+  ],
+  [
+    'empty username',
+    { grant_type: 'password', username: '', password: 'x' },
+    'invalid_request',
+    'Kullanıcı adı boş bırakılamaz.',
+  ],
+  [
+    'numeric password',
+    { grant_type: 'password', username: 'demo', password: 5 },
+    'invalid_request',
+    'Desteklenmeyen şifre türü.',
+  ],
+  [
+    'wrong password',
+    { grant_type: 'password', username: 'demo', password: 'nope' },
+    'invalid_grant',
+    'Kullanıcı kimlik bilgileri geçersiz.',
+  ],
+  [
+    'unknown user',
+    { grant_type: 'password', username: 'ghost', password: 'nope' },
+    'invalid_grant',
+    'Kullanıcı kimlik bilgileri geçersiz.',
+  ],
+  [
+    'missing refresh token',
+    { grant_type: 'refresh_token' },
+    'invalid_request',
+    'Yenileme jetonu verilmemiş.',
+  ],
 ];
 
 for (const [name, payload, error, description] of refusals) {

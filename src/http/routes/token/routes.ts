@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TokenRequestError, type AuthService } from '../../../services/auth.service.js';
 import { TokenErrorResponse, TokenRequestBody, TokenResponse } from './schema.js';
 
-const pick = (body: Record<string, unknown>, ...names: string[]) => names.map((n) => body[n]).find((v) => v !== undefined);
+const pick = (body: Record<string, unknown>, ...names: string[]) =>
+  names.map((n) => body[n]).find((v) => v !== undefined);
 
 /** `POST /oauth2/token`: password and refresh_token grants, answering in both snake_case and camelCase. */
 export function tokenRoutes(auth: AuthService): FastifyPluginAsyncTypebox {

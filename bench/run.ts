@@ -1,0 +1,16 @@
+/** `npm run bench -- [name…]`: runs the named benchmarks (all when none is named). Prints; never fails a test. */
+import { benchIngest } from './ingest.bench.js';
+
+const BENCHMARKS: Record<string, () => Promise<void>> = { ingest: benchIngest };
+
+const requested = process.argv.slice(2);
+const names = requested.length > 0 ? requested : Object.keys(BENCHMARKS);
+for (const name of names) {
+  const bench = BENCHMARKS[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; available: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+  await bench();
+}
+process.exit(0);

@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { parseWireDate } from './domain/wire-date.js';
+import { prepareRuntime } from './runtime.js';
+import { AdminError } from './services/provider.service.js';
+import { createSystem } from './system.js';
+
+const USAGE = `openiys admin CLI
+
+  openiys migrate                                   apply pending database migrations
+  openiys seed-demo                                 create the sandbox providers if the database is empty
+  openiys provider add --iys-code N --title T [--kind TUZEL|GERCEK] [--activated "YYYY-MM-DD HH:mm:ss"]
+  openiys brand add --iys-code N --brand-code N --name T [--master]
+  openiys user add --iys-code N --username U [--password P]   (a password is generated when omitted)
+
+The database is DATABASE_URL's, or the embedded one in OPENIYS_DATA_DIR (stop the server first: one
+embedded PostgreSQL can serve one process tree at a time).`;
+
+function requireInt(value: string | undefined, name: string): number {
+  if (!value || !/^\d+$/.test(value)) throw new AdminError(`--${name} must be a positive integer`);
+  return Number(value);
+}
+
+function requireText(value: string | undefined, name: string): string {
+  if (!value?.trim()) throw new AdminError(`--${name} is required`);
+  return value.trim();
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'iys-code': { type: 'string' },
+      'brand-code': { type: 'string' },
+      title: { type: 'string' },
+      kind: { type: 'string' },
+      activated: { type: 'string' },
+      name: { type: 'string' },
+      master: { type: 'boolean' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals.join(' ');
+  if (values.help || command === '' || command === 'help') return void console.log(USAGE);
+
+  const known = ['migrate', 'seed-demo', 'provider add', 'brand add', 'user add'];
+  if (!known.includes(command)) throw new AdminError(`Unknown command "${command}"\n\n${USAGE}`);
+
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const runtime = await prepareRuntime(config, logger);
+  if (command === 'migrate') {
+    console.log('database is up to date');
+    return void (await runtime.embedded?.stop());
+  }
+
+  const system = await createSystem({ ...runtime, logger, workers: false });
+  try {
+    const admin = system.providerAdmin;
+    if (command === 'seed-demo') {
+      console.log((await admin.seedDemo()) ? 'sandbox providers created' : 'database already has providers; nothing done');
+    } else if (command === 'provider add') {
+      let activatedAt: Date | undefined;
+      if (values.activated) {
+        const parsed = parseWireDate(values.activated);
+        if (!parsed.ok) throw new AdminError('--activated must be "YYYY-MM-DD HH:mm:ss" (Türkiye time)');
+        activatedAt = parsed.date;
+      }
+      const kind = values.kind ?? 'TUZEL';
+      if (kind !== 'TUZEL' && kind !== 'GERCEK') throw new AdminError('--kind must be TUZEL or GERCEK');
+      const provider = await admin.addProvider({
+        iysCode: requireInt(values['iys-code'], 'iys-code'),
+        title: requireText(values.title, 'title'),
+        kind,
+        activatedAt,
+      });
+      console.log(`provider ${provider.iys_code} "${provider.title}" created (active)`);
+    } else if (command === 'brand add') {
+      const brand = await admin.addBrand(
+        requireInt(values['iys-code'], 'iys-code'),
+        requireInt(values['brand-code'], 'brand-code'),
+        requireText(values.name, 'name'),
+        values.master ?? false,
+      );
+      console.log(`brand ${brand.brand_code} "${brand.name}" created`);
+    } else {
+      const user = await admin.addApiUser(
+        requireInt(values['iys-code'], 'iys-code'),
+        requireText(values.username, 'username'),
+        values.password,
+      );
+      console.log(`API user created. Shown once, stored only as an argon2id hash:\n  username: ${user.username}\n  password: ${user.password}`);
+    }
+  } finally {
+    await system.close();
+    await runtime.embedded?.stop();
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof AdminError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../helpers/system.js';
+
+let t: TestSystem;
+before(async () => {
+  t = await startTestSystem();
+});
+after(() => t.close());
+
+const PHONES = ['+905321234567', '+905419876543'];
+const EMAILS = ['zeynep.kaya@example.com.tr', 'mehmet+promo@example.org'];
+
+/** Every form in which an address could leak: as typed, without the +, national, and hex-encoded. */
+function leakPatterns(): string[] {
+  const plain = [
+    ...PHONES,
+    ...PHONES.map((p) => p.slice(1)),
+    ...PHONES.map((p) => p.slice(3)),
+    ...EMAILS,
+    ...EMAILS.map((e) => e.split('@')[0]!),
+  ];
+  return [...plain, ...plain.map((p) => Buffer.from(p, 'utf8').toString('hex'))];
+}
+
+test('no table, column or log line holds a plaintext address', async () => {
+  const token = await t.token();
+  const base = `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}`;
+  const send = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
+    t.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload: payload as object } : {}),
+    });
+  const consentDate = recentWireDate(120_000);
+
+  // Single adds, a bulk request processed by the real worker, queries, rejected input and the feed.
+  assert.equal(
+    (
+      await send('POST', `${base}/consents`, {
+        recipient: PHONES[0],
+        recipientType: 'BIREYSEL',
+        type: 'MESAJ',
+        status: 'ONAY',
+        source: 'HS_WEB',
+        consentDate,
+      })
+    ).statusCode,
+    200,
+  );
+  assert.equal(
+    (
+      await send('POST', `${base}/consents`, {
+        recipient: EMAILS[0],
+        recipientType: 'BIREYSEL',
+        type: 'EPOSTA',
+        status: 'ONAY',
+        source: 'HS_WEB',
+        consentDate,
+      })
+    ).statusCode,
+    200,
+  );
+  const bulk = await send('POST', `${base}/consents/request`, [
+    { recipient: PHONES[1], recipientType: 'TACIR', type: 'ARAMA', status: 'ONAY' },
+    {
+      recipient: EMAILS[1],
+      recipientType: 'BIREYSEL',
+      type: 'EPOSTA',
+      status: 'ONAY',
+      source: 'HS_WEB',
+      consentDate,
+    },
+    {
+      recipient: PHONES[0],
+      recipientType: 'BIREYSEL',
+      type: 'MESAJ',
+      status: 'ONAY',
+      source: 'HS_WEB',
+      consentDate,
+    },
+  ]);
+  assert.equal(bulk.statusCode, 200);
+  const { requestId } = bulk.json();
+  let results: Array<{ status: string }> = [];
+  for (let i = 0; i < 100; i++) {
+    results = (await send('GET', `${base}/consents/request/${requestId}`)).json();
+    if (results.every((r) => r.status !== 'enqueue')) break;
+    await sleep(50);
+  }
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['success', 'success', 'failure'],
+  );
+  await send('POST', `${base}/consents/status`, {
+    recipient: PHONES[0],
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+  });
+  await send('POST', `${base}/consents/BIREYSEL/status/MESAJ`, { recipients: PHONES });
+  await send('POST', `${base}/consents`, {
+    recipient: PHONES[1],
+    recipientType: 'BIREYSEL',
+    type: 'EPOSTA',
+    status: 'ONAY',
+    source: 'HS_WEB',
+    consentDate,
+  });
+  const changes = (await send('GET', `${base}/consents/changes?source=HS`)).json();
+  assert.deepEqual(
+    new Set(changes.list.map((c: { recipient: string }) => c.recipient)),
+    new Set([...PHONES, ...EMAILS]),
+  );
+
+  const db = t.system.database.db;
+  const { rows: tables } = await sql<{ schema: string; name: string }>`
+    SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+    WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'`.execute(db);
+  assert.ok(tables.some((table) => table.name === 'consent_events'));
+  assert.ok(tables.some((table) => table.schema === 'pgboss'));
+
+  const patterns = leakPatterns();
+  let rowsScanned = 0;
+  for (const table of tables) {
+    const { rows } = await sql<{
+      row: string;
+    }>`SELECT t::text AS row FROM ${sql.table(`${table.schema}.${table.name}`)} t`.execute(db);
+    rowsScanned += rows.length;
+    for (const { row } of rows) {
+      for (const pattern of patterns) {
+        assert.ok(
+          !row.toLowerCase().includes(pattern.toLowerCase()),
+          `${table.schema}.${table.name} holds "${pattern}"`,
+        );
+      }
+    }
+  }
+  assert.ok(rowsScanned > 10, 'the scan must have read the data it is checking');
+
+  // Indexes hold only what their tables hold, and every indexed column was scanned above; the log too:
+  const log = t.logLines.join('');
+  assert.ok(t.logLines.length > 5, 'the system must have logged something for this check to mean anything');
+  for (const pattern of patterns) assert.ok(!log.includes(pattern), `the log holds "${pattern}"`);
+});
