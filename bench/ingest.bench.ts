@@ -43,26 +43,31 @@ export async function benchIngest(): Promise<void> {
     PRIMARY KEY (recipient, recipient_type, type))`);
   const rawStart = performance.now();
   await runWithConcurrency(
-    batches.map((batch) => () =>
-      pool.query(
-        `INSERT INTO raw_consents SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+    batches.map(
+      (batch) => () =>
+        pool.query(
+          `INSERT INTO raw_consents SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
          ON CONFLICT (recipient, recipient_type, type) DO UPDATE SET status = EXCLUDED.status`,
-        [
-          batch.map((c) => c.recipient),
-          batch.map((c) => c.recipientType),
-          batch.map((c) => c.type),
-          batch.map((c) => c.status),
-          batch.map((c) => c.source),
-          batch.map((c) => `${c.consentDate}+03`),
-        ],
-      ),
+          [
+            batch.map((c) => c.recipient),
+            batch.map((c) => c.recipientType),
+            batch.map((c) => c.type),
+            batch.map((c) => c.status),
+            batch.map((c) => c.source),
+            batch.map((c) => `${c.consentDate}+03`),
+          ],
+        ),
     ),
     IN_FLIGHT,
   );
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
   // Through the API, over real HTTP.
-  const system = await createSystem({ databaseUrl: database.url, masterKey: randomBytes(32), logger: pino({ level: 'warn' }) });
+  const system = await createSystem({
+    databaseUrl: database.url,
+    masterKey: randomBytes(32),
+    logger: pino({ level: 'warn' }),
+  });
   await system.providerAdmin.seedDemo();
   const url = await system.app.listen({ port: 0, host: '127.0.0.1' });
   const tokenResponse = await fetch(`${url}/oauth2/token`, {
@@ -80,7 +85,8 @@ export async function benchIngest(): Promise<void> {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(batch),
       });
-      if (response.status !== 200) throw new Error(`bulk request failed: ${response.status} ${await response.text()}`);
+      if (response.status !== 200)
+        throw new Error(`bulk request failed: ${response.status} ${await response.text()}`);
     }),
     IN_FLIGHT,
   );
@@ -97,8 +103,14 @@ export async function benchIngest(): Promise<void> {
   const rawRate = TOTAL / rawSeconds;
   const apiRate = TOTAL / apiSeconds;
   console.log(`ingest: ${TOTAL} consents, ${BATCH} per request, ${IN_FLIGHT} in flight`);
-  console.log(`  raw unnest insert : ${Math.round(rawRate).toLocaleString('en')} rows/s (${rawSeconds.toFixed(2)} s)`);
-  console.log(`  bulk API accepted : ${Math.round(TOTAL / acceptedSeconds).toLocaleString('en')} rows/s (${acceptedSeconds.toFixed(2)} s, durable)`);
-  console.log(`  bulk API applied  : ${Math.round(apiRate).toLocaleString('en')} rows/s (${apiSeconds.toFixed(2)} s)`);
+  console.log(
+    `  raw unnest insert : ${Math.round(rawRate).toLocaleString('en')} rows/s (${rawSeconds.toFixed(2)} s)`,
+  );
+  console.log(
+    `  bulk API accepted : ${Math.round(TOTAL / acceptedSeconds).toLocaleString('en')} rows/s (${acceptedSeconds.toFixed(2)} s, durable)`,
+  );
+  console.log(
+    `  bulk API applied  : ${Math.round(apiRate).toLocaleString('en')} rows/s (${apiSeconds.toFixed(2)} s)`,
+  );
   console.log(`ingest ratio = api/raw = ${(apiRate / rawRate).toFixed(2)} (target ≥ 0.5)`);
 }

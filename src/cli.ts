@@ -62,7 +62,11 @@ async function run(argv: string[]): Promise<void> {
   try {
     const admin = system.providerAdmin;
     if (command === 'seed-demo') {
-      console.log((await admin.seedDemo()) ? 'sandbox providers created' : 'database already has providers; nothing done');
+      console.log(
+        (await admin.seedDemo())
+          ? 'sandbox providers created'
+          : 'database already has providers; nothing done',
+      );
     } else if (command === 'provider add') {
       let activatedAt: Date | undefined;
       if (values.activated) {
@@ -93,7 +97,9 @@ async function run(argv: string[]): Promise<void> {
         requireText(values.username, 'username'),
         values.password,
       );
-      console.log(`API user created. Shown once, stored only as an argon2id hash:\n  username: ${user.username}\n  password: ${user.password}`);
+      console.log(
+        `API user created. Shown once, stored only as an argon2id hash:\n  username: ${user.username}\n  password: ${user.password}`,
+      );
     }
   } finally {
     await system.close();
