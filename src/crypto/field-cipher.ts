@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import type { KeyRing } from './keys.js';
+import { createRandomPool } from './random-pool.js';
 
 const VERSION = 1;
 const KEY_ID_BYTES = 8;
@@ -15,7 +16,12 @@ const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES + TAG_BYTES;
  * associated data (the row's blind index), so a ciphertext copied onto another row fails to decrypt.
  */
 export class FieldCipher {
-  constructor(private readonly keys: KeyRing) {}
+  private readonly random = createRandomPool();
+  private readonly currentKeyId: Buffer;
+
+  constructor(private readonly keys: KeyRing) {
+    this.currentKeyId = Buffer.from(keys.currentKeyId, 'hex');
+  }
 
   blindIndex(normalised: string): Buffer {
     return createHmac('sha256', this.keys.blindIndexKey).update(normalised, 'utf8').digest();
@@ -32,13 +38,12 @@ export class FieldCipher {
   }
 
   encrypt(plaintext: string, associatedData: Buffer): Buffer {
-    const keyId = Buffer.from(this.keys.currentKeyId, 'hex');
     const key = this.keys.encryptionKeys.get(this.keys.currentKeyId)!;
-    const nonce = randomBytes(NONCE_BYTES);
+    const nonce = this.random(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, nonce);
     cipher.setAAD(associatedData);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return Buffer.concat([Buffer.of(VERSION), keyId, nonce, cipher.getAuthTag(), body]);
+    return Buffer.concat([Buffer.of(VERSION), this.currentKeyId, nonce, cipher.getAuthTag(), body]);
   }
 
   decrypt(sealed: Buffer, associatedData: Buffer): string {

@@ -85,7 +85,8 @@ export interface BulkRequestsTable {
   brand_id: number;
   api_user_id: number;
   accepted_at: Date;
-  item_count: number;
+  subrequest_ids: string[];
+  transaction_ids: string[];
   items: ColumnType<unknown, string, string>;
   results: ColumnType<unknown, string, string>;
   completed_at: Date | null;

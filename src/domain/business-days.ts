@@ -12,6 +12,8 @@ export interface WorkingCalendar {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Deadlines per calendar and start day: bulk uploads carry many records of the same few days. */
+const deadlineCaches = new WeakMap<WorkingCalendar, Map<string, Date>>();
 
 export function turkishWorkingCalendar(): WorkingCalendar {
   const holidays = new Holidays('TR');
@@ -42,11 +44,21 @@ function nextDay(day: string): string {
  * something obtained on a Friday with 3 business days to register must be in by the end of Wednesday.
  */
 export function businessDeadline(from: Date, businessDays: number, calendar: WorkingCalendar): Date {
-  let day = turkeyDay(from);
-  let counted = 0;
-  while (counted < businessDays) {
-    day = nextDay(day);
-    if (calendar.isBusinessDay(day)) counted++;
+  const start = turkeyDay(from);
+  const key = `${start}+${businessDays}`;
+  let cache = deadlineCaches.get(calendar);
+  if (!cache) deadlineCaches.set(calendar, (cache = new Map()));
+  let deadline = cache.get(key);
+  if (deadline === undefined) {
+    let day = start;
+    let counted = 0;
+    while (counted < businessDays) {
+      day = nextDay(day);
+      if (calendar.isBusinessDay(day)) counted++;
+    }
+    deadline = startOfTurkeyDay(nextDay(day));
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, deadline);
   }
-  return startOfTurkeyDay(nextDay(day));
+  return deadline;
 }

@@ -8,16 +8,14 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
       brand_id: number;
       api_user_id: number;
       accepted_at: Date;
+      subrequest_ids: string[];
+      transaction_ids: string[];
       items: unknown[];
     }) =>
       db
         .insertInto('bulk_requests')
         .values({
-          id: row.id,
-          brand_id: row.brand_id,
-          api_user_id: row.api_user_id,
-          accepted_at: row.accepted_at,
-          item_count: row.items.length,
+          ...row,
           items: JSON.stringify(row.items),
           results: JSON.stringify(row.items.map(() => null)),
         })
@@ -26,10 +24,7 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
     findBulkRequest: (id: string, brandId: number) =>
       db
         .selectFrom('bulk_requests')
-        .select(['id', 'accepted_at', 'item_count', 'results', 'completed_at'])
-        // Only the ids of the items, not their sealed payloads.
-        .select(sql<string[]>`jsonb_path_query_array(items, '$[*].sub')`.as('subrequest_ids'))
-        .select(sql<string[]>`jsonb_path_query_array(items, '$[*].tx')`.as('transaction_ids'))
+        .select(['id', 'accepted_at', 'subrequest_ids', 'transaction_ids', 'results', 'completed_at'])
         .where('id', '=', id)
         .where('brand_id', '=', brandId)
         .executeTakeFirst(),
@@ -38,7 +33,7 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
     lockUnfinished: (trx: Transaction<Database>, id: string) =>
       trx
         .selectFrom('bulk_requests')
-        .select(['id', 'brand_id', 'api_user_id', 'accepted_at', 'items', 'results'])
+        .select(['id', 'brand_id', 'api_user_id', 'accepted_at', 'transaction_ids', 'items', 'results'])
         .where('id', '=', id)
         .where('completed_at', 'is', null)
         .forUpdate()

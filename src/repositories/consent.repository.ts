@@ -76,9 +76,9 @@ export function createConsentRepository(db: Kysely<Database>) {
                       ${events.map((e) => toIntArrayLiteral(e.retailer_access))}::text[],
                       ${events.map((e) => e.actor_kind)}::text[], ${events.map((e) => e.actor_id)}::text[],
                       ${events.map((e) => e.leaf_hash)}::bytea[])
-            WITH ORDINALITY AS e(tx, brand, k, rt, t, st, src, cd, cr, rc, ra, ak, ai, lh, n)
-          ORDER BY n
-          RETURNING *
+            AS e(tx, brand, k, rt, t, st, src, cd, cr, rc, ra, ak, ai, lh)
+          RETURNING id, transaction_id, brand_id, recipient_key, recipient_type, type, status, source, consent_date,
+                    creation_date, retailer_code, retailer_access
         ), projected AS (
           INSERT INTO consents (recipient_key, brand_id, recipient_type, type, status, source, consent_date,
             creation_date, transaction_id, retailer_code, retailer_access, last_event_id)

@@ -16,8 +16,6 @@ export const MAX_CONSENTS_PER_REQUEST = 1000;
 
 /** How an accepted item is kept until it is applied: sealed address, never plaintext. */
 interface StoredItem {
-  sub: string;
-  tx: string;
   k: string;
   e: string;
   kind: ConsentInput['recipientKind'];
@@ -109,8 +107,6 @@ export function createBulkService(deps: BulkServiceDeps) {
       const items: StoredItem[] = subRequests.map((consent) => {
         const { recipientKey, addressEnc } = cipher.sealAddress(consent.recipient);
         return {
-          sub: consent.subrequestId,
-          tx: newTransactionId(),
           k: recipientKey.toString('hex'),
           e: addressEnc.toString('base64'),
           kind: consent.recipientKind,
@@ -128,6 +124,8 @@ export function createBulkService(deps: BulkServiceDeps) {
         brand_id: scope.brand.id,
         api_user_id: apiUserId,
         accepted_at: acceptedAt,
+        subrequest_ids: subRequests.map((c) => c.subrequestId),
+        transaction_ids: subRequests.map(() => newTransactionId()),
         items,
       });
       // If the process dies between the insert and this call, resumeUnfinished() queues it again at start.
@@ -156,7 +154,7 @@ export function createBulkService(deps: BulkServiceDeps) {
           receivedAt: request.accepted_at,
           now,
           actor: { kind: 'provider', id: String(request.api_user_id) },
-          consents: pending.map(({ item }) => unsealItem(item)),
+          consents: pending.map(({ item, i }) => unsealItem(item, request.transaction_ids[i]!)),
         });
         outcomes.forEach((outcome, n) => {
           results[pending[n]!.i] = outcome.ok
@@ -208,7 +206,7 @@ export function createBulkService(deps: BulkServiceDeps) {
   };
 }
 
-function unsealItem(item: StoredItem): SealedConsent {
+function unsealItem(item: StoredItem, transactionId: string): SealedConsent {
   return {
     recipientKey: Buffer.from(item.k, 'hex'),
     addressEnc: Buffer.from(item.e, 'base64'),
@@ -220,7 +218,7 @@ function unsealItem(item: StoredItem): SealedConsent {
     consentDate: item.cd === null ? null : new Date(item.cd),
     retailerCode: item.rc,
     retailerAccess: item.ra,
-    transactionId: item.tx,
+    transactionId,
   };
 }
 

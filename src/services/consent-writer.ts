@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { leafHash } from '../crypto/event-hash.js';
+import { createRandomPool } from '../crypto/random-pool.js';
 import type { Database } from '../db/types.js';
 import type { WorkingCalendar } from '../domain/business-days.js';
 import type { ConsentInput, ConsentSource, ConsentStatus, StoredConsent } from '../domain/consent.js';
@@ -36,9 +36,11 @@ export interface WriteBatch {
   consents: SealedConsent[];
 }
 
+const random = createRandomPool();
+
 /** İYS transaction ids are 64 hex characters. */
 export function newTransactionId(): string {
-  return randomBytes(32).toString('hex');
+  return random(32).toString('hex');
 }
 
 /**
