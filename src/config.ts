@@ -10,6 +10,8 @@ export interface Config {
   /** Hex or base64 key material (≥ 32 bytes). Unset → generated into the data dir (embedded mode only). */
   readonly masterKey: string | undefined;
   readonly seedDemo: boolean;
+  /** Token requests allowed per client address per hour (İYS answers H084 beyond its own limit). */
+  readonly tokenRequestsPerHour: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -58,6 +60,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? !databaseUrl
       : parseBoolean('OPENIYS_SEED_DEMO', env.OPENIYS_SEED_DEMO, problems);
 
+  const tokenRequestsPerHour = Number(env.OPENIYS_TOKEN_REQUESTS_PER_HOUR ?? '600');
+  if (!Number.isInteger(tokenRequestsPerHour) || tokenRequestsPerHour < 1) {
+    problems.push(
+      `OPENIYS_TOKEN_REQUESTS_PER_HOUR must be a positive integer, got "${env.OPENIYS_TOKEN_REQUESTS_PER_HOUR}"`,
+    );
+  }
+
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
@@ -72,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.OPENIYS_DATA_DIR?.trim() || './data'),
     masterKey,
     seedDemo,
+    tokenRequestsPerHour,
     logLevel,
   });
 }

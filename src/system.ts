@@ -6,9 +6,10 @@ import { createKeyRing } from './crypto/keys.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { turkishWorkingCalendar } from './domain/business-days.js';
 import { createApp } from './http/app.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, watchBulkBacklog } from './http/metrics.js';
 import { startBoss } from './jobs/boss.js';
 import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
+import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
 import { createConsentRepository } from './repositories/consent.repository.js';
@@ -24,8 +25,9 @@ export interface SystemOptions {
   masterKey: Buffer;
   logger: Logger;
   clock?: () => Date;
-  /** Start the background workers (bulk processing); off for CLI commands. */
+  /** Start the background workers (bulk processing, maintenance); off for CLI commands. */
   workers?: boolean;
+  tokenRequestsPerHour?: number;
 }
 
 export interface System {
@@ -70,9 +72,12 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   });
 
   const auth = createAuthService(apiUsers, clock);
+  const metrics = createMetrics();
+  watchBulkBacklog(metrics, bulk);
   const app = await createApp({
     logger,
-    metrics: createMetrics(),
+    tokenRequestsPerHour: options.tokenRequestsPerHour ?? 600,
+    metrics,
     pingDatabase: async () => void (await sql`SELECT 1`.execute(db)),
     auth,
     tenancy: createTenancyService(providers),
@@ -83,6 +88,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
 
   if (options.workers !== false) {
     await worker.start();
+    await startExpiredTokensJob({ boss, users: apiUsers, logger, clock });
     const resumed = await bulk.resumeUnfinished();
     if (resumed > 0) logger.info({ resumed }, 'resumed unfinished bulk requests');
   }

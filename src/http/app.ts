@@ -18,6 +18,7 @@ import { tokenRoutes } from './routes/token/routes.js';
 
 export interface AppDeps {
   logger: FastifyBaseLogger;
+  tokenRequestsPerHour: number;
   metrics: Registry;
   pingDatabase: () => Promise<void>;
   auth: AuthService;
@@ -73,7 +74,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  await app.register(tokenRoutes(deps.auth));
+  await app.register(tokenRoutes(deps.auth, deps.tokenRequestsPerHour));
   await app.register(brandRoutes(deps));
   await app.register(consentRoutes(deps));
   await app.register(systemRoutes(deps));

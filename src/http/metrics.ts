@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Process metrics plus per-route request counts and latencies, labelled by route pattern, never by URL. */
 export function createMetrics(): Registry {
@@ -26,5 +26,17 @@ export function instrumentRequests(app: FastifyInstance, registry: Registry): vo
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ route, method: request.method, status: reply.statusCode });
     duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+  });
+}
+
+/** The bulk worker's backlog, read when Prometheus scrapes: a growing number means ingest falls behind. */
+export function watchBulkBacklog(registry: Registry, bulk: { countUnfinished(): Promise<number> }): void {
+  new Gauge({
+    name: 'openiys_bulk_requests_unfinished',
+    help: 'Accepted bulk consent requests not yet fully applied',
+    registers: [registry],
+    async collect() {
+      this.set(await bulk.countUnfinished());
+    },
   });
 }

@@ -27,8 +27,10 @@ const toIntArrayLiteral = (values: number[]) => `{${values.join(',')}}`;
 export function createConsentRepository(db: Kysely<Database>) {
   return {
     /**
-     * Serialises writers of one brand for the rest of the transaction, so two requests can never both read
-     * "no record" for the same recipient and both pass the first-record rules.
+     * Serialises writers of one brand for the rest of the transaction. Two things rest on it: two requests
+     * can never both read "no record" for the same recipient and both pass the first-record rules; and a
+     * brand's event ids are allocated and committed in the same order, so a changes-feed cursor (an event
+     * id) never skips a movement that commits late. Every writer of consent_events must take it.
      */
     lockBrandForWrite: (trx: Transaction<Database>, brandId: number) =>
       sql`SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, ${brandId})`.execute(trx),

@@ -32,7 +32,7 @@ export const OTHER = {
 
 /** The whole system on a fresh database with the sandbox seed, logging at debug level into memory. */
 export async function startTestSystem(
-  options: { clock?: () => Date; workers?: boolean } = {},
+  options: { clock?: () => Date; workers?: boolean; tokenRequestsPerHour?: number } = {},
 ): Promise<TestSystem> {
   const database = await createTestDatabase();
   const logLines: string[] = [];
@@ -48,6 +48,7 @@ export async function startTestSystem(
     logger: pino({ level: 'debug' }, sink),
     clock: options.clock,
     workers: options.workers,
+    tokenRequestsPerHour: options.tokenRequestsPerHour,
   });
   await system.providerAdmin.seedDemo();
   return {

@@ -125,3 +125,61 @@ test('malformed JSON is H014, an unsupported media type H905', async () => {
   assert.equal(xml.statusCode, 415);
   assert.equal(xml.json().errors[0].code, 'H905');
 });
+
+test('past the hourly limit per client address the token endpoint answers 429 H084 with Retry-After', async () => {
+  const limited = await startTestSystem({ workers: false, tokenRequestsPerHour: 2 });
+  try {
+    const ask = () =>
+      limited.app.inject({
+        method: 'POST',
+        url: '/oauth2/token',
+        payload: { grant_type: 'password', username: DEMO.username, password: DEMO.password },
+      });
+    assert.equal((await ask()).statusCode, 200);
+    assert.equal((await ask()).statusCode, 200);
+    const third = await ask();
+    assert.equal(third.statusCode, 429);
+    assert.equal(third.json().code, 'H084');
+    assert.equal(third.json().errors[0].code, 'H084');
+    const retryAfter = Number(third.headers['retry-after']);
+    assert.ok(retryAfter > 0 && retryAfter <= 3600, String(retryAfter));
+  } finally {
+    await limited.close();
+  }
+});
+
+test('access tokens expire after 7200 s and refresh tokens after 14400 s', async () => {
+  let now = Date.now();
+  const timed = await startTestSystem({ workers: false, clock: () => new Date(now) });
+  try {
+    const tokens = (
+      await timed.app.inject({
+        method: 'POST',
+        url: '/oauth2/token',
+        payload: { grant_type: 'password', username: DEMO.username, password: DEMO.password },
+      })
+    ).json();
+    const brands = () =>
+      timed.app.inject({
+        method: 'GET',
+        url: `/sps/${DEMO.iysCode}/brands`,
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+    now += 7199_000;
+    assert.equal((await brands()).statusCode, 200);
+    now += 2_000;
+    const expired = await brands();
+    assert.equal(expired.statusCode, 401);
+    assert.equal(expired.json().errors[0].code, 'H351');
+    now += 14400_000 - 7201_000;
+    const refreshed = await timed.app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      payload: { grant_type: 'refresh_token', refresh_token: tokens.refresh_token },
+    });
+    assert.equal(refreshed.statusCode, 400);
+    assert.equal(refreshed.json().error, 'invalid_grant');
+  } finally {
+    await timed.close();
+  }
+});

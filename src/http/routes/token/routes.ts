@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { iysError } from '../../../domain/iys-errors.js';
 import { TokenRequestError, type AuthService } from '../../../services/auth.service.js';
-import { TokenErrorResponse, TokenRequestBody, TokenResponse } from './schema.js';
+import { createWindowLimiter } from '../../rate-limit.js';
+import { TokenErrorResponse, TokenRateLimitedResponse, TokenRequestBody, TokenResponse } from './schema.js';
 
 const pick = (body: Record<string, unknown>, ...names: string[]) =>
   names.map((n) => body[n]).find((v) => v !== undefined);
 
 /** `POST /oauth2/token`: password and refresh_token grants, answering in both snake_case and camelCase. */
-export function tokenRoutes(auth: AuthService): FastifyPluginAsyncTypebox {
+export function tokenRoutes(auth: AuthService, requestsPerHour: number): FastifyPluginAsyncTypebox {
+  const limiter = createWindowLimiter(requestsPerHour, 3600_000);
   return async (app) => {
     app.post(
       '/oauth2/token',
@@ -15,10 +18,19 @@ export function tokenRoutes(auth: AuthService): FastifyPluginAsyncTypebox {
           tags: ['Kimlik'],
           summary: 'Get or refresh an access token',
           body: TokenRequestBody,
-          response: { 200: TokenResponse, 400: TokenErrorResponse },
+          response: { 200: TokenResponse, 400: TokenErrorResponse, 429: TokenRateLimitedResponse },
         },
       },
       async (request, reply) => {
+        const retryAfter = limiter.hit(request.ip);
+        if (retryAfter > 0) {
+          const error = iysError('H084');
+          // İYS clients read H084 as a bare {code, message}; the errors array keeps our common shape.
+          return reply
+            .code(429)
+            .header('retry-after', String(retryAfter))
+            .send({ code: 'H084' as const, message: error.message, errors: [error] });
+        }
         const body = (request.body ?? {}) as Record<string, unknown>;
         try {
           const tokens = await auth.grantTokens({

@@ -31,3 +31,9 @@ export const TokenErrorResponse = Type.Object({
   error_description: Type.String(),
   errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
+
+export const TokenRateLimitedResponse = Type.Object({
+  code: Type.Literal('H084'),
+  message: Type.String(),
+  errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+});

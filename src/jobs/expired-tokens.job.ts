@@ -1,0 +1,23 @@
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { ApiUserRepository } from '../repositories/api-user.repository.js';
+
+export const EXPIRED_TOKENS_QUEUE = 'expired-tokens';
+/** Hourly; pg-boss's scheduler makes sure one process runs it, however many are up. */
+const CRON = '17 * * * *';
+
+/** Deletes expired access and refresh tokens, so the table holds only live credentials. Idempotent. */
+export async function startExpiredTokensJob(options: {
+  boss: PgBoss;
+  users: ApiUserRepository;
+  logger: Logger;
+  clock: () => Date;
+}): Promise<void> {
+  const { boss, users, logger, clock } = options;
+  await boss.createQueue(EXPIRED_TOKENS_QUEUE);
+  await boss.schedule(EXPIRED_TOKENS_QUEUE, CRON, {}, { retryLimit: 3 });
+  await boss.work(EXPIRED_TOKENS_QUEUE, async () => {
+    const result = await users.deleteExpiredTokens(clock());
+    logger.info({ deleted: Number(result[0]?.numDeletedRows ?? 0) }, 'expired tokens deleted');
+  });
+}
