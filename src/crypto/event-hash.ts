@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 
-/** The fields of a consent event that its leaf hash commits to. */
+/** The columns of a consent event that its leaf hash commits to (all of them but id and the hash). */
 export interface HashedEvent {
-  transactionId: string;
-  brandId: number;
-  recipientKey: Buffer;
-  recipientType: string;
+  transaction_id: string;
+  brand_id: number;
+  recipient_key: Buffer;
+  recipient_type: string;
   type: string;
   status: string;
   source: string | null;
-  consentDate: Date;
-  creationDate: Date;
-  retailerCode: number | null;
-  retailerAccess: number[];
-  actorKind: string;
-  actorId: string | null;
+  consent_date: Date;
+  creation_date: Date;
+  retailer_code: number | null;
+  retailer_access: number[];
+  actor_kind: string;
+  actor_id: string | null;
 }
 
 /**
@@ -24,19 +24,19 @@ export interface HashedEvent {
 export function canonicalEvent(event: HashedEvent): string {
   return JSON.stringify([
     'openiys/consent-event/v1',
-    event.transactionId,
-    event.brandId,
-    event.recipientKey.toString('hex'),
-    event.recipientType,
+    event.transaction_id,
+    event.brand_id,
+    event.recipient_key.toString('hex'),
+    event.recipient_type,
     event.type,
     event.status,
     event.source,
-    event.consentDate.getTime(),
-    event.creationDate.getTime(),
-    event.retailerCode,
-    event.retailerAccess,
-    event.actorKind,
-    event.actorId,
+    event.consent_date.getTime(),
+    event.creation_date.getTime(),
+    event.retailer_code,
+    event.retailer_access,
+    event.actor_kind,
+    event.actor_id,
   ]);
 }
 

@@ -79,36 +79,21 @@ export async function writeConsents(
     });
     if (!decision.ok) return decision;
     const event = {
-      transactionId: consent.transactionId,
-      brandId: batch.brandId,
-      recipientKey: consent.recipientKey,
-      recipientType: consent.recipientType,
+      transaction_id: consent.transactionId,
+      brand_id: batch.brandId,
+      recipient_key: consent.recipientKey,
+      recipient_type: consent.recipientType,
       type: consent.type,
       status: decision.next.status,
       source: decision.next.source,
-      consentDate: decision.next.consentDate,
-      creationDate: batch.now,
-      retailerCode: consent.retailerCode,
-      retailerAccess: consent.retailerAccess,
-      actorKind: batch.actor.kind,
-      actorId: batch.actor.id,
+      consent_date: decision.next.consentDate,
+      creation_date: batch.now,
+      retailer_code: consent.retailerCode,
+      retailer_access: consent.retailerAccess,
+      actor_kind: batch.actor.kind,
+      actor_id: batch.actor.id,
     };
-    events.push({
-      transaction_id: event.transactionId,
-      brand_id: event.brandId,
-      recipient_key: event.recipientKey,
-      recipient_type: event.recipientType,
-      type: event.type,
-      status: event.status,
-      source: event.source,
-      consent_date: event.consentDate,
-      creation_date: event.creationDate,
-      retailer_code: event.retailerCode,
-      retailer_access: event.retailerAccess,
-      actor_kind: event.actorKind,
-      actor_id: event.actorId,
-      leaf_hash: leafHash(event),
-    });
+    events.push({ ...event, leaf_hash: leafHash(event) });
     return { ok: true, transactionId: consent.transactionId, creationDate: batch.now };
   });
 

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { leafHash } from '../crypto/event-hash.js';
+import type { ConsentEventRow } from './consent.repository.js';
+
+let t: TestSystem;
+before(async () => {
+  t = await startTestSystem({ workers: false });
+  const token = await t.token();
+  const add = (status: string, offset: number) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        recipient: '+905321112233',
+        recipientType: 'BIREYSEL',
+        type: 'ARAMA',
+        status,
+        source: 'HS_CAGRI_MERKEZI',
+        consentDate: recentWireDate(offset),
+      },
+    });
+  assert.equal((await add('ONAY', 120_000)).statusCode, 200);
+  assert.equal((await add('RET', 60_000)).statusCode, 200);
+});
+after(() => t.close());
+
+test('every stored event carries the leaf hash of its own columns, and the projection points at the last one', async () => {
+  const db = t.system.database.db;
+  const events = await db.selectFrom('consent_events').selectAll().orderBy('id').execute();
+  assert.equal(events.length, 2);
+  for (const event of events) {
+    const { id: _id, leaf_hash, ...columns } = event as ConsentEventRow;
+    assert.deepEqual(leaf_hash, leafHash(columns));
+  }
+  const current = await db.selectFrom('consents').selectAll().execute();
+  assert.equal(current.length, 1);
+  assert.equal(current[0]!.status, 'RET');
+  assert.equal(current[0]!.last_event_id, events[1]!.id);
+  assert.equal(current[0]!.transaction_id, events[1]!.transaction_id);
+});
+
+test('the event log refuses UPDATE, DELETE and TRUNCATE', async () => {
+  const db = t.system.database.db;
+  await assert.rejects(
+    sql`UPDATE consent_events SET status = 'ONAY'`.execute(db),
+    /append-only \(UPDATE refused\)/,
+  );
+  await assert.rejects(sql`DELETE FROM consent_events`.execute(db), /append-only \(DELETE refused\)/);
+  await assert.rejects(sql`TRUNCATE consent_events`.execute(db), /append-only \(TRUNCATE refused\)/);
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM consent_events`.execute(db);
+  assert.equal(Number(rows[0]!.n), 2);
+});
