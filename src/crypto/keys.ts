@@ -13,6 +13,8 @@ export interface KeyRing {
   readonly encryptionKeys: ReadonlyMap<string, Buffer>;
   /** HMAC-SHA-256 key for blind indexes. Never rotated silently: a new one needs a re-index. */
   readonly blindIndexKey: Buffer;
+  /** HMAC key for signed links and one-time-code hashes. */
+  readonly signingKey: Buffer;
 }
 
 export function parseMasterKey(raw: string): Buffer {
@@ -35,6 +37,7 @@ export function createKeyRing(master: Buffer): KeyRing {
     currentKeyId,
     encryptionKeys: new Map([[currentKeyId, encryptionKey]]),
     blindIndexKey: derive(master, 'blind-index/v1'),
+    signingKey: derive(master, 'signing/v1'),
   };
 }
 

@@ -92,6 +92,84 @@ export interface BulkRequestsTable {
   completed_at: Date | null;
 }
 
+export interface CitizensTable {
+  id: string;
+  created_at: CreatedAt;
+}
+
+export interface CitizenAddressesTable {
+  citizen_id: string;
+  recipient_key: Buffer;
+  verified_at: Date;
+}
+
+export interface OtpChallengesTable {
+  id: string;
+  purpose: 'sign-in' | 'add-address';
+  citizen_id: string | null;
+  recipient_key: Buffer;
+  code_hash: Buffer;
+  attempts: ColumnType<number, number | undefined, number>;
+  expires_at: Date;
+  consumed_at: Date | null;
+  created_at: Date;
+}
+
+export interface CitizenSessionsTable {
+  token_hash: Buffer;
+  citizen_id: string;
+  csrf_token: string;
+  expires_at: Date;
+  created_at: CreatedAt;
+}
+
+export interface OutboxMessagesTable {
+  id: string;
+  channel: 'sms' | 'email';
+  recipient_key: Buffer;
+  purpose: string;
+  subject_enc: Buffer | null;
+  body_enc: Buffer;
+  status: ColumnType<'pending' | 'sent' | 'failed', 'pending' | 'sent' | 'failed' | undefined>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+export interface ConsentNotificationsTable {
+  id: Generated<string>;
+  event_id: string;
+  recipient_key: Buffer;
+  brand_id: number;
+  type: string;
+  created_at: Date;
+  message_id: string | null;
+}
+
+export interface ComplaintsTable {
+  id: string;
+  citizen_id: string;
+  brand_id: number;
+  recipient_key: Buffer;
+  type: string;
+  received_at: Date;
+  message_enc: Buffer;
+  screenshot_enc: Buffer | null;
+  screenshot_type: string | null;
+  evidence: ColumnType<unknown, string, string>;
+  verdict: string;
+  status: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface RegulatorKeysTable {
+  key_hash: Buffer;
+  name: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
 export interface Database {
   providers: ProvidersTable;
   brands: BrandsTable;
@@ -101,4 +179,12 @@ export interface Database {
   consent_events: ConsentEventsTable;
   consents: ConsentsTable;
   bulk_requests: BulkRequestsTable;
+  citizens: CitizensTable;
+  citizen_addresses: CitizenAddressesTable;
+  otp_challenges: OtpChallengesTable;
+  citizen_sessions: CitizenSessionsTable;
+  outbox_messages: OutboxMessagesTable;
+  consent_notifications: ConsentNotificationsTable;
+  complaints: ComplaintsTable;
+  regulator_keys: RegulatorKeysTable;
 }
