@@ -21,10 +21,8 @@ test('tokens for another purpose, forged, altered or garbage are refused', () =>
   const [body, mac] = token.split('.') as [string, string];
   const altered = Buffer.from(JSON.stringify({ e: '43', p: 'short-link', x: 9e9 })).toString('base64url');
   assert.equal(signer.verify('short-link', `${altered}.${mac}`, now), null);
-  assert.equal(
-    signer.verify('short-link', `${body}.${mac.slice(0, -1)}A`, now),
-    mac.endsWith('A') ? signer.verify('short-link', token, now) : null,
-  );
+  const flipped = (mac.startsWith('A') ? 'B' : 'A') + mac.slice(1);
+  assert.equal(signer.verify('short-link', `${body}.${flipped}`, now), null);
   for (const garbage of ['', '.', 'abc', `${body}.`, `${body}.${mac}.x`, '%%%.%%%'])
     assert.equal(signer.verify('short-link', garbage, now), null);
 });
