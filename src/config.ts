@@ -12,6 +12,19 @@ export interface Config {
   readonly seedDemo: boolean;
   /** Token requests allowed per client address per hour (İYS answers H084 beyond its own limit). */
   readonly tokenRequestsPerHour: number;
+  /** Where citizens reach this server; links in SMS and e-mail start with it. */
+  readonly publicUrl: string;
+  /** smtp(s)://user:pass@host:port; unset → the built-in catcher shown at /dev/outbox. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** SMS operator HTTP endpoint; unset → the built-in sink shown at /dev/outbox. */
+  readonly smsHttpUrl: string | undefined;
+  readonly smsHttpAuthorization: string | undefined;
+  /** JSON body with {{to}}, {{text}} and {{from}} placeholders (filled JSON-escaped). */
+  readonly smsHttpBodyTemplate: string;
+  readonly smsSender: string;
+  /** Shared secret of the SMS operator calling POST /inbound/sms; unset → the endpoint is off. */
+  readonly inboundSmsSecret: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -67,6 +80,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const publicUrl = (
+    env.PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  ).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl))
+    problems.push(`PUBLIC_URL must be an http(s) URL, got "${env.PUBLIC_URL}"`);
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://');
+  const smsHttpUrl = env.SMS_HTTP_URL?.trim() || undefined;
+  if (smsHttpUrl && !/^https?:\/\//.test(smsHttpUrl)) problems.push('SMS_HTTP_URL must be an http(s) URL');
+  const smsHttpBodyTemplate =
+    env.SMS_HTTP_BODY_TEMPLATE?.trim() || '{"from":"{{from}}","to":"{{to}}","text":"{{text}}"}';
+  if (!smsHttpBodyTemplate.includes('{{to}}') || !smsHttpBodyTemplate.includes('{{text}}')) {
+    problems.push('SMS_HTTP_BODY_TEMPLATE must contain {{to}} and {{text}}');
+  }
+  // The sandbox (embedded database) accepts inbound SMS with a documented secret, so it can be tried at once.
+  const inboundSmsSecret =
+    env.OPENIYS_INBOUND_SMS_SECRET?.trim() || (databaseUrl ? undefined : 'sandbox-inbound-sms-secret');
+
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
@@ -76,12 +108,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return Object.freeze({
     port,
-    host: env.HOST?.trim() || '127.0.0.1',
+    host,
     databaseUrl,
     dataDir: path.resolve(env.OPENIYS_DATA_DIR?.trim() || './data'),
     masterKey,
     seedDemo,
     tokenRequestsPerHour,
+    publicUrl,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM?.trim() || 'İYS <bildirim@openiys.local>',
+    smsHttpUrl,
+    smsHttpAuthorization: env.SMS_HTTP_AUTHORIZATION?.trim() || undefined,
+    smsHttpBodyTemplate,
+    smsSender: env.SMS_SENDER?.trim() || 'IYS',
+    inboundSmsSecret,
     logLevel,
   });
 }

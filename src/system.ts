@@ -3,53 +3,121 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { FieldCipher } from './crypto/field-cipher.js';
 import { createKeyRing } from './crypto/keys.js';
+import { TokenSigner } from './crypto/signed-token.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { turkishWorkingCalendar } from './domain/business-days.js';
 import { createApp } from './http/app.js';
 import { createMetrics, watchBulkBacklog } from './http/metrics.js';
 import { startBoss } from './jobs/boss.js';
 import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
+import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
 import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
+import { createSendMessageJob } from './jobs/send-message.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
+import { createCitizenRepository } from './repositories/citizen.repository.js';
+import { createComplaintRepository } from './repositories/complaint.repository.js';
 import { createConsentRepository } from './repositories/consent.repository.js';
+import { createOutboxRepository } from './repositories/outbox.repository.js';
 import { createProviderRepository } from './repositories/provider.repository.js';
 import { createAuthService } from './services/auth.service.js';
-import { createBulkService, type BulkService } from './services/bulk.service.js';
+import { createBulkService } from './services/bulk.service.js';
+import { createCitizenService } from './services/citizen.service.js';
+import { createComplaintService } from './services/complaint.service.js';
 import { createConsentService } from './services/consent.service.js';
+import { createOtpIdentityProvider } from './services/identity.service.js';
+import { createInboundSmsService } from './services/inbound-sms.service.js';
+import { DevOutbox } from './services/messaging/dev-outbox.js';
+import { createHttpSmsSender } from './services/messaging/http-sms-sender.js';
+import type { MessageSender } from './services/messaging/message-sender.js';
+import { createSmtpSender } from './services/messaging/smtp-sender.js';
+import { createNotificationService } from './services/notification.service.js';
+import { createOutboxService } from './services/outbox.service.js';
 import { createProviderService } from './services/provider.service.js';
+import { createRegulatorKeyService, type RegulatorKeyService } from './services/regulator-key.service.js';
+import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
+
+export interface MessagingOptions {
+  publicUrl: string;
+  /** Unset → e-mail goes to the built-in SMTP catcher (sandbox). */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Unset → SMS go to the built-in sink (sandbox). */
+  smsHttpUrl?: string;
+  smsHttpAuthorization?: string;
+  smsHttpBodyTemplate: string;
+  smsSender: string;
+  inboundSmsSecret?: string;
+}
+
+export const SANDBOX_MESSAGING: MessagingOptions = {
+  publicUrl: 'http://127.0.0.1:3000',
+  mailFrom: 'İYS <bildirim@openiys.local>',
+  smsHttpBodyTemplate: '{"from":"{{from}}","to":"{{to}}","text":"{{text}}"}',
+  smsSender: 'IYS',
+  inboundSmsSecret: 'sandbox-inbound-sms-secret',
+};
 
 export interface SystemOptions {
   databaseUrl: string;
   masterKey: Buffer;
   logger: Logger;
   clock?: () => Date;
-  /** Start the background workers (bulk processing, maintenance); off for CLI commands. */
+  /** Start the background workers (bulk processing, messages, maintenance); off for CLI commands. */
   workers?: boolean;
   tokenRequestsPerHour?: number;
+  messaging?: MessagingOptions;
+  /** Directory of the built web app, served at / (omitted in API-only tests). */
+  webRoot?: string;
 }
 
 export interface System {
   app: FastifyInstance;
   database: DatabaseHandle;
   providerAdmin: ReturnType<typeof createProviderService>;
-  bulk: BulkService;
+  bulk: ReturnType<typeof createBulkService>;
+  notifications: ReturnType<typeof createNotificationService>;
+  regulatorKeys: RegulatorKeyService;
+  /** The sandbox catcher, when messages are not sent for real. */
+  devOutbox: DevOutbox | undefined;
   close(): Promise<void>;
 }
 
 /** The composition root: every dependency is built and wired here, by hand, in one place. */
 export async function createSystem(options: SystemOptions): Promise<System> {
   const { logger, clock = () => new Date() } = options;
+  const messaging = options.messaging ?? SANDBOX_MESSAGING;
   const database = connectDatabase(options.databaseUrl, { max: 16 });
   const { db } = database;
-  const cipher = new FieldCipher(createKeyRing(options.masterKey));
+  const keys = createKeyRing(options.masterKey);
+  const cipher = new FieldCipher(keys);
+  const signer = new TokenSigner(keys.signingKey);
   const calendar = turkishWorkingCalendar();
 
   const providers = createProviderRepository(db);
   const apiUsers = createApiUserRepository(db);
   const consentRepository = createConsentRepository(db);
   const bulkRequests = createBulkRequestRepository(db);
+  const citizenRepository = createCitizenRepository(db);
+  const outboxRepository = createOutboxRepository(db);
+  const complaintRepository = createComplaintRepository(db);
+
+  // Delivery adapters: real SMTP / HTTP when configured, the in-memory sandbox catcher otherwise.
+  let devOutbox: DevOutbox | undefined;
+  const sandboxOutbox = () => (devOutbox ??= new DevOutbox());
+  const emailSender: MessageSender & { close?: () => void } = createSmtpSender(
+    messaging.smtpUrl ?? (await sandboxOutbox().startSmtp()),
+    messaging.mailFrom,
+  );
+  const smsSender: MessageSender = messaging.smsHttpUrl
+    ? createHttpSmsSender({
+        url: messaging.smsHttpUrl,
+        authorization: messaging.smsHttpAuthorization,
+        bodyTemplate: messaging.smsHttpBodyTemplate,
+        from: messaging.smsSender,
+      })
+    : sandboxOutbox().smsSink(messaging.smsSender);
 
   let closing = false;
   // While shutting down, connections dropping under pg-boss are expected, not worth an error line.
@@ -57,21 +125,73 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     options.databaseUrl,
     (error) => closing || logger.error({ err: error }, 'pg-boss error'),
   );
-  // The worker applies what the service accepts, and the service queues through the worker: the getter
-  // breaks the cycle (it is first called after both exist).
-  const worker = createBulkConsentsWorker({ boss, bulk: () => bulk, logger });
+
+  // Jobs and services refer to each other (a service queues work, a job runs the service): the getters
+  // break the cycles, and are first called after everything exists.
+  const bulkWorker = createBulkConsentsWorker({ boss, bulk: () => bulk, logger });
+  const sendJob = createSendMessageJob({ boss, outbox: () => outbox, logger });
+  const noticesJob = createConsentNoticesJob({ boss, notifications: () => notifications, logger });
+  // One after the other: pg-boss's createQueue deadlocks with itself when run concurrently.
+  await sendJob.prepare();
+  await noticesJob.prepare();
+
+  const writer = { consents: consentRepository, outbox: outboxRepository, calendar };
+  const outbox = createOutboxService({
+    outbox: outboxRepository,
+    cipher,
+    senders: { sms: smsSender, email: emailSender },
+    clock,
+  });
+  const notifications = createNotificationService({
+    db,
+    outbox: outboxRepository,
+    messages: outbox,
+    queue: sendJob.queue,
+    signer,
+    publicUrl: messaging.publicUrl,
+    clock,
+  });
   const bulk = createBulkService({
     db,
     bulkRequests,
+    writer,
+    providers,
+    cipher,
+    queue: bulkWorker.queue,
+    notices: noticesJob.queue,
+    clock,
+  });
+  const identity = createOtpIdentityProvider({
+    db,
+    citizens: citizenRepository,
+    consents: consentRepository,
+    outbox: outboxRepository,
+    messages: outbox,
+    queue: sendJob.queue,
+    cipher,
+    signingKey: keys.signingKey,
+    clock,
+  });
+  const citizens = createCitizenService({
+    db,
+    citizens: citizenRepository,
+    consents: consentRepository,
+    writer,
+    identity,
+    cipher,
+    clock,
+  });
+  const complaints = createComplaintService({
+    complaints: complaintRepository,
+    citizens: citizenRepository,
     consents: consentRepository,
     providers,
     cipher,
     calendar,
-    queue: worker.queue,
     clock,
   });
 
-  const auth = createAuthService(apiUsers, clock);
+  const regulatorKeys = createRegulatorKeyService(complaintRepository);
   const metrics = createMetrics();
   watchBulkBacklog(metrics, bulk);
   const app = await createApp({
@@ -79,18 +199,55 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     tokenRequestsPerHour: options.tokenRequestsPerHour ?? 600,
     metrics,
     pingDatabase: async () => void (await sql`SELECT 1`.execute(db)),
-    auth,
+    auth: createAuthService(apiUsers, clock),
     tenancy: createTenancyService(providers),
     providers,
-    consents: createConsentService({ db, consents: consentRepository, cipher, calendar, clock }),
+    consents: createConsentService({
+      db,
+      consents: consentRepository,
+      writer,
+      notices: noticesJob.queue,
+      cipher,
+      clock,
+    }),
     bulk,
+    citizens,
+    complaints,
+    regulatorKeys,
+    shortLinks: createShortLinkService({
+      signer,
+      consents: consentRepository,
+      providers,
+      cipher,
+      citizens,
+      clock,
+    }),
+    inboundSms: createInboundSmsService({
+      db,
+      consents: consentRepository,
+      providers,
+      outbox: outboxRepository,
+      messages: outbox,
+      queue: sendJob.queue,
+      cipher,
+      citizens,
+    }),
+    inboundSmsSecret: messaging.inboundSmsSecret,
+    secureCookies: messaging.publicUrl.startsWith('https:'),
+    devOutbox,
+    webRoot: options.webRoot,
   });
 
   if (options.workers !== false) {
-    await worker.start();
+    await bulkWorker.start();
+    await sendJob.start();
+    await noticesJob.start();
     await startExpiredTokensJob({ boss, users: apiUsers, logger, clock });
     const resumed = await bulk.resumeUnfinished();
     if (resumed > 0) logger.info({ resumed }, 'resumed unfinished bulk requests');
+    // Messages and notices left pending by an earlier run (crash, deploy) go out now.
+    await sendJob.queue.sendSoon(await outbox.listPendingMessageIds());
+    if ((await notifications.countPending()) > 0) await noticesJob.queue.wake();
   }
 
   return {
@@ -98,11 +255,16 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     database,
     providerAdmin: createProviderService(providers, apiUsers, clock),
     bulk,
+    notifications,
+    regulatorKeys,
+    devOutbox,
     async close() {
       closing = true;
       await app.close();
-      await worker.stop();
+      await bulkWorker.stop();
       await boss.stop({ graceful: true, wait: true });
+      emailSender.close?.();
+      await devOutbox?.stop();
       await database.close();
     },
   };

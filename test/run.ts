@@ -17,6 +17,8 @@ import {
 } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { BULK_CONSENTS_QUEUE } from '../src/jobs/bulk-consents.job.js';
+import { CONSENT_NOTICES_QUEUE } from '../src/jobs/consent-notices.job.js';
+import { SEND_MESSAGE_QUEUE } from '../src/jobs/send-message.job.js';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -46,7 +48,8 @@ async function buildTemplate(serverUrl: string, name: string): Promise<void> {
   // pg-boss installs its schema on first start; doing it once here keeps every clone ready to use.
   const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 1 });
   await boss.start();
-  await boss.createQueue(BULK_CONSENTS_QUEUE);
+  for (const queue of [BULK_CONSENTS_QUEUE, SEND_MESSAGE_QUEUE]) await boss.createQueue(queue);
+  await boss.createQueue(CONSENT_NOTICES_QUEUE, { name: CONSENT_NOTICES_QUEUE, policy: 'short' });
   await boss.stop({ graceful: false, wait: true });
 }
 

@@ -1,4 +1,6 @@
+import cookie from '@fastify/cookie';
 import formBody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import apiReference from '@scalar/fastify-api-reference';
@@ -8,15 +10,36 @@ import type { ProviderRepository } from '../repositories/provider.repository.js'
 import type { AuthService } from '../services/auth.service.js';
 import type { BulkService } from '../services/bulk.service.js';
 import type { ConsentService } from '../services/consent.service.js';
+import type { CitizenService } from '../services/citizen.service.js';
+import type { ComplaintService } from '../services/complaint.service.js';
+import type { InboundSmsService } from '../services/inbound-sms.service.js';
+import type { DevOutbox } from '../services/messaging/dev-outbox.js';
+import type { RegulatorKeyService } from '../services/regulator-key.service.js';
+import type { ShortLinkService } from '../services/short-link.service.js';
 import type { TenancyService } from '../services/tenancy.service.js';
 import { registerErrorHandling } from './errors.js';
 import { instrumentRequests } from './metrics.js';
 import { brandRoutes } from './routes/brands/routes.js';
+import { citizenRoutes } from './routes/citizen/routes.js';
+import { devOutboxRoutes } from './routes/dev-outbox/routes.js';
+import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
+import { regulatorRoutes } from './routes/regulator/routes.js';
+import { shortLinkRoutes } from './routes/short-links/routes.js';
+import { isWebAppBuilt, serveWebApp, webAppFallback } from './web.js';
 import { consentRoutes } from './routes/consents/routes.js';
 import { systemRoutes } from './routes/system/routes.js';
 import { tokenRoutes } from './routes/token/routes.js';
 
 export interface AppDeps {
+  citizens: CitizenService;
+  complaints: ComplaintService;
+  regulatorKeys: RegulatorKeyService;
+  shortLinks: ShortLinkService;
+  inboundSms: InboundSmsService;
+  inboundSmsSecret: string | undefined;
+  secureCookies: boolean;
+  devOutbox: DevOutbox | undefined;
+  webRoot: string | undefined;
   logger: FastifyBaseLogger;
   tokenRequestsPerHour: number;
   metrics: Registry;
@@ -47,7 +70,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(() => (value) => ({ value }));
 
   await app.register(formBody);
-  registerErrorHandling(app);
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
+  const withWeb = isWebAppBuilt(deps.webRoot);
+  if (deps.webRoot && !withWeb)
+    deps.logger.warn({ root: deps.webRoot }, 'web app not built; run `npm run build:web`');
+  registerErrorHandling(app, withWeb ? webAppFallback : undefined);
   instrumentRequests(app, deps.metrics);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -78,8 +106,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(brandRoutes(deps));
   await app.register(consentRoutes(deps));
   await app.register(systemRoutes(deps));
+  await app.register(citizenRoutes(deps));
+  await app.register(shortLinkRoutes(deps.shortLinks));
+  await app.register(inboundSmsRoutes({ inboundSms: deps.inboundSms, secret: deps.inboundSmsSecret }));
+  await app.register(regulatorRoutes({ complaints: deps.complaints, keys: deps.regulatorKeys }));
+  if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });
+  if (withWeb) await serveWebApp(app, deps.webRoot!);
   return app;
 }

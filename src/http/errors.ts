@@ -23,7 +23,11 @@ const FASTIFY_CODES: Record<string, IysErrorCode> = {
  * The one error handler: domain errors keep their code and status; malformed requests get their İYS code;
  * anything unexpected is logged in full and answered with the retryable H015, never with its details.
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  /** Answers GETs no route took (the web app's client-side routes); undefined → always the İYS 404. */
+  fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
+): void {
   app.setErrorHandler(
     (error: FastifyError | IysRequestError, request: FastifyRequest, reply: FastifyReply) => {
       if (error instanceof IysRequestError) return sendIysErrors(reply, error.status, error.errors);
@@ -40,7 +44,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     },
   );
 
-  app.setNotFoundHandler((request, reply) =>
-    sendIysErrors(reply, 404, [iysError('H904', { location: ['path'], value: request.url.split('?')[0] })]),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      fallback?.(request, reply) ??
+      sendIysErrors(reply, 404, [iysError('H904', { location: ['path'], value: request.url.split('?')[0] })]),
   );
 }

@@ -103,7 +103,7 @@ export function createConsentRepository(db: Kysely<Database>) {
         .selectFrom('consents as c')
         .innerJoin('recipients as r', 'r.recipient_key', 'c.recipient_key')
         .selectAll('c')
-        .select('r.address_enc')
+        .select(['r.address_enc', 'r.kind'])
         .where('c.brand_id', '=', brandId)
         .where('c.recipient_key', '=', id.recipientKey)
         .where('c.recipient_type', '=', id.recipientType)
@@ -130,6 +130,37 @@ export function createConsentRepository(db: Kysely<Database>) {
         .execute();
       return rows.map((r) => r.recipient_key);
     },
+
+    /** Every consent held for these addresses, across all brands, with the brand and company names. */
+    listForRecipients: async (keys: Buffer[]) => {
+      if (keys.length === 0) return [];
+      return db
+        .selectFrom('consents as c')
+        .innerJoin('brands as b', 'b.id', 'c.brand_id')
+        .innerJoin('providers as p', 'p.id', 'b.provider_id')
+        .selectAll('c')
+        .select(['b.brand_code', 'b.name as brand_name', 'p.title as company'])
+        .where(sql<boolean>`c.recipient_key = ANY(${keys}::bytea[])`)
+        .orderBy('b.name')
+        .orderBy('c.type')
+        .execute();
+    },
+
+    /** The movements of one address, oldest first (a person has few; the recipient index finds them). */
+    listEventsForRecipient: (recipientKey: Buffer, filter: { brandId?: number; type?: string } = {}) => {
+      let query = db
+        .selectFrom('consent_events as e')
+        .innerJoin('brands as b', 'b.id', 'e.brand_id')
+        .selectAll('e')
+        .select(['b.brand_code', 'b.name as brand_name'])
+        .where('e.recipient_key', '=', recipientKey);
+      if (filter.brandId !== undefined) query = query.where('e.brand_id', '=', filter.brandId);
+      if (filter.type !== undefined) query = query.where('e.type', '=', filter.type);
+      return query.orderBy('e.id').execute();
+    },
+
+    findEventById: (id: string) =>
+      db.selectFrom('consent_events').selectAll().where('id', '=', id).executeTakeFirst(),
 
     findEventIdByTransactionId: async (
       brandId: number,

@@ -44,6 +44,25 @@ export function createProviderRepository(db: Kysely<Database>) {
         .where('b.id', '=', brandId)
         .executeTakeFirst(),
 
+    findBrandById: (id: number) =>
+      db
+        .selectFrom('brands as b')
+        .innerJoin('providers as p', 'p.id', 'b.provider_id')
+        .selectAll('b')
+        .select('p.title as company')
+        .where('b.id', '=', id)
+        .executeTakeFirst(),
+
+    listAllBrands: () =>
+      db
+        .selectFrom('brands as b')
+        .innerJoin('providers as p', 'p.id', 'b.provider_id')
+        .selectAll('b')
+        .select('p.title as company')
+        .where('p.status', '=', 'active')
+        .orderBy('b.name')
+        .execute(),
+
     findBrandByCode: (brandCode: number) =>
       db.selectFrom('brands').selectAll().where('brand_code', '=', brandCode).executeTakeFirst(),
 

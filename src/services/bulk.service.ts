@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
-import type { WorkingCalendar } from '../domain/business-days.js';
 import type { ConsentInput } from '../domain/consent.js';
 import { parseConsentInput } from '../domain/consent-input.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import type { BulkRequestRepository } from '../repositories/bulk-request.repository.js';
-import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
-import { newTransactionId, writeConsents, type SealedConsent } from './consent-writer.js';
+import {
+  newTransactionId,
+  writeConsents,
+  type NoticeQueue,
+  type SealedConsent,
+  type WriterDeps,
+} from './consent-writer.js';
 import type { BrandScope } from './tenancy.service.js';
 
 export const MAX_CONSENTS_PER_REQUEST = 1000;
@@ -53,18 +57,18 @@ export interface BulkQueue {
 export interface BulkServiceDeps {
   db: Kysely<Database>;
   bulkRequests: BulkRequestRepository;
-  consents: ConsentRepository;
+  writer: WriterDeps;
   providers: ProviderRepository;
   cipher: FieldCipher;
-  calendar: WorkingCalendar;
   queue: BulkQueue;
+  notices: NoticeQueue;
   clock?: () => Date;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createBulkService(deps: BulkServiceDeps) {
-  const { db, bulkRequests, consents, providers, cipher, calendar, queue, clock = () => new Date() } = deps;
+  const { db, bulkRequests, writer, providers, cipher, queue, notices, clock = () => new Date() } = deps;
 
   /** Validates the whole array up front: any field error rejects the request, nothing is stored. */
   function parseBatch(body: unknown): ConsentInput[] {
@@ -139,16 +143,16 @@ export function createBulkService(deps: BulkServiceDeps) {
      * Returns the number of items applied now (0 when another run already finished the request).
      */
     async processBulkRequest(requestId: string): Promise<number> {
-      return db.transaction().execute(async (trx) => {
+      const { applied, noticed } = await db.transaction().execute(async (trx) => {
         const request = await bulkRequests.lockUnfinished(trx, requestId);
-        if (!request) return 0;
+        if (!request) return { applied: 0, noticed: 0 };
         const provider = await providers.findProviderOfBrand(request.brand_id);
         const items = request.items as StoredItem[];
         const results = request.results as StoredResult[];
         const pending = items.map((item, i) => ({ item, i })).filter(({ i }) => results[i] === null);
         const now = clock();
 
-        const outcomes = await writeConsents(trx, consents, calendar, {
+        const { outcomes, notices: noticed } = await writeConsents(trx, writer, {
           brandId: request.brand_id,
           activatedAt: provider?.activated_at ?? request.accepted_at,
           receivedAt: request.accepted_at,
@@ -162,8 +166,10 @@ export function createBulkService(deps: BulkServiceDeps) {
             : { ok: false, code: outcome.errors[0]!.code, message: outcome.errors[0]!.message };
         });
         await bulkRequests.complete(trx, requestId, results, now);
-        return pending.length;
+        return { applied: pending.length, noticed };
       });
+      if (noticed > 0) await notices.wake();
+      return applied;
     },
 
     /** Queues every request left unfinished by an earlier run (crash, kill, deploy). */

@@ -5,8 +5,9 @@ import type { Database } from '../db/types.js';
 import type { WorkingCalendar } from '../domain/business-days.js';
 import type { ConsentInput, ConsentSource, ConsentStatus, StoredConsent } from '../domain/consent.js';
 import { decideTransition } from '../domain/consent-rules.js';
-import type { IysErrorItem } from '../domain/iys-errors.js';
+import { iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import type { ConsentRepository, NewConsentEvent } from '../repositories/consent.repository.js';
+import type { OutboxRepository } from '../repositories/outbox.repository.js';
 
 /** A validated consent whose address has already been turned into a blind index and a ciphertext. */
 export interface SealedConsent extends Omit<ConsentInput, 'recipient' | 'recipientKind'> {
@@ -14,6 +15,8 @@ export interface SealedConsent extends Omit<ConsentInput, 'recipient' | 'recipie
   addressEnc: Buffer;
   recipientKind: ConsentInput['recipientKind'];
   transactionId: string;
+  /** Apply only if this is still the identity's last event (a short link acts on the ONAY it was sent for). */
+  expectedLastEventId?: string;
 }
 
 export interface Actor {
@@ -49,29 +52,51 @@ export function newTransactionId(): string {
  * appends all accepted events (moving the projection) in one statement. Identities must be unique within
  * a batch (H194 guarantees it for requests).
  */
+export interface WriterDeps {
+  consents: ConsentRepository;
+  outbox: OutboxRepository;
+  calendar: WorkingCalendar;
+}
+
+/** Wakes the notice dispatcher after a transaction that queued notices has committed. */
+export interface NoticeQueue {
+  wake(): Promise<void>;
+}
+
+export interface WriteResult {
+  outcomes: WriteOutcome[];
+  /** ONAYs recorded by a provider for individuals: the recipient is to be told (see notification service). */
+  notices: number;
+}
+
 export async function writeConsents(
   trx: Transaction<Database>,
-  consents: ConsentRepository,
-  calendar: WorkingCalendar,
+  deps: WriterDeps,
   batch: WriteBatch,
-): Promise<WriteOutcome[]> {
+): Promise<WriteResult> {
+  const { consents, outbox, calendar } = deps;
   await consents.lockBrandForWrite(trx, batch.brandId);
   const current = await consents.findCurrent(trx, batch.brandId, batch.consents);
-  const stored = new Map<string, StoredConsent>(
+  const stored = new Map<string, StoredConsent & { lastEventId: string }>(
     current.map((row) => [
       identityKey(row.recipient_key, row.recipient_type, row.type),
       {
         status: row.status as ConsentStatus,
         source: row.source as ConsentSource | null,
         consentDate: row.consent_date,
+        lastEventId: row.last_event_id,
       },
     ]),
   );
 
   const events: NewConsentEvent[] = [];
   const outcomes = batch.consents.map((consent): WriteOutcome => {
+    const held = stored.get(identityKey(consent.recipientKey, consent.recipientType, consent.type)) ?? null;
+    if (consent.expectedLastEventId !== undefined && held?.lastEventId !== consent.expectedLastEventId) {
+      return { ok: false, errors: [iysError('H921')] };
+    }
     const decision = decideTransition({
-      stored: stored.get(identityKey(consent.recipientKey, consent.recipientType, consent.type)) ?? null,
+      stored: held,
       input: consent,
       now: batch.receivedAt,
       activatedAt: batch.activatedAt,
@@ -105,8 +130,23 @@ export async function writeConsents(
         : batch.consents.filter((_, i) => outcomes[i]!.ok),
     ),
   );
-  await consents.appendEvents(trx, events);
-  return outcomes;
+  const eventIds = await consents.appendEvents(trx, events);
+
+  // Individuals are told when a company records an ONAY for them, and can refuse from that message.
+  const notices =
+    batch.actor.kind === 'provider'
+      ? events
+          .filter((e) => e.status === 'ONAY' && e.recipient_type === 'BIREYSEL')
+          .map((e) => ({
+            event_id: eventIds.get(e.transaction_id)!,
+            recipient_key: e.recipient_key,
+            brand_id: e.brand_id,
+            type: e.type,
+            created_at: batch.now,
+          }))
+      : [];
+  await outbox.insertNotifications(trx, notices);
+  return { outcomes, notices: notices.length };
 }
 
 function identityKey(recipientKey: Buffer, recipientType: string, type: string): string {

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
-import type { WorkingCalendar } from '../domain/business-days.js';
 import {
   CONSENT_TYPES,
   RECIPIENT_TYPES,
@@ -15,7 +14,14 @@ import { parseConsentInput } from '../domain/consent-input.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import { checkTypeMatchesRecipient, parseRecipient } from '../domain/recipient.js';
 import type { ConsentRepository, ConsentRow } from '../repositories/consent.repository.js';
-import { newTransactionId, writeConsents, type Actor, type SealedConsent } from './consent-writer.js';
+import {
+  newTransactionId,
+  writeConsents,
+  type Actor,
+  type NoticeQueue,
+  type SealedConsent,
+  type WriterDeps,
+} from './consent-writer.js';
 import type { BrandScope } from './tenancy.service.js';
 
 export const MAX_RECIPIENTS_PER_QUERY = 1000;
@@ -45,8 +51,9 @@ export interface ChangesPage {
 export interface ConsentServiceDeps {
   db: Kysely<Database>;
   consents: ConsentRepository;
+  writer: WriterDeps;
+  notices: NoticeQueue;
   cipher: FieldCipher;
-  calendar: WorkingCalendar;
   clock?: () => Date;
 }
 
@@ -76,8 +83,9 @@ function sealConsent(cipher: FieldCipher, consent: ConsentInput, transactionId: 
 export function createConsentService({
   db,
   consents,
+  writer,
+  notices,
   cipher,
-  calendar,
   clock = () => new Date(),
 }: ConsentServiceDeps) {
   function present(row: PresentableRow): ConsentView {
@@ -106,8 +114,8 @@ export function createConsentService({
       if (!parsed.ok) throw new IysRequestError(parsed.errors);
       const sealed = sealConsent(cipher, parsed.consent, newTransactionId());
       const now = clock();
-      const [outcome] = await db.transaction().execute((trx) =>
-        writeConsents(trx, consents, calendar, {
+      const { outcomes, notices: noticed } = await db.transaction().execute((trx) =>
+        writeConsents(trx, writer, {
           brandId: scope.brand.id,
           activatedAt: scope.provider.activated_at ?? now,
           receivedAt: now,
@@ -116,8 +124,10 @@ export function createConsentService({
           consents: [sealed],
         }),
       );
-      if (!outcome!.ok) throw new IysRequestError(outcome!.errors);
-      return { transactionId: outcome!.transactionId, creationDate: outcome!.creationDate };
+      const outcome = outcomes[0]!;
+      if (!outcome.ok) throw new IysRequestError(outcome.errors);
+      if (noticed > 0) await notices.wake();
+      return { transactionId: outcome.transactionId, creationDate: outcome.creationDate };
     },
 
     /** Single status query; 404 H902 when no record exists for the identity. */

@@ -1,0 +1,42 @@
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { NoticeQueue } from '../services/consent-writer.js';
+import type { NotificationService } from '../services/notification.service.js';
+
+export const CONSENT_NOTICES_QUEUE = 'consent-notices';
+/** ONAYs for one person within this window become one message. */
+export const COALESCE_SECONDS = 5;
+
+/**
+ * Dispatches pending consent notices. The queue's "short" policy keeps at most one dispatch waiting, and
+ * each waits COALESCE_SECONDS before it runs: a burst of ONAYs yields one dispatch, and so one message per
+ * recipient. The dispatch itself is idempotent (it claims notices with SKIP LOCKED and marks them).
+ */
+export function createConsentNoticesJob(options: {
+  boss: PgBoss;
+  notifications: () => NotificationService;
+  logger: Logger;
+}) {
+  const { boss, logger } = options;
+  const queue: NoticeQueue = {
+    async wake() {
+      await boss.send(
+        CONSENT_NOTICES_QUEUE,
+        {},
+        { startAfter: COALESCE_SECONDS, retryLimit: 5, retryBackoff: true },
+      );
+    },
+  };
+  return {
+    queue,
+    async prepare(): Promise<void> {
+      await boss.createQueue(CONSENT_NOTICES_QUEUE, { name: CONSENT_NOTICES_QUEUE, policy: 'short' });
+    },
+    async start(): Promise<void> {
+      await boss.work(CONSENT_NOTICES_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
+        const messages = await options.notifications().dispatchPending();
+        if (messages > 0) logger.info({ messages }, 'consent notices queued');
+      });
+    },
+  };
+}

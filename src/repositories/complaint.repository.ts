@@ -1,0 +1,57 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ComplaintsTable, Database } from '../db/types.js';
+
+export type ComplaintRow = Selectable<ComplaintsTable>;
+
+export interface ComplaintFilter {
+  brandCode?: number;
+  iysCode?: number;
+  verdict?: string;
+  status?: string;
+}
+
+export function createComplaintRepository(db: Kysely<Database>) {
+  const withBrand = () =>
+    db
+      .selectFrom('complaints as c')
+      .innerJoin('brands as b', 'b.id', 'c.brand_id')
+      .innerJoin('providers as p', 'p.id', 'b.provider_id')
+      .selectAll('c')
+      .select(['b.brand_code', 'b.name as brand_name', 'p.iys_code', 'p.title as company']);
+
+  return {
+    insertComplaint: (row: Omit<ComplaintRow, 'created_at' | 'status'>) =>
+      db
+        .insertInto('complaints')
+        .values({ ...row, evidence: JSON.stringify(row.evidence) })
+        .execute(),
+
+    listForCitizen: (citizenId: string) =>
+      withBrand().where('c.citizen_id', '=', citizenId).orderBy('c.created_at', 'desc').execute(),
+
+    findForCitizen: (citizenId: string, id: string) =>
+      withBrand().where('c.citizen_id', '=', citizenId).where('c.id', '=', id).executeTakeFirst(),
+
+    list: (filter: ComplaintFilter, limit: number, offset: number) => {
+      let query = withBrand();
+      if (filter.brandCode !== undefined) query = query.where('b.brand_code', '=', filter.brandCode);
+      if (filter.iysCode !== undefined) query = query.where('p.iys_code', '=', filter.iysCode);
+      if (filter.verdict !== undefined) query = query.where('c.verdict', '=', filter.verdict);
+      if (filter.status !== undefined) query = query.where('c.status', '=', filter.status);
+      return query.orderBy('c.created_at', 'desc').limit(limit).offset(offset).execute();
+    },
+
+    findRegulatorKey: (keyHash: Buffer) =>
+      db
+        .selectFrom('regulator_keys')
+        .select('name')
+        .where('key_hash', '=', keyHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+
+    insertRegulatorKey: (keyHash: Buffer, name: string) =>
+      db.insertInto('regulator_keys').values({ key_hash: keyHash, name }).execute(),
+  };
+}
+
+export type ComplaintRepository = ReturnType<typeof createComplaintRepository>;

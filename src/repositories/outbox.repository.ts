@@ -1,0 +1,129 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/types.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface NewOutboxMessage {
+  id: string;
+  channel: 'sms' | 'email';
+  recipient_key: Buffer;
+  purpose: string;
+  subject_enc: Buffer | null;
+  body_enc: Buffer;
+  created_at: Date;
+}
+
+/** The message outbox and the pending consent notices that feed it. */
+export function createOutboxRepository(db: Kysely<Database>) {
+  return {
+    insertMessages: async (executor: Executor, rows: NewOutboxMessage[]): Promise<void> => {
+      if (rows.length > 0) await executor.insertInto('outbox_messages').values(rows).execute();
+    },
+
+    findMessage: (id: string) =>
+      db
+        .selectFrom('outbox_messages as m')
+        .innerJoin('recipients as r', 'r.recipient_key', 'm.recipient_key')
+        .select([
+          'm.id',
+          'm.channel',
+          'm.recipient_key',
+          'm.subject_enc',
+          'm.body_enc',
+          'm.status',
+          'm.attempts',
+          'r.address_enc',
+        ])
+        .where('m.id', '=', id)
+        .executeTakeFirst(),
+
+    markSent: (id: string, now: Date) =>
+      db
+        .updateTable('outbox_messages')
+        .set({ status: 'sent', sent_at: now, attempts: sql`attempts + 1`, last_error: null })
+        .where('id', '=', id)
+        .execute(),
+
+    markFailedAttempt: (id: string, error: string, final: boolean) =>
+      db
+        .updateTable('outbox_messages')
+        .set({
+          attempts: sql`attempts + 1`,
+          last_error: error.slice(0, 500),
+          ...(final ? { status: 'failed' as const } : {}),
+        })
+        .where('id', '=', id)
+        .execute(),
+
+    listPendingMessageIds: async (): Promise<string[]> =>
+      (
+        await db
+          .selectFrom('outbox_messages')
+          .select('id')
+          .where('status', '=', 'pending')
+          .orderBy('created_at')
+          .execute()
+      ).map((r) => r.id),
+
+    insertNotifications: async (
+      executor: Executor,
+      rows: Array<{
+        event_id: string;
+        recipient_key: Buffer;
+        brand_id: number;
+        type: string;
+        created_at: Date;
+      }>,
+    ): Promise<void> => {
+      if (rows.length === 0) return;
+      await sql`
+        INSERT INTO consent_notifications (event_id, recipient_key, brand_id, type, created_at)
+        SELECT * FROM unnest(${rows.map((r) => r.event_id)}::bigint[], ${rows.map((r) => r.recipient_key)}::bytea[],
+                             ${rows.map((r) => r.brand_id)}::integer[], ${rows.map((r) => r.type)}::text[],
+                             ${rows.map((r) => r.created_at)}::timestamptz[])`.execute(executor);
+    },
+
+    /** Pending notices with their brand and company, locked so two dispatchers never send one twice. */
+    claimPendingNotifications: (trx: Transaction<Database>, limit: number) =>
+      trx
+        .selectFrom('consent_notifications as n')
+        .innerJoin('brands as b', 'b.id', 'n.brand_id')
+        .innerJoin('providers as p', 'p.id', 'b.provider_id')
+        .innerJoin('recipients as r', 'r.recipient_key', 'n.recipient_key')
+        .select([
+          'n.id',
+          'n.event_id',
+          'n.recipient_key',
+          'n.type',
+          'r.kind',
+          'b.name as brand_name',
+          'p.title as company',
+        ])
+        .where('n.message_id', 'is', null)
+        .orderBy('n.id')
+        .limit(limit)
+        .forUpdate('n')
+        .skipLocked()
+        .execute(),
+
+    attachNotifications: (trx: Transaction<Database>, ids: string[], messageId: string) =>
+      trx
+        .updateTable('consent_notifications')
+        .set({ message_id: messageId })
+        .where('id', 'in', ids)
+        .execute(),
+
+    countPendingNotifications: async (): Promise<number> =>
+      Number(
+        (
+          await db
+            .selectFrom('consent_notifications')
+            .select(sql<string>`count(*)`.as('n'))
+            .where('message_id', 'is', null)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+  };
+}
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;

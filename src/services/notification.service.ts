@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import type { TokenSigner } from '../crypto/signed-token.js';
+import type { Database } from '../db/types.js';
+import type { ConsentType } from '../domain/consent.js';
+import type { OutboxRepository } from '../repositories/outbox.repository.js';
+import type { MessageQueue, OutboxService } from './outbox.service.js';
+
+/** How long a short link in a consent notice stays usable. */
+export const SHORT_LINK_TTL_MS = 30 * 24 * 3600_000;
+/** A notice lists at most this many consents; more pending ones go into the next message. */
+const MAX_CONSENTS_PER_NOTICE = 10;
+const CLAIM_BATCH = 5000;
+
+export const SHORT_LINK_PURPOSE = 'short-link';
+
+const CHANNEL_NAMES: Record<ConsentType, string> = { ARAMA: 'arama', MESAJ: 'SMS', EPOSTA: 'e-posta' };
+
+interface PendingNotice {
+  id: string;
+  event_id: string;
+  recipient_key: Buffer;
+  type: string;
+  kind: 'phone' | 'email';
+  brand_name: string;
+  company: string;
+}
+
+/**
+ * Tells recipients about the ONAYs companies record for them. Notices wait in consent_notifications; the
+ * dispatcher runs at most once per coalescing window (a singleton job), so several ONAYs for one person
+ * within the window become one message, with one short link that lets them refuse each, without signing in.
+ */
+export function createNotificationService(deps: {
+  db: Kysely<Database>;
+  outbox: OutboxRepository;
+  messages: OutboxService;
+  queue: MessageQueue;
+  signer: TokenSigner;
+  publicUrl: string;
+  clock?: () => Date;
+}) {
+  const { db, outbox, messages, queue, signer, publicUrl, clock = () => new Date() } = deps;
+
+  function compose(notices: PendingNotice[], link: string): string {
+    const items = notices.map(
+      (n) => `${n.brand_name} (${n.company}) – ${CHANNEL_NAMES[n.type as ConsentType] ?? n.type}`,
+    );
+    const head =
+      items.length === 1
+        ? `İYS: ${items[0]} için ticari ileti izniniz (ONAY) kaydedildi.`
+        : `İYS: Adınıza şu ticari ileti izinleri (ONAY) kaydedildi: ${items.join('; ')}.`;
+    return `${head} İstemiyorsanız tek dokunuşla reddedin: ${link}`;
+  }
+
+  return {
+    /** Turns every pending notice into messages, one per recipient (per 10 consents); returns their count. */
+    async dispatchPending(): Promise<number> {
+      const created = await db.transaction().execute(async (trx) => {
+        const pending: PendingNotice[] = await outbox.claimPendingNotifications(trx, CLAIM_BATCH);
+        const byRecipient = new Map<string, PendingNotice[]>();
+        for (const notice of pending) {
+          const hex = notice.recipient_key.toString('hex');
+          byRecipient.set(hex, [...(byRecipient.get(hex) ?? []), notice]);
+        }
+        const ids: string[] = [];
+        const expiresAt = new Date(clock().getTime() + SHORT_LINK_TTL_MS);
+        for (const group of byRecipient.values()) {
+          const kind = group[0]!.kind;
+          for (let start = 0; start < group.length; start += MAX_CONSENTS_PER_NOTICE) {
+            const chunk = group.slice(start, start + MAX_CONSENTS_PER_NOTICE);
+            const token = signer.sign(
+              SHORT_LINK_PURPOSE,
+              { e: chunk.map((n) => n.event_id).join(',') },
+              expiresAt,
+            );
+            const message = messages.prepare({
+              channel: kind === 'phone' ? 'sms' : 'email',
+              recipientKey: chunk[0]!.recipient_key,
+              purpose: 'consent-notice',
+              subject: 'İYS: adınıza ticari ileti izni kaydedildi',
+              text: compose(chunk, `${publicUrl}/r/${token}`),
+            });
+            await outbox.insertMessages(trx, [message]);
+            await outbox.attachNotifications(
+              trx,
+              chunk.map((n) => n.id),
+              message.id,
+            );
+            ids.push(message.id);
+          }
+        }
+        return ids;
+      });
+      await queue.sendSoon(created);
+      return created.length;
+    },
+
+    countPending: () => outbox.countPendingNotifications(),
+  };
+}
+
+export type NotificationService = ReturnType<typeof createNotificationService>;
