@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DEMO, OTHER, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+
+let t: TestSystem;
+let token: string;
+let otherToken: string;
+before(async () => {
+  t = await startTestSystem();
+  token = await t.token();
+  otherToken = await t.token(OTHER.username, OTHER.password);
+});
+after(() => t.close());
+
+async function provide(bearer: string, iysCode: number, brandCode: number, consent: Record<string, unknown>) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/sps/${iysCode}/brands/${brandCode}/consents`,
+    headers: { authorization: `Bearer ${bearer}` },
+    payload: {
+      recipientType: 'BIREYSEL',
+      status: 'ONAY',
+      source: 'HS_WEB',
+      consentDate: recentWireDate(),
+      ...consent,
+    },
+  });
+  assert.equal(response.statusCode, 200, response.body);
+}
+
+test('several ONAYs for one person become one message, whose link refuses each exactly once', async () => {
+  const phone = '+905552220001';
+  await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: phone, type: 'MESAJ' });
+  await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: phone, type: 'ARAMA' });
+  await provide(otherToken, OTHER.iysCode, OTHER.brandCode, { recipient: phone, type: 'MESAJ' });
+  // A trader is not notified; nor is a RET.
+  await provide(token, DEMO.iysCode, DEMO.secondBrandCode, {
+    recipient: phone,
+    type: 'MESAJ',
+    recipientType: 'TACIR',
+  });
+
+  const sent = await t.system.devOutbox!.waitFor((m) => m.to === phone, 15_000);
+  assert.equal(sent.channel, 'sms');
+  assert.match(sent.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – SMS/);
+  assert.match(sent.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – arama/);
+  assert.match(sent.text, /Diğer Marka \(Diğer Şirket Ltd\.\) – SMS/);
+  assert.doesNotMatch(sent.text, /Demo Marka İki/);
+  assert.equal(
+    t.system.devOutbox!.list().filter((m) => m.to === phone).length,
+    1,
+    'coalesced into one message',
+  );
+
+  const token_ = /\/r\/([A-Za-z0-9_.-]+)/.exec(sent.text)![1]!;
+  const page = await t.app.inject(`/api/short-links/${token_}`);
+  assert.equal(page.statusCode, 200, page.body);
+  assert.equal(page.json().address, '+90 555 *** ** 01');
+  const items = page.json().items as Array<{
+    eventId: string;
+    brandName: string;
+    type: string;
+    canReject: boolean;
+  }>;
+  assert.equal(items.length, 3);
+  assert.ok(items.every((i) => i.canReject));
+
+  const target = items.find((i) => i.brandName === 'Demo Marka' && i.type === 'MESAJ')!;
+  const reject = () =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/short-links/${token_}/reject`,
+      payload: { eventId: target.eventId },
+    });
+  assert.equal((await reject()).statusCode, 204);
+  const replay = await reject();
+  assert.equal(replay.statusCode, 409);
+  assert.equal(replay.json().errors[0].code, 'H921');
+
+  const feed = await t.app.inject({
+    method: 'GET',
+    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/changes?source=IYS`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.deepEqual(
+    feed
+      .json()
+      .list.map((m: { recipient: string; type: string; status: string; source: string }) => [
+        m.recipient,
+        m.type,
+        m.status,
+        m.source,
+      ]),
+    [[phone, 'MESAJ', 'RET', 'IYS_KISA_LINK']],
+  );
+  const afterPage = (await t.app.inject(`/api/short-links/${token_}`)).json();
+  assert.equal(afterPage.items.filter((i: { canReject: boolean }) => i.canReject).length, 2);
+
+  // The link cannot be turned against another consent of the same person.
+  const stranger = await t.app.inject({
+    method: 'POST',
+    url: `/api/short-links/${token_}/reject`,
+    payload: { eventId: String(Math.max(...items.map((i) => Number(i.eventId))) + 1) },
+  });
+  assert.equal(stranger.json().errors[0].code, 'H920');
+});
+
+test('forged, altered and garbage links are refused and change nothing', async () => {
+  for (const bad of ['x', 'eyJlIjoiMSJ9.AAAAAAAAAAAAAAAAAAAAAA', '%00']) {
+    const response = await t.app.inject(`/api/short-links/${encodeURIComponent(bad)}`);
+    assert.equal(response.statusCode, 410, bad);
+    assert.equal(response.json().errors[0].code, 'H920');
+  }
+});
+
+test('an e-mail address is told by e-mail', async () => {
+  const email = 'bildirim.testi@example.com';
+  await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: email, type: 'EPOSTA' });
+  const sent = await t.system.devOutbox!.waitFor((m) => m.to === email, 15_000);
+  assert.equal(sent.channel, 'email');
+  assert.equal(sent.subject, 'İYS: adınıza ticari ileti izni kaydedildi');
+  assert.match(sent.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – e-posta/);
+});
