@@ -1,5 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { IysRequestError, iysError, type IysErrorItem, type IysErrorCode } from '../domain/iys-errors.js';
+import {
+  IysRequestError,
+  httpStatusOf,
+  iysError,
+  type IysErrorItem,
+  type IysErrorCode,
+} from '../domain/iys-errors.js';
 
 /**
  * Renders the İYS error body: `{"errors":[{code,message,location,value}]}`. Serialised here rather than by
@@ -17,6 +23,11 @@ const FASTIFY_CODES: Record<string, IysErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'H905',
   FST_ERR_CTP_BODY_TOO_LARGE: 'H906',
   FST_ERR_CTP_INVALID_TYPE: 'H905',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'H905',
+  FST_REQ_FILE_TOO_LARGE: 'H922',
+  FST_FILES_LIMIT: 'H923',
+  FST_PARTS_LIMIT: 'H923',
+  FST_FIELDS_LIMIT: 'H923',
 };
 
 /**
@@ -32,12 +43,13 @@ export function registerErrorHandling(
     (error: FastifyError | IysRequestError, request: FastifyRequest, reply: FastifyReply) => {
       if (error instanceof IysRequestError) return sendIysErrors(reply, error.status, error.errors);
       const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
-      if (mapped) {
-        const item = iysError(mapped);
-        return sendIysErrors(reply, error.statusCode ?? 400, [item]);
-      }
+      if (mapped) return sendIysErrors(reply, httpStatusOf(mapped), [iysError(mapped)]);
       if (error instanceof SyntaxError || error.statusCode === 400) {
         return sendIysErrors(reply, 400, [iysError('H014')]);
+      }
+      // Any other rejection a plugin raised about the request itself stays a client error.
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+        return sendIysErrors(reply, error.statusCode, [iysError('H923')]);
       }
       request.log.error({ err: error }, 'unhandled error');
       return sendIysErrors(reply, 500, [iysError('H015')]);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
 import type { TestSystem } from './system.js';
 
 export interface SignedInCitizen {
@@ -6,11 +7,7 @@ export interface SignedInCitizen {
   csrfToken: string;
   addressId: string;
   /** Calls the API as this citizen, with the session cookie and the CSRF header. */
-  call(
-    method: 'GET' | 'POST' | 'DELETE',
-    url: string,
-    payload?: unknown,
-  ): ReturnType<TestSystem['app']['inject']>;
+  call(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse>;
 }
 
 /** The code in the newest message the sandbox catcher took for `address`. */

@@ -361,6 +361,8 @@ export function citizenRoutes(deps: {
       signedIn.post(
         '/api/citizen/complaints',
         {
+          // Room for a 5 MB screenshot plus the form fields and multipart framing.
+          bodyLimit: MAX_SCREENSHOT_BYTES + 1024 * 1024,
           schema: {
             tags,
             summary:
