@@ -1,24 +1,27 @@
-// `npm start`: build when the compiled output is missing or older than the sources, then run it.
+// `npm start`: build the server and the web app when their output is missing or older than their
+// sources, then run the server.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const entry = 'dist/src/main.js';
-
-function newestSourceTime(dir) {
-  let newest = 0;
+function newest(dir) {
+  let time = 0;
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
     const stat = statSync(full);
-    newest = Math.max(newest, stat.isDirectory() ? newestSourceTime(full) : stat.mtimeMs);
+    time = Math.max(time, stat.isDirectory() ? newest(full) : stat.mtimeMs);
   }
-  return newest;
+  return time;
 }
 
-if (!existsSync(entry) || statSync(entry).mtimeMs < newestSourceTime('src')) {
-  console.log('building openiys…');
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+function buildIfStale(label, output, sources, command) {
+  if (existsSync(output) && statSync(output).mtimeMs >= Math.max(...sources.map(newest))) return;
+  console.log(`building ${label}…`);
+  const build = spawnSync('npx', command, { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-await import(path.resolve(entry));
+buildIfStale('the server', 'dist/src/main.js', ['src'], ['tsc', '-p', 'tsconfig.build.json']);
+buildIfStale('the web app', 'web/dist/index.html', ['web/src'], ['vite', 'build', '--config', 'web/vite.config.ts']);
+
+await import(path.resolve('dist/src/main.js'));

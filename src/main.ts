@@ -1,6 +1,7 @@
+import path from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
-import { prepareRuntime } from './runtime.js';
+import { prepareRuntime, projectRoot } from './runtime.js';
 import { createSystem } from './system.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -13,6 +14,9 @@ async function main(): Promise<void> {
     databaseUrl: runtime.databaseUrl,
     masterKey: runtime.masterKey,
     logger,
+    tokenRequestsPerHour: config.tokenRequestsPerHour,
+    messaging: config,
+    webRoot: path.join(projectRoot(), 'web', 'dist'),
   });
 
   if (config.seedDemo && (await system.providerAdmin.seedDemo())) {
@@ -28,7 +32,10 @@ async function main(): Promise<void> {
   }
 
   const address = await system.app.listen({ port: config.port, host: config.host });
-  logger.info({ address, docs: `${address}/docs` }, 'openiys is serving');
+  logger.info(
+    { address, docs: `${address}/docs`, outbox: system.devOutbox ? `${address}/dev/outbox` : undefined },
+    'openiys is serving',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,9 +1,18 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { loadOrCreateMasterKey } from './crypto/keys.js';
 import { connectDatabase, startEmbeddedPostgres, type EmbeddedServer } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+
+/** The repository root (where package.json is), whether running from src/ (tsx) or dist/src/ (built). */
+export function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+}
 
 export interface Runtime {
   databaseUrl: string;
