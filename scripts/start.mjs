@@ -22,6 +22,11 @@ function buildIfStale(label, output, sources, command) {
 }
 
 buildIfStale('the server', 'dist/src/main.js', ['src'], ['tsc', '-p', 'tsconfig.build.json']);
-buildIfStale('the web app', 'web/dist/index.html', ['web/src'], ['vite', 'build', '--config', 'web/vite.config.ts']);
+buildIfStale(
+  'the web app',
+  'web/dist/index.html',
+  ['web/src'],
+  ['vite', 'build', '--config', 'web/vite.config.ts'],
+);
 
 await import(path.resolve('dist/src/main.js'));

@@ -13,6 +13,7 @@ const USAGE = `openiys admin CLI
   openiys provider add --iys-code N --title T [--kind TUZEL|GERCEK] [--activated "YYYY-MM-DD HH:mm:ss"]
   openiys brand add --iys-code N --brand-code N --name T [--master]
   openiys user add --iys-code N --username U [--password P]   (a password is generated when omitted)
+  openiys regulator-key add --name NAME             an API key for /api/regulator (shown once)
 
 The database is DATABASE_URL's, or the embedded one in OPENIYS_DATA_DIR (stop the server first: one
 embedded PostgreSQL can serve one process tree at a time).`;
@@ -47,7 +48,7 @@ async function run(argv: string[]): Promise<void> {
   const command = positionals.join(' ');
   if (values.help || command === '' || command === 'help') return void console.log(USAGE);
 
-  const known = ['migrate', 'seed-demo', 'provider add', 'brand add', 'user add'];
+  const known = ['migrate', 'seed-demo', 'provider add', 'brand add', 'user add', 'regulator-key add'];
   if (!known.includes(command)) throw new AdminError(`Unknown command "${command}"\n\n${USAGE}`);
 
   const config = loadConfig();
@@ -91,6 +92,9 @@ async function run(argv: string[]): Promise<void> {
         values.master ?? false,
       );
       console.log(`brand ${brand.brand_code} "${brand.name}" created`);
+    } else if (command === 'regulator-key add') {
+      const key = await system.regulatorKeys.addKey(requireText(values.name, 'name'));
+      console.log(`Regulator API key (shown once, stored only as a SHA-256 hash):\n  ${key}`);
     } else {
       const user = await admin.addApiUser(
         requireInt(values['iys-code'], 'iys-code'),

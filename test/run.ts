@@ -3,7 +3,7 @@
  * when set, otherwise an embedded one started for this run. A migrated template database is built once;
  * each test file clones it (see test/helpers/database.ts).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,6 +63,13 @@ async function dropRunDatabases(serverUrl: string, prefix: string): Promise<void
   }
 }
 
+function buildWebApp(): void {
+  const build = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
 const runId = `openiys_t${process.pid}`;
 let embedded: EmbeddedServer | undefined;
 let embeddedDir: string | undefined;
@@ -77,8 +84,16 @@ const template = `${runId}_template`;
 let exitCode = 1;
 try {
   await buildTemplate(serverUrl, template);
-  const requested = process.argv.slice(2);
-  const files = requested.length > 0 ? requested : [...findTests('src'), ...findTests('test')].sort();
+  // `--browser` runs the Chromium tests in test/browser (they need Debian's chromium and the built web app);
+  // the default run is everything else.
+  const browser = process.argv.includes('--browser');
+  const requested = process.argv.slice(2).filter((arg) => arg !== '--browser');
+  if (browser) buildWebApp();
+  const all = [...findTests('src'), ...findTests('test')].sort();
+  const files =
+    requested.length > 0
+      ? requested
+      : all.filter((f) => f.startsWith(path.join('test', 'browser')) === browser);
   exitCode = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,

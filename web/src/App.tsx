@@ -12,7 +12,9 @@ export interface Session {
 }
 
 export function App() {
-  const [language, setLanguage] = useState<Language>(() => (localStorage.getItem('language') === 'en' ? 'en' : 'tr'));
+  const [language, setLanguage] = useState<Language>(() =>
+    localStorage.getItem('language') === 'en' ? 'en' : 'tr',
+  );
   const t = TEXTS[language];
   const path = usePath();
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -58,10 +60,18 @@ export function App() {
         <nav aria-label="Ana menü">
           {session && !shortLink && (
             <>
-              <a href="/izinlerim" aria-current={path !== '/sikayetler' ? 'page' : undefined} onClick={(e) => (e.preventDefault(), navigate('/izinlerim'))}>
+              <a
+                href="/izinlerim"
+                aria-current={path !== '/sikayetler' ? 'page' : undefined}
+                onClick={(e) => (e.preventDefault(), navigate('/izinlerim'))}
+              >
                 {t.myConsents}
               </a>
-              <a href="/sikayetler" aria-current={path === '/sikayetler' ? 'page' : undefined} onClick={(e) => (e.preventDefault(), navigate('/sikayetler'))}>
+              <a
+                href="/sikayetler"
+                aria-current={path === '/sikayetler' ? 'page' : undefined}
+                onClick={(e) => (e.preventDefault(), navigate('/sikayetler'))}
+              >
                 {t.complaints}
               </a>
               <button type="button" className="link" onClick={signOut}>
@@ -69,7 +79,12 @@ export function App() {
               </button>
             </>
           )}
-          <button type="button" className="link" lang={language === 'tr' ? 'en' : 'tr'} onClick={() => setLanguage(language === 'tr' ? 'en' : 'tr')}>
+          <button
+            type="button"
+            className="link"
+            lang={language === 'tr' ? 'en' : 'tr'}
+            onClick={() => setLanguage(language === 'tr' ? 'en' : 'tr')}
+          >
             {t.switchLanguage}
           </button>
         </nav>

@@ -94,7 +94,8 @@ const en: typeof tr = {
   history: 'History',
   hideHistory: 'Hide history',
   rejectAll: (channel) => `Refuse all ${channel}`,
-  confirmRejectAll: (channel, address) => `All ${channel} consents of ${address} will be refused. Are you sure?`,
+  confirmRejectAll: (channel, address) =>
+    `All ${channel} consents of ${address} will be refused. Are you sure?`,
   rejectedCount: (n) => `${n} consent(s) refused.`,
   changed: 'Change recorded; companies see it at once.',
   noConsents: 'No consents are recorded for this address.',

@@ -13,7 +13,10 @@ export function Complaints({ session }: { session: Session }) {
   const [filed, setFiled] = useState<Complaint | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const load = useCallback(async () => setComplaints(await api<Complaint[]>('GET', '/api/citizen/complaints')), []);
+  const load = useCallback(
+    async () => setComplaints(await api<Complaint[]>('GET', '/api/citizen/complaints')),
+    [],
+  );
   useEffect(() => void load(), [load]);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -51,7 +54,14 @@ export function Complaints({ session }: { session: Session }) {
           ))}
         </select>
         <label htmlFor="c-brand">{t.brandCode}</label>
-        <input id="c-brand" name="brandCode" inputMode="numeric" pattern="\d+" required placeholder="700010" />
+        <input
+          id="c-brand"
+          name="brandCode"
+          inputMode="numeric"
+          pattern="\d+"
+          required
+          placeholder="700010"
+        />
         <label htmlFor="c-type">{t.channelHeader}</label>
         <select id="c-type" name="type" required>
           {(['MESAJ', 'ARAMA', 'EPOSTA'] as const).map((type) => (
@@ -87,7 +97,8 @@ export function Complaints({ session }: { session: Session }) {
             {c.brandName} <small>· {c.company}</small>
           </h3>
           <p>
-            {t.channel[c.type]} · {c.receivedAt} · <span className="badge">{t.complaintStatus[c.status] ?? c.status}</span>
+            {t.channel[c.type]} · {c.receivedAt} ·{' '}
+            <span className="badge">{t.complaintStatus[c.status] ?? c.status}</span>
           </p>
           <p className="verdict">{t.verdict[c.verdict] ?? c.verdict}</p>
           <blockquote>{c.messageText}</blockquote>

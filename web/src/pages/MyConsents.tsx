@@ -27,13 +27,24 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
 
   const change = (c: Consent, status: 'ONAY' | 'RET') =>
     act(async () => {
-      await api('POST', '/api/citizen/consents/change', { addressId: c.addressId, brandCode: c.brandCode, recipientType: c.recipientType, type: c.type, status });
+      await api('POST', '/api/citizen/consents/change', {
+        addressId: c.addressId,
+        brandCode: c.brandCode,
+        recipientType: c.recipientType,
+        type: c.type,
+        status,
+      });
       return t.changed;
     });
 
   const rejectAll = (addressId: string, address: string, type: string) => {
     if (!window.confirm(t.confirmRejectAll(t.channel[type] ?? type, address))) return;
-    void act(async () => t.rejectedCount((await api<{ rejected: number }>('POST', '/api/citizen/consents/reject-all', { addressId, type })).rejected));
+    void act(async () =>
+      t.rejectedCount(
+        (await api<{ rejected: number }>('POST', '/api/citizen/consents/reject-all', { addressId, type }))
+          .rejected,
+      ),
+    );
   };
 
   if (consents === null) return <p aria-busy="true">{t.loading}</p>;
@@ -42,11 +53,15 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
       <div className="title-row">
         <h1 id="consents-title">{t.myConsents}</h1>
         <span className="downloads">
-          {t.download}: <a href="/api/citizen/export?format=json">JSON</a> · <a href="/api/citizen/export?format=csv">CSV</a>
+          {t.download}: <a href="/api/citizen/export?format=json">JSON</a> ·{' '}
+          <a href="/api/citizen/export?format=csv">CSV</a>
         </span>
       </div>
       {notice && (
-        <p className={notice.kind === 'ok' ? 'success' : 'error'} role={notice.kind === 'ok' ? 'status' : 'alert'}>
+        <p
+          className={notice.kind === 'ok' ? 'success' : 'error'}
+          role={notice.kind === 'ok' ? 'status' : 'alert'}
+        >
           {notice.text}
         </p>
       )}
@@ -60,7 +75,12 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
               <h2>{address.address}</h2>
               <span className="row">
                 {channels.map((type) => (
-                  <button key={type} type="button" className="danger" onClick={() => rejectAll(address.id, address.address, type)}>
+                  <button
+                    key={type}
+                    type="button"
+                    className="danger"
+                    onClick={() => rejectAll(address.id, address.address, type)}
+                  >
                     {t.rejectAll(t.channel[type] ?? type)}
                   </button>
                 ))}
@@ -68,23 +88,40 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
             </header>
             {brands.length === 0 && <p>{t.noConsents}</p>}
             {brands.map((brand) => (
-              <BrandConsents key={brand.brandCode} rows={mine.filter((c) => c.brandCode === brand.brandCode)} onChange={change} />
+              <BrandConsents
+                key={brand.brandCode}
+                rows={mine.filter((c) => c.brandCode === brand.brandCode)}
+                onChange={change}
+              />
             ))}
           </article>
         );
       })}
-      <AddAddress onAdded={async () => (await onChanged(), setNotice({ kind: 'ok', text: t.addressAdded }))} />
+      <AddAddress
+        onAdded={async () => (await onChanged(), setNotice({ kind: 'ok', text: t.addressAdded }))}
+      />
     </section>
   );
 }
 
-function BrandConsents({ rows, onChange }: { rows: Consent[]; onChange: (c: Consent, status: 'ONAY' | 'RET') => Promise<void> }) {
+function BrandConsents({
+  rows,
+  onChange,
+}: {
+  rows: Consent[];
+  onChange: (c: Consent, status: 'ONAY' | 'RET') => Promise<void>;
+}) {
   const { t } = useI18n();
   const [history, setHistory] = useState<HistoryEntry[] | null>(null);
   const first = rows[0]!;
   const toggleHistory = async () =>
     setHistory(
-      history ? null : await api<HistoryEntry[]>('GET', `/api/citizen/consents/history?addressId=${first.addressId}&brandCode=${first.brandCode}`),
+      history
+        ? null
+        : await api<HistoryEntry[]>(
+            'GET',
+            `/api/citizen/consents/history?addressId=${first.addressId}&brandCode=${first.brandCode}`,
+          ),
     );
   return (
     <div className="brand-block">
@@ -133,14 +170,20 @@ function BrandConsents({ rows, onChange }: { rows: Consent[]; onChange: (c: Cons
           </tbody>
         </table>
       </div>
-      <button type="button" className="link" aria-expanded={history !== null} onClick={() => void toggleHistory()}>
+      <button
+        type="button"
+        className="link"
+        aria-expanded={history !== null}
+        onClick={() => void toggleHistory()}
+      >
         {history ? t.hideHistory : t.history}
       </button>
       {history && (
         <ol className="history">
           {history.map((h, i) => (
             <li key={i}>
-              {h.creationDate} — {t.channel[h.type]}: <strong>{t.status[h.status]}</strong> ({h.source ?? '—'})
+              {h.creationDate} — {t.channel[h.type]}: <strong>{t.status[h.status]}</strong> ({h.source ?? '—'}
+              )
             </li>
           ))}
         </ol>
@@ -160,7 +203,10 @@ function AddAddress({ onAdded }: { onAdded: () => Promise<void> }) {
     setError(null);
     try {
       if (challenge === null) {
-        setChallenge((await api<{ challengeId: string }>('POST', '/api/citizen/addresses', { address: address.trim() })).challengeId);
+        setChallenge(
+          (await api<{ challengeId: string }>('POST', '/api/citizen/addresses', { address: address.trim() }))
+            .challengeId,
+        );
       } else {
         await api('POST', '/api/citizen/addresses/verify', { challengeId: challenge, code: code.trim() });
         setChallenge(null);
@@ -184,7 +230,15 @@ function AddAddress({ onAdded }: { onAdded: () => Promise<void> }) {
         <>
           <p role="status">{t.codeSentTo(address)}</p>
           <label htmlFor="new-address-code">{t.codeLabel}</label>
-          <input id="new-address-code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} />
+          <input
+            id="new-address-code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
         </>
       )}
       <button type="submit">{challenge === null ? t.sendCode : t.verify}</button>

@@ -53,7 +53,9 @@ export function ShortLink({ token }: { token: string }) {
               <strong>{item.brandName}</strong> <small>· {item.company}</small>
               <br />
               {t.channel[item.type]} · {item.consentDate} ·{' '}
-              <span className={`badge ${item.status === 'ONAY' ? 'on' : 'off'}`}>{t.status[item.status]}</span>
+              <span className={`badge ${item.status === 'ONAY' ? 'on' : 'off'}`}>
+                {t.status[item.status]}
+              </span>
             </div>
             {item.canReject ? (
               <button type="button" className="danger big" onClick={() => void reject(item.eventId)}>

@@ -27,7 +27,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const sendCode = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      const started = await api<{ challengeId: string }>('POST', '/api/citizen/sign-in', { address: address.trim() });
+      const started = await api<{ challengeId: string }>('POST', '/api/citizen/sign-in', {
+        address: address.trim(),
+      });
       setChallenge(started.challengeId);
     });
   };
@@ -35,7 +37,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const verify = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      const session = await api<{ csrfToken: string }>('POST', '/api/citizen/sign-in/verify', { challengeId: challenge, code: code.trim() });
+      const session = await api<{ csrfToken: string }>('POST', '/api/citizen/sign-in/verify', {
+        challengeId: challenge,
+        code: code.trim(),
+      });
       setCsrfToken(session.csrfToken);
       await onSignedIn();
       navigate('/izinlerim');
@@ -49,7 +54,15 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
       {challenge === null ? (
         <form onSubmit={sendCode}>
           <label htmlFor="address">{t.addressLabel}</label>
-          <input id="address" name="address" autoComplete="username" required value={address} onChange={(e) => setAddress(e.target.value)} placeholder="+905321234567" />
+          <input
+            id="address"
+            name="address"
+            autoComplete="username"
+            required
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+            placeholder="+905321234567"
+          />
           <button type="submit" disabled={busy}>
             {t.sendCode}
           </button>
@@ -58,7 +71,17 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
         <form onSubmit={verify}>
           <p role="status">{t.codeSentTo(address)}</p>
           <label htmlFor="code">{t.codeLabel}</label>
-          <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} />
+          <input
+            id="code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="\d{6}"
+            maxLength={6}
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
           <div className="row">
             <button type="submit" disabled={busy}>
               {t.verify}

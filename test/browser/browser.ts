@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { projectRoot } from '../../src/runtime.js';
+import { createSystem, SANDBOX_MESSAGING, type System } from '../../src/system.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(projectRoot(), 'docs', 'screenshots');
+
+export interface BrowserTestbed {
+  system: System;
+  url: string;
+  browser: Browser;
+  database: TestDatabase;
+  newPage(options?: { mobile?: boolean }): Promise<Page>;
+  providerToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The whole system on a real port with the built web app, and Debian's Chromium driven by Playwright. */
+export async function startBrowserTestbed(): Promise<BrowserTestbed> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  const webRoot = path.join(projectRoot(), 'web', 'dist');
+  const database = await createTestDatabase();
+  // Short links must point at this server, so the port is chosen before the system is built.
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const system = await createSystem({
+    databaseUrl: database.url,
+    masterKey: randomBytes(32),
+    logger: pino({ level: 'warn' }),
+    messaging: { ...SANDBOX_MESSAGING, publicUrl: url },
+    webRoot,
+  });
+  await system.providerAdmin.seedDemo();
+  await system.app.listen({ port, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    system,
+    url,
+    browser,
+    database,
+    async newPage({ mobile = false } = {}) {
+      const context = await browser.newContext(
+        mobile
+          ? {
+              locale: 'tr-TR',
+              viewport: { width: 390, height: 844 },
+              deviceScaleFactor: 2,
+              isMobile: true,
+              hasTouch: true,
+            }
+          : { locale: 'tr-TR', viewport: { width: 1200, height: 800 } },
+      );
+      return context.newPage();
+    },
+    async providerToken() {
+      const response = await fetch(`${url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'password', username: 'demo', password: 'demo-password-123' }),
+      });
+      return ((await response.json()) as { access_token: string }).access_token;
+    },
+    async close() {
+      await browser.close();
+      await system.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { DEMO, recentWireDate } from '../helpers/system.js';
+import { SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
+
+let bed: BrowserTestbed;
+let token: string;
+before(async () => {
+  bed = await startBrowserTestbed();
+  token = await bed.providerToken();
+});
+after(() => bed.close());
+
+async function provide(recipient: string, type: string, consentDate = recentWireDate()) {
+  const response = await fetch(`${bed.url}/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      recipient,
+      recipientType: 'BIREYSEL',
+      type,
+      status: 'ONAY',
+      source: 'HS_WEB',
+      consentDate,
+    }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+async function changesFeed(): Promise<
+  Array<{ recipient: string; type: string; status: string; source: string }>
+> {
+  const response = await fetch(
+    `${bed.url}/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/changes?source=IYS`,
+    {
+      headers: { authorization: `Bearer ${token}` },
+    },
+  );
+  return (
+    (await response.json()) as {
+      list: Array<{ recipient: string; type: string; status: string; source: string }>;
+    }
+  ).list;
+}
+
+/** Signs in through the page, reading the one-time code from the sandbox outbox as a person reads an SMS. */
+async function signInThroughPage(page: Page, address: string, screenshot?: string) {
+  await page.goto(bed.url);
+  await page.getByLabel('Cep telefonu (+90…) veya e-posta adresi').fill(address);
+  if (screenshot) await page.screenshot({ path: path.join(SCREENSHOTS, screenshot) });
+  const sentAfter = new Date();
+  await page.getByRole('button', { name: 'Kod gönder' }).click();
+  const message = await bed.system.devOutbox!.waitFor(
+    (m) => m.to === address && m.at >= sentAfter && /kodunuz/.test(m.text),
+  );
+  const code = /kodunuz: (\d{6})/.exec(message.text)![1]!;
+  await page.getByLabel('Size gönderilen 6 haneli kod').fill(code);
+  await page.getByRole('button', { name: 'Doğrula' }).click();
+  await page.getByRole('heading', { name: 'İzinlerim' }).waitFor();
+}
+
+test('sign in with a code from the outbox, see a consent uploaded through the API, refuse it, and the provider sees it', async () => {
+  const phone = '+905559990001';
+  await provide(phone, 'MESAJ');
+  await provide(phone, 'ARAMA');
+  const page = await bed.newPage();
+  await signInThroughPage(page, phone, '01-sign-in.png');
+
+  const row = page.getByTestId(`consent-${DEMO.brandCode}-MESAJ`);
+  await row.getByText('Onaylı').waitFor();
+  assert.equal(await page.getByRole('heading', { name: /Demo Marka/ }).count(), 1);
+  await page.screenshot({ path: path.join(SCREENSHOTS, '02-my-consents.png'), fullPage: true });
+
+  await row.getByRole('button', { name: 'Reddet' }).click();
+  await row.getByText('Reddedildi').waitFor();
+  await page.getByRole('status').getByText('Değişiklik kaydedildi').waitFor();
+  await page.getByRole('button', { name: 'Geçmiş' }).click();
+  await page.getByText(/SMS: Reddedildi \(IYS_WEB\)/).waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, '03-refused.png'), fullPage: true });
+
+  const feed = await changesFeed();
+  assert.deepEqual(
+    feed.filter((m) => m.recipient === phone).map((m) => [m.type, m.status, m.source]),
+    [['MESAJ', 'RET', 'IYS_WEB']],
+  );
+
+  // The same page in English, on a phone-sized screen.
+  await provide('+905559990002', 'MESAJ');
+  const mobile = await bed.newPage({ mobile: true });
+  await signInThroughPage(mobile, '+905559990002');
+  await mobile.getByRole('button', { name: 'English' }).click();
+  await mobile.getByRole('heading', { name: 'My consents' }).waitFor();
+  await mobile.screenshot({ path: path.join(SCREENSHOTS, '04-mobile-english.png') });
+});
+
+test('the one-tap opt-out link from a consent notice refuses the consent without signing in', async () => {
+  const phone = '+905559990003';
+  await provide(phone, 'MESAJ');
+  const notice = await bed.system.devOutbox!.waitFor((m) => m.to === phone && m.text.includes('/r/'), 20_000);
+  const link = /(http:\/\/\S+\/r\/\S+)/.exec(notice.text)![1]!;
+
+  const page = await bed.newPage({ mobile: true });
+  await page.goto(link);
+  await page.getByRole('heading', { name: 'Adınıza kaydedilen izin' }).waitFor();
+  await page.getByText('+90 555 *** ** 03').waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, '05-short-link.png') });
+  await page.getByRole('button', { name: 'Reddet' }).click();
+  await page.getByText('Reddedildi').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Reddet' }).count(), 0, 'the link is spent');
+
+  const feed = await changesFeed();
+  assert.deepEqual(
+    feed.filter((m) => m.recipient === phone).map((m) => [m.type, m.status, m.source]),
+    [['MESAJ', 'RET', 'IYS_KISA_LINK']],
+  );
+
+  const forged = await bed.newPage();
+  await forged.goto(`${bed.url}/r/forged.AAAAAAAAAAAAAAAAAAAAAA`);
+  await forged.getByRole('alert').getByText('Bağlantı geçersiz veya süresi dolmuş.').waitFor();
+});
+
+test('filing a complaint with a screenshot shows the registry’s verdict', async () => {
+  const phone = '+905559990004';
+  await provide(phone, 'MESAJ', recentWireDate(3600_000));
+  const page = await bed.newPage();
+  await signInThroughPage(page, phone);
+  const row = page.getByTestId(`consent-${DEMO.brandCode}-MESAJ`);
+  await row.getByRole('button', { name: 'Reddet' }).click();
+  await row.getByText('Reddedildi').waitFor();
+
+  await page.getByRole('link', { name: 'Şikayetlerim' }).click();
+  await page.getByLabel('Marka kodu').fill(String(DEMO.brandCode));
+  // datetime-local takes Türkiye wall-clock time: a minute ago.
+  const aMinuteAgo = new Date(Date.now() + 3 * 3600_000 - 60_000).toISOString().slice(0, 16);
+  await page.getByLabel('İletinin geldiği tarih ve saat').fill(aMinuteAgo);
+  await page.getByLabel('İletinin metni').fill('Bugüne özel %50 indirim! Hemen alışverişe başlayın.');
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.alloc(32),
+  ]);
+  await page
+    .getByLabel(/Ekran görüntüsü/)
+    .setInputFiles({ name: 'ekran.png', mimeType: 'image/png', buffer: png });
+  await page.getByRole('button', { name: 'Gönder' }).click();
+  const verdict = page.getByTestId('verdict');
+  await verdict.waitFor();
+  const text = (await verdict.textContent()) ?? '';
+  // The message came a minute ago, while the ONAY recorded an hour ago was still in force.
+  assert.ok(/Şikayetiniz alındı\. İleti anında onay geçerliydi/.test(text), text);
+  await page.screenshot({ path: path.join(SCREENSHOTS, '06-complaint.png'), fullPage: true });
+
+  // A fake image is refused with a clear message and nothing is filed.
+  await page.getByLabel('Marka kodu').fill(String(DEMO.brandCode));
+  await page.getByLabel('İletinin geldiği tarih ve saat').fill(aMinuteAgo);
+  await page.getByLabel('İletinin metni').fill('x');
+  await page
+    .getByLabel(/Ekran görüntüsü/)
+    .setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+  await page.getByRole('button', { name: 'Gönder' }).click();
+  await page
+    .getByRole('alert')
+    .getByText(/PNG veya JPEG/)
+    .waitFor();
+  assert.equal(await page.locator('article.card').count(), 1);
+});
