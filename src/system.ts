@@ -7,7 +7,7 @@ import { TokenSigner } from './crypto/signed-token.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { turkishWorkingCalendar } from './domain/business-days.js';
 import { createApp } from './http/app.js';
-import { createMetrics, watchBulkBacklog } from './http/metrics.js';
+import { createMetrics, watchBulkBacklog, watchOutbox } from './http/metrics.js';
 import { startBoss } from './jobs/boss.js';
 import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
 import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
@@ -194,6 +194,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const regulatorKeys = createRegulatorKeyService(complaintRepository);
   const metrics = createMetrics();
   watchBulkBacklog(metrics, bulk);
+  watchOutbox(metrics, outboxRepository);
   const app = await createApp({
     logger,
     tokenRequestsPerHour: options.tokenRequestsPerHour ?? 600,

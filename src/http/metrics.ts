@@ -40,3 +40,20 @@ export function watchBulkBacklog(registry: Registry, bulk: { countUnfinished(): 
     },
   });
 }
+
+/** Outgoing SMS and e-mail by status: failed messages are visible without reading the database. */
+export function watchOutbox(
+  registry: Registry,
+  outbox: { countByStatus(): Promise<Record<string, number>> },
+): void {
+  new Gauge({
+    name: 'openiys_outbox_messages',
+    help: 'Outbox messages (SMS and e-mail) by delivery status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const counts = await outbox.countByStatus();
+      for (const status of ['pending', 'sent', 'failed']) this.set({ status }, counts[status] ?? 0);
+    },
+  });
+}

@@ -55,6 +55,15 @@ export function createOutboxRepository(db: Kysely<Database>) {
         .where('id', '=', id)
         .execute(),
 
+    countByStatus: async (): Promise<Record<string, number>> => {
+      const rows = await db
+        .selectFrom('outbox_messages')
+        .select(['status', sql<string>`count(*)`.as('n')])
+        .groupBy('status')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    },
+
     listPendingMessageIds: async (): Promise<string[]> =>
       (
         await db

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
+import { signIn } from '../helpers/citizen.js';
 import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 let t: TestSystem;
@@ -115,12 +116,57 @@ test('no table, column or log line holds a plaintext address', async () => {
     new Set([...PHONES, ...EMAILS]),
   );
 
+  // The citizen side: codes, sessions, a change, a complaint, an SMS keyword, and the ONAY notices.
+  const citizen = await signIn(t, PHONES[0]!);
+  assert.equal(
+    (
+      await citizen.call('POST', '/api/citizen/consents/change', {
+        addressId: citizen.addressId,
+        brandCode: DEMO.brandCode,
+        recipientType: 'BIREYSEL',
+        type: 'MESAJ',
+        status: 'RET',
+      })
+    ).statusCode,
+    204,
+  );
+  const complaint = await citizen.call('POST', '/api/citizen/complaints', {
+    addressId: citizen.addressId,
+    brandCode: DEMO.brandCode,
+    type: 'MESAJ',
+    receivedAt: recentWireDate(30_000),
+    messageText: `Bu numaraya (${PHONES[0]}) ileti geldi`,
+  });
+  assert.equal(complaint.statusCode, 200, complaint.body);
+  const inbound = await t.app.inject({
+    method: 'POST',
+    url: '/inbound/sms',
+    headers: { 'x-openiys-secret': 'sandbox-inbound-sms-secret' },
+    payload: { from: PHONES[1], text: 'RET' },
+  });
+  assert.equal(inbound.statusCode, 200);
+  await signIn(t, EMAILS[0]!);
+  await t.system.notifications.dispatchPending();
+  await t.system.devOutbox!.waitFor((m) => m.to === EMAILS[1] && m.text.includes('/r/'));
+
   const db = t.system.database.db;
   const { rows: tables } = await sql<{ schema: string; name: string }>`
     SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
     WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'`.execute(db);
   assert.ok(tables.some((table) => table.name === 'consent_events'));
   assert.ok(tables.some((table) => table.schema === 'pgboss'));
+  for (const name of [
+    'outbox_messages',
+    'otp_challenges',
+    'complaints',
+    'consent_notifications',
+    'citizen_sessions',
+  ]) {
+    assert.ok(
+      tables.some((table) => table.name === name),
+      name,
+    );
+  }
 
   const patterns = leakPatterns();
   let rowsScanned = 0;

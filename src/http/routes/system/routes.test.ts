@@ -25,6 +25,8 @@ test('metrics are Prometheus text, labelled by route pattern', async () => {
     /openiys_http_requests_total\{route="\/health",method="GET",status="200"\} \d+/,
   );
   assert.match(response.body, /openiys_process_cpu_seconds_total/);
+  assert.match(response.body, /openiys_bulk_requests_unfinished 0/);
+  assert.match(response.body, /openiys_outbox_messages\{status="failed"\} 0/);
 });
 
 test('the OpenAPI document lists the İYS endpoints, and the docs UI is served', async () => {
