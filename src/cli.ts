@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
+import { createKeyRing, loadOrCreateMasterKey } from './crypto/keys.js';
+import { ReceiptSigner, type PublicJwk } from './crypto/receipt-signer.js';
+import { checkReceiptFile } from './services/gateway/receipt-check.js';
 import { parseWireDate } from './domain/wire-date.js';
 import { prepareRuntime } from './runtime.js';
 import { AdminError } from './services/provider.service.js';
@@ -14,6 +18,8 @@ const USAGE = `openiys admin CLI
   openiys brand add --iys-code N --brand-code N --name T [--master]
   openiys user add --iys-code N --username U [--password P]   (a password is generated when omitted)
   openiys regulator-key add --name NAME             an API key for /api/regulator (shown once)
+  openiys gateway add --name NAME --channels MESAJ,ARAMA   an AHS (message gateway) account; secrets shown once
+  openiys verify-receipt FILE [--jwks KEYS.json]    check a saved gateway answer and its signed receipt
 
 The database is DATABASE_URL's, or the embedded one in OPENIYS_DATA_DIR (stop the server first: one
 embedded PostgreSQL can serve one process tree at a time).`;
@@ -42,13 +48,26 @@ async function run(argv: string[]): Promise<void> {
       master: { type: 'boolean' },
       username: { type: 'string' },
       password: { type: 'string' },
+      channels: { type: 'string' },
+      jwks: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals.join(' ');
   if (values.help || command === '' || command === 'help') return void console.log(USAGE);
 
-  const known = ['migrate', 'seed-demo', 'provider add', 'brand add', 'user add', 'regulator-key add'];
+  if (positionals[0] === 'verify-receipt' && positionals.length === 2) {
+    return verifyReceiptFile(positionals[1]!, values.jwks);
+  }
+  const known = [
+    'migrate',
+    'seed-demo',
+    'provider add',
+    'brand add',
+    'user add',
+    'regulator-key add',
+    'gateway add',
+  ];
   if (!known.includes(command)) throw new AdminError(`Unknown command "${command}"\n\n${USAGE}`);
 
   const config = loadConfig();
@@ -92,6 +111,19 @@ async function run(argv: string[]): Promise<void> {
         values.master ?? false,
       );
       console.log(`brand ${brand.brand_code} "${brand.name}" created`);
+    } else if (command === 'gateway add') {
+      const channels = requireText(values.channels, 'channels')
+        .split(',')
+        .map((c) => c.trim().toUpperCase());
+      const account = await system.gateway
+        .addAccount(requireText(values.name, 'name'), channels)
+        .catch((error: Error) => {
+          throw new AdminError(error.message);
+        });
+      console.log(
+        `Gateway account created (channels ${channels.join(', ')}). Shown once, stored only as hashes:\n` +
+          `  HTTP Basic: ${account.username} / ${account.password}\n  Bearer token: ${account.token}`,
+      );
     } else if (command === 'regulator-key add') {
       const key = await system.regulatorKeys.addKey(requireText(values.name, 'name'));
       console.log(`Regulator API key (shown once, stored only as a SHA-256 hash):\n  ${key}`);
@@ -109,6 +141,27 @@ async function run(argv: string[]): Promise<void> {
     await system.close();
     await runtime.embedded?.stop();
   }
+}
+
+/** Verifies with the published JWKS when given, else with the key this registry derives from its master key. */
+function verifyReceiptFile(file: string, jwksFile: string | undefined): void {
+  const readJson = (path: string) => {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    } catch (error) {
+      throw new AdminError(`cannot read ${path}: ${(error as Error).message}`);
+    }
+  };
+  const keys = jwksFile
+    ? ((readJson(jwksFile) as { keys?: PublicJwk[] }).keys ?? [])
+    : [
+        new ReceiptSigner(
+          createKeyRing(loadOrCreateMasterKey(loadConfig().masterKey, loadConfig().dataDir)).receiptSeed,
+        ).publicJwk,
+      ];
+  const report = checkReceiptFile(readJson(file), keys);
+  for (const line of report.lines) console.log(line);
+  if (!report.valid) process.exitCode = 1;
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {

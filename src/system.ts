@@ -3,11 +3,12 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { FieldCipher } from './crypto/field-cipher.js';
 import { createKeyRing } from './crypto/keys.js';
+import { ReceiptSigner } from './crypto/receipt-signer.js';
 import { TokenSigner } from './crypto/signed-token.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { turkishWorkingCalendar } from './domain/business-days.js';
 import { createApp } from './http/app.js';
-import { createMetrics, watchBulkBacklog, watchOutbox } from './http/metrics.js';
+import { countGatewayChecks, createMetrics, watchBulkBacklog, watchOutbox } from './http/metrics.js';
 import { startBoss } from './jobs/boss.js';
 import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
 import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
@@ -16,6 +17,7 @@ import { createSendMessageJob } from './jobs/send-message.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
 import { createCitizenRepository } from './repositories/citizen.repository.js';
+import { createGatewayRepository } from './repositories/gateway.repository.js';
 import { createComplaintRepository } from './repositories/complaint.repository.js';
 import { createConsentRepository } from './repositories/consent.repository.js';
 import { createOutboxRepository } from './repositories/outbox.repository.js';
@@ -25,6 +27,7 @@ import { createBulkService } from './services/bulk.service.js';
 import { createCitizenService } from './services/citizen.service.js';
 import { createComplaintService } from './services/complaint.service.js';
 import { createConsentService } from './services/consent.service.js';
+import { createGatewayService, type GatewayService } from './services/gateway/gateway.service.js';
 import { createOtpIdentityProvider } from './services/identity.service.js';
 import { createInboundSmsService } from './services/inbound-sms.service.js';
 import { DevOutbox } from './services/messaging/dev-outbox.js';
@@ -79,6 +82,7 @@ export interface System {
   bulk: ReturnType<typeof createBulkService>;
   notifications: ReturnType<typeof createNotificationService>;
   regulatorKeys: RegulatorKeyService;
+  gateway: GatewayService;
   /** The sandbox catcher, when messages are not sent for real. */
   devOutbox: DevOutbox | undefined;
   close(): Promise<void>;
@@ -193,6 +197,16 @@ export async function createSystem(options: SystemOptions): Promise<System> {
 
   const regulatorKeys = createRegulatorKeyService(complaintRepository);
   const metrics = createMetrics();
+  const countChecks = countGatewayChecks(metrics);
+  const gateway = createGatewayService({
+    gateway: createGatewayRepository(db, options.databaseUrl),
+    providers,
+    cipher,
+    signer: new ReceiptSigner(keys.receiptSeed),
+    logger,
+    onChecked: countChecks,
+    clock,
+  });
   watchBulkBacklog(metrics, bulk);
   watchOutbox(metrics, outboxRepository);
   const app = await createApp({
@@ -236,10 +250,12 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     inboundSmsSecret: messaging.inboundSmsSecret,
     secureCookies: messaging.publicUrl.startsWith('https:'),
     devOutbox,
+    gateway,
     webRoot: options.webRoot,
   });
 
   if (options.workers !== false) {
+    await gateway.start();
     await bulkWorker.start();
     await sendJob.start();
     await noticesJob.start();
@@ -258,10 +274,12 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     bulk,
     notifications,
     regulatorKeys,
+    gateway,
     devOutbox,
     async close() {
       closing = true;
       await app.close();
+      await gateway.stop();
       await bulkWorker.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();

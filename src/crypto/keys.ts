@@ -15,6 +15,8 @@ export interface KeyRing {
   readonly blindIndexKey: Buffer;
   /** HMAC key for signed links and one-time-code hashes. */
   readonly signingKey: Buffer;
+  /** Seed of the Ed25519 key that signs gateway receipts. */
+  readonly receiptSeed: Buffer;
 }
 
 export function parseMasterKey(raw: string): Buffer {
@@ -38,6 +40,7 @@ export function createKeyRing(master: Buffer): KeyRing {
     encryptionKeys: new Map([[currentKeyId, encryptionKey]]),
     blindIndexKey: derive(master, 'blind-index/v1'),
     signingKey: derive(master, 'signing/v1'),
+    receiptSeed: derive(master, 'receipts/ed25519/v1'),
   };
 }
 

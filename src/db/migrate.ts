@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as consentCore from './migrations/0001-consent-core.js';
 import * as citizenSide from './migrations/0002-citizen-side.js';
+import * as gateway from './migrations/0003-gateway.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-consent-core': consentCore,
   '0002-citizen-side': citizenSide,
+  '0003-gateway': gateway,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -170,6 +170,17 @@ export interface RegulatorKeysTable {
   revoked_at: Date | null;
 }
 
+export interface GatewayAccountsTable {
+  id: Generated<number>;
+  name: string;
+  channels: string[];
+  username: string;
+  password_hash: string;
+  token_hash: Buffer;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
 export interface Database {
   providers: ProvidersTable;
   brands: BrandsTable;
@@ -187,4 +198,5 @@ export interface Database {
   consent_notifications: ConsentNotificationsTable;
   complaints: ComplaintsTable;
   regulator_keys: RegulatorKeysTable;
+  gateway_accounts: GatewayAccountsTable;
 }

@@ -99,6 +99,9 @@ export const IYS_ERRORS = {
   H922: [422, 'Ekran görüntüsü PNG veya JPEG olmalı ve 5 MB’ı geçmemelidir.'],
   H923: [422, 'Geçersiz değer.'],
   H924: [401, 'Paylaşılan gizli anahtar eksik veya geçersiz.'],
+  H930: [404, 'Marka bulunamadı.'],
+  H931: [403, 'Bu hesap bu izin tipi (kanal) için sorgu yetkisine sahip değil.'],
+  H932: [422, 'Tek sorguda en fazla 10000 alıcı sorgulanabilir.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

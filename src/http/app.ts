@@ -13,6 +13,7 @@ import type { ConsentService } from '../services/consent.service.js';
 import type { CitizenService } from '../services/citizen.service.js';
 import type { ComplaintService } from '../services/complaint.service.js';
 import type { InboundSmsService } from '../services/inbound-sms.service.js';
+import type { GatewayService } from '../services/gateway/gateway.service.js';
 import type { DevOutbox } from '../services/messaging/dev-outbox.js';
 import type { RegulatorKeyService } from '../services/regulator-key.service.js';
 import type { ShortLinkService } from '../services/short-link.service.js';
@@ -22,6 +23,7 @@ import { instrumentRequests } from './metrics.js';
 import { brandRoutes } from './routes/brands/routes.js';
 import { citizenRoutes } from './routes/citizen/routes.js';
 import { devOutboxRoutes } from './routes/dev-outbox/routes.js';
+import { gatewayRoutes } from './routes/gateway/routes.js';
 import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
 import { regulatorRoutes } from './routes/regulator/routes.js';
 import { shortLinkRoutes } from './routes/short-links/routes.js';
@@ -40,6 +42,7 @@ export interface AppDeps {
   secureCookies: boolean;
   devOutbox: DevOutbox | undefined;
   webRoot: string | undefined;
+  gateway: GatewayService;
   logger: FastifyBaseLogger;
   tokenRequestsPerHour: number;
   metrics: Registry;
@@ -98,7 +101,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         description:
           'İYS-compatible consent registry API: the same paths, JSON and Hnnn error codes as the Turkish İleti Yönetim Sistemi.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          basic: { type: 'http', scheme: 'basic' },
+        },
+      },
     },
   });
 
@@ -111,6 +119,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inboundSmsRoutes({ inboundSms: deps.inboundSms, secret: deps.inboundSmsSecret }));
   await app.register(regulatorRoutes({ complaints: deps.complaints, keys: deps.regulatorKeys }));
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
+  await app.register(gatewayRoutes(deps.gateway));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });

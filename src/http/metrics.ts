@@ -57,3 +57,17 @@ export function watchOutbox(
     },
   });
 }
+
+/** Recipients checked by message gateways, allowed and blocked (the share blocked, per day, on a dashboard). */
+export function countGatewayChecks(registry: Registry): (allowed: number, blocked: number) => void {
+  const checked = new Counter({
+    name: 'openiys_gateway_recipients_checked_total',
+    help: 'Recipients checked by message gateways, by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  return (allowed, blocked) => {
+    if (allowed > 0) checked.inc({ outcome: 'allowed' }, allowed);
+    if (blocked > 0) checked.inc({ outcome: 'blocked' }, blocked);
+  };
+}

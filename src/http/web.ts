@@ -9,6 +9,8 @@ const API_PREFIXES = [
   '/sps/',
   '/oauth2/',
   '/inbound/',
+  '/gateway/',
+  '/ahs/',
   '/dev/',
   '/docs',
   '/openapi.json',

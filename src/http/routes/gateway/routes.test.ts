@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkReceiptFile } from '../../../services/gateway/receipt-check.js';
+import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
+
+let t: TestSystem;
+let providerToken: string;
+let account: { username: string; password: string; token: string };
+const A = '+905556660001'; // ONAY
+const B = '+905556660002'; // ONAY, then RET
+const C = '+905556660003'; // trader with ONAY
+const D = '+905556660004'; // trader with RET
+const E = '+905556660005'; // nothing recorded
+
+async function provide(recipient: string, status: string, recipientType = 'BIREYSEL', offset = 120_000) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents`,
+    headers: { authorization: `Bearer ${providerToken}` },
+    payload: {
+      recipient,
+      recipientType,
+      type: 'MESAJ',
+      status,
+      source: 'HS_WEB',
+      consentDate: recentWireDate(offset),
+    },
+  });
+  assert.equal(response.statusCode, 200, response.body);
+}
+
+before(async () => {
+  t = await startTestSystem();
+  providerToken = await t.token();
+  await provide(A, 'ONAY');
+  await provide(B, 'ONAY', 'BIREYSEL', 180_000);
+  await provide(B, 'RET');
+  await provide(C, 'ONAY', 'TACIR');
+  await provide(D, 'RET', 'TACIR');
+  account = await t.system.gateway.addAccount('Test Operatör A.Ş.', ['MESAJ', 'ARAMA']);
+});
+after(() => t.close());
+
+const check = (body: unknown, authorization = `Bearer ${account.token}`) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/gateway/v1/check',
+    headers: { authorization },
+    payload: body as object,
+  });
+
+test('each recipient is answered with allowed and a reason; malformed ones are per-item errors', async () => {
+  const response = await check({
+    brandCode: DEMO.brandCode,
+    type: 'MESAJ',
+    recipients: [A, B, C, D, E, 'garbage', 'ali@example.com'],
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  const body = response.json();
+  const byRecipient = Object.fromEntries(body.results.map((r: { recipient: string }) => [r.recipient, r]));
+  assert.equal(byRecipient[A].allowed, true);
+  assert.equal(byRecipient[A].reason, 'ONAY');
+  assert.match(byRecipient[A].since, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  assert.deepEqual([byRecipient[B].allowed, byRecipient[B].reason], [false, 'RET']);
+  assert.deepEqual([byRecipient[C].allowed, byRecipient[C].reason], [true, 'TACIR_WITHOUT_RET']);
+  assert.deepEqual([byRecipient[D].allowed, byRecipient[D].reason], [false, 'RET']);
+  assert.deepEqual([byRecipient[E].allowed, byRecipient[E].reason], [false, 'NO_CONSENT']);
+  assert.equal(byRecipient.garbage.error.code, 'H122');
+  assert.equal(byRecipient['ali@example.com'].error.code, 'H464');
+
+  // An individual-only check ignores trader records: C has no individual consent.
+  const individuals = (
+    await check({ brandCode: DEMO.brandCode, type: 'MESAJ', recipientType: 'BIREYSEL', recipients: [C] })
+  ).json();
+  assert.deepEqual([individuals.results[0].allowed, individuals.results[0].reason], [false, 'NO_CONSENT']);
+
+  // The receipt verifies with the published keys, for exactly these results.
+  const keys = (await t.app.inject('/gateway/v1/keys')).json().keys;
+  assert.equal(keys[0].crv, 'Ed25519');
+  const report = checkReceiptFile(
+    {
+      ...body,
+      request: {
+        brandCode: DEMO.brandCode,
+        type: 'MESAJ',
+        recipientType: null,
+        recipients: [A, B, C, D, E, 'garbage', 'ali@example.com'],
+      },
+    },
+    keys,
+  );
+  assert.deepEqual(report.lines.slice(-2), ['results: match the receipt', 'request: matches the receipt']);
+  assert.equal(report.valid, true);
+  assert.equal(checkReceiptFile({ ...body, results: body.results.slice(1) }, keys).valid, false);
+});
+
+test('the AHS twin lists who must not receive the message, with HTTP Basic as the real AHS API', async () => {
+  const basic = `Basic ${Buffer.from(`${account.username}:${account.password}`).toString('base64')}`;
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/ahs/brands/${DEMO.brandCode}/consents/BIREYSEL/rejected/MESAJ`,
+    headers: { authorization: basic },
+    payload: { recipients: [A, B, E, 'garbage'] },
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  assert.deepEqual(response.json().list, [B, E, 'garbage']);
+  const wrongPassword = `Basic ${Buffer.from(`${account.username}:nope`).toString('base64')}`;
+  const refused = await t.app.inject({
+    method: 'POST',
+    url: `/ahs/brands/${DEMO.brandCode}/consents/BIREYSEL/rejected/MESAJ`,
+    headers: { authorization: wrongPassword },
+    payload: { recipients: [A] },
+  });
+  assert.equal(refused.statusCode, 401);
+  assert.equal(refused.json().errors[0].code, 'H351');
+});
+
+test('an opt-out reaches the gateway without waiting for anything but the change stream', async () => {
+  assert.equal(
+    (await check({ brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [A] })).json().results[0].allowed,
+    true,
+  );
+  await provide(A, 'RET', 'BIREYSEL', 1000);
+  let blocked = false;
+  for (let i = 0; i < 100 && !blocked; i++) {
+    blocked =
+      (await check({ brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [A] })).json().results[0]
+        .allowed === false;
+    if (!blocked) await sleep(50);
+  }
+  assert.ok(blocked, 'the RET never reached the index');
+  assert.equal(t.system.gateway.index.size, 4, 'A, B and the two traders are indexed');
+});
+
+test('bad requests and anything but a check are refused', async () => {
+  const codeOf = async (body: unknown) => (await check(body)).json().errors[0].code;
+  assert.equal(
+    await codeOf({
+      brandCode: DEMO.brandCode,
+      type: 'MESAJ',
+      recipients: Array.from({ length: 10_001 }, () => A),
+    }),
+    'H932',
+  );
+  assert.equal(await codeOf({ brandCode: 999_999, type: 'MESAJ', recipients: [A] }), 'H930');
+  assert.equal(
+    await codeOf({ brandCode: DEMO.brandCode, type: 'EPOSTA', recipients: ['a@example.com'] }),
+    'H931',
+  );
+  assert.equal(await codeOf({ brandCode: DEMO.brandCode, type: 'SMS', recipients: [A] }), 'H117');
+  assert.equal(await codeOf({ brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [] }), 'H164');
+  assert.equal(await codeOf({ brandCode: DEMO.brandCode, type: 'MESAJ' }), 'H168');
+  const twin = await t.app.inject({
+    method: 'POST',
+    url: `/ahs/brands/${DEMO.brandCode}/consents/BIREYSEL/rejected/MESAJ`,
+    headers: { authorization: `Bearer ${account.token}` },
+    payload: { recipients: Array.from({ length: 1001 }, () => A) },
+  });
+  assert.equal(twin.json().errors[0].code, 'H125');
+
+  for (const authorization of [undefined, 'Bearer nope', `Bearer ${providerToken}`]) {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/gateway/v1/check',
+      headers: authorization ? { authorization } : {},
+      payload: { brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [A] },
+    });
+    assert.equal(response.statusCode, 401);
+  }
+  // The gateway's credentials open nothing else.
+  const bearer = { authorization: `Bearer ${account.token}` };
+  for (const url of [
+    `/sps/${DEMO.iysCode}/brands`,
+    `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/changes`,
+    '/api/regulator/complaints',
+    '/api/citizen/consents',
+  ]) {
+    const response = await t.app.inject({ method: 'GET', url, headers: bearer });
+    assert.equal(response.statusCode, 401, url);
+  }
+  // Addresses checked are never logged.
+  assert.ok(!t.logLines.join('').includes(A.slice(1)));
+});

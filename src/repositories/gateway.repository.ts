@@ -1,0 +1,94 @@
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../db/types.js';
+
+export interface ConsentStateRow {
+  recipient_key: Buffer;
+  brand_id: number;
+  recipient_type: string;
+  type: string;
+  status: string;
+  since: number;
+}
+
+const SNAPSHOT_PAGE = 50_000;
+
+/** Gateway accounts, the consent state the check index is built from, and its change stream. */
+export function createGatewayRepository(db: Kysely<Database>, databaseUrl: string) {
+  return {
+    insertAccount: (row: {
+      name: string;
+      channels: string[];
+      username: string;
+      password_hash: string;
+      token_hash: Buffer;
+    }) => db.insertInto('gateway_accounts').values(row).returning(['id', 'name']).executeTakeFirstOrThrow(),
+
+    findAccountByUsername: (username: string) =>
+      db
+        .selectFrom('gateway_accounts')
+        .select(['id', 'name', 'channels', 'password_hash'])
+        .where('username', '=', username)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+
+    findAccountByToken: (tokenHash: Buffer) =>
+      db
+        .selectFrom('gateway_accounts')
+        .select(['id', 'name', 'channels'])
+        .where('token_hash', '=', tokenHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+
+    /** The whole projection, page by page in primary-key order, to build the index at start. */
+    async *streamConsentStates(): AsyncGenerator<ConsentStateRow[]> {
+      let after: ConsentStateRow | undefined;
+      for (;;) {
+        const page = await sql<ConsentStateRow>`
+          SELECT recipient_key, brand_id, recipient_type, type, status,
+                 floor(extract(epoch FROM consent_date))::float8 AS since
+          FROM consents
+          WHERE ${after ? sql`(recipient_key, brand_id, recipient_type, type) > (${after.recipient_key}, ${after.brand_id}, ${after.recipient_type}, ${after.type})` : sql`true`}
+          ORDER BY recipient_key, brand_id, recipient_type, type
+          LIMIT ${SNAPSHOT_PAGE}`.execute(db);
+        if (page.rows.length === 0) return;
+        yield page.rows;
+        after = page.rows.at(-1);
+      }
+    },
+
+    /** Current state for many addresses of one brand and channel, both recipient types, in one query. */
+    findStates: async (brandId: number, type: string, keys: Buffer[]): Promise<ConsentStateRow[]> => {
+      if (keys.length === 0) return [];
+      const result = await sql<ConsentStateRow>`
+        SELECT recipient_key, brand_id, recipient_type, type, status,
+               floor(extract(epoch FROM consent_date))::float8 AS since
+        FROM consents
+        WHERE brand_id = ${brandId} AND type = ${type} AND recipient_key = ANY(${keys}::bytea[])`.execute(db);
+      return result.rows;
+    },
+
+    /**
+     * Listens to the consents change stream on a dedicated connection. Calls `onChange` with each payload
+     * and `onLost` when the connection drops (the caller rebuilds: notifications may have been missed).
+     */
+    async listenConsentChanges(
+      onChange: (payload: string) => void,
+      onLost: (error: Error) => void,
+    ): Promise<() => Promise<void>> {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      let stopping = false;
+      client.on('notification', (message) => message.payload && onChange(message.payload));
+      client.on('error', (error) => stopping || onLost(error));
+      client.on('end', () => stopping || onLost(new Error('change stream connection ended')));
+      await client.connect();
+      await client.query('LISTEN consent_changes');
+      return async () => {
+        stopping = true;
+        await client.end().catch(() => {});
+      };
+    },
+  };
+}
+
+export type GatewayRepository = ReturnType<typeof createGatewayRepository>;

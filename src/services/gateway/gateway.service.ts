@@ -1,0 +1,349 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Logger } from 'pino';
+import type { FieldCipher } from '../../crypto/field-cipher.js';
+import { hashJson, type ReceiptSigner } from '../../crypto/receipt-signer.js';
+import {
+  CONSENT_TYPES,
+  RECIPIENT_TYPES,
+  isOneOf,
+  type ConsentStatus,
+  type ConsentType,
+  type RecipientType,
+} from '../../domain/consent.js';
+import { IysRequestError, iysError, type IysErrorItem } from '../../domain/iys-errors.js';
+import { checkTypeMatchesRecipient, parseRecipient } from '../../domain/recipient.js';
+import { formatWireDate } from '../../domain/wire-date.js';
+import type { ConsentStateRow, GatewayRepository } from '../../repositories/gateway.repository.js';
+import type { ProviderRepository } from '../../repositories/provider.repository.js';
+import { decideCheck, type CheckDecision } from './check-decision.js';
+import { ConsentIndex } from './consent-index.js';
+
+export const MAX_AHS_RECIPIENTS = 1000;
+export const MAX_CHECK_RECIPIENTS = 10_000;
+/** Verified credentials are remembered this long: argon2 per request would cap a gateway at ~20 checks/s. */
+const CREDENTIAL_CACHE_MS = 30_000;
+const RELISTEN_DELAY_MS = 1000;
+
+export interface GatewayAccount {
+  id: number;
+  name: string;
+  channels: string[];
+}
+
+export type CheckItem = { recipient: unknown } & ({ decision: CheckDecision } | { error: IysErrorItem });
+
+export interface CheckOutcome {
+  account: GatewayAccount;
+  brandCode: number;
+  type: ConsentType;
+  recipientType: RecipientType | null;
+  recipients: unknown[];
+  checkedAt: Date;
+  items: CheckItem[];
+}
+
+/** The request a receipt's `req` hash covers; a sender who kept its request can recompute it. */
+export function receiptRequest(request: {
+  brandCode: number;
+  type: string;
+  recipientType: string | null;
+  recipients: unknown[];
+}) {
+  return {
+    brandCode: request.brandCode,
+    type: request.type,
+    recipientType: request.recipientType,
+    recipients: request.recipients,
+  };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * Send-time checks for message gateways (AHS). Answers come from an in-process index of the current consent
+ * state, loaded at start and kept fresh from the database's change stream (LISTEN/NOTIFY); whatever the
+ * index does not hold is looked up in one batched query per request. Each answer carries a signed receipt.
+ */
+export function createGatewayService(deps: {
+  gateway: GatewayRepository;
+  providers: ProviderRepository;
+  cipher: FieldCipher;
+  signer: ReceiptSigner;
+  logger: Logger;
+  onChecked?: (allowed: number, blocked: number) => void;
+  clock?: () => Date;
+}) {
+  const { gateway, providers, cipher, signer, logger, clock = () => new Date() } = deps;
+  const index = new ConsentIndex();
+  const credentials = new Map<string, { account: GatewayAccount; until: number }>();
+  let stopListening: (() => Promise<void>) | undefined;
+  let stopped = false;
+
+  function apply(
+    row: Pick<ConsentStateRow, 'brand_id' | 'recipient_type' | 'type' | 'status' | 'since'> & { key: Buffer },
+  ): void {
+    // Consent dates only move forward for an identity (H178), so the later one is the current state,
+    // whichever arrives first: a snapshot page or a notification.
+    const current = index.get(
+      row.brand_id,
+      row.recipient_type as RecipientType,
+      row.type as ConsentType,
+      row.key,
+    );
+    if (current && current.since > row.since) return;
+    index.set(row.brand_id, row.recipient_type as RecipientType, row.type as ConsentType, row.key, {
+      status: row.status as ConsentStatus,
+      since: row.since,
+    });
+  }
+
+  function applyNotification(payload: string): void {
+    for (const line of payload.split(';')) {
+      const [brandId, recipientType, type, status, since, keyHex] = line.split(',');
+      if (!keyHex) continue;
+      apply({
+        brand_id: Number(brandId),
+        recipient_type: recipientType!,
+        type: type!,
+        status: status!,
+        since: Number(since),
+        key: Buffer.from(keyHex, 'hex'),
+      });
+    }
+  }
+
+  async function listenAndLoad(): Promise<void> {
+    // Listen first, then load: a change committed during the load arrives as a notification.
+    stopListening = await gateway.listenConsentChanges(applyNotification, (error) => {
+      logger.warn({ err: error }, 'consent change stream lost; reloading the gateway index');
+      setTimeout(() => void restart(), RELISTEN_DELAY_MS).unref();
+    });
+    for await (const page of gateway.streamConsentStates()) {
+      for (const row of page) apply({ ...row, key: row.recipient_key });
+    }
+    logger.info({ consents: index.size }, 'gateway index loaded');
+  }
+
+  async function restart(): Promise<void> {
+    if (stopped) return;
+    await stopListening?.();
+    await listenAndLoad().catch((error: unknown) => {
+      logger.error({ err: error }, 'gateway index reload failed; retrying');
+      setTimeout(() => void restart(), RELISTEN_DELAY_MS * 5).unref();
+    });
+  }
+
+  async function authenticate(authorization: string | undefined): Promise<GatewayAccount> {
+    if (!authorization) throw IysRequestError.of('H351');
+    const cached = credentials.get(authorization);
+    if (cached && cached.until > Date.now()) return cached.account;
+    let account: GatewayAccount | undefined;
+    const bearer = /^bearer\s+(\S+)$/i.exec(authorization);
+    const basic = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+    if (bearer) {
+      account = await gateway.findAccountByToken(sha256(bearer[1]!));
+    } else if (basic) {
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const found = colon > 0 ? await gateway.findAccountByUsername(decoded.slice(0, colon)) : undefined;
+      if (found && (await verify(found.password_hash, decoded.slice(colon + 1)))) {
+        account = { id: found.id, name: found.name, channels: found.channels };
+      }
+    }
+    if (!account) throw IysRequestError.of('H351');
+    if (credentials.size > 10_000) credentials.clear();
+    credentials.set(authorization, { account, until: Date.now() + CREDENTIAL_CACHE_MS });
+    return account;
+  }
+
+  async function check(
+    account: GatewayAccount,
+    request: { brandCode: unknown; type: unknown; recipientType?: unknown; recipients: unknown },
+    limit: number,
+  ): Promise<CheckOutcome> {
+    const errors: IysErrorItem[] = [];
+    if (!isOneOf(CONSENT_TYPES, request.type))
+      errors.push(iysError('H117', { location: ['type'], value: request.type }));
+    if (
+      request.recipientType !== undefined &&
+      request.recipientType !== null &&
+      !isOneOf(RECIPIENT_TYPES, request.recipientType)
+    ) {
+      errors.push(iysError('H116', { location: ['recipientType'], value: request.recipientType }));
+    }
+    const { recipients } = request;
+    if (!Array.isArray(recipients)) errors.push(iysError('H168', { location: ['recipients'] }));
+    else if (recipients.length === 0) errors.push(iysError('H164', { location: ['recipients'] }));
+    else if (recipients.length > limit) {
+      errors.push(
+        limit === MAX_AHS_RECIPIENTS
+          ? iysError('H125', { location: ['recipients'] })
+          : iysError('H932', { location: ['recipients'], value: recipients.length }),
+      );
+    }
+    const brand =
+      typeof request.brandCode === 'number' && Number.isSafeInteger(request.brandCode)
+        ? await providers.findBrandByCode(request.brandCode)
+        : undefined;
+    if (!brand) errors.push(iysError('H930', { location: ['brandCode'], value: request.brandCode }));
+    if (errors.length > 0 || !brand) throw new IysRequestError(errors);
+    const type = request.type as ConsentType;
+    if (!account.channels.includes(type))
+      throw IysRequestError.of('H931', { location: ['type'], value: type });
+    const recipientType = (request.recipientType ?? null) as RecipientType | null;
+
+    // Parse, then answer from the index; collect the misses for one batched query.
+    const parsed = (recipients as unknown[]).map((value, i) => {
+      const result = parseRecipient(value, ['recipients', i]);
+      if (!result.ok) return { value, error: result.error };
+      const mismatch = checkTypeMatchesRecipient(type, result.kind, result.address);
+      if (mismatch) return { value, error: { ...mismatch, location: ['recipients', i] } };
+      return { value, key: cipher.blindIndex(result.address) };
+    });
+    const lookup = (key: Buffer) => ({
+      individual: index.get(brand.id, 'BIREYSEL', type, key),
+      trader: index.get(brand.id, 'TACIR', type, key),
+    });
+    const misses = parsed.filter(
+      (p): p is { value: unknown; key: Buffer } =>
+        'key' in p && p.key !== undefined && !lookup(p.key).individual && !lookup(p.key).trader,
+    );
+    if (misses.length > 0) {
+      for (const row of await gateway.findStates(
+        brand.id,
+        type,
+        misses.map((m) => m.key),
+      ))
+        apply({ ...row, key: row.recipient_key });
+    }
+
+    let allowed = 0;
+    const items: CheckItem[] = parsed.map((p) => {
+      if ('error' in p && p.error) return { recipient: p.value, error: p.error };
+      const { individual, trader } = lookup((p as { key: Buffer }).key);
+      const decision = decideCheck(individual, trader, recipientType ?? undefined);
+      if (decision.allowed) allowed++;
+      return { recipient: p.value, decision };
+    });
+    deps.onChecked?.(allowed, items.length - allowed);
+
+    return {
+      account,
+      brandCode: brand.brand_code,
+      type,
+      recipientType,
+      recipients: recipients as unknown[],
+      checkedAt: clock(),
+      items,
+    };
+  }
+
+  /**
+   * Signs what was answered: who asked, for which brand and channel, when, and SHA-256 hashes of the request
+   * ({brandCode, type, recipientType, recipients}) and of the results exactly as sent.
+   */
+  function receiptFor(outcome: CheckOutcome, kind: 'check' | 'ahs-rejected', results: unknown): string {
+    return signer.sign({
+      iss: 'openiys',
+      kind,
+      sub: `ahs:${outcome.account.id}`,
+      name: outcome.account.name,
+      jti: randomUUID(),
+      iat: Math.floor(outcome.checkedAt.getTime() / 1000),
+      brandCode: outcome.brandCode,
+      type: outcome.type,
+      recipientType: outcome.recipientType,
+      req: hashJson(receiptRequest(outcome)),
+      res: hashJson(results),
+    });
+  }
+
+  return {
+    index,
+    async start(): Promise<void> {
+      await listenAndLoad();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      await stopListening?.();
+    },
+    authenticate,
+
+    /** The richer check: up to 10,000 recipients, each with allowed, reason and since. */
+    async check(account: GatewayAccount, body: unknown) {
+      const outcome = await check(account, (body ?? {}) as Parameters<typeof check>[1], MAX_CHECK_RECIPIENTS);
+      const results = outcome.items.map(wireItem);
+      return { outcome, results, receipt: receiptFor(outcome, 'check', results) };
+    },
+
+    /** The İYS AHS twin: of up to 1000 recipients, those that must not receive the message. */
+    async rejected(
+      account: GatewayAccount,
+      brandCode: string,
+      recipientType: string,
+      type: string,
+      body: unknown,
+    ) {
+      if (!isOneOf(RECIPIENT_TYPES, recipientType)) {
+        throw IysRequestError.of('H503', {
+          location: ['recipientType'],
+          value: recipientType,
+          vars: { value: recipientType },
+        });
+      }
+      const recipients = (body as { recipients?: unknown } | null)?.recipients;
+      const outcome = await check(
+        account,
+        {
+          brandCode: /^\d{1,10}$/.test(brandCode) ? Number(brandCode) : brandCode,
+          type,
+          recipientType,
+          recipients,
+        },
+        MAX_AHS_RECIPIENTS,
+      );
+      // Anything not positively allowed, malformed addresses included, must not receive the message.
+      const list = outcome.items
+        .filter((i) => !('decision' in i) || !i.decision.allowed)
+        .map((i) => i.recipient);
+      return { list, receipt: receiptFor(outcome, 'ahs-rejected', list) };
+    },
+
+    keys: () => ({ keys: [signer.publicJwk] }),
+
+    /** Creates an AHS account; its password (HTTP Basic) and bearer token are returned once. */
+    async addAccount(name: string, channels: string[]) {
+      if (channels.length === 0 || !channels.every((c) => isOneOf(CONSENT_TYPES, c))) {
+        throw new Error('channels must be some of ARAMA, MESAJ, EPOSTA');
+      }
+      const username = `ahs-${randomBytes(4).toString('hex')}`;
+      const password = randomBytes(18).toString('base64url');
+      const token = randomBytes(24).toString('base64url');
+      await gateway.insertAccount({
+        name,
+        channels,
+        username,
+        password_hash: await hash(password),
+        token_hash: sha256(token),
+      });
+      return { username, password, token };
+    },
+  };
+}
+
+/** How one checked recipient appears on the wire (and in the receipt's results hash). */
+export function wireItem(item: CheckItem) {
+  if ('error' in item)
+    return { recipient: item.recipient, error: { code: item.error.code, message: item.error.message } };
+  return {
+    recipient: item.recipient,
+    allowed: item.decision.allowed,
+    reason: item.decision.reason,
+    ...(item.decision.since !== undefined
+      ? { since: formatWireDate(new Date(item.decision.since * 1000)) }
+      : {}),
+  };
+}
+
+export type GatewayService = ReturnType<typeof createGatewayService>;
