@@ -17,9 +17,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       revoked_at     timestamptz
     );
 
-    -- One notification per statement and up to 100 rows, not one per row: a bulk write of 1000 consents
-    -- costs ten notifications. Payload rows: brand_id,recipient_type,type,status,consent_epoch,key_hex
-    -- (the blind index only, never an address).
+    -- Notifications carry up to 50 rows each (a row is ~100 bytes; a payload must stay under 8000), not one
+    -- per row: a bulk write of 1000 consents costs twenty. Payload rows:
+    -- brand_id,recipient_type,type,status,consent_epoch,key_hex (the blind index only, never an address).
     CREATE FUNCTION notify_consent_changes() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
       chunk text;
@@ -29,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         FROM (
           SELECT format('%s,%s,%s,%s,%s,%s', brand_id, recipient_type, type, status,
                         floor(extract(epoch FROM consent_date))::bigint, encode(recipient_key, 'hex')) AS line,
-                 (row_number() OVER ()) / 100 AS bucket
+                 (row_number() OVER ()) / 50 AS bucket
           FROM changed
         ) lines
         GROUP BY bucket

@@ -182,3 +182,27 @@ test('bad requests and anything but a check are refused', async () => {
   // Addresses checked are never logged.
   assert.ok(!t.logLines.join('').includes(A.slice(1)));
 });
+
+test('a bulk upload reaches the index through the change stream, in chunks under the NOTIFY size limit', async () => {
+  const phones = Array.from({ length: 300 }, (_, i) => `+90555777${String(i).padStart(4, '0')}`);
+  const accepted = await t.app.inject({
+    method: 'POST',
+    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`,
+    headers: { authorization: `Bearer ${providerToken}` },
+    payload: phones.map((recipient) => ({
+      recipient,
+      recipientType: 'BIREYSEL',
+      type: 'MESAJ',
+      status: 'ONAY',
+      source: 'HS_WEB',
+      consentDate: recentWireDate(),
+    })),
+  });
+  assert.equal(accepted.statusCode, 200);
+  const before = t.system.gateway.index.size;
+  for (let i = 0; i < 200 && t.system.gateway.index.size < before + phones.length; i++) await sleep(50);
+  assert.equal(t.system.gateway.index.size, before + phones.length);
+  const results = (await check({ brandCode: DEMO.brandCode, type: 'MESAJ', recipients: phones })).json()
+    .results;
+  assert.ok(results.every((r: { allowed: boolean }) => r.allowed));
+});
