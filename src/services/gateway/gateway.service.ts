@@ -59,6 +59,22 @@ export function receiptRequest(request: {
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+const BRAND_CACHE_MS = 30_000;
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * The hot path's address parser: a well-formed E.164 number is already in the form consents are indexed
+ * under, so the full numbering-plan validation (the slowest step of a check) is skipped for it; a number
+ * that is well-formed but does not exist simply has no consent. Anything else gets the full parser and its
+ * precise error code.
+ */
+function parseGatewayRecipient(
+  value: unknown,
+  location: (string | number)[],
+): ReturnType<typeof parseRecipient> {
+  if (typeof value === 'string' && E164.test(value)) return { ok: true, address: value, kind: 'phone' };
+  return parseRecipient(value, location);
+}
 
 /**
  * Send-time checks for message gateways (AHS). Answers come from an in-process index of the current consent
@@ -77,6 +93,19 @@ export function createGatewayService(deps: {
   const { gateway, providers, cipher, signer, logger, clock = () => new Date() } = deps;
   const index = new ConsentIndex();
   const credentials = new Map<string, { account: GatewayAccount; until: number }>();
+  // Brands change rarely and every check names one: a short-lived cache keeps the hot path off the database.
+  const brands = new Map<number, { brand: { id: number; brand_code: number } | undefined; until: number }>();
+
+  async function findBrand(brandCode: unknown) {
+    if (typeof brandCode !== 'number' || !Number.isSafeInteger(brandCode)) return undefined;
+    const cached = brands.get(brandCode);
+    if (cached && cached.until > Date.now()) return cached.brand;
+    const found = await providers.findBrandByCode(brandCode);
+    const brand = found && { id: found.id, brand_code: found.brand_code };
+    if (brands.size > 100_000) brands.clear();
+    brands.set(brandCode, { brand, until: Date.now() + BRAND_CACHE_MS });
+    return brand;
+  }
   let stopListening: (() => Promise<void>) | undefined;
   let stopped = false;
 
@@ -182,10 +211,7 @@ export function createGatewayService(deps: {
           : iysError('H932', { location: ['recipients'], value: recipients.length }),
       );
     }
-    const brand =
-      typeof request.brandCode === 'number' && Number.isSafeInteger(request.brandCode)
-        ? await providers.findBrandByCode(request.brandCode)
-        : undefined;
+    const brand = await findBrand(request.brandCode);
     if (!brand) errors.push(iysError('H930', { location: ['brandCode'], value: request.brandCode }));
     if (errors.length > 0 || !brand) throw new IysRequestError(errors);
     const type = request.type as ConsentType;
@@ -195,7 +221,7 @@ export function createGatewayService(deps: {
 
     // Parse, then answer from the index; collect the misses for one batched query.
     const parsed = (recipients as unknown[]).map((value, i) => {
-      const result = parseRecipient(value, ['recipients', i]);
+      const result = parseGatewayRecipient(value, ['recipients', i]);
       if (!result.ok) return { value, error: result.error };
       const mismatch = checkTypeMatchesRecipient(type, result.kind, result.address);
       if (mismatch) return { value, error: { ...mismatch, location: ['recipients', i] } };

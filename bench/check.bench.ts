@@ -1,0 +1,183 @@
+/**
+ * Gateway check: how fast a message gateway gets answers, each figure against a baseline in the same run.
+ *  - single-recipient check requests/s vs GET /health on the same server
+ *  - recipients checked/s with 1000-recipient requests
+ *  - in-process index lookups/s vs a bare Map<string, number> of the same size
+ *  - opt-out freshness: provider RET committed → index answers "not allowed", p50/p99 over 1000 changes
+ *  - memory per 1,000,000 indexed consents
+ */
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { connectDatabase } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { formatWireDate } from '../src/domain/wire-date.js';
+import { ConsentIndex } from '../src/services/gateway/consent-index.js';
+import { createSystem } from '../src/system.js';
+import { createBenchDatabase, runWithConcurrency } from './bench-database.js';
+
+const CONSENTS = 20_000;
+const DURATION_S = Number(process.env.BENCH_CHECK_SECONDS ?? 5);
+const FRESHNESS_CHANGES = Number(process.env.BENCH_CHECK_CHANGES ?? 1000);
+
+const phone = (i: number) => `+90532${String(i).padStart(7, '0')}`;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+
+async function load(
+  url: string,
+  options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+) {
+  const result = await autocannon({ url, connections: 10, duration: DURATION_S, ...options });
+  if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers from ${url}`);
+  return result.requests.average;
+}
+
+export async function benchCheck(): Promise<void> {
+  const database = await createBenchDatabase();
+  const handle = connectDatabase(database.url, { max: 2 });
+  await migrateToLatest(handle.db);
+  await handle.close();
+  const system = await createSystem({
+    databaseUrl: database.url,
+    masterKey: randomBytes(32),
+    logger: pino({ level: 'warn' }),
+    tokenRequestsPerHour: 1e6,
+  });
+  await system.providerAdmin.seedDemo();
+  const base = await system.app.listen({ port: 0, host: '127.0.0.1' });
+  const token = (
+    (await (
+      await fetch(`${base}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'password', username: 'demo', password: 'demo-password-123' }),
+      })
+    ).json()) as { access_token: string }
+  ).access_token;
+  const provider = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+
+  // Consents to check against, uploaded through the bulk API; the index learns them from the change stream.
+  const consentDate = formatWireDate(new Date(Date.now() - 3600_000));
+  await runWithConcurrency(
+    Array.from({ length: CONSENTS / 1000 }, (_, b) => async () => {
+      const batch = Array.from({ length: 1000 }, (_, i) => ({
+        recipient: phone(b * 1000 + i),
+        recipientType: 'BIREYSEL',
+        type: 'MESAJ',
+        status: 'ONAY',
+        source: 'HS_WEB',
+        consentDate,
+      }));
+      const response = await fetch(`${base}/sps/700001/brands/700010/consents/request`, {
+        method: 'POST',
+        headers: provider,
+        body: JSON.stringify(batch),
+      });
+      if (response.status !== 200) throw new Error(await response.text());
+    }),
+    4,
+  );
+  while (system.gateway.index.size < CONSENTS) await new Promise((resolve) => setTimeout(resolve, 50));
+
+  const account = await system.gateway.addAccount('Bench Operatör', ['MESAJ']);
+  const gateway = { 'content-type': 'application/json', authorization: `Bearer ${account.token}` };
+  const health = await load(`${base}/health`, {});
+  const single = await load(`${base}/gateway/v1/check`, {
+    method: 'POST',
+    headers: gateway,
+    body: JSON.stringify({ brandCode: 700010, type: 'MESAJ', recipients: [phone(42)] }),
+  });
+  const thousand = await load(`${base}/gateway/v1/check`, {
+    method: 'POST',
+    headers: gateway,
+    body: JSON.stringify({
+      brandCode: 700010,
+      type: 'MESAJ',
+      recipients: Array.from({ length: 1000 }, (_, i) => phone(i * 7)),
+    }),
+  });
+
+  // In-process lookups against a bare Map of the same keys.
+  const keys = Array.from({ length: 200_000 }, () => randomBytes(32));
+  const index = new ConsentIndex();
+  const bare = new Map<string, number>();
+  keys.forEach((key, i) => {
+    index.set(1, 'BIREYSEL', 'MESAJ', key, { status: 'ONAY', since: 1_700_000_000 + i });
+    bare.set(key.toString('latin1'), i);
+  });
+  const LOOKUPS = 2_000_000;
+  let hits = 0;
+  let started = performance.now();
+  for (let i = 0; i < LOOKUPS; i++) if (index.get(1, 'BIREYSEL', 'MESAJ', keys[i % keys.length]!)) hits++;
+  const indexRate = LOOKUPS / ((performance.now() - started) / 1000);
+  started = performance.now();
+  for (let i = 0; i < LOOKUPS; i++)
+    if (bare.get(keys[i % keys.length]!.toString('latin1')) !== undefined) hits++;
+  const bareRate = LOOKUPS / ((performance.now() - started) / 1000);
+  if (hits !== 2 * LOOKUPS) throw new Error('lookup miss');
+
+  // Opt-out freshness: RET through the provider API, then watch the index.
+  const retDate = () => formatWireDate(new Date());
+  const latencies: number[] = [];
+  for (let i = 0; i < FRESHNESS_CHANGES; i++) {
+    const recipient = phone(i);
+    const response = await fetch(`${base}/sps/700001/brands/700010/consents`, {
+      method: 'POST',
+      headers: provider,
+      body: JSON.stringify({
+        recipient,
+        recipientType: 'BIREYSEL',
+        type: 'MESAJ',
+        status: 'RET',
+        source: 'HS_WEB',
+        consentDate: retDate(),
+      }),
+    });
+    const committed = performance.now();
+    if (response.status !== 200) throw new Error(await response.text());
+    for (;;) {
+      const check = await fetch(`${base}/gateway/v1/check`, {
+        method: 'POST',
+        headers: gateway,
+        body: JSON.stringify({ brandCode: 700010, type: 'MESAJ', recipients: [recipient] }),
+      });
+      const { results } = (await check.json()) as { results: Array<{ allowed: boolean }> };
+      if (!results[0]!.allowed) break;
+    }
+    latencies.push(performance.now() - committed);
+  }
+
+  // Memory of one million indexed consents.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const million = new ConsentIndex();
+  for (let i = 0; i < 1_000_000; i++)
+    million.set(1 + (i % 10), 'BIREYSEL', 'MESAJ', randomBytes(32), { status: 'ONAY', since: 1_700_000_000 });
+  gc?.();
+  const heapPerMillion = process.memoryUsage().heapUsed - heapBefore;
+  if (million.size !== 1_000_000) throw new Error('index size'); // keeps the index alive through the measurement
+
+  await system.close();
+  await database.close();
+
+  const fmt = (n: number) => Math.round(n).toLocaleString('en');
+  console.log(`check: ${CONSENTS} consents indexed, ${DURATION_S} s per load, 10 connections`);
+  console.log(`  GET /health                : ${fmt(health)} req/s`);
+  console.log(
+    `  single-recipient check     : ${fmt(single)} req/s → check ratio = ${(single / health).toFixed(2)} (target ≥ 0.7)`,
+  );
+  console.log(
+    `  1000-recipient checks      : ${fmt(thousand)} req/s = ${fmt(thousand * 1000)} recipients/s (target ≥ 300,000/s)`,
+  );
+  console.log(
+    `  index lookups              : ${fmt(indexRate)}/s vs bare Map ${fmt(bareRate)}/s → ratio ${(indexRate / bareRate).toFixed(2)} (target ≥ 2,000,000/s)`,
+  );
+  console.log(
+    `  opt-out freshness          : p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} RETs (target p99 < 1 s)`,
+  );
+  console.log(
+    `  memory per 1,000,000 indexed consents: ${(heapPerMillion / 1024 / 1024).toFixed(0)} MiB of heap${gc ? '' : ' (approximate: run with --expose-gc)'}`,
+  );
+}
