@@ -6,9 +6,12 @@ import { MAX_SEND_ATTEMPTS } from '../services/outbox.service.js';
 export const SEND_MESSAGE_QUEUE = 'send-message';
 
 export interface SendMessagePayload {
-  /** The outbox row; the job never carries an address or a text. */
-  messageId: string;
+  /** Outbox rows; the job never carries an address or a text. */
+  messageIds: string[];
 }
+
+/** Messages per job: a burst of 200,000 notices is 4,000 jobs, not 200,000. */
+const MESSAGES_PER_JOB = 50;
 
 /**
  * Delivers outbox messages. Retries with exponential backoff (5 s, 10 s, 20 s, …) up to MAX_SEND_ATTEMPTS;
@@ -21,15 +24,19 @@ export function createSendMessageJob(options: { boss: PgBoss; outbox: () => Outb
   const queue: MessageQueue = {
     async sendSoon(messageIds) {
       if (messageIds.length === 0) return;
-      await boss.insert(
-        messageIds.map((messageId) => ({
+      const jobs = [];
+      for (let start = 0; start < messageIds.length; start += MESSAGES_PER_JOB) {
+        jobs.push({
           name: SEND_MESSAGE_QUEUE,
-          data: { messageId } satisfies SendMessagePayload,
+          data: {
+            messageIds: messageIds.slice(start, start + MESSAGES_PER_JOB),
+          } satisfies SendMessagePayload,
           retryLimit: MAX_SEND_ATTEMPTS - 1,
           retryDelay: 5,
           retryBackoff: true,
-        })),
-      );
+        });
+      }
+      await boss.insert(jobs);
       if (workerId) boss.notifyWorker(workerId);
     },
   };
@@ -45,8 +52,18 @@ export function createSendMessageJob(options: { boss: PgBoss; outbox: () => Outb
         { batchSize: 5, pollingIntervalSeconds: 1, includeMetadata: true },
         async (jobs) => {
           for (const job of jobs) {
-            const outcome = await options.outbox().deliver(job.data.messageId, job.retryCount + 1);
-            logger.debug({ messageId: job.data.messageId, outcome }, 'message delivery');
+            // Delivery is idempotent per message (a sent one is skipped), so a retried job only resends what
+            // failed; every message of the job is tried even when an earlier one failed. One at a time: an
+            // SMTP server or SMS operator should not see a burst of parallel connections from us.
+            const failed: unknown[] = [];
+            for (const id of job.data.messageIds) {
+              await options
+                .outbox()
+                .deliver(id, job.retryCount + 1)
+                .catch((error: unknown) => failed.push(error));
+            }
+            logger.debug({ messages: job.data.messageIds.length, failed: failed.length }, 'message delivery');
+            if (failed.length > 0) throw failed[0];
           }
         },
       );

@@ -17,7 +17,13 @@ export interface NewOutboxMessage {
 export function createOutboxRepository(db: Kysely<Database>) {
   return {
     insertMessages: async (executor: Executor, rows: NewOutboxMessage[]): Promise<void> => {
-      if (rows.length > 0) await executor.insertInto('outbox_messages').values(rows).execute();
+      // PostgreSQL takes at most 65535 parameters per statement: 7 columns → 5000 rows per insert.
+      for (let start = 0; start < rows.length; start += 5000) {
+        await executor
+          .insertInto('outbox_messages')
+          .values(rows.slice(start, start + 5000))
+          .execute();
+      }
     },
 
     findMessage: (id: string) =>
@@ -115,12 +121,16 @@ export function createOutboxRepository(db: Kysely<Database>) {
         .skipLocked()
         .execute(),
 
-    attachNotifications: (trx: Transaction<Database>, ids: string[], messageId: string) =>
-      trx
-        .updateTable('consent_notifications')
-        .set({ message_id: messageId })
-        .where('id', 'in', ids)
-        .execute(),
+    attachNotifications: async (
+      trx: Transaction<Database>,
+      links: Array<{ notificationId: string; messageId: string }>,
+    ) => {
+      if (links.length === 0) return;
+      await sql`
+        UPDATE consent_notifications n SET message_id = l.message_id
+        FROM unnest(${links.map((l) => l.notificationId)}::bigint[], ${links.map((l) => l.messageId)}::uuid[]) AS l(id, message_id)
+        WHERE n.id = l.id`.execute(trx);
+    },
 
     countPendingNotifications: async (): Promise<number> =>
       Number(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEMO, OTHER, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { DEMO, OTHER, recordConsent, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
 
 let t: TestSystem;
 let token: string;
@@ -12,21 +12,8 @@ before(async () => {
 });
 after(() => t.close());
 
-async function provide(bearer: string, iysCode: number, brandCode: number, consent: Record<string, unknown>) {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: `/sps/${iysCode}/brands/${brandCode}/consents`,
-    headers: { authorization: `Bearer ${bearer}` },
-    payload: {
-      recipientType: 'BIREYSEL',
-      status: 'ONAY',
-      source: 'HS_WEB',
-      consentDate: recentWireDate(),
-      ...consent,
-    },
-  });
-  assert.equal(response.statusCode, 200, response.body);
-}
+const provide = (bearer: string, iysCode: number, brandCode: number, consent: Record<string, unknown>) =>
+  recordConsent(t, bearer, consent, { iysCode, brandCode });
 
 test('several ONAYs for one person become one message, whose link refuses each exactly once', async () => {
   const phone = '+905552220001';

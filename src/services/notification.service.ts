@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { TokenSigner } from '../crypto/signed-token.js';
 import type { Database } from '../db/types.js';
 import type { ConsentType } from '../domain/consent.js';
-import type { OutboxRepository } from '../repositories/outbox.repository.js';
+import type { NewOutboxMessage, OutboxRepository } from '../repositories/outbox.repository.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 
 /** How long a short link in a consent notice stays usable. */
@@ -62,7 +62,8 @@ export function createNotificationService(deps: {
           const hex = notice.recipient_key.toString('hex');
           byRecipient.set(hex, [...(byRecipient.get(hex) ?? []), notice]);
         }
-        const ids: string[] = [];
+        const rows: NewOutboxMessage[] = [];
+        const links: Array<{ notificationId: string; messageId: string }> = [];
         const expiresAt = new Date(clock().getTime() + SHORT_LINK_TTL_MS);
         for (const group of byRecipient.values()) {
           const kind = group[0]!.kind;
@@ -80,15 +81,14 @@ export function createNotificationService(deps: {
               subject: 'İYS: adınıza ticari ileti izni kaydedildi',
               text: compose(chunk, `${publicUrl}/r/${token}`),
             });
-            await outbox.insertMessages(trx, [message]);
-            await outbox.attachNotifications(
-              trx,
-              chunk.map((n) => n.id),
-              message.id,
-            );
-            ids.push(message.id);
+            rows.push(message);
+            for (const notice of chunk) links.push({ notificationId: notice.id, messageId: message.id });
           }
         }
+        // Two statements for the whole claim, however many messages it makes.
+        await outbox.insertMessages(trx, rows);
+        await outbox.attachNotifications(trx, links);
+        const ids = rows.map((row) => row.id);
         return ids;
       });
       await queue.sendSoon(created);

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -75,4 +76,29 @@ export async function startTestSystem(
 /** A consentDate a minute ago, in İYS wire format: inside every deadline. */
 export function recentWireDate(offsetMs = 60_000, now = new Date()): string {
   return formatWireDate(new Date(now.getTime() - offsetMs));
+}
+
+/**
+ * Records one consent through the provider API as a company would (BIREYSEL, ONAY, HS_WEB, a minute ago
+ * unless `consent` says otherwise) and fails the test if the registry refuses it.
+ */
+export async function recordConsent(
+  t: Pick<TestSystem, 'app'>,
+  token: string,
+  consent: Record<string, unknown>,
+  brand: { iysCode: number; brandCode: number } = DEMO,
+): Promise<void> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/sps/${brand.iysCode}/brands/${brand.brandCode}/consents`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: {
+      recipientType: 'BIREYSEL',
+      status: 'ONAY',
+      source: 'HS_WEB',
+      consentDate: recentWireDate(),
+      ...consent,
+    },
+  });
+  assert.equal(response.statusCode, 200, response.body);
 }

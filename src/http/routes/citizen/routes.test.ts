@@ -5,6 +5,7 @@ import {
   DEMO,
   OTHER,
   recentWireDate,
+  recordConsent,
   startTestSystem,
   type TestSystem,
 } from '../../../../test/helpers/system.js';
@@ -22,21 +23,14 @@ before(async () => {
 });
 after(() => t.close());
 
-async function provide(token: string, iysCode: number, brandCode: number, consent: Record<string, unknown>) {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: `/sps/${iysCode}/brands/${brandCode}/consents`,
-    headers: { authorization: `Bearer ${token}` },
-    payload: {
-      recipientType: 'BIREYSEL',
-      status: 'ONAY',
-      source: 'HS_WEB',
-      consentDate: recentWireDate(120_000, new Date(now)),
-      ...consent,
-    },
-  });
-  assert.equal(response.statusCode, 200, response.body);
-}
+/** A consent recorded a couple of minutes before the test clock's now. */
+const provide = (token: string, iysCode: number, brandCode: number, consent: Record<string, unknown>) =>
+  recordConsent(
+    t,
+    token,
+    { consentDate: recentWireDate(120_000, new Date(now)), ...consent },
+    { iysCode, brandCode },
+  );
 
 test('one-time codes: wrong code counts down, expired and reused codes are refused', async () => {
   const address = '+905551110001';

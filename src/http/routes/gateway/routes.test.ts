@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkReceiptFile } from '../../../services/gateway/receipt-check.js';
-import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
+import {
+  DEMO,
+  recentWireDate,
+  recordConsent,
+  startTestSystem,
+  type TestSystem,
+} from '../../../../test/helpers/system.js';
 
 let t: TestSystem;
 let providerToken: string;
@@ -13,22 +19,14 @@ const C = '+905556660003'; // trader with ONAY
 const D = '+905556660004'; // trader with RET
 const E = '+905556660005'; // nothing recorded
 
-async function provide(recipient: string, status: string, recipientType = 'BIREYSEL', offset = 120_000) {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents`,
-    headers: { authorization: `Bearer ${providerToken}` },
-    payload: {
-      recipient,
-      recipientType,
-      type: 'MESAJ',
-      status,
-      source: 'HS_WEB',
-      consentDate: recentWireDate(offset),
-    },
+const provide = (recipient: string, status: string, recipientType = 'BIREYSEL', offset = 120_000) =>
+  recordConsent(t, providerToken, {
+    recipient,
+    recipientType,
+    type: 'MESAJ',
+    status,
+    consentDate: recentWireDate(offset),
   });
-  assert.equal(response.statusCode, 200, response.body);
-}
 
 before(async () => {
   t = await startTestSystem();
