@@ -22,6 +22,7 @@ import { registerErrorHandling } from './errors.js';
 import { instrumentRequests } from './metrics.js';
 import { brandRoutes } from './routes/brands/routes.js';
 import { citizenRoutes } from './routes/citizen/routes.js';
+import { complaintRoutes } from './routes/complaints/routes.js';
 import { devOutboxRoutes } from './routes/dev-outbox/routes.js';
 import { gatewayRoutes } from './routes/gateway/routes.js';
 import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
@@ -115,6 +116,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(consentRoutes(deps));
   await app.register(systemRoutes(deps));
   await app.register(citizenRoutes(deps));
+  await app.register(complaintRoutes(deps));
   await app.register(shortLinkRoutes(deps.shortLinks));
   await app.register(inboundSmsRoutes({ inboundSms: deps.inboundSms, secret: deps.inboundSmsSecret }));
   await app.register(regulatorRoutes({ complaints: deps.complaints, keys: deps.regulatorKeys }));

@@ -33,3 +33,15 @@ export function presentEvidence(evidence: unknown) {
     history: (e.history ?? []).map(presentEvent),
   };
 }
+
+/** A complaint as its citizen (and the regulator) sees it. */
+export function presentComplaint<T extends { receivedAt: Date; createdAt: Date; evidence: unknown }>(
+  complaint: T,
+) {
+  return {
+    ...complaint,
+    receivedAt: formatWireDate(complaint.receivedAt),
+    createdAt: formatWireDate(complaint.createdAt),
+    evidence: presentEvidence(complaint.evidence),
+  };
+}

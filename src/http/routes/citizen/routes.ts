@@ -1,13 +1,10 @@
-import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyRequest } from 'fastify';
-import { IysRequestError } from '../../../domain/iys-errors.js';
 import { formatWireDate } from '../../../domain/wire-date.js';
 import type { CitizenService } from '../../../services/citizen.service.js';
-import type { ComplaintInput, ComplaintService } from '../../../services/complaint.service.js';
-import { MAX_SCREENSHOT_BYTES } from '../../../services/complaint.service.js';
+import type { ComplaintService } from '../../../services/complaint.service.js';
 import {
   citizenOf,
   clearSessionCookie,
@@ -16,11 +13,10 @@ import {
   setSessionCookie,
 } from '../../auth/citizen-session.js';
 import { ErrorResponse } from '../consents/schema.js';
-import { presentEvidence } from './present.js';
+import { presentComplaint } from './present.js';
 import {
   Address,
   ChangeBody,
-  Complaint,
   ConsentsResponse,
   HistoryEntry,
   RejectAllBody,
@@ -35,37 +31,6 @@ const presentAddress = (a: { id: string; address: string; kind: 'phone' | 'email
   ...a,
   verifiedAt: formatWireDate(a.verifiedAt),
 });
-
-/** Reads a complaint from multipart/form-data (with an optional screenshot) or from JSON. */
-async function readComplaint(request: FastifyRequest): Promise<ComplaintInput> {
-  if (!request.isMultipart()) {
-    const fields = body(request);
-    return { ...fields, brandCode: Number(fields.brandCode) } as ComplaintInput;
-  }
-  const fields: Record<string, string> = {};
-  let screenshot: ComplaintInput['screenshot'];
-  for await (const part of request.parts({
-    limits: { fileSize: MAX_SCREENSHOT_BYTES, files: 1, fields: 10 },
-  })) {
-    if (part.type === 'file') {
-      const file = part as MultipartFile;
-      const data = await file.toBuffer();
-      if (file.file.truncated) throw IysRequestError.of('H922', { location: ['screenshot'] });
-      if (file.fieldname === 'screenshot' && data.length > 0)
-        screenshot = { data, declaredType: file.mimetype };
-    } else {
-      fields[part.fieldname] = String(part.value);
-    }
-  }
-  return {
-    addressId: fields.addressId,
-    brandCode: /^\d+$/.test(fields.brandCode ?? '') ? Number(fields.brandCode) : fields.brandCode,
-    type: fields.type,
-    receivedAt: fields.receivedAt,
-    messageText: fields.messageText,
-    screenshot,
-  };
-}
 
 export function citizenRoutes(deps: {
   citizens: CitizenService;
@@ -348,53 +313,9 @@ export function citizenRoutes(deps: {
                   creationDate: formatWireDate(m.creationDate),
                 })),
               })),
-              complaints: (await complaints.listForCitizen(citizenId)).map((c) => ({
-                ...c,
-                receivedAt: formatWireDate(c.receivedAt),
-                createdAt: formatWireDate(c.createdAt),
-                evidence: presentEvidence(c.evidence),
-              })),
+              complaints: (await complaints.listForCitizen(citizenId)).map(presentComplaint),
             });
         },
-      );
-
-      signedIn.post(
-        '/api/citizen/complaints',
-        {
-          // Room for a 5 MB screenshot plus the form fields and multipart framing.
-          bodyLimit: MAX_SCREENSHOT_BYTES + 1024 * 1024,
-          schema: {
-            tags,
-            summary:
-              'File a complaint (multipart/form-data with an optional PNG/JPEG screenshot ≤ 5 MB, or JSON)',
-            response: {
-              200: Type.Object({ id: Type.String(), verdict: Type.String(), evidence: Type.Unknown() }),
-              ...errors,
-            },
-          },
-        },
-        async (request) => {
-          const filed = await complaints.file(citizenOf(request).citizenId, await readComplaint(request));
-          return { id: filed.id, verdict: filed.verdict, evidence: presentEvidence(filed.evidence) };
-        },
-      );
-
-      signedIn.get(
-        '/api/citizen/complaints',
-        {
-          schema: {
-            tags,
-            summary: 'My complaints and their status',
-            response: { 200: Type.Array(Complaint), ...errors },
-          },
-        },
-        async (request) =>
-          (await complaints.listForCitizen(citizenOf(request).citizenId)).map((c) => ({
-            ...c,
-            receivedAt: formatWireDate(c.receivedAt),
-            createdAt: formatWireDate(c.createdAt),
-            evidence: presentEvidence(c.evidence),
-          })),
       );
     });
   };

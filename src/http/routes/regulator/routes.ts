@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { IysRequestError } from '../../../domain/iys-errors.js';
-import { formatWireDate } from '../../../domain/wire-date.js';
 import type { RegulatorKeyService } from '../../../services/regulator-key.service.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
-import { presentEvidence } from '../citizen/present.js';
+import { presentComplaint } from '../citizen/present.js';
 import { Complaint } from '../citizen/schema.js';
 import { ErrorResponse } from '../consents/schema.js';
 
@@ -41,12 +40,7 @@ export function regulatorRoutes(deps: {
       async (request) => {
         const { limit, offset, ...filter } = request.query;
         const list = await deps.complaints.listForRegulator(filter, { limit, offset });
-        return list.map((c) => ({
-          ...c,
-          receivedAt: formatWireDate(c.receivedAt),
-          createdAt: formatWireDate(c.createdAt),
-          evidence: presentEvidence(c.evidence),
-        }));
+        return list.map(presentComplaint);
       },
     );
   };
