@@ -17,7 +17,7 @@ const USAGE = `openiys admin CLI
   openiys provider add --iys-code N --title T [--kind TUZEL|GERCEK] [--activated "YYYY-MM-DD HH:mm:ss"]
   openiys brand add --iys-code N --brand-code N --name T [--master]
   openiys user add --iys-code N --username U [--password P]   (a password is generated when omitted)
-  openiys regulator-key add --name NAME             an API key for /api/regulator (shown once)
+  openiys regulator-key add --name NAME [--role admin|regulator]   an API key for /api/regulator (shown once)
   openiys gateway add --name NAME --channels MESAJ,ARAMA   an AHS (message gateway) account; secrets shown once
   openiys verify-receipt FILE [--jwks KEYS.json]    check a saved gateway answer and its signed receipt
 
@@ -49,6 +49,7 @@ async function run(argv: string[]): Promise<void> {
       username: { type: 'string' },
       password: { type: 'string' },
       channels: { type: 'string' },
+      role: { type: 'string' },
       jwks: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -125,7 +126,9 @@ async function run(argv: string[]): Promise<void> {
           `  HTTP Basic: ${account.username} / ${account.password}\n  Bearer token: ${account.token}`,
       );
     } else if (command === 'regulator-key add') {
-      const key = await system.regulatorKeys.addKey(requireText(values.name, 'name'));
+      const role = values.role ?? 'regulator';
+      if (role !== 'admin' && role !== 'regulator') throw new AdminError('--role must be admin or regulator');
+      const key = await system.regulator.addKey(requireText(values.name, 'name'), role);
       console.log(`Regulator API key (shown once, stored only as a SHA-256 hash):\n  ${key}`);
     } else {
       const user = await admin.addApiUser(

@@ -15,6 +15,7 @@ import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
 import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
 import { createSendMessageJob } from './jobs/send-message.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
+import { createAuditRepository } from './repositories/audit.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
 import { createCitizenRepository } from './repositories/citizen.repository.js';
 import { createGatewayRepository } from './repositories/gateway.repository.js';
@@ -37,7 +38,7 @@ import { createSmtpSender } from './services/messaging/smtp-sender.js';
 import { createNotificationService } from './services/notification.service.js';
 import { createOutboxService } from './services/outbox.service.js';
 import { createProviderService } from './services/provider.service.js';
-import { createRegulatorKeyService, type RegulatorKeyService } from './services/regulator-key.service.js';
+import { createRegulatorService, type RegulatorService } from './services/regulator.service.js';
 import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
 
@@ -81,7 +82,7 @@ export interface System {
   providerAdmin: ReturnType<typeof createProviderService>;
   bulk: ReturnType<typeof createBulkService>;
   notifications: ReturnType<typeof createNotificationService>;
-  regulatorKeys: RegulatorKeyService;
+  regulator: RegulatorService;
   gateway: GatewayService;
   /** The sandbox catcher, when messages are not sent for real. */
   devOutbox: DevOutbox | undefined;
@@ -195,7 +196,18 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     clock,
   });
 
-  const regulatorKeys = createRegulatorKeyService(complaintRepository);
+  const regulator = createRegulatorService({
+    db,
+    complaints: complaintRepository,
+    providers,
+    consents: consentRepository,
+    audit: createAuditRepository(db),
+    outbox: outboxRepository,
+    messages: outbox,
+    queue: sendJob.queue,
+    cipher,
+    clock,
+  });
   const metrics = createMetrics();
   const countChecks = countGatewayChecks(metrics);
   const gateway = createGatewayService({
@@ -228,7 +240,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     bulk,
     citizens,
     complaints,
-    regulatorKeys,
+    regulator,
     shortLinks: createShortLinkService({
       signer,
       consents: consentRepository,
@@ -273,7 +285,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     providerAdmin: createProviderService(providers, apiUsers, clock),
     bulk,
     notifications,
-    regulatorKeys,
+    regulator,
     gateway,
     devOutbox,
     async close() {

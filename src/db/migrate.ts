@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as consentCore from './migrations/0001-consent-core.js';
 import * as citizenSide from './migrations/0002-citizen-side.js';
 import * as gateway from './migrations/0003-gateway.js';
+import * as regulator from './migrations/0004-regulator.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-consent-core': consentCore,
   '0002-citizen-side': citizenSide,
   '0003-gateway': gateway,
+  '0004-regulator': regulator,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -161,11 +161,15 @@ export interface ComplaintsTable {
   verdict: string;
   status: ColumnType<string, string | undefined, string>;
   created_at: CreatedAt;
+  decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  decided_by: ColumnType<string | null, string | null | undefined, string | null>;
+  decision_note_enc: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
 }
 
 export interface RegulatorKeysTable {
   key_hash: Buffer;
   name: string;
+  role: ColumnType<'admin' | 'regulator', 'admin' | 'regulator' | undefined, 'admin' | 'regulator'>;
   created_at: CreatedAt;
   revoked_at: Date | null;
 }
@@ -179,6 +183,15 @@ export interface GatewayAccountsTable {
   token_hash: Buffer;
   created_at: CreatedAt;
   revoked_at: Date | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  actor: string;
+  action: string;
+  target: string;
+  details: ColumnType<unknown, string | undefined, never>;
 }
 
 export interface Database {
@@ -199,4 +212,5 @@ export interface Database {
   complaints: ComplaintsTable;
   regulator_keys: RegulatorKeysTable;
   gateway_accounts: GatewayAccountsTable;
+  audit_log: AuditLogTable;
 }

@@ -102,6 +102,8 @@ export const IYS_ERRORS = {
   H930: [404, 'Marka bulunamadı.'],
   H931: [403, 'Bu hesap bu izin tipi (kanal) için sorgu yetkisine sahip değil.'],
   H932: [422, 'Tek sorguda en fazla 10000 alıcı sorgulanabilir.'],
+  H933: [404, 'Şikayet bulunamadı.'],
+  H934: [404, 'Hizmet sağlayıcı bulunamadı.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

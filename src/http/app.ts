@@ -15,7 +15,7 @@ import type { ComplaintService } from '../services/complaint.service.js';
 import type { InboundSmsService } from '../services/inbound-sms.service.js';
 import type { GatewayService } from '../services/gateway/gateway.service.js';
 import type { DevOutbox } from '../services/messaging/dev-outbox.js';
-import type { RegulatorKeyService } from '../services/regulator-key.service.js';
+import type { RegulatorService } from '../services/regulator.service.js';
 import type { ShortLinkService } from '../services/short-link.service.js';
 import type { TenancyService } from '../services/tenancy.service.js';
 import { registerErrorHandling } from './errors.js';
@@ -36,7 +36,7 @@ import { tokenRoutes } from './routes/token/routes.js';
 export interface AppDeps {
   citizens: CitizenService;
   complaints: ComplaintService;
-  regulatorKeys: RegulatorKeyService;
+  regulator: RegulatorService;
   shortLinks: ShortLinkService;
   inboundSms: InboundSmsService;
   inboundSmsSecret: string | undefined;
@@ -119,7 +119,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(complaintRoutes(deps));
   await app.register(shortLinkRoutes(deps.shortLinks));
   await app.register(inboundSmsRoutes({ inboundSms: deps.inboundSms, secret: deps.inboundSmsSecret }));
-  await app.register(regulatorRoutes({ complaints: deps.complaints, keys: deps.regulatorKeys }));
+  await app.register(regulatorRoutes({ complaints: deps.complaints, regulator: deps.regulator }));
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
   await app.register(gatewayRoutes(deps.gateway));
 

@@ -20,7 +20,9 @@ export function createComplaintRepository(db: Kysely<Database>) {
       .select(['b.brand_code', 'b.name as brand_name', 'p.iys_code', 'p.title as company']);
 
   return {
-    insertComplaint: (row: Omit<ComplaintRow, 'created_at' | 'status'>) =>
+    insertComplaint: (
+      row: Omit<ComplaintRow, 'created_at' | 'status' | 'decided_at' | 'decided_by' | 'decision_note_enc'>,
+    ) =>
       db
         .insertInto('complaints')
         .values({ ...row, evidence: JSON.stringify(row.evidence) })
@@ -31,6 +33,13 @@ export function createComplaintRepository(db: Kysely<Database>) {
 
     findForCitizen: (citizenId: string, id: string) =>
       withBrand().where('c.citizen_id', '=', citizenId).where('c.id', '=', id).executeTakeFirst(),
+
+    findById: (id: string) => withBrand().where('c.id', '=', id).executeTakeFirst(),
+
+    decide: (
+      id: string,
+      decision: { status: string; decided_by: string; decided_at: Date; decision_note_enc: Buffer | null },
+    ) => db.updateTable('complaints').set(decision).where('id', '=', id).execute(),
 
     list: (filter: ComplaintFilter, limit: number, offset: number) => {
       let query = withBrand();
@@ -44,13 +53,13 @@ export function createComplaintRepository(db: Kysely<Database>) {
     findRegulatorKey: (keyHash: Buffer) =>
       db
         .selectFrom('regulator_keys')
-        .select('name')
+        .select(['name', 'role'])
         .where('key_hash', '=', keyHash)
         .where('revoked_at', 'is', null)
         .executeTakeFirst(),
 
-    insertRegulatorKey: (keyHash: Buffer, name: string) =>
-      db.insertInto('regulator_keys').values({ key_hash: keyHash, name }).execute(),
+    insertRegulatorKey: (keyHash: Buffer, name: string, role: 'admin' | 'regulator') =>
+      db.insertInto('regulator_keys').values({ key_hash: keyHash, name, role }).execute(),
   };
 }
 

@@ -159,6 +159,15 @@ export function createConsentRepository(db: Kysely<Database>) {
       return query.orderBy('e.id').execute();
     },
 
+    findRecipientKind: async (recipientKey: Buffer): Promise<'phone' | 'email' | undefined> =>
+      (
+        await db
+          .selectFrom('recipients')
+          .select('kind')
+          .where('recipient_key', '=', recipientKey)
+          .executeTakeFirst()
+      )?.kind,
+
     findEventById: (id: string) =>
       db.selectFrom('consent_events').selectAll().where('id', '=', id).executeTakeFirst(),
 

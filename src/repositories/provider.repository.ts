@@ -44,6 +44,15 @@ export function createProviderRepository(db: Kysely<Database>) {
         .where('b.id', '=', brandId)
         .executeTakeFirst(),
 
+    setProviderStatus: async (iysCode: number, status: ProviderRow['status']): Promise<boolean> => {
+      const result = await db
+        .updateTable('providers')
+        .set({ status })
+        .where('iys_code', '=', iysCode)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     findBrandById: (id: number) =>
       db
         .selectFrom('brands as b')

@@ -33,7 +33,7 @@ before(async () => {
   assert.equal((await add('ONAY', 3600_000)).statusCode, 200);
   assert.equal((await add('RET', 1800_000)).statusCode, 200);
   citizen = await signIn(t, phone);
-  regulatorKey = await t.system.regulatorKeys.addKey('Test Kurulu');
+  regulatorKey = await t.system.regulator.addKey('Test Kurulu');
 });
 after(() => t.close());
 

@@ -1,31 +1,52 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { IysRequestError } from '../../../domain/iys-errors.js';
-import type { RegulatorKeyService } from '../../../services/regulator-key.service.js';
+import { formatWireDate, parseWireDate } from '../../../domain/wire-date.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
+import type { RegulatorService, Staff } from '../../../services/regulator.service.js';
 import { presentComplaint } from '../citizen/present.js';
 import { Complaint } from '../citizen/schema.js';
 import { ErrorResponse } from '../consents/schema.js';
 
-/** The regulator's JSON API (its console comes later): complaints with the evidence behind them. */
+declare module 'fastify' {
+  interface FastifyRequest {
+    staff?: Staff;
+  }
+}
+
+const wireDateOrNothing = (value: string | undefined, name: string): Date | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const parsed = parseWireDate(value);
+  if (!parsed.ok) throw IysRequestError.of('H158', { location: [name], value });
+  return parsed.date;
+};
+
+/** The regulator's API (its console comes later): complaints with evidence and decisions, providers, audit. */
 export function regulatorRoutes(deps: {
   complaints: ComplaintService;
-  keys: RegulatorKeyService;
+  regulator: RegulatorService;
 }): FastifyPluginAsyncTypebox {
+  const { regulator } = deps;
   return async (app) => {
+    const tags = ['Düzenleyici (regulator)'];
+    const security = [{ bearer: [] as string[] }];
+    const errors = { '4xx': ErrorResponse };
+    const staffOf = (request: { staff?: Staff }) => request.staff!;
+
     app.addHook('preHandler', async (request) => {
       const match = /^bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-      const holder = match ? await deps.keys.authenticate(match[1]!) : undefined;
-      if (!holder) throw IysRequestError.of('H351');
+      const staff = match ? await regulator.authenticate(match[1]!) : undefined;
+      if (!staff) throw IysRequestError.of('H351');
+      request.staff = staff;
     });
 
     app.get(
       '/api/regulator/complaints',
       {
         schema: {
-          tags: ['Düzenleyici (regulator)'],
+          tags,
+          security,
           summary: 'Complaints, newest first, filterable by brand, provider, verdict and status',
-          security: [{ bearer: [] }],
           querystring: Type.Object({
             brandCode: Type.Optional(Type.String()),
             iysCode: Type.Optional(Type.String()),
@@ -34,13 +55,112 @@ export function regulatorRoutes(deps: {
             limit: Type.Optional(Type.String({ description: '1–100, default 50' })),
             offset: Type.Optional(Type.String()),
           }),
-          response: { 200: Type.Array(Complaint), '4xx': ErrorResponse },
+          response: { 200: Type.Array(Complaint), ...errors },
         },
       },
       async (request) => {
         const { limit, offset, ...filter } = request.query;
         const list = await deps.complaints.listForRegulator(filter, { limit, offset });
+        await regulator.record(staffOf(request), 'complaints.list', 'complaints', {
+          filter,
+          count: list.length,
+        });
         return list.map(presentComplaint);
+      },
+    );
+
+    app.post(
+      '/api/regulator/complaints/:id/decision',
+      {
+        schema: {
+          tags,
+          security,
+          summary:
+            'Decide a complaint (upheld, rejected, needs_information) with a note; the citizen is told',
+          params: Type.Object({ id: Type.String() }),
+          body: Type.Object({
+            decision: Type.Union([
+              Type.Literal('upheld'),
+              Type.Literal('rejected'),
+              Type.Literal('needs_information'),
+            ]),
+            note: Type.Optional(Type.String({ maxLength: 2000 })),
+          }),
+          response: { 200: Type.Object({ id: Type.String(), status: Type.String() }), ...errors },
+        },
+      },
+      async (request) => ({
+        id: request.params.id,
+        status: await regulator.decideComplaint(staffOf(request), request.params.id, request.body),
+      }),
+    );
+
+    for (const [action, status] of [
+      ['suspend', 'suspended'],
+      ['activate', 'active'],
+    ] as const) {
+      app.post(
+        `/api/regulator/providers/:iysCode/${action}`,
+        {
+          schema: {
+            tags,
+            security,
+            summary: `${action === 'suspend' ? 'Suspend' : 'Reactivate'} a provider (admins only); its tokens ${action === 'suspend' ? 'stop' : 'start'} working at once`,
+            params: Type.Object({ iysCode: Type.String() }),
+            response: { 200: Type.Object({ iysCode: Type.String(), status: Type.String() }), ...errors },
+          },
+        },
+        async (request) => {
+          await regulator.setProviderStatus(staffOf(request), request.params.iysCode, status);
+          return { iysCode: request.params.iysCode, status };
+        },
+      );
+    }
+
+    app.get(
+      '/api/regulator/audit',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'The audit log, newest first, searchable by actor, action, target and time',
+          querystring: Type.Object({
+            actor: Type.Optional(Type.String()),
+            action: Type.Optional(Type.String()),
+            target: Type.Optional(Type.String()),
+            from: Type.Optional(Type.String({ description: 'YYYY-MM-DD HH:mm:ss' })),
+            to: Type.Optional(Type.String({ description: 'YYYY-MM-DD HH:mm:ss' })),
+            limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+          }),
+          response: {
+            200: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                at: Type.String(),
+                actor: Type.String(),
+                action: Type.String(),
+                target: Type.String(),
+                details: Type.Unknown(),
+              }),
+            ),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { actor, action, target, from, to, limit } = request.query;
+        const max = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
+        if (!(max >= 1 && max <= 1000))
+          throw IysRequestError.of('H183', { location: ['limit'], value: limit });
+        const rows = await regulator.searchAudit({
+          actor,
+          action,
+          target,
+          from: wireDateOrNothing(from, 'from'),
+          to: wireDateOrNothing(to, 'to'),
+          limit: max,
+        });
+        return rows.map((row) => ({ ...row, at: formatWireDate(row.at) }));
       },
     );
   };

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import { signIn, type SignedInCitizen } from '../../../../test/helpers/citizen.js';
+import {
+  DEMO,
+  recentWireDate,
+  recordConsent,
+  startTestSystem,
+  type TestSystem,
+} from '../../../../test/helpers/system.js';
+
+let t: TestSystem;
+let citizen: SignedInCitizen;
+let regulatorKey: string;
+let adminKey: string;
+let complaintId: string;
+const phone = '+905557770001';
+
+before(async () => {
+  t = await startTestSystem();
+  await recordConsent(t, await t.token(), {
+    recipient: phone,
+    type: 'MESAJ',
+    consentDate: recentWireDate(3600_000),
+  });
+  citizen = await signIn(t, phone);
+  const filed = await citizen.call('POST', '/api/citizen/complaints', {
+    addressId: citizen.addressId,
+    brandCode: DEMO.brandCode,
+    type: 'MESAJ',
+    receivedAt: recentWireDate(60_000),
+    messageText: 'İstemediğim kampanya mesajı',
+  });
+  assert.equal(filed.statusCode, 200, filed.body);
+  complaintId = filed.json().id;
+  regulatorKey = await t.system.regulator.addKey('Ayşe Denetçi');
+  adminKey = await t.system.regulator.addKey('Kayıt Yöneticisi', 'admin');
+});
+after(() => t.close());
+
+const as = (key: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+  t.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
+
+test('a regulator decides a complaint; the citizen sees the status and is told', async () => {
+  const bad = await as(regulatorKey, 'POST', `/api/regulator/complaints/${complaintId}/decision`, {
+    decision: 'guilty',
+  });
+  assert.equal(bad.statusCode, 422);
+  assert.equal(bad.json().errors[0].code, 'H923');
+  const unknown = await as(
+    regulatorKey,
+    'POST',
+    '/api/regulator/complaints/00000000-0000-4000-8000-000000000000/decision',
+    { decision: 'upheld' },
+  );
+  assert.equal(unknown.json().errors[0].code, 'H933');
+
+  const decided = await as(regulatorKey, 'POST', `/api/regulator/complaints/${complaintId}/decision`, {
+    decision: 'upheld',
+    note: 'Markaya yazı gönderildi.',
+  });
+  assert.equal(decided.statusCode, 200, decided.body);
+  assert.deepEqual(decided.json(), { id: complaintId, status: 'upheld' });
+
+  const listed = (await as(regulatorKey, 'GET', '/api/regulator/complaints?status=upheld')).json();
+  assert.deepEqual(
+    listed.map((c: { id: string }) => c.id),
+    [complaintId],
+  );
+  const mine = (await citizen.call('GET', '/api/citizen/complaints')).json();
+  assert.equal(mine[0].status, 'upheld');
+  const told = await t.system.devOutbox!.waitFor(
+    (m) => m.to === phone && m.text.includes('şikayetiniz haklı bulundu'),
+  );
+  assert.match(told.text, /Not: Markaya yazı gönderildi\./);
+});
+
+test('only admins suspend a provider; its tokens stop working at once, and work again when reactivated', async () => {
+  const token = await t.token();
+  const brands = () =>
+    t.app.inject({
+      method: 'GET',
+      url: `/sps/${DEMO.iysCode}/brands`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  assert.equal((await brands()).statusCode, 200);
+
+  const refused = await as(regulatorKey, 'POST', `/api/regulator/providers/${DEMO.iysCode}/suspend`);
+  assert.equal(refused.statusCode, 403);
+  assert.equal(refused.json().errors[0].code, 'H353');
+  assert.equal(
+    (await as(adminKey, 'POST', '/api/regulator/providers/123/suspend')).json().errors[0].code,
+    'H934',
+  );
+
+  assert.equal(
+    (await as(adminKey, 'POST', `/api/regulator/providers/${DEMO.iysCode}/suspend`)).statusCode,
+    200,
+  );
+  const suspended = await brands();
+  assert.equal(suspended.statusCode, 401);
+  assert.equal(suspended.json().errors[0].code, 'H351');
+  const login = await t.app.inject({
+    method: 'POST',
+    url: '/oauth2/token',
+    payload: { grant_type: 'password', username: DEMO.username, password: DEMO.password },
+  });
+  assert.equal(login.statusCode, 400);
+
+  assert.equal(
+    (await as(adminKey, 'POST', `/api/regulator/providers/${DEMO.iysCode}/activate`)).statusCode,
+    200,
+  );
+  assert.equal((await brands()).statusCode, 200);
+});
+
+test('every staff action is in the append-only audit log, searchable by actor, action, target and time', async () => {
+  const byAdmin = (
+    await as(adminKey, 'GET', `/api/regulator/audit?actor=${encodeURIComponent('admin:Kayıt Yöneticisi')}`)
+  ).json();
+  assert.deepEqual(
+    byAdmin.map((e: { action: string }) => e.action),
+    ['provider.activate', 'provider.suspend'],
+  );
+  const decisions = (
+    await as(
+      regulatorKey,
+      'GET',
+      `/api/regulator/audit?action=complaint.decide&target=complaint:${complaintId}`,
+    )
+  ).json();
+  assert.equal(decisions.length, 1);
+  assert.equal(decisions[0].actor, 'regulator:Ayşe Denetçi');
+  assert.deepEqual(decisions[0].details, { decision: 'upheld' });
+  const lists = (await as(regulatorKey, 'GET', '/api/regulator/audit?action=complaints.list')).json();
+  assert.ok(lists.length >= 1);
+  const future = (await as(regulatorKey, 'GET', '/api/regulator/audit?from=2099-01-01%2000:00:00')).json();
+  assert.deepEqual(future, []);
+  assert.equal(
+    (await as(regulatorKey, 'GET', '/api/regulator/audit?from=yesterday')).json().errors[0].code,
+    'H158',
+  );
+  assert.equal((await as(regulatorKey, 'GET', '/api/regulator/audit?limit=0')).json().errors[0].code, 'H183');
+
+  await assert.rejects(
+    sql`UPDATE audit_log SET actor = 'someone else'`.execute(t.system.database.db),
+    /audit_log is append-only/,
+  );
+  await assert.rejects(sql`DELETE FROM audit_log`.execute(t.system.database.db), /audit_log is append-only/);
+});

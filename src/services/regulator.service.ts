@@ -1,0 +1,137 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { Database } from '../db/types.js';
+import { IysRequestError, iysError } from '../domain/iys-errors.js';
+import type { AuditQuery, AuditRepository } from '../repositories/audit.repository.js';
+import type { ComplaintRepository } from '../repositories/complaint.repository.js';
+import type { ConsentRepository } from '../repositories/consent.repository.js';
+import type { OutboxRepository } from '../repositories/outbox.repository.js';
+import type { ProviderRepository } from '../repositories/provider.repository.js';
+import type { MessageQueue, OutboxService } from './outbox.service.js';
+
+export type StaffRole = 'admin' | 'regulator';
+export interface Staff {
+  name: string;
+  role: StaffRole;
+}
+
+export const DECISIONS = ['upheld', 'rejected', 'needs_information'] as const;
+export type Decision = (typeof DECISIONS)[number];
+const DECISION_TEXT: Record<Decision, string> = {
+  upheld: 'haklı bulundu',
+  rejected: 'reddedildi',
+  needs_information: 'için ek bilgi gerekiyor',
+};
+const MAX_NOTE_CHARS = 2000;
+
+const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest();
+
+/**
+ * Registry staff: regulators read complaints and decide them, admins also suspend and reactivate providers.
+ * Every action lands in the append-only audit log; the citizen is told of a decision by SMS or e-mail.
+ */
+export function createRegulatorService(deps: {
+  db: Kysely<Database>;
+  complaints: ComplaintRepository;
+  providers: ProviderRepository;
+  consents: ConsentRepository;
+  audit: AuditRepository;
+  outbox: OutboxRepository;
+  messages: OutboxService;
+  queue: MessageQueue;
+  cipher: FieldCipher;
+  clock?: () => Date;
+}) {
+  const {
+    db,
+    complaints,
+    providers,
+    consents,
+    audit,
+    outbox,
+    messages,
+    queue,
+    cipher,
+    clock = () => new Date(),
+  } = deps;
+
+  return {
+    /** A staff API key, shown once and stored as a SHA-256 hash. */
+    async addKey(name: string, role: StaffRole = 'regulator'): Promise<string> {
+      const key = randomBytes(24).toString('base64url');
+      await complaints.insertRegulatorKey(hashKey(key), name, role);
+      return key;
+    },
+
+    async authenticate(key: string): Promise<Staff | undefined> {
+      return complaints.findRegulatorKey(hashKey(key));
+    },
+
+    record: (staff: Staff, action: string, target: string, details?: Record<string, unknown>) =>
+      audit.record({ actor: `${staff.role}:${staff.name}`, action, target, details }),
+
+    async decideComplaint(staff: Staff, id: string, body: unknown): Promise<Decision> {
+      const { decision, note } = (body ?? {}) as { decision?: unknown; note?: unknown };
+      const errors = [];
+      if (typeof decision !== 'string' || !(DECISIONS as readonly string[]).includes(decision)) {
+        errors.push(iysError('H923', { location: ['decision'], value: decision }));
+      }
+      if (note !== undefined && (typeof note !== 'string' || note.length > MAX_NOTE_CHARS)) {
+        errors.push(iysError('H923', { location: ['note'] }));
+      }
+      if (errors.length > 0) throw new IysRequestError(errors);
+      const complaint = /^[0-9a-f-]{36}$/i.test(id) ? await complaints.findById(id) : undefined;
+      if (!complaint) throw IysRequestError.of('H933', { location: ['id'], value: id });
+
+      const now = clock();
+      const noteText = typeof note === 'string' && note.trim() !== '' ? note.trim() : null;
+      await complaints.decide(id, {
+        status: decision as Decision,
+        decided_by: staff.name,
+        decided_at: now,
+        decision_note_enc: noteText
+          ? cipher.encrypt(noteText, Buffer.from(`complaint:${id}:decision`))
+          : null,
+      });
+      await audit.record({
+        actor: `${staff.role}:${staff.name}`,
+        action: 'complaint.decide',
+        target: `complaint:${id}`,
+        details: { decision },
+      });
+
+      const kind = await consents.findRecipientKind(complaint.recipient_key);
+      if (kind) {
+        const message = messages.prepare({
+          channel: kind === 'phone' ? 'sms' : 'email',
+          recipientKey: complaint.recipient_key,
+          purpose: 'complaint-update',
+          subject: 'İYS: şikayetiniz değerlendirildi',
+          text: `İYS: ${complaint.brand_name} hakkındaki şikayetiniz ${DECISION_TEXT[decision as Decision]}.${noteText ? ` Not: ${noteText}` : ''}`,
+        });
+        await outbox.insertMessages(db, [message]);
+        await queue.sendSoon([message.id]);
+      }
+      return decision as Decision;
+    },
+
+    /** Suspends or reactivates a provider; its tokens stop (or start) working at once. Admins only. */
+    async setProviderStatus(staff: Staff, iysCode: string, status: 'active' | 'suspended'): Promise<void> {
+      if (staff.role !== 'admin') throw IysRequestError.of('H353');
+      const code = /^\d{1,10}$/.test(iysCode) ? Number(iysCode) : NaN;
+      if (!Number.isInteger(code) || !(await providers.setProviderStatus(code, status))) {
+        throw IysRequestError.of('H934', { location: ['iysCode'], value: iysCode });
+      }
+      await audit.record({
+        actor: `${staff.role}:${staff.name}`,
+        action: `provider.${status === 'active' ? 'activate' : 'suspend'}`,
+        target: `provider:${code}`,
+      });
+    },
+
+    searchAudit: (query: AuditQuery) => audit.search(query),
+  };
+}
+
+export type RegulatorService = ReturnType<typeof createRegulatorService>;
