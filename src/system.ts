@@ -23,6 +23,7 @@ import { createComplaintRepository } from './repositories/complaint.repository.j
 import { createConsentRepository } from './repositories/consent.repository.js';
 import { createOutboxRepository } from './repositories/outbox.repository.js';
 import { createProviderRepository } from './repositories/provider.repository.js';
+import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import { createAuthService } from './services/auth.service.js';
 import { createBulkService } from './services/bulk.service.js';
 import { createCitizenService } from './services/citizen.service.js';
@@ -41,6 +42,7 @@ import { createProviderService } from './services/provider.service.js';
 import { createRegulatorService, type RegulatorService } from './services/regulator.service.js';
 import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
+import { createTransparencyService } from './services/transparency.service.js';
 
 export interface MessagingOptions {
   publicUrl: string;
@@ -196,6 +198,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     clock,
   });
 
+  const transparencyRepository = createTransparencyRepository(db);
   const regulator = createRegulatorService({
     db,
     complaints: complaintRepository,
@@ -235,8 +238,10 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       writer,
       notices: noticesJob.queue,
       cipher,
+      pulls: transparencyRepository,
       clock,
     }),
+    transparency: createTransparencyService({ transparency: transparencyRepository, clock }),
     bulk,
     citizens,
     complaints,

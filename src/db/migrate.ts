@@ -3,6 +3,7 @@ import * as consentCore from './migrations/0001-consent-core.js';
 import * as citizenSide from './migrations/0002-citizen-side.js';
 import * as gateway from './migrations/0003-gateway.js';
 import * as regulator from './migrations/0004-regulator.js';
+import * as transparency from './migrations/0005-transparency.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-citizen-side': citizenSide,
   '0003-gateway': gateway,
   '0004-regulator': regulator,
+  '0005-transparency': transparency,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

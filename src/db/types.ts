@@ -194,6 +194,12 @@ export interface AuditLogTable {
   details: ColumnType<unknown, string | undefined, never>;
 }
 
+export interface FeedPullsTable {
+  brand_id: number;
+  up_to_event_id: string;
+  pulled_at: Date;
+}
+
 export interface Database {
   providers: ProvidersTable;
   brands: BrandsTable;
@@ -213,4 +219,5 @@ export interface Database {
   regulator_keys: RegulatorKeysTable;
   gateway_accounts: GatewayAccountsTable;
   audit_log: AuditLogTable;
+  feed_pulls: FeedPullsTable;
 }

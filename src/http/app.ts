@@ -18,6 +18,7 @@ import type { DevOutbox } from '../services/messaging/dev-outbox.js';
 import type { RegulatorService } from '../services/regulator.service.js';
 import type { ShortLinkService } from '../services/short-link.service.js';
 import type { TenancyService } from '../services/tenancy.service.js';
+import type { TransparencyService } from '../services/transparency.service.js';
 import { registerErrorHandling } from './errors.js';
 import { instrumentRequests } from './metrics.js';
 import { brandRoutes } from './routes/brands/routes.js';
@@ -32,11 +33,13 @@ import { isWebAppBuilt, serveWebApp, webAppFallback } from './web.js';
 import { consentRoutes } from './routes/consents/routes.js';
 import { systemRoutes } from './routes/system/routes.js';
 import { tokenRoutes } from './routes/token/routes.js';
+import { transparencyRoutes } from './routes/transparency/routes.js';
 
 export interface AppDeps {
   citizens: CitizenService;
   complaints: ComplaintService;
   regulator: RegulatorService;
+  transparency: TransparencyService;
   shortLinks: ShortLinkService;
   inboundSms: InboundSmsService;
   inboundSmsSecret: string | undefined;
@@ -122,6 +125,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(regulatorRoutes({ complaints: deps.complaints, regulator: deps.regulator }));
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
   await app.register(gatewayRoutes(deps.gateway));
+  await app.register(transparencyRoutes(deps.transparency));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });

@@ -50,6 +50,8 @@ export interface ChangesPage {
 
 export interface ConsentServiceDeps {
   db: Kysely<Database>;
+  /** Records which citizen-side movements a provider has pulled (transparency figures). */
+  pulls: { recordFeedPull(brandId: number, upToEventId: string, at: Date): Promise<unknown> };
   consents: ConsentRepository;
   writer: WriterDeps;
   notices: NoticeQueue;
@@ -82,6 +84,7 @@ function sealConsent(cipher: FieldCipher, consent: ConsentInput, transactionId: 
 
 export function createConsentService({
   db,
+  pulls,
   consents,
   writer,
   notices,
@@ -253,6 +256,8 @@ export function createConsentService({
         limit,
       });
       const list = rows.map(present);
+      if (source === 'IYS' && rows.length > 0)
+        await pulls.recordFeedPull(scope.brand.id, rows.at(-1)!.id, clock());
       const last = list.at(-1);
       return {
         after: last

@@ -165,3 +165,13 @@ test('filing a complaint with a screenshot shows the registry’s verdict', asyn
     .waitFor();
   assert.equal(await page.locator('article.card').count(), 1);
 });
+
+test('the public transparency page lists every provider without personal data', async () => {
+  const page = await bed.newPage();
+  await page.goto(`${bed.url}/seffaflik`);
+  await page.getByRole('heading', { name: 'Şeffaflık' }).waitFor();
+  await page.getByRole('cell', { name: 'Demo Hizmet Sağlayıcı A.Ş.' }).waitFor();
+  await page.getByRole('cell', { name: 'Diğer Şirket Ltd.' }).waitFor();
+  assert.doesNotMatch(await page.content(), /\+90555999/);
+  await page.screenshot({ path: path.join(SCREENSHOTS, '07-transparency.png'), fullPage: true });
+});

@@ -5,6 +5,7 @@ import { Complaints } from './pages/Complaints.js';
 import { MyConsents } from './pages/MyConsents.js';
 import { ShortLink } from './pages/ShortLink.js';
 import { SignIn } from './pages/SignIn.js';
+import { Transparency } from './pages/Transparency.js';
 import { navigate, usePath } from './router.js';
 
 export interface Session {
@@ -46,6 +47,7 @@ export function App() {
 
   let page;
   if (shortLink) page = <ShortLink token={shortLink[1]!} />;
+  else if (path === '/seffaflik') page = <Transparency />;
   else if (session === undefined) page = <p aria-busy="true">{t.loading}</p>;
   else if (session === null) page = <SignIn onSignedIn={refreshSession} />;
   else if (path === '/sikayetler') page = <Complaints session={session} />;
@@ -79,6 +81,13 @@ export function App() {
               </button>
             </>
           )}
+          <a
+            href="/seffaflik"
+            aria-current={path === '/seffaflik' ? 'page' : undefined}
+            onClick={(e) => (e.preventDefault(), navigate('/seffaflik'))}
+          >
+            {t.transparency}
+          </a>
           <button
             type="button"
             className="link"

@@ -63,6 +63,14 @@ const tr = {
   linkSpent: 'Bu izin artık değişti.',
   loading: 'Yükleniyor…',
   tacir: 'Tacir',
+  transparency: 'Şeffaflık',
+  openData: 'Açık veri (CSV)',
+  transparencyIntro:
+    'Şirketlerin izinlere nasıl uyduğu, kişisel veri içermeden: kayıtlı izin sayısı, ret oranı, haklı bulunan şikayetler ve vatandaş retlerinin bir gün içinde şirkete ulaşma oranı.',
+  consentCount: 'İzin sayısı',
+  optOutRate: 'Ret oranı',
+  upheldPer10k: '10.000 izinde haklı şikayet',
+  optOutsReached: 'Bir günde ulaşan retler',
 };
 
 const en: typeof tr = {
@@ -126,6 +134,14 @@ const en: typeof tr = {
   linkSpent: 'This consent has changed since.',
   loading: 'Loading…',
   tacir: 'Trader',
+  transparency: 'Transparency',
+  openData: 'Open data (CSV)',
+  transparencyIntro:
+    'How companies treat consent, without any personal data: consents recorded, refusal rate, upheld complaints, and the share of citizen refusals that reached the company within a day.',
+  consentCount: 'Consents',
+  optOutRate: 'Refusal rate',
+  upheldPer10k: 'Upheld complaints per 10,000',
+  optOutsReached: 'Refusals reaching it in a day',
 };
 
 export const TEXTS = { tr, en };

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { signIn } from '../../../../test/helpers/citizen.js';
+import {
+  DEMO,
+  OTHER,
+  recentWireDate,
+  recordConsent,
+  startTestSystem,
+  type TestSystem,
+} from '../../../../test/helpers/system.js';
+
+let t: TestSystem;
+let now = Date.now();
+
+before(async () => {
+  t = await startTestSystem({ clock: () => new Date(now) });
+});
+after(() => t.close());
+
+test('per-provider figures: consents, opt-out rate, upheld complaints per 10,000, opt-outs pulled within a day', async () => {
+  const demo = await t.token();
+  const other = await t.token(OTHER.username, OTHER.password);
+  const at = () => recentWireDate(60_000, new Date(now));
+  const phones = ['+905558880001', '+905558880002', '+905558880003', '+905558880004'];
+  for (const recipient of phones)
+    await recordConsent(t, demo, { recipient, type: 'MESAJ', consentDate: at() });
+  await recordConsent(t, other, { recipient: phones[0], type: 'MESAJ', consentDate: at() }, OTHER);
+  now += 120_000;
+
+  // Two citizens refuse Demo Marka through the registry.
+  for (const phone of phones.slice(0, 2)) {
+    const citizen = await signIn(t, phone);
+    const change = await citizen.call('POST', '/api/citizen/consents/change', {
+      addressId: citizen.addressId,
+      brandCode: DEMO.brandCode,
+      recipientType: 'BIREYSEL',
+      type: 'MESAJ',
+      status: 'RET',
+    });
+    assert.equal(change.statusCode, 204);
+  }
+  // The provider pulls the first of them two hours later, the second only after two days.
+  now += 2 * 3600_000;
+  const pull = async (after?: string) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/changes?source=IYS&limit=1${after ? `&after=${after}` : ''}`,
+      headers: { authorization: `Bearer ${await t.token()}` }, // the clock moves past token lifetimes
+    });
+  const first = (await pull()).json();
+  assert.equal(first.list.length, 1);
+  now += 2 * 24 * 3600_000;
+  assert.equal((await pull(first.after)).json().list.length, 1);
+
+  const figures = (await t.app.inject('/api/public/transparency')).json();
+  const demoRow = figures.find((p: { iysCode: number }) => p.iysCode === DEMO.iysCode);
+  assert.deepEqual(demoRow, {
+    iysCode: DEMO.iysCode,
+    title: 'Demo Hizmet Sağlayıcı A.Ş.',
+    consents: 4,
+    optOutRate: 0.5,
+    upheldComplaintsPer10k: 0,
+    optOutsDue: 2,
+    optOutsReachedWithinADay: 0.5,
+  });
+  const otherRow = figures.find((p: { iysCode: number }) => p.iysCode === OTHER.iysCode);
+  assert.deepEqual(
+    [otherRow.consents, otherRow.optOutRate, otherRow.optOutsDue, otherRow.optOutsReachedWithinADay],
+    [1, 0, 0, null],
+  );
+
+  const csv = await t.app.inject('/api/public/transparency.csv');
+  assert.match(String(csv.headers['content-type']), /text\/csv/);
+  assert.match(
+    csv.body,
+    /iysCode,title,consents,optOutRate,upheldComplaintsPer10k,optOutsDue,optOutsReachedWithinADay/,
+  );
+  assert.match(csv.body, /700001,Demo Hizmet Sağlayıcı A\.Ş\.,4,0\.5,0,2,0\.5/);
+  for (const phone of phones) assert.ok(!csv.body.includes(phone.slice(3)), 'no personal data');
+});
