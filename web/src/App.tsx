@@ -4,6 +4,7 @@ import { I18n, TEXTS, type Language } from './i18n.js';
 import { Complaints } from './pages/Complaints.js';
 import { MyConsents } from './pages/MyConsents.js';
 import { ShortLink } from './pages/ShortLink.js';
+import { Regulator } from './pages/Regulator.js';
 import { SignIn } from './pages/SignIn.js';
 import { Transparency } from './pages/Transparency.js';
 import { navigate, usePath } from './router.js';
@@ -48,6 +49,7 @@ export function App() {
   let page;
   if (shortLink) page = <ShortLink token={shortLink[1]!} />;
   else if (path === '/seffaflik') page = <Transparency />;
+  else if (path === '/kurul') page = <Regulator />;
   else if (session === undefined) page = <p aria-busy="true">{t.loading}</p>;
   else if (session === null) page = <SignIn onSignedIn={refreshSession} />;
   else if (path === '/sikayetler') page = <Complaints session={session} />;

@@ -1,0 +1,230 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ApiFailure, type Complaint } from '../api.js';
+import { useI18n } from '../i18n.js';
+
+interface RegulatorComplaint extends Complaint {
+  iysCode: number;
+}
+
+const KEY_STORAGE = 'openiys-staff-key';
+
+/** Staff calls carry the API key as a bearer token; it lives in this tab's session storage only. */
+async function staffApi<T>(key: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiFailure(response.status, data.errors ?? []);
+  return data as T;
+}
+
+/** The regulator console: complaint triage with the registry's evidence beside each complaint. */
+export function Regulator() {
+  const { t } = useI18n();
+  const [key, setKey] = useState(() => sessionStorage.getItem(KEY_STORAGE) ?? '');
+  const [signedIn, setSignedIn] = useState(false);
+  const [filter, setFilter] = useState({ verdict: '', status: '', brandCode: '', iysCode: '' });
+  const [complaints, setComplaints] = useState<RegulatorComplaint[]>([]);
+  const [open, setOpen] = useState<RegulatorComplaint | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ''));
+    const list = await staffApi<RegulatorComplaint[]>(key, 'GET', `/api/regulator/complaints?${query}`);
+    setComplaints(list);
+    setOpen((current) => (current ? (list.find((c) => c.id === current.id) ?? null) : null));
+  }, [key, filter]);
+
+  const signIn = async (event?: FormEvent) => {
+    event?.preventDefault();
+    setError(null);
+    try {
+      await load();
+      sessionStorage.setItem(KEY_STORAGE, key);
+      setSignedIn(true);
+    } catch (failure) {
+      setError(failure instanceof ApiFailure ? failure.message || t.staffKeyInvalid : String(failure));
+    }
+  };
+  useEffect(() => {
+    if (signedIn) void load();
+  }, [signedIn, load]);
+
+  const decide = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!open) return;
+    const form = new FormData(event.currentTarget);
+    try {
+      await staffApi(key, 'POST', `/api/regulator/complaints/${open.id}/decision`, {
+        decision: form.get('decision'),
+        note: String(form.get('note') ?? ''),
+      });
+      await load();
+    } catch (failure) {
+      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+    }
+  };
+
+  if (!signedIn) {
+    return (
+      <form className="card narrow" onSubmit={(e) => void signIn(e)} aria-labelledby="staff-title">
+        <h1 id="staff-title">{t.regulatorConsole}</h1>
+        <label htmlFor="staff-key">{t.staffKey}</label>
+        <input
+          id="staff-key"
+          type="password"
+          autoComplete="off"
+          required
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+        />
+        <button type="submit">{t.signIn}</button>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    );
+  }
+
+  return (
+    <section aria-labelledby="triage-title">
+      <h1 id="triage-title">{t.complaintTriage}</h1>
+      <form className="card row" onSubmit={(e) => (e.preventDefault(), void load())} aria-label={t.filters}>
+        <span>
+          <label htmlFor="f-verdict">{t.verdictLabel}</label>
+          <select
+            id="f-verdict"
+            value={filter.verdict}
+            onChange={(e) => setFilter({ ...filter, verdict: e.target.value })}
+          >
+            <option value="">—</option>
+            {Object.keys(t.verdict).map((v) => (
+              <option key={v} value={v}>
+                {t.verdict[v]}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span>
+          <label htmlFor="f-status">{t.statusHeader}</label>
+          <select
+            id="f-status"
+            value={filter.status}
+            onChange={(e) => setFilter({ ...filter, status: e.target.value })}
+          >
+            <option value="">—</option>
+            {Object.keys(t.complaintStatus).map((s) => (
+              <option key={s} value={s}>
+                {t.complaintStatus[s]}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span>
+          <label htmlFor="f-brand">{t.brandCode}</label>
+          <input
+            id="f-brand"
+            inputMode="numeric"
+            value={filter.brandCode}
+            onChange={(e) => setFilter({ ...filter, brandCode: e.target.value })}
+          />
+        </span>
+        <span>
+          <label htmlFor="f-provider">{t.providerCode}</label>
+          <input
+            id="f-provider"
+            inputMode="numeric"
+            value={filter.iysCode}
+            onChange={(e) => setFilter({ ...filter, iysCode: e.target.value })}
+          />
+        </span>
+      </form>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="card table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.receivedAt}</th>
+              <th scope="col">{t.brand}</th>
+              <th scope="col">{t.channelHeader}</th>
+              <th scope="col">{t.verdictLabel}</th>
+              <th scope="col">{t.statusHeader}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {complaints.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <button type="button" className="link" onClick={() => setOpen(c)}>
+                    {c.receivedAt}
+                  </button>
+                </td>
+                <td>
+                  {c.brandName} <small>· {c.company}</small>
+                </td>
+                <td>{t.channel[c.type]}</td>
+                <td>{t.verdict[c.verdict] ?? c.verdict}</td>
+                <td>
+                  <span className="badge">{t.complaintStatus[c.status] ?? c.status}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {complaints.length === 0 && <p>{t.noComplaints}</p>}
+      </div>
+      {open && (
+        <article className="card" aria-labelledby="complaint-detail">
+          <h2 id="complaint-detail">
+            {open.brandName}{' '}
+            <small>
+              · {open.company} ({open.iysCode})
+            </small>
+          </h2>
+          <p>
+            {t.channel[open.type]} · {open.receivedAt}
+          </p>
+          <h3>{t.citizenAccount}</h3>
+          <blockquote>{open.messageText}</blockquote>
+          <h3>{t.evidence}</h3>
+          <p className="verdict">{t.verdict[open.evidence.verdict] ?? open.evidence.verdict}</p>
+          {open.evidence.inForce && (
+            <p>
+              {t.inForce}: <strong>{t.status[open.evidence.inForce.status]}</strong> (
+              {open.evidence.inForce.source ?? '—'}, {open.evidence.inForce.consentDate})
+              {open.evidence.graceEndsAt && ` · ${t.graceEnds}: ${open.evidence.graceEndsAt}`}
+            </p>
+          )}
+          <ol className="history" aria-label={t.history}>
+            {open.evidence.history.map((h, i) => (
+              <li key={i}>
+                {h.consentDate} — {t.status[h.status]} ({h.source ?? '—'})
+              </li>
+            ))}
+          </ol>
+          <form onSubmit={(e) => void decide(e)}>
+            <label htmlFor="decision">{t.decision}</label>
+            <select id="decision" name="decision" defaultValue="upheld">
+              {(['upheld', 'rejected', 'needs_information'] as const).map((d) => (
+                <option key={d} value={d}>
+                  {t.complaintStatus[d]}
+                </option>
+              ))}
+            </select>
+            <label htmlFor="note">{t.note}</label>
+            <textarea id="note" name="note" rows={3} maxLength={2000} />
+            <button type="submit">{t.saveDecision}</button>
+          </form>
+        </article>
+      )}
+    </section>
+  );
+}
