@@ -21,6 +21,7 @@ import { createCitizenRepository } from './repositories/citizen.repository.js';
 import { createGatewayRepository } from './repositories/gateway.repository.js';
 import { createComplaintRepository } from './repositories/complaint.repository.js';
 import { createConsentRepository } from './repositories/consent.repository.js';
+import { createDashboardRepository } from './repositories/dashboard.repository.js';
 import { createOutboxRepository } from './repositories/outbox.repository.js';
 import { createProviderRepository } from './repositories/provider.repository.js';
 import { createTransparencyRepository } from './repositories/transparency.repository.js';
@@ -29,6 +30,7 @@ import { createBulkService } from './services/bulk.service.js';
 import { createCitizenService } from './services/citizen.service.js';
 import { createComplaintService } from './services/complaint.service.js';
 import { createConsentService } from './services/consent.service.js';
+import { createDashboardService } from './services/dashboard.service.js';
 import { createGatewayService, type GatewayService } from './services/gateway/gateway.service.js';
 import { createOtpIdentityProvider } from './services/identity.service.js';
 import { createInboundSmsService } from './services/inbound-sms.service.js';
@@ -242,6 +244,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       clock,
     }),
     transparency: createTransparencyService({ transparency: transparencyRepository, clock }),
+    dashboard: createDashboardService({ dashboard: createDashboardRepository(db), clock }),
     bulk,
     citizens,
     complaints,

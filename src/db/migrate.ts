@@ -4,6 +4,7 @@ import * as citizenSide from './migrations/0002-citizen-side.js';
 import * as gateway from './migrations/0003-gateway.js';
 import * as regulator from './migrations/0004-regulator.js';
 import * as transparency from './migrations/0005-transparency.js';
+import * as dashboard from './migrations/0006-dashboard.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-gateway': gateway,
   '0004-regulator': regulator,
   '0005-transparency': transparency,
+  '0006-dashboard': dashboard,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

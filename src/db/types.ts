@@ -200,6 +200,12 @@ export interface FeedPullsTable {
   pulled_at: Date;
 }
 
+export interface GatewayCheckDaysTable {
+  day: string;
+  allowed: string;
+  blocked: string;
+}
+
 export interface Database {
   providers: ProvidersTable;
   brands: BrandsTable;
@@ -220,4 +226,5 @@ export interface Database {
   gateway_accounts: GatewayAccountsTable;
   audit_log: AuditLogTable;
   feed_pulls: FeedPullsTable;
+  gateway_check_days: GatewayCheckDaysTable;
 }

@@ -10,6 +10,7 @@ import type { ProviderRepository } from '../repositories/provider.repository.js'
 import type { AuthService } from '../services/auth.service.js';
 import type { BulkService } from '../services/bulk.service.js';
 import type { ConsentService } from '../services/consent.service.js';
+import type { DashboardService } from '../services/dashboard.service.js';
 import type { CitizenService } from '../services/citizen.service.js';
 import type { ComplaintService } from '../services/complaint.service.js';
 import type { InboundSmsService } from '../services/inbound-sms.service.js';
@@ -40,6 +41,7 @@ export interface AppDeps {
   complaints: ComplaintService;
   regulator: RegulatorService;
   transparency: TransparencyService;
+  dashboard: DashboardService;
   shortLinks: ShortLinkService;
   inboundSms: InboundSmsService;
   inboundSmsSecret: string | undefined;
@@ -122,7 +124,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(complaintRoutes(deps));
   await app.register(shortLinkRoutes(deps.shortLinks));
   await app.register(inboundSmsRoutes({ inboundSms: deps.inboundSms, secret: deps.inboundSmsSecret }));
-  await app.register(regulatorRoutes({ complaints: deps.complaints, regulator: deps.regulator }));
+  await app.register(
+    regulatorRoutes({ complaints: deps.complaints, regulator: deps.regulator, dashboard: deps.dashboard }),
+  );
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
   await app.register(gatewayRoutes(deps.gateway));
   await app.register(transparencyRoutes(deps.transparency));

@@ -24,6 +24,12 @@ export function createGatewayRepository(db: Kysely<Database>, databaseUrl: strin
       token_hash: Buffer;
     }) => db.insertInto('gateway_accounts').values(row).returning(['id', 'name']).executeTakeFirstOrThrow(),
 
+    addCheckCounts: (day: string, allowed: number, blocked: number) =>
+      sql`
+        INSERT INTO gateway_check_days (day, allowed, blocked) VALUES (${day}::date, ${allowed}, ${blocked})
+        ON CONFLICT (day) DO UPDATE SET allowed = gateway_check_days.allowed + EXCLUDED.allowed,
+                                        blocked = gateway_check_days.blocked + EXCLUDED.blocked`.execute(db),
+
     findAccountByUsername: (username: string) =>
       db
         .selectFrom('gateway_accounts')

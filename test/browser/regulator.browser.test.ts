@@ -63,6 +63,12 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   const mine = (await citizen.call('GET', '/api/citizen/complaints')).json();
   assert.equal(mine[0].status, 'upheld');
 
+  await page.getByRole('button', { name: 'Pano' }).click();
+  await page.getByRole('heading', { name: 'Pano' }).waitFor();
+  await page.getByText('Markaya göre ret oranı').waitFor();
+  await page.getByText('Hizmet sağlayıcıya göre 10.000 izinde şikayet').waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, '09-dashboard.png'), fullPage: true });
+
   // A wrong key opens nothing.
   const stranger = await bed.newPage();
   await stranger.goto(`${bed.url}/kurul`);

@@ -39,6 +39,18 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 }
 
+/** Registry staff calls carry the staff API key as a bearer token (no cookie, no CSRF exposure). */
+export async function staffApi<T>(key: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiFailure(response.status, data.errors ?? []);
+  return data as T;
+}
+
 export interface Address {
   id: string;
   address: string;

@@ -13,7 +13,7 @@ import {
 } from '../../domain/consent.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../../domain/iys-errors.js';
 import { checkTypeMatchesRecipient, parseRecipient } from '../../domain/recipient.js';
-import { formatWireDate } from '../../domain/wire-date.js';
+import { formatWireDate, turkeyDay } from '../../domain/wire-date.js';
 import type { ConsentStateRow, GatewayRepository } from '../../repositories/gateway.repository.js';
 import type { ProviderRepository } from '../../repositories/provider.repository.js';
 import { decideCheck, type CheckDecision } from './check-decision.js';
@@ -60,6 +60,7 @@ export function receiptRequest(request: {
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 const BRAND_CACHE_MS = 30_000;
+const COUNT_FLUSH_MS = 5000;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 /**
@@ -108,6 +109,24 @@ export function createGatewayService(deps: {
   }
   let stopListening: (() => Promise<void>) | undefined;
   let stopped = false;
+  // Checks per Türkiye day, counted in memory and added to the database every few seconds (not per request).
+  const pendingCounts = new Map<string, { allowed: number; blocked: number }>();
+  let flushTimer: NodeJS.Timeout | undefined;
+
+  async function flushCounts(): Promise<void> {
+    const entries = [...pendingCounts.entries()];
+    pendingCounts.clear();
+    for (const [day, counts] of entries) {
+      await gateway.addCheckCounts(day, counts.allowed, counts.blocked).catch((error: unknown) => {
+        const kept = pendingCounts.get(day) ?? { allowed: 0, blocked: 0 };
+        pendingCounts.set(day, {
+          allowed: kept.allowed + counts.allowed,
+          blocked: kept.blocked + counts.blocked,
+        });
+        logger.warn({ err: error }, 'gateway check counts not saved; will retry');
+      });
+    }
+  }
 
   function apply(
     row: Pick<ConsentStateRow, 'brand_id' | 'recipient_type' | 'type' | 'status' | 'since'> & { key: Buffer },
@@ -253,6 +272,12 @@ export function createGatewayService(deps: {
       return { recipient: p.value, decision };
     });
     deps.onChecked?.(allowed, items.length - allowed);
+    const day = turkeyDay(clock());
+    const counts = pendingCounts.get(day) ?? { allowed: 0, blocked: 0 };
+    pendingCounts.set(day, {
+      allowed: counts.allowed + allowed,
+      blocked: counts.blocked + items.length - allowed,
+    });
 
     return {
       account,
@@ -289,11 +314,15 @@ export function createGatewayService(deps: {
     index,
     async start(): Promise<void> {
       await listenAndLoad();
+      flushTimer = setInterval(() => void flushCounts(), COUNT_FLUSH_MS).unref();
     },
     async stop(): Promise<void> {
       stopped = true;
+      clearInterval(flushTimer);
+      await flushCounts();
       await stopListening?.();
     },
+    flushCounts,
     authenticate,
 
     /** The richer check: up to 10,000 recipients, each with allowed, reason and since. */

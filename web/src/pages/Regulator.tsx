@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiFailure, type Complaint } from '../api.js';
+import { ApiFailure, staffApi, type Complaint } from '../api.js';
+import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
 
 interface RegulatorComplaint extends Complaint {
@@ -7,18 +8,6 @@ interface RegulatorComplaint extends Complaint {
 }
 
 const KEY_STORAGE = 'openiys-staff-key';
-
-/** Staff calls carry the API key as a bearer token; it lives in this tab's session storage only. */
-async function staffApi<T>(key: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiFailure(response.status, data.errors ?? []);
-  return data as T;
-}
 
 /** The regulator console: complaint triage with the registry's evidence beside each complaint. */
 export function Regulator() {
@@ -29,6 +18,7 @@ export function Regulator() {
   const [complaints, setComplaints] = useState<RegulatorComplaint[]>([]);
   const [open, setOpen] = useState<RegulatorComplaint | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [tab, setTab] = useState<'complaints' | 'dashboard'>('complaints');
 
   const load = useCallback(async () => {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ''));
@@ -90,8 +80,38 @@ export function Regulator() {
     );
   }
 
+  const tabs = (
+    <nav className="row" aria-label={t.regulatorConsole}>
+      <button
+        type="button"
+        className={tab === 'complaints' ? '' : 'secondary'}
+        aria-pressed={tab === 'complaints'}
+        onClick={() => setTab('complaints')}
+      >
+        {t.complaintTriage}
+      </button>
+      <button
+        type="button"
+        className={tab === 'dashboard' ? '' : 'secondary'}
+        aria-pressed={tab === 'dashboard'}
+        onClick={() => setTab('dashboard')}
+      >
+        {t.dashboard}
+      </button>
+    </nav>
+  );
+  if (tab === 'dashboard') {
+    return (
+      <>
+        {tabs}
+        <Dashboard staffKey={key} />
+      </>
+    );
+  }
+
   return (
     <section aria-labelledby="triage-title">
+      {tabs}
       <h1 id="triage-title">{t.complaintTriage}</h1>
       <form className="card row" onSubmit={(e) => (e.preventDefault(), void load())} aria-label={t.filters}>
         <span>

@@ -204,3 +204,32 @@ test('a bulk upload reaches the index through the change stream, in chunks under
     .results;
   assert.ok(results.every((r: { allowed: boolean }) => r.allowed));
 });
+
+test('checks are counted per day, allowed and blocked, for the regulator dashboard', async () => {
+  await check({ brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [B, E] });
+  await t.system.gateway.flushCounts();
+  const key = await t.system.regulator.addKey('Pano');
+  const overview = (
+    await t.app.inject({
+      method: 'GET',
+      url: '/api/regulator/dashboard',
+      headers: { authorization: `Bearer ${key}` },
+    })
+  ).json();
+  const today = overview.gatewayChecksByDay.at(-1);
+  assert.ok(today.allowed > 0 && today.blocked >= 2, JSON.stringify(today));
+  assert.equal(
+    today.blockedShare,
+    Math.round((today.blocked / (today.allowed + today.blocked)) * 1000) / 1000,
+  );
+  const demoBrand = overview.optOutRateByBrand.find(
+    (b: { brandCode: number }) => b.brandCode === DEMO.brandCode,
+  );
+  assert.ok(demoBrand.consents > 300 && demoBrand.optOutRate > 0);
+  assert.ok(
+    overview.movementsByDay.some(
+      (m: { type: string; status: string; count: number }) =>
+        m.type === 'MESAJ' && m.status === 'RET' && m.count >= 3,
+    ),
+  );
+});

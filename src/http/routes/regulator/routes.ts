@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import { formatWireDate, parseWireDate } from '../../../domain/wire-date.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
+import type { DashboardService } from '../../../services/dashboard.service.js';
 import type { RegulatorService, Staff } from '../../../services/regulator.service.js';
 import { presentComplaint } from '../citizen/present.js';
 import { Complaint } from '../citizen/schema.js';
@@ -25,6 +26,7 @@ const wireDateOrNothing = (value: string | undefined, name: string): Date | unde
 export function regulatorRoutes(deps: {
   complaints: ComplaintService;
   regulator: RegulatorService;
+  dashboard: DashboardService;
 }): FastifyPluginAsyncTypebox {
   const { regulator } = deps;
   return async (app) => {
@@ -116,6 +118,22 @@ export function regulatorRoutes(deps: {
         },
       );
     }
+
+    app.get(
+      '/api/regulator/dashboard',
+      {
+        schema: {
+          tags,
+          security,
+          summary:
+            'Market overview: movements per day, refusal rate per brand, complaints per 10,000 consents, gateway checks',
+        },
+      },
+      async (request) => {
+        await regulator.record(staffOf(request), 'dashboard.view', 'dashboard');
+        return deps.dashboard.overview();
+      },
+    );
 
     app.get(
       '/api/regulator/audit',
