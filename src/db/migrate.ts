@@ -5,6 +5,7 @@ import * as gateway from './migrations/0003-gateway.js';
 import * as regulator from './migrations/0004-regulator.js';
 import * as transparency from './migrations/0005-transparency.js';
 import * as dashboard from './migrations/0006-dashboard.js';
+import * as complaintProvince from './migrations/0007-complaint-province.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-regulator': regulator,
   '0005-transparency': transparency,
   '0006-dashboard': dashboard,
+  '0007-complaint-province': complaintProvince,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -164,6 +164,7 @@ export interface ComplaintsTable {
   decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   decided_by: ColumnType<string | null, string | null | undefined, string | null>;
   decision_note_enc: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  province: string | null;
 }
 
 export interface RegulatorKeysTable {

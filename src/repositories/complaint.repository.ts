@@ -4,6 +4,7 @@ import type { ComplaintsTable, Database } from '../db/types.js';
 export type ComplaintRow = Selectable<ComplaintsTable>;
 
 export interface ComplaintFilter {
+  province?: string;
   brandCode?: number;
   iysCode?: number;
   verdict?: string;
@@ -43,6 +44,7 @@ export function createComplaintRepository(db: Kysely<Database>) {
 
     list: (filter: ComplaintFilter, limit: number, offset: number) => {
       let query = withBrand();
+      if (filter.province !== undefined) query = query.where('c.province', '=', filter.province);
       if (filter.brandCode !== undefined) query = query.where('b.brand_code', '=', filter.brandCode);
       if (filter.iysCode !== undefined) query = query.where('p.iys_code', '=', filter.iysCode);
       if (filter.verdict !== undefined) query = query.where('c.verdict', '=', filter.verdict);

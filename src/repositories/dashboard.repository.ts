@@ -31,6 +31,13 @@ export function createDashboardRepository(db: Kysely<Database>) {
           FROM providers p ORDER BY p.title`.execute(db)
       ).rows,
 
+    complaintsByProvince: async () =>
+      (
+        await sql<{ province: string; complaints: number }>`
+          SELECT province, count(*)::int AS complaints FROM complaints
+          WHERE province IS NOT NULL GROUP BY province ORDER BY complaints DESC, province`.execute(db)
+      ).rows,
+
     gatewayChecksByDay: async (since: string) =>
       (
         await sql<{ day: string; allowed: number; blocked: number }>`

@@ -98,6 +98,7 @@ test('a message received while the ONAY was in force is pre-screened as consente
     ...fields(),
     brandCode: DEMO.brandCode,
     receivedAt: recentWireDate(2700_000),
+    province: '34',
   });
   assert.equal(response.statusCode, 200, response.body);
   assert.equal(response.json().verdict, 'ONAY_IN_FORCE');
@@ -193,5 +194,40 @@ test('the regulator API lists complaints with the evidence, filtered, for key ho
   assert.deepEqual(
     badFilter.json().errors.map((e: { code: string }) => e.code),
     ['H923', 'H186'],
+  );
+});
+
+test('complaints carry the citizen’s province: validated, filterable, and counted on the dashboard', async () => {
+  const bad = await citizen.call('POST', '/api/citizen/complaints', {
+    ...fields(),
+    brandCode: DEMO.brandCode,
+    province: '82',
+  });
+  assert.equal(bad.statusCode, 422);
+  assert.deepEqual(bad.json().errors[0].location, ['province']);
+  const inIstanbul = (
+    await t.app.inject({
+      method: 'GET',
+      url: '/api/regulator/complaints?province=34',
+      headers: { authorization: `Bearer ${regulatorKey}` },
+    })
+  ).json();
+  assert.deepEqual(
+    inIstanbul.map((c: { province: string; verdict: string }) => [c.province, c.verdict]),
+    [['34', 'ONAY_IN_FORCE']],
+  );
+  const overview = (
+    await t.app.inject({
+      method: 'GET',
+      url: '/api/regulator/dashboard',
+      headers: { authorization: `Bearer ${regulatorKey}` },
+    })
+  ).json();
+  assert.deepEqual(overview.complaintsByProvince, [{ code: '34', name: 'İstanbul', complaints: 1 }]);
+  const provinces = (await t.app.inject('/api/public/provinces')).json();
+  assert.equal(provinces.length, 81);
+  assert.deepEqual(
+    provinces.find((p: { code: string }) => p.code === '06'),
+    { code: '06', name: 'Ankara' },
   );
 });

@@ -6,6 +6,7 @@ import { CONSENT_TYPES, isOneOf, type ConsentStatus, type RecipientType } from '
 import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import { checkTypeMatchesRecipient } from '../domain/recipient.js';
 import { REGISTRY_EPOCH } from '../domain/consent-rules.js';
+import { isProvinceCode } from '../domain/provinces.js';
 import { parseWireDate } from '../domain/wire-date.js';
 import type { CitizenRepository } from '../repositories/citizen.repository.js';
 import type { ComplaintFilter, ComplaintRepository } from '../repositories/complaint.repository.js';
@@ -21,6 +22,8 @@ export interface ComplaintInput {
   type: unknown;
   receivedAt: unknown;
   messageText: unknown;
+  /** The citizen's province (plate code), optional. */
+  province?: unknown;
   screenshot?: { data: Buffer; declaredType: string } | undefined;
 }
 
@@ -66,6 +69,7 @@ export function createComplaintService(deps: {
       hasScreenshot: row.screenshot_enc !== null,
       verdict: row.verdict,
       status: row.status,
+      province: row.province,
       evidence: row.evidence,
       createdAt: row.created_at,
     };
@@ -100,6 +104,13 @@ export function createComplaintService(deps: {
       const text = typeof input.messageText === 'string' ? input.messageText.trim() : '';
       if (text.length === 0 || text.length > MAX_MESSAGE_CHARS)
         errors.push(iysError('H923', { location: ['messageText'] }));
+
+      const province =
+        input.province === undefined || input.province === null || input.province === ''
+          ? null
+          : input.province;
+      if (province !== null && !isProvinceCode(province))
+        errors.push(iysError('H923', { location: ['province'], value: province }));
 
       let screenshotType: string | null = null;
       if (input.screenshot) {
@@ -139,6 +150,7 @@ export function createComplaintService(deps: {
         screenshot_type: screenshotType,
         evidence: { ...prescreen, history: events },
         verdict: prescreen.verdict,
+        province: province as string | null,
       });
       return { id, verdict: prescreen.verdict, evidence: { ...prescreen, history: events } };
     },
@@ -165,6 +177,10 @@ export function createComplaintService(deps: {
         else errors.push(iysError('H923', { location: ['verdict'], value: filter.verdict }));
       }
       if (typeof filter.status === 'string') parsed.status = filter.status;
+      if (filter.province !== undefined && filter.province !== '') {
+        if (isProvinceCode(filter.province)) parsed.province = filter.province;
+        else errors.push(iysError('H923', { location: ['province'], value: filter.province }));
+      }
       const limit = int(page.limit, 'limit') ?? 50;
       const offset = int(page.offset, 'offset') ?? 0;
       if (limit < 1 || limit > 100) errors.push(iysError('H186', { location: ['limit'], value: page.limit }));

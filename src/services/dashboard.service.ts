@@ -1,4 +1,5 @@
 import type { DashboardRepository } from '../repositories/dashboard.repository.js';
+import { provinceName } from '../domain/provinces.js';
 import { turkeyDay } from '../domain/wire-date.js';
 
 export const DASHBOARD_DAYS = 30;
@@ -12,11 +13,12 @@ export function createDashboardService(deps: { dashboard: DashboardRepository; c
   return {
     async overview() {
       const since = new Date(clock().getTime() - DASHBOARD_DAYS * 24 * 3600_000);
-      const [movements, brands, providers, checks] = await Promise.all([
+      const [movements, brands, providers, checks, provinces] = await Promise.all([
         dashboard.movementsByDay(since),
         dashboard.optOutRateByBrand(),
         dashboard.complaintsByProvider(),
         dashboard.gatewayChecksByDay(turkeyDay(since)),
+        dashboard.complaintsByProvince(),
       ]);
       return {
         days: DASHBOARD_DAYS,
@@ -33,6 +35,11 @@ export function createDashboardService(deps: { dashboard: DashboardRepository; c
           consents: p.consents,
           complaints: p.complaints,
           per10k: share(p.complaints, p.consents, 10_000),
+        })),
+        complaintsByProvince: provinces.map((p) => ({
+          code: p.province,
+          name: provinceName(p.province) ?? p.province,
+          complaints: p.complaints,
         })),
         gatewayChecksByDay: checks.map((c) => ({
           day: c.day,

@@ -35,6 +35,7 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
     type: 'MESAJ',
     receivedAt: recentWireDate(600_000),
     messageText: 'Ret vermeme rağmen kampanya SMS’i geldi.',
+    province: '06',
   });
   assert.equal(filed.json().verdict, 'RET_IN_FORCE');
   const key = await bed.system.regulator.addKey('Ayşe Denetçi');
@@ -45,6 +46,7 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await page.getByRole('button', { name: 'Giriş yap' }).click();
   await page.getByRole('heading', { name: 'Şikayetler' }).waitFor();
   await page.getByLabel('Ön değerlendirme').selectOption('RET_IN_FORCE');
+  await page.getByLabel('İl', { exact: true }).selectOption('06');
   await page
     .getByRole('button', { name: /\d{4}-\d{2}-\d{2}/ })
     .first()
@@ -67,6 +69,8 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await page.getByRole('heading', { name: 'Pano' }).waitFor();
   await page.getByText('Markaya göre ret oranı').waitFor();
   await page.getByText('Hizmet sağlayıcıya göre 10.000 izinde şikayet').waitFor();
+  await page.getByText('İllere göre şikayetler').waitFor();
+  await page.locator('.bar-label', { hasText: 'Ankara' }).waitFor();
   await page.screenshot({ path: path.join(SCREENSHOTS, '09-dashboard.png'), fullPage: true });
 
   // A wrong key opens nothing.

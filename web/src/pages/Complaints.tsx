@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure, type Complaint } from '../api.js';
 import type { Session } from '../App.js';
 import { useI18n } from '../i18n.js';
+import { useProvinces } from '../provinces.js';
 
 const toWireDate = (local: string) => `${local.replace('T', ' ')}:00`.slice(0, 19);
 
@@ -17,6 +18,7 @@ export function Complaints({ session }: { session: Session }) {
     async () => setComplaints(await api<Complaint[]>('GET', '/api/citizen/complaints')),
     [],
   );
+  const provinces = useProvinces();
   useEffect(() => void load(), [load]);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -67,6 +69,15 @@ export function Complaints({ session }: { session: Session }) {
           {(['MESAJ', 'ARAMA', 'EPOSTA'] as const).map((type) => (
             <option key={type} value={type}>
               {t.channel[type]}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="c-province">{t.province}</label>
+        <select id="c-province" name="province" defaultValue="">
+          <option value="">—</option>
+          {provinces.map((p) => (
+            <option key={p.code} value={p.code}>
+              {p.name}
             </option>
           ))}
         </select>

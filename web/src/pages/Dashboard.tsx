@@ -15,6 +15,7 @@ interface Overview {
     per10k: number | null;
   }>;
   gatewayChecksByDay: Array<{ day: string; allowed: number; blocked: number; blockedShare: number | null }>;
+  complaintsByProvince: Array<{ code: string; name: string; complaints: number }>;
 }
 
 const percent = (v: number) => `%${(v * 100).toFixed(1)}`;
@@ -78,6 +79,12 @@ export function Dashboard({ staffKey }: { staffKey: string }) {
             rows={overview.complaintsByProvider
               .filter((p) => p.per10k !== null)
               .map((p) => ({ label: p.title, value: p.per10k!, note: `(${p.complaints})` }))}
+          />
+        </div>
+        <div className="card">
+          <BarChart
+            title={t.complaintsByProvince}
+            rows={overview.complaintsByProvince.map((p) => ({ label: p.name, value: p.complaints }))}
           />
         </div>
         <div className="card">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiFailure, staffApi, type Complaint } from '../api.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
+import { useProvinces } from '../provinces.js';
 
 interface RegulatorComplaint extends Complaint {
   iysCode: number;
@@ -14,7 +15,8 @@ export function Regulator() {
   const { t } = useI18n();
   const [key, setKey] = useState(() => sessionStorage.getItem(KEY_STORAGE) ?? '');
   const [signedIn, setSignedIn] = useState(false);
-  const [filter, setFilter] = useState({ verdict: '', status: '', brandCode: '', iysCode: '' });
+  const [filter, setFilter] = useState({ verdict: '', status: '', province: '', brandCode: '', iysCode: '' });
+  const provinces = useProvinces();
   const [complaints, setComplaints] = useState<RegulatorComplaint[]>([]);
   const [open, setOpen] = useState<RegulatorComplaint | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -140,6 +142,21 @@ export function Regulator() {
             {Object.keys(t.complaintStatus).map((s) => (
               <option key={s} value={s}>
                 {t.complaintStatus[s]}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span>
+          <label htmlFor="f-province">{t.province}</label>
+          <select
+            id="f-province"
+            value={filter.province}
+            onChange={(e) => setFilter({ ...filter, province: e.target.value })}
+          >
+            <option value="">—</option>
+            {provinces.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.name}
               </option>
             ))}
           </select>

@@ -69,6 +69,7 @@ export const Complaint = Type.Object({
   hasScreenshot: Type.Boolean(),
   verdict: Type.String(),
   status: Type.String(),
+  province: Type.Union([Type.String(), Type.Null()]),
   evidence: Type.Unknown(),
   createdAt: WireDate,
 });

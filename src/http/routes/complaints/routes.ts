@@ -40,6 +40,7 @@ async function readComplaint(request: FastifyRequest): Promise<ComplaintInput> {
     type: fields.type,
     receivedAt: fields.receivedAt,
     messageText: fields.messageText,
+    province: fields.province,
     screenshot,
   };
 }

@@ -48,8 +48,9 @@ export function regulatorRoutes(deps: {
         schema: {
           tags,
           security,
-          summary: 'Complaints, newest first, filterable by brand, provider, verdict and status',
+          summary: 'Complaints, newest first, filterable by province, brand, provider, verdict and status',
           querystring: Type.Object({
+            province: Type.Optional(Type.String({ description: 'plate code, 01–81' })),
             brandCode: Type.Optional(Type.String()),
             iysCode: Type.Optional(Type.String()),
             verdict: Type.Optional(Type.String()),

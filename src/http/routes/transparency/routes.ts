@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify/sync';
+import { PROVINCES } from '../../../domain/provinces.js';
 import type { TransparencyService } from '../../../services/transparency.service.js';
 
 const Nullable = (schema: ReturnType<typeof Type.Number>) => Type.Union([schema, Type.Null()]);
@@ -31,6 +32,18 @@ export function transparencyRoutes(transparency: TransparencyService): FastifyPl
       },
       async () => transparency.providers(),
     );
+    app.get(
+      '/api/public/provinces',
+      {
+        schema: {
+          tags,
+          summary: "Türkiye's 81 provinces by plate code",
+          response: { 200: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) },
+        },
+      },
+      async () => [...PROVINCES],
+    );
+
     app.get(
       '/api/public/transparency.csv',
       { schema: { tags, summary: 'The same figures as CSV (open data)' } },
