@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { staffApi } from '../api.js';
 import { BarChart } from '../components/BarChart.js';
+import { ProvinceMap } from '../components/ProvinceMap.js';
 import { useI18n } from '../i18n.js';
 
 interface Overview {
@@ -81,9 +82,13 @@ export function Dashboard({ staffKey }: { staffKey: string }) {
               .map((p) => ({ label: p.title, value: p.per10k!, note: `(${p.complaints})` }))}
           />
         </div>
-        <div className="card">
-          <BarChart
+        <div className="card wide">
+          <ProvinceMap
             title={t.complaintsByProvince}
+            counts={new Map(overview.complaintsByProvince.map((p) => [Number(p.code), p.complaints]))}
+          />
+          <BarChart
+            title=""
             rows={overview.complaintsByProvince.map((p) => ({ label: p.name, value: p.complaints }))}
           />
         </div>
