@@ -71,7 +71,10 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await page.getByText('Hizmet sağlayıcıya göre 10.000 izinde şikayet').waitFor();
   await page.getByText('İllere göre şikayetler').waitFor();
   await page.locator('.bar-label', { hasText: 'Ankara' }).waitFor();
-  assert.match((await page.locator('path[data-province="6"]').getAttribute('fill')) ?? '', /^rgba\(180, 35, 24/);
+  assert.match(
+    (await page.locator('path[data-province="6"]').getAttribute('fill')) ?? '',
+    /^rgba\(180, 35, 24/,
+  );
   assert.equal(await page.locator('svg path').count(), 81);
   await page.screenshot({ path: path.join(SCREENSHOTS, '09-dashboard.png'), fullPage: true });
 
