@@ -78,6 +78,11 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   assert.equal(await page.locator('svg path').count(), 81);
   await page.screenshot({ path: path.join(SCREENSHOTS, '09-dashboard.png'), fullPage: true });
 
+  await page.getByRole('button', { name: 'Denetim kaydı' }).click();
+  await page.getByLabel('İşlem').fill('complaint.decide');
+  await page.getByRole('cell', { name: 'regulator:Ayşe Denetçi' }).first().waitFor();
+  assert.equal(await page.getByRole('cell', { name: 'complaint.decide' }).count(), 1);
+
   // A wrong key opens nothing.
   const stranger = await bed.newPage();
   await stranger.goto(`${bed.url}/kurul`);

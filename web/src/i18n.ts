@@ -88,6 +88,11 @@ const tr = {
   note: 'Not',
   saveDecision: 'Kararı kaydet',
   dashboard: 'Pano',
+  auditLog: 'Denetim kaydı',
+  auditFields: { at: 'Zaman', actor: 'Kim', action: 'İşlem', target: 'Hedef' } as Record<
+    'at' | 'actor' | 'action' | 'target',
+    string
+  >,
   province: 'İl',
   complaintsByProvince: 'İllere göre şikayetler',
   dashboardIntro: (days: number) => `Son ${days} günde pazarın durumu.`,
@@ -188,6 +193,8 @@ const en: typeof tr = {
   note: 'Note',
   saveDecision: 'Save decision',
   dashboard: 'Dashboard',
+  auditLog: 'Audit log',
+  auditFields: { at: 'Time', actor: 'Actor', action: 'Action', target: 'Target' },
   province: 'Province',
   complaintsByProvince: 'Complaints by province',
   dashboardIntro: (days) => `The market over the last ${days} days.`,

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiFailure, staffApi, type Complaint } from '../api.js';
+import { AuditLog } from './AuditLog.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
 import { useProvinces } from '../provinces.js';
@@ -20,7 +21,7 @@ export function Regulator() {
   const [complaints, setComplaints] = useState<RegulatorComplaint[]>([]);
   const [open, setOpen] = useState<RegulatorComplaint | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [tab, setTab] = useState<'complaints' | 'dashboard'>('complaints');
+  const [tab, setTab] = useState<'complaints' | 'dashboard' | 'audit'>('complaints');
 
   const load = useCallback(async () => {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ''));
@@ -100,8 +101,24 @@ export function Regulator() {
       >
         {t.dashboard}
       </button>
+      <button
+        type="button"
+        className={tab === 'audit' ? '' : 'secondary'}
+        aria-pressed={tab === 'audit'}
+        onClick={() => setTab('audit')}
+      >
+        {t.auditLog}
+      </button>
     </nav>
   );
+  if (tab === 'audit') {
+    return (
+      <>
+        {tabs}
+        <AuditLog staffKey={key} />
+      </>
+    );
+  }
   if (tab === 'dashboard') {
     return (
       <>

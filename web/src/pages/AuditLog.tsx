@@ -1,0 +1,70 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { staffApi } from '../api.js';
+import { useI18n } from '../i18n.js';
+
+interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  details: unknown;
+}
+
+/** The append-only audit log of staff actions, searchable by actor, action and target. */
+export function AuditLog({ staffKey }: { staffKey: string }) {
+  const { t } = useI18n();
+  const [query, setQuery] = useState({ actor: '', action: '', target: '' });
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const load = useCallback(async () => {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''));
+    setEntries(await staffApi<AuditEntry[]>(staffKey, 'GET', `/api/regulator/audit?${params}`));
+  }, [staffKey, query]);
+  useEffect(() => void load(), [load]);
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    void load();
+  };
+
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">{t.auditLog}</h1>
+      <form className="card row" onSubmit={search}>
+        {(['actor', 'action', 'target'] as const).map((field) => (
+          <span key={field}>
+            <label htmlFor={`a-${field}`}>{t.auditFields[field]}</label>
+            <input
+              id={`a-${field}`}
+              value={query[field]}
+              onChange={(e) => setQuery({ ...query, [field]: e.target.value })}
+            />
+          </span>
+        ))}
+      </form>
+      <div className="card table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.auditFields.at}</th>
+              <th scope="col">{t.auditFields.actor}</th>
+              <th scope="col">{t.auditFields.action}</th>
+              <th scope="col">{t.auditFields.target}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries?.map((entry) => (
+              <tr key={entry.id}>
+                <td>{entry.at}</td>
+                <td>{entry.actor}</td>
+                <td>
+                  <code>{entry.action}</code>
+                </td>
+                <td>{entry.target}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
