@@ -12,11 +12,12 @@ import {
   type RecipientType,
 } from '../../domain/consent.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../../domain/iys-errors.js';
-import { checkTypeMatchesRecipient, parseRecipient } from '../../domain/recipient.js';
-import { formatWireDate, turkeyDay } from '../../domain/wire-date.js';
+import { checkTypeMatchesRecipient } from '../../domain/recipient.js';
+import { turkeyDay } from '../../domain/wire-date.js';
 import type { ConsentStateRow, GatewayRepository } from '../../repositories/gateway.repository.js';
 import type { ProviderRepository } from '../../repositories/provider.repository.js';
-import { decideCheck, type CheckDecision } from './check-decision.js';
+import { decideCheck } from './check-decision.js';
+import { parseGatewayRecipient, receiptRequest, wireItem, type CheckItem } from './check-items.js';
 import { ConsentIndex } from './consent-index.js';
 
 export const MAX_AHS_RECIPIENTS = 1000;
@@ -31,8 +32,6 @@ export interface GatewayAccount {
   channels: string[];
 }
 
-export type CheckItem = { recipient: unknown } & ({ decision: CheckDecision } | { error: IysErrorItem });
-
 export interface CheckOutcome {
   account: GatewayAccount;
   brandCode: number;
@@ -43,39 +42,9 @@ export interface CheckOutcome {
   items: CheckItem[];
 }
 
-/** The request a receipt's `req` hash covers; a sender who kept its request can recompute it. */
-export function receiptRequest(request: {
-  brandCode: number;
-  type: string;
-  recipientType: string | null;
-  recipients: unknown[];
-}) {
-  return {
-    brandCode: request.brandCode,
-    type: request.type,
-    recipientType: request.recipientType,
-    recipients: request.recipients,
-  };
-}
-
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 const BRAND_CACHE_MS = 30_000;
 const COUNT_FLUSH_MS = 5000;
-const E164 = /^\+[1-9]\d{6,14}$/;
-
-/**
- * The hot path's address parser: a well-formed E.164 number is already in the form consents are indexed
- * under, so the full numbering-plan validation (the slowest step of a check) is skipped for it; a number
- * that is well-formed but does not exist simply has no consent. Anything else gets the full parser and its
- * precise error code.
- */
-function parseGatewayRecipient(
-  value: unknown,
-  location: (string | number)[],
-): ReturnType<typeof parseRecipient> {
-  if (typeof value === 'string' && E164.test(value)) return { ok: true, address: value, kind: 'phone' };
-  return parseRecipient(value, location);
-}
 
 /**
  * Send-time checks for message gateways (AHS). Answers come from an in-process index of the current consent
@@ -384,20 +353,6 @@ export function createGatewayService(deps: {
       });
       return { username, password, token };
     },
-  };
-}
-
-/** How one checked recipient appears on the wire (and in the receipt's results hash). */
-export function wireItem(item: CheckItem) {
-  if ('error' in item)
-    return { recipient: item.recipient, error: { code: item.error.code, message: item.error.message } };
-  return {
-    recipient: item.recipient,
-    allowed: item.decision.allowed,
-    reason: item.decision.reason,
-    ...(item.decision.since !== undefined
-      ? { since: formatWireDate(new Date(item.decision.since * 1000)) }
-      : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { hashJson, verifyReceipt, type PublicJwk } from '../../crypto/receipt-signer.js';
-import { receiptRequest } from './gateway.service.js';
+import { receiptRequest } from './check-items.js';
 
 export interface ReceiptReport {
   valid: boolean;
