@@ -24,7 +24,7 @@ export const CONSENT_FIELDS = [
 
 export type ConsentParse = { ok: true; consent: ConsentInput } | { ok: false; errors: IysErrorItem[] };
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isPositiveInteger = (value: unknown): value is number =>

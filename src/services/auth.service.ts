@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashSecret as hashToken } from '../crypto/secret-hash.js';
 import type { ApiUserRepository, TokenOwner } from '../repositories/api-user.repository.js';
 
 export const ACCESS_TOKEN_SECONDS = 7200;
@@ -31,7 +32,6 @@ export interface TokenRequest {
   refreshToken: unknown;
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 const newToken = () => randomBytes(32).toString('base64url');
 
 // Verifying against a fixed hash when the user is unknown keeps response times from revealing which

@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { hashSecret as hashToken } from '../crypto/secret-hash.js';
 import type { Database } from '../db/types.js';
 import {
   CONSENT_STATUSES,
@@ -54,8 +55,6 @@ export interface ConsentChange {
   type: unknown;
   status: unknown;
 }
-
-const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
 /**
  * The citizen's side of the registry: sign-in with a one-time code, the addresses they have proven, every

@@ -122,14 +122,7 @@ export async function writeConsents(
     return { ok: true, transactionId: consent.transactionId, creationDate: batch.now };
   });
 
-  await consents.insertRecipients(
-    trx,
-    dedupeByKey(
-      events.length === batch.consents.length
-        ? batch.consents
-        : batch.consents.filter((_, i) => outcomes[i]!.ok),
-    ),
-  );
+  await consents.insertRecipients(trx, dedupeByKey(batch.consents.filter((_, i) => outcomes[i]!.ok)));
   const eventIds = await consents.appendEvents(trx, events);
 
   // Individuals are told when a company records an ONAY for them, and can refuse from that message.

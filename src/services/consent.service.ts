@@ -10,7 +10,7 @@ import {
   type ConsentType,
   type RecipientType,
 } from '../domain/consent.js';
-import { parseConsentInput } from '../domain/consent-input.js';
+import { isPlainObject, parseConsentInput } from '../domain/consent-input.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import { checkTypeMatchesRecipient, parseRecipient } from '../domain/recipient.js';
 import type { ConsentRepository, ConsentRow } from '../repositories/consent.repository.js';
@@ -73,9 +73,6 @@ type PresentableRow = Pick<
   | 'retailer_code'
   | 'retailer_access'
 > & { address_enc: Buffer };
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function sealConsent(cipher: FieldCipher, consent: ConsentInput, transactionId: string): SealedConsent {
   const { recipient, ...rest } = consent;

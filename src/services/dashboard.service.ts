@@ -1,11 +1,9 @@
 import type { DashboardRepository } from '../repositories/dashboard.repository.js';
 import { provinceName } from '../domain/provinces.js';
+import { roundedRatio as share } from '../domain/ratio.js';
 import { turkeyDay } from '../domain/wire-date.js';
 
 export const DASHBOARD_DAYS = 30;
-
-const share = (part: number, whole: number, scale = 1) =>
-  whole === 0 ? null : Math.round((part / whole) * scale * 1000) / 1000;
 
 /** The regulator's view of the whole market: consents, refusals, complaints and gateway checks. */
 export function createDashboardService(deps: { dashboard: DashboardRepository; clock?: () => Date }) {

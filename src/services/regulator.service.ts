@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { hashSecret as hashKey } from '../crypto/secret-hash.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError, iysError } from '../domain/iys-errors.js';
 import type { AuditQuery, AuditRepository } from '../repositories/audit.repository.js';
@@ -24,8 +25,6 @@ const DECISION_TEXT: Record<Decision, string> = {
   needs_information: 'için ek bilgi gerekiyor',
 };
 const MAX_NOTE_CHARS = 2000;
-
-const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest();
 
 /**
  * Registry staff: regulators read complaints and decide them, admins also suspend and reactivate providers.

@@ -1,3 +1,4 @@
+import { roundedRatio as ratio } from '../domain/ratio.js';
 import type { TransparencyRepository } from '../repositories/transparency.repository.js';
 
 export interface ProviderTransparency {
@@ -11,9 +12,6 @@ export interface ProviderTransparency {
   optOutsDue: number;
   optOutsReachedWithinADay: number | null;
 }
-
-const ratio = (part: number, whole: number, scale = 1) =>
-  whole === 0 ? null : Math.round((part / whole) * scale * 1000) / 1000;
 
 /** How each company treats consent, in public and without personal data (beyond what İYS publishes). */
 export function createTransparencyService(deps: {

@@ -20,15 +20,18 @@ export const setCsrfToken = (token: string) => {
   csrfToken = token;
 };
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** One request: JSON (or a form) in, JSON out, an ApiFailure with the İYS errors on a refusal. */
+async function request<T>(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<T> {
   const isForm = body instanceof FormData;
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: {
-      ...(body !== undefined && !isForm ? { 'content-type': 'application/json' } : {}),
-      ...(method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}),
-    },
+    headers: { ...(body !== undefined && !isForm ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
   });
   if (response.status === 204) return undefined as T;
@@ -39,16 +42,14 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 }
 
+/** Citizen calls: the session cookie, plus the CSRF token on every state change. */
+export function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return request(method, path, method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}, body);
+}
+
 /** Registry staff calls carry the staff API key as a bearer token (no cookie, no CSRF exposure). */
-export async function staffApi<T>(key: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiFailure(response.status, data.errors ?? []);
-  return data as T;
+export function staffApi<T>(key: string, method: string, path: string, body?: unknown): Promise<T> {
+  return request(method, path, { authorization: `Bearer ${key}` }, body);
 }
 
 export interface Address {

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Logger } from 'pino';
 import type { FieldCipher } from '../../crypto/field-cipher.js';
+import { hashSecret } from '../../crypto/secret-hash.js';
 import { hashJson, type ReceiptSigner } from '../../crypto/receipt-signer.js';
 import {
   CONSENT_TYPES,
@@ -42,7 +43,6 @@ export interface CheckOutcome {
   items: CheckItem[];
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 const BRAND_CACHE_MS = 30_000;
 const COUNT_FLUSH_MS = 5000;
 
@@ -159,7 +159,7 @@ export function createGatewayService(deps: {
     const bearer = /^bearer\s+(\S+)$/i.exec(authorization);
     const basic = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
     if (bearer) {
-      account = await gateway.findAccountByToken(sha256(bearer[1]!));
+      account = await gateway.findAccountByToken(hashSecret(bearer[1]!));
     } else if (basic) {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
@@ -219,10 +219,11 @@ export function createGatewayService(deps: {
       individual: index.get(brand.id, 'BIREYSEL', type, key),
       trader: index.get(brand.id, 'TACIR', type, key),
     });
-    const misses = parsed.filter(
-      (p): p is { value: unknown; key: Buffer } =>
-        'key' in p && p.key !== undefined && !lookup(p.key).individual && !lookup(p.key).trader,
-    );
+    const misses = parsed.filter((p): p is { value: unknown; key: Buffer } => {
+      if (!('key' in p) || p.key === undefined) return false;
+      const known = lookup(p.key);
+      return !known.individual && !known.trader;
+    });
     if (misses.length > 0) {
       for (const row of await gateway.findStates(
         brand.id,
@@ -349,7 +350,7 @@ export function createGatewayService(deps: {
         channels,
         username,
         password_hash: await hash(password),
-        token_hash: sha256(token),
+        token_hash: hashSecret(token),
       });
       return { username, password, token };
     },

@@ -1,0 +1,9 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * SHA-256 of a bearer secret (access token, session, staff or gateway key). Secrets are random and long, so a
+ * plain hash suffices: the database holds only these, and a dump cannot be replayed as credentials.
+ */
+export function hashSecret(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
