@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEMO, OTHER, recordConsent, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import {
+  citizenChanges,
+  DEMO,
+  OTHER,
+  recordConsent,
+  startTestSystem,
+  type TestSystem,
+} from '../../test/helpers/system.js';
 
 let t: TestSystem;
 let token: string;
@@ -64,20 +71,14 @@ test('several ONAYs for one person become one message, whose link refuses each e
   assert.equal(replay.statusCode, 409);
   assert.equal(replay.json().errors[0].code, 'H921');
 
-  const feed = await t.app.inject({
-    method: 'GET',
-    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/changes?source=IYS`,
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const feed = await citizenChanges(t, token);
   assert.deepEqual(
-    feed
-      .json()
-      .list.map((m: { recipient: string; type: string; status: string; source: string }) => [
-        m.recipient,
-        m.type,
-        m.status,
-        m.source,
-      ]),
+    feed.map((m: { recipient: string; type: string; status: string; source: string }) => [
+      m.recipient,
+      m.type,
+      m.status,
+      m.source,
+    ]),
     [[phone, 'MESAJ', 'RET', 'IYS_KISA_LINK']],
   );
   const afterPage = (await t.app.inject(`/api/short-links/${token_}`)).json();

@@ -102,3 +102,27 @@ export async function recordConsent(
   });
   assert.equal(response.statusCode, 200, response.body);
 }
+
+export interface Movement {
+  recipient: string;
+  recipientType: string;
+  type: string;
+  status: string;
+  source: string;
+  transactionId: string;
+}
+
+/** The citizen-side movements a provider sees in its changes feed (`source=IYS`), first page. */
+export async function citizenChanges(
+  t: Pick<TestSystem, 'app'>,
+  token: string,
+  brand: { iysCode: number; brandCode: number } = DEMO,
+): Promise<Movement[]> {
+  const response = await t.app.inject({
+    method: 'GET',
+    url: `/sps/${brand.iysCode}/brands/${brand.brandCode}/consents/changes?source=IYS`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  return response.json().list;
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { codeSentTo, signIn } from '../../../../test/helpers/citizen.js';
 import {
+  citizenChanges,
   DEMO,
   OTHER,
   recentWireDate,
@@ -161,23 +162,13 @@ test('a citizen sees every consent across brands and companies, changes one, and
   });
   assert.equal(change.statusCode, 204, change.body);
 
-  const feed = await t.app.inject({
-    method: 'GET',
-    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/changes?source=IYS`,
-    headers: { authorization: `Bearer ${providerToken}` },
-  });
-  const movements = feed.json().list;
+  const movements = await citizenChanges(t, providerToken);
   assert.equal(movements.length, 1);
-  assert.equal(movements[0].recipient, phone);
-  assert.equal(movements[0].status, 'RET');
-  assert.equal(movements[0].source, 'IYS_WEB');
+  assert.equal(movements[0]!.recipient, phone);
+  assert.equal(movements[0]!.status, 'RET');
+  assert.equal(movements[0]!.source, 'IYS_WEB');
   // The other company learns nothing about it.
-  const otherFeed = await t.app.inject({
-    method: 'GET',
-    url: `/sps/${OTHER.iysCode}/brands/${OTHER.brandCode}/consents/changes?source=IYS`,
-    headers: { authorization: `Bearer ${otherToken}` },
-  });
-  assert.deepEqual(otherFeed.json().list, []);
+  assert.deepEqual(await citizenChanges(t, otherToken, OTHER), []);
 
   const same = await citizen.call('POST', '/api/citizen/consents/change', {
     addressId: citizen.addressId,
