@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { createKeyRing, loadOrCreateMasterKey } from './crypto/keys.js';
 import { ReceiptSigner, type PublicJwk } from './crypto/receipt-signer.js';
 import { checkReceiptFile } from './services/gateway/receipt-check.js';
+import { IysRequestError } from './domain/iys-errors.js';
 import { parseWireDate } from './domain/wire-date.js';
 import { prepareRuntime } from './runtime.js';
 import { AdminError } from './services/provider.service.js';
-import { createSystem } from './system.js';
+import { createSystem, type System } from './system.js';
 
 const USAGE = `openiys admin CLI
 
@@ -19,6 +21,9 @@ const USAGE = `openiys admin CLI
   openiys user add --iys-code N --username U [--password P]   (a password is generated when omitted)
   openiys regulator-key add --name NAME [--role admin|regulator]   an API key for /api/regulator (shown once)
   openiys gateway add --name NAME --channels MESAJ,ARAMA   an AHS (message gateway) account; secrets shown once
+  openiys application list [--status pending|approved|rejected]   provider applications
+  openiys application approve ID                   create the provider, its master brand, and invite its admin
+  openiys application reject ID --reason TEXT      the applicant is told the reason by e-mail
   openiys verify-receipt FILE [--jwks KEYS.json]    check a saved gateway answer and its signed receipt
 
 The database is DATABASE_URL's, or the embedded one in OPENIYS_DATA_DIR (stop the server first: one
@@ -50,11 +55,15 @@ async function run(argv: string[]): Promise<void> {
       password: { type: 'string' },
       channels: { type: 'string' },
       role: { type: 'string' },
+      status: { type: 'string' },
+      reason: { type: 'string' },
       jwks: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const command = positionals.join(' ');
+  // `application approve ID`: the id is an argument, not part of the command's name.
+  const applicationId = positionals[0] === 'application' ? positionals[2] : undefined;
+  const command = positionals.slice(0, applicationId === undefined ? undefined : 2).join(' ');
   if (values.help || command === '' || command === 'help') return void console.log(USAGE);
 
   if (positionals[0] === 'verify-receipt' && positionals.length === 2) {
@@ -68,6 +77,9 @@ async function run(argv: string[]): Promise<void> {
     'user add',
     'regulator-key add',
     'gateway add',
+    'application list',
+    'application approve',
+    'application reject',
   ];
   if (!known.includes(command)) throw new AdminError(`Unknown command "${command}"\n\n${USAGE}`);
 
@@ -125,6 +137,8 @@ async function run(argv: string[]): Promise<void> {
         `Gateway account created (channels ${channels.join(', ')}). Shown once, stored only as hashes:\n` +
           `  HTTP Basic: ${account.username} / ${account.password}\n  Bearer token: ${account.token}`,
       );
+    } else if (command.startsWith('application ')) {
+      await runApplicationCommand(system, command, applicationId, values);
     } else if (command === 'regulator-key add') {
       const role = values.role ?? 'regulator';
       if (role !== 'admin' && role !== 'regulator') throw new AdminError('--role must be admin or regulator');
@@ -143,6 +157,35 @@ async function run(argv: string[]): Promise<void> {
   } finally {
     await system.close();
     await runtime.embedded?.stop();
+  }
+}
+
+/** Applications are decided on the command line as a registry admin named after the OS user. */
+async function runApplicationCommand(
+  system: System,
+  command: string,
+  id: string | undefined,
+  values: { status?: string; reason?: string },
+): Promise<void> {
+  const staff = { name: `cli:${userInfo().username}`, role: 'admin' as const };
+  if (command === 'application list') {
+    const list = await system.onboarding.list(staff, values.status);
+    if (list.length === 0) console.log('no applications');
+    for (const a of list) {
+      const code = a.iysCode === null ? '' : ` iysCode ${a.iysCode}`;
+      console.log(`${a.id}  ${a.status.padEnd(8)}  ${a.kind}  ${a.title}  <${a.email}>${code}`);
+    }
+    return;
+  }
+  const applicationId = requireText(id, 'application id');
+  if (command === 'application approve') {
+    const { iysCode, brandCode } = await system.onboarding.approve(staff, applicationId);
+    console.log(
+      `approved: iysCode ${iysCode}, master brand ${brandCode}; the applicant was invited to the portal`,
+    );
+  } else {
+    await system.onboarding.reject(staff, applicationId, requireText(values.reason, 'reason'));
+    console.log('rejected; the applicant was told the reason by e-mail');
   }
 }
 
@@ -169,6 +212,8 @@ function verifyReceiptFile(file: string, jwksFile: string | undefined): void {
 
 run(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof AdminError) console.error(error.message);
+  else if (error instanceof IysRequestError)
+    console.error(error.errors.map((e) => `${e.code} ${e.message}`).join('\n'));
   else console.error(error);
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
 import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
 import { createSendMessageJob } from './jobs/send-message.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
+import { createApplicationRepository } from './repositories/application.repository.js';
 import { createAuditRepository } from './repositories/audit.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
 import { createCitizenRepository } from './repositories/citizen.repository.js';
@@ -23,6 +24,7 @@ import { createComplaintRepository } from './repositories/complaint.repository.j
 import { createConsentRepository } from './repositories/consent.repository.js';
 import { createDashboardRepository } from './repositories/dashboard.repository.js';
 import { createOutboxRepository } from './repositories/outbox.repository.js';
+import { createPortalUserRepository } from './repositories/portal-user.repository.js';
 import { createProviderRepository } from './repositories/provider.repository.js';
 import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import { createAuthService } from './services/auth.service.js';
@@ -39,7 +41,9 @@ import { createHttpSmsSender } from './services/messaging/http-sms-sender.js';
 import type { MessageSender } from './services/messaging/message-sender.js';
 import { createSmtpSender } from './services/messaging/smtp-sender.js';
 import { createNotificationService } from './services/notification.service.js';
+import { createOnboardingService, type OnboardingService } from './services/onboarding.service.js';
 import { createOutboxService } from './services/outbox.service.js';
+import { createPortalAccountService } from './services/portal-account.service.js';
 import { createProviderService } from './services/provider.service.js';
 import { createRegulatorService, type RegulatorService } from './services/regulator.service.js';
 import { createShortLinkService } from './services/short-link.service.js';
@@ -87,6 +91,7 @@ export interface System {
   bulk: ReturnType<typeof createBulkService>;
   notifications: ReturnType<typeof createNotificationService>;
   regulator: RegulatorService;
+  onboarding: OnboardingService;
   gateway: GatewayService;
   /** The sandbox catcher, when messages are not sent for real. */
   devOutbox: DevOutbox | undefined;
@@ -201,12 +206,37 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   });
 
   const transparencyRepository = createTransparencyRepository(db);
+  const audit = createAuditRepository(db);
   const regulator = createRegulatorService({
     db,
     complaints: complaintRepository,
     providers,
     consents: consentRepository,
-    audit: createAuditRepository(db),
+    audit,
+    outbox: outboxRepository,
+    messages: outbox,
+    queue: sendJob.queue,
+    cipher,
+    clock,
+  });
+  const portalAccounts = createPortalAccountService({
+    db,
+    users: createPortalUserRepository(db),
+    consents: consentRepository,
+    outbox: outboxRepository,
+    messages: outbox,
+    queue: sendJob.queue,
+    cipher,
+    publicUrl: messaging.publicUrl,
+    clock,
+  });
+  const onboarding = createOnboardingService({
+    db,
+    applications: createApplicationRepository(db),
+    providers,
+    consents: consentRepository,
+    portalAccounts,
+    audit,
     outbox: outboxRepository,
     messages: outbox,
     queue: sendJob.queue,
@@ -249,6 +279,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     citizens,
     complaints,
     regulator,
+    onboarding,
+    portalAccounts,
     shortLinks: createShortLinkService({
       signer,
       consents: consentRepository,
@@ -294,6 +326,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     bulk,
     notifications,
     regulator,
+    onboarding,
     gateway,
     devOutbox,
     async close() {

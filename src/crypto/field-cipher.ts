@@ -37,16 +37,23 @@ export class FieldCipher {
     return this.decrypt(addressEnc, recipientKey);
   }
 
-  encrypt(plaintext: string, associatedData: Buffer): Buffer {
+  encrypt(plaintext: string | Buffer, associatedData: Buffer): Buffer {
     const key = this.keys.encryptionKeys.get(this.keys.currentKeyId)!;
     const nonce = this.random(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, nonce);
     cipher.setAAD(associatedData);
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const body = Buffer.concat([
+      typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext),
+      cipher.final(),
+    ]);
     return Buffer.concat([Buffer.of(VERSION), this.currentKeyId, nonce, cipher.getAuthTag(), body]);
   }
 
   decrypt(sealed: Buffer, associatedData: Buffer): string {
+    return this.decryptBytes(sealed, associatedData).toString('utf8');
+  }
+
+  decryptBytes(sealed: Buffer, associatedData: Buffer): Buffer {
     if (sealed.length < HEADER_BYTES || sealed[0] !== VERSION) {
       throw new Error('Unsupported ciphertext format');
     }
@@ -57,6 +64,6 @@ export class FieldCipher {
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1 + KEY_ID_BYTES, nonceEnd));
     decipher.setAAD(associatedData);
     decipher.setAuthTag(sealed.subarray(nonceEnd, HEADER_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]);
   }
 }

@@ -11,6 +11,7 @@ export interface ProvidersTable {
   tax_id_enc: Buffer | null;
   status: 'pending' | 'active' | 'suspended';
   activated_at: Date | null;
+  tax_id_key: Buffer | null;
   created_at: CreatedAt;
 }
 
@@ -207,6 +208,65 @@ export interface GatewayCheckDaysTable {
   blocked: string;
 }
 
+export type ApplicationStatus = 'pending' | 'approved' | 'rejected';
+
+export interface ProviderApplicationsTable {
+  id: string;
+  kind: 'TUZEL' | 'GERCEK';
+  title: string;
+  tax_id_key: Buffer;
+  tax_id_enc: Buffer;
+  mersis_enc: Buffer | null;
+  tax_office: string;
+  invoice_address_enc: Buffer;
+  email_key: Buffer;
+  email_enc: Buffer;
+  contact_name_enc: Buffer;
+  contact_tckn_enc: Buffer;
+  agreement_enc: Buffer;
+  agreement_sha256: Buffer;
+  agreement_bytes: number;
+  status: ColumnType<ApplicationStatus, ApplicationStatus | undefined, ApplicationStatus>;
+  submitted_at: Date;
+  decided_at: Date | null;
+  decided_by: string | null;
+  rejection_reason: string | null;
+  provider_id: number | null;
+}
+
+export type PortalRole = 'admin' | 'operator' | 'readonly';
+
+export interface PortalUsersTable {
+  id: Generated<number>;
+  provider_id: number;
+  email_key: Buffer;
+  email_enc: Buffer;
+  name: string;
+  role: PortalRole;
+  password_hash: string | null;
+  totp_secret_enc: Buffer | null;
+  failed_sign_ins: Generated<number>;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface PortalInvitationsTable {
+  token_hash: Buffer;
+  portal_user_id: number;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface PortalSessionsTable {
+  token_hash: Buffer;
+  portal_user_id: number;
+  csrf_token: string;
+  expires_at: Date;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   providers: ProvidersTable;
   brands: BrandsTable;
@@ -228,4 +288,8 @@ export interface Database {
   audit_log: AuditLogTable;
   feed_pulls: FeedPullsTable;
   gateway_check_days: GatewayCheckDaysTable;
+  provider_applications: ProviderApplicationsTable;
+  portal_users: PortalUsersTable;
+  portal_invitations: PortalInvitationsTable;
+  portal_sessions: PortalSessionsTable;
 }

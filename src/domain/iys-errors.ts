@@ -104,6 +104,21 @@ export const IYS_ERRORS = {
   H932: [422, 'Tek sorguda en fazla 10000 alıcı sorgulanabilir.'],
   H933: [404, 'Şikayet bulunamadı.'],
   H934: [404, 'Hizmet sağlayıcı bulunamadı.'],
+  H940: [422, 'Başvuru alanı eksik veya geçersiz: {{field}}'],
+  H941: [422, 'T.C. kimlik numarası geçersiz.'],
+  H942: [422, 'Vergi kimlik numarası geçersiz.'],
+  H943: [422, 'MERSİS numarası geçersiz veya vergi kimlik numarasıyla uyuşmuyor.'],
+  H944: [422, 'Hizmet sözleşmesi imzalı bir PDF dosyası olmalı ve 10 MB’ı geçmemelidir.'],
+  H945: [404, 'Başvuru bulunamadı.'],
+  H946: [409, 'Bu başvuru zaten sonuçlandırıldı.'],
+  H947: [409, 'Bu vergi/kimlik numarasıyla açık bir başvuru veya kayıtlı bir hizmet sağlayıcı zaten var.'],
+  H950: [401, 'E-posta adresi veya parola hatalı.'],
+  H951: [401, 'İki adımlı doğrulama kodu gerekli veya hatalı.'],
+  H952: [410, 'Davet bağlantısı geçersiz, kullanılmış veya süresi dolmuş.'],
+  H953: [422, 'Parola en az 12 karakter olmalıdır.'],
+  H954: [429, 'Çok fazla hatalı giriş denemesi; hesap {{minutes}} dakika kilitlendi.'],
+  H955: [403, 'Bu işlem için yetkiniz yok.'],
+  H956: [409, 'Bu e-posta adresiyle bir kullanıcı zaten var.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { BrandsTable, Database, ProvidersTable } from '../db/types.js';
 
+type Executor = Kysely<Database> | Transaction<Database>;
 export type ProviderRow = Selectable<ProvidersTable>;
 export type BrandRow = Selectable<BrandsTable>;
 
@@ -25,16 +26,13 @@ export function createProviderRepository(db: Kysely<Database>) {
     findProviderByIysCode: (iysCode: number) =>
       db.selectFrom('providers').selectAll().where('iys_code', '=', iysCode).executeTakeFirst(),
 
-    insertProvider: (row: {
-      iys_code: number;
-      kind: ProviderRow['kind'];
-      title: string;
-      status: ProviderRow['status'];
-      activated_at: Date | null;
-    }) => db.insertInto('providers').values(row).returningAll().executeTakeFirstOrThrow(),
+    insertProvider: (row: Insertable<ProvidersTable>, executor: Executor = db) =>
+      executor.insertInto('providers').values(row).returningAll().executeTakeFirstOrThrow(),
 
-    insertBrand: (row: { brand_code: number; provider_id: number; name: string; master: boolean }) =>
-      db.insertInto('brands').values(row).returningAll().executeTakeFirstOrThrow(),
+    insertBrand: (
+      row: { brand_code: number; provider_id: number; name: string; master: boolean },
+      executor: Executor = db,
+    ) => executor.insertInto('brands').values(row).returningAll().executeTakeFirstOrThrow(),
 
     findProviderOfBrand: (brandId: number) =>
       db

@@ -42,6 +42,11 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password);
 }
 
+/** Verifies a password; an unknown user is checked against a fixed hash, so both take the same time. */
+export function verifyPassword(passwordHash: string | null | undefined, password: string): Promise<boolean> {
+  return verify(passwordHash ?? DUMMY_HASH, password);
+}
+
 export function createAuthService(users: ApiUserRepository, clock: () => Date = () => new Date()) {
   async function issue(apiUserId: number): Promise<IssuedTokens> {
     const now = clock().getTime();
@@ -84,7 +89,7 @@ export function createAuthService(users: ApiUserRepository, clock: () => Date = 
     if (password === '') throw new TokenRequestError('invalid_request', 'H250', 'Şifre boş bırakılamaz.');
 
     const user = await users.findActiveApiUser(username);
-    const valid = await verify(user?.passwordHash ?? DUMMY_HASH, password);
+    const valid = await verifyPassword(user?.passwordHash, password);
     if (!user || !valid || user.providerStatus !== 'active') {
       throw new TokenRequestError('invalid_grant', 'H251', 'Kullanıcı kimlik bilgileri geçersiz.');
     }

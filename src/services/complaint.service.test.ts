@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { formatWireDate } from '../domain/wire-date.js';
 import { signIn, type SignedInCitizen } from '../../test/helpers/citizen.js';
+import { multipart } from '../../test/helpers/multipart.js';
 import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
 
 let t: TestSystem;
@@ -37,27 +38,8 @@ before(async () => {
 });
 after(() => t.close());
 
-/** Multipart body by hand: what a browser form sends. */
-function multipart(fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }) {
-  const boundary = '----openiys-test-boundary';
-  const parts: Buffer[] = Object.entries(fields).map(([name, value]) =>
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-  );
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="screenshot"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-      ),
-      file.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
 const file = (fields: Record<string, string>, screenshot?: { name: string; type: string; data: Buffer }) => {
-  const body = multipart(fields, screenshot);
+  const body = multipart(fields, screenshot && { field: 'screenshot', ...screenshot });
   return t.app.inject({
     method: 'POST',
     url: '/api/citizen/complaints',

@@ -6,7 +6,8 @@ import type { MessageSender } from './messaging/message-sender.js';
 export interface MessageDraft {
   channel: 'sms' | 'email';
   recipientKey: Buffer;
-  purpose: 'otp' | 'consent-notice' | 'sms-reply' | 'complaint-update';
+  purpose:
+    'otp' | 'consent-notice' | 'sms-reply' | 'complaint-update' | 'portal-invitation' | 'provider-notice';
   subject?: string;
   text: string;
 }

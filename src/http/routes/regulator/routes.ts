@@ -4,16 +4,11 @@ import { IysRequestError } from '../../../domain/iys-errors.js';
 import { formatWireDate, parseWireDate } from '../../../domain/wire-date.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
 import type { DashboardService } from '../../../services/dashboard.service.js';
-import type { RegulatorService, Staff } from '../../../services/regulator.service.js';
+import type { RegulatorService } from '../../../services/regulator.service.js';
+import { requireStaff, staffOf } from '../../auth/staff.js';
 import { presentComplaint } from '../citizen/present.js';
 import { Complaint } from '../citizen/schema.js';
 import { ErrorResponse } from '../consents/schema.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    staff?: Staff;
-  }
-}
 
 const wireDateOrNothing = (value: string | undefined, name: string): Date | undefined => {
   if (value === undefined || value === '') return undefined;
@@ -33,14 +28,8 @@ export function regulatorRoutes(deps: {
     const tags = ['Düzenleyici (regulator)'];
     const security = [{ bearer: [] as string[] }];
     const errors = { '4xx': ErrorResponse };
-    const staffOf = (request: { staff?: Staff }) => request.staff!;
 
-    app.addHook('preHandler', async (request) => {
-      const match = /^bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-      const staff = match ? await regulator.authenticate(match[1]!) : undefined;
-      if (!staff) throw IysRequestError.of('H351');
-      request.staff = staff;
-    });
+    app.addHook('preHandler', requireStaff(regulator));
 
     app.get(
       '/api/regulator/complaints',

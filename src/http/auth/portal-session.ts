@@ -1,0 +1,52 @@
+import type {} from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PortalRole } from '../../db/types.js';
+import { IysRequestError } from '../../domain/iys-errors.js';
+import type { PortalAccountService, PortalSession } from '../../services/portal-account.service.js';
+import { PORTAL_SESSION_TTL_MS } from '../../services/portal-account.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    portalUser?: PortalSession;
+  }
+}
+
+/** Separate from the citizen cookie: one browser may be signed in to both sides at once. */
+export const PORTAL_COOKIE = 'openiys_portal';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function setPortalCookie(reply: FastifyReply, token: string, secure: boolean): void {
+  reply.setCookie(PORTAL_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: PORTAL_SESSION_TTL_MS / 1000,
+  });
+}
+
+export function clearPortalCookie(reply: FastifyReply): void {
+  reply.clearCookie(PORTAL_COOKIE, { path: '/' });
+}
+
+/**
+ * Requires a signed-in portal user whose role is one of `roles` (default: any); state changes must carry
+ * the session's CSRF token in `x-csrf-token`, as on the citizen side.
+ */
+export function requirePortalUser(accounts: PortalAccountService, roles?: readonly PortalRole[]) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const token = request.cookies[PORTAL_COOKIE];
+    const session = token ? await accounts.authenticate(token) : undefined;
+    if (!session) throw IysRequestError.of('H916');
+    if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrfToken) {
+      throw IysRequestError.of('H917');
+    }
+    if (roles && !roles.includes(session.role)) throw IysRequestError.of('H955');
+    request.portalUser = session;
+  };
+}
+
+export function portalUserOf(request: FastifyRequest): PortalSession {
+  if (!request.portalUser) throw IysRequestError.of('H916');
+  return request.portalUser;
+}

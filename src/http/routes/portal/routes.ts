@@ -1,0 +1,203 @@
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { PortalAccountService, PortalSession } from '../../../services/portal-account.service.js';
+import {
+  clearPortalCookie,
+  PORTAL_COOKIE,
+  portalUserOf,
+  requirePortalUser,
+  setPortalCookie,
+} from '../../auth/portal-session.js';
+import { ErrorResponse } from '../consents/schema.js';
+
+const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
+
+const Session = Type.Object({
+  csrfToken: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+  iysCode: Type.Integer(),
+  providerTitle: Type.String(),
+  totpEnabled: Type.Boolean(),
+});
+const presentSession = (s: PortalSession) => ({
+  csrfToken: s.csrfToken,
+  name: s.name,
+  role: s.role,
+  iysCode: s.iysCode,
+  providerTitle: s.providerTitle,
+  totpEnabled: s.totpEnabled,
+});
+
+/** The provider portal's accounts: invitation, sign-in with an optional second factor, colleagues. */
+export function portalAccountRoutes(deps: {
+  portalAccounts: PortalAccountService;
+  secureCookies: boolean;
+}): FastifyPluginAsyncTypebox {
+  const { portalAccounts: accounts } = deps;
+  return async (app) => {
+    const tags = ['Firma portalı (provider portal)'];
+    const errors = { '4xx': ErrorResponse };
+
+    const signedInAs = async (token: string) => presentSession((await accounts.authenticate(token))!);
+
+    app.post(
+      '/api/portal/invitation',
+      {
+        schema: {
+          tags,
+          summary: 'Set a password from a one-time invitation link (≥ 12 characters); signs in',
+          body: Type.Object({ token: Type.String(), password: Type.String() }),
+          response: { 200: Session, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { sessionToken } = await accounts.acceptInvitation(body(request).token, body(request).password);
+        setPortalCookie(reply, sessionToken, deps.secureCookies);
+        return signedInAs(sessionToken);
+      },
+    );
+
+    app.post(
+      '/api/portal/sign-in',
+      {
+        schema: {
+          tags,
+          summary:
+            'Sign in with e-mail and password, plus the 6-digit code when two-step verification is on (H951 asks for it)',
+          body: Type.Object({
+            email: Type.String(),
+            password: Type.String(),
+            code: Type.Optional(Type.String()),
+          }),
+          response: { 200: Session, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { email, password, code } = body(request);
+        const { sessionToken } = await accounts.signIn({ email, password, code });
+        setPortalCookie(reply, sessionToken, deps.secureCookies);
+        return signedInAs(sessionToken);
+      },
+    );
+
+    await app.register(async (scope) => {
+      const signedIn = scope.withTypeProvider<TypeBoxTypeProvider>();
+      signedIn.addHook('preHandler', requirePortalUser(accounts));
+
+      signedIn.get(
+        '/api/portal/session',
+        { schema: { tags, summary: 'Who is signed in', response: { 200: Session, ...errors } } },
+        async (request) => presentSession(portalUserOf(request)),
+      );
+
+      signedIn.post(
+        '/api/portal/sign-out',
+        { schema: { tags, summary: 'Sign out' } },
+        async (request, reply) => {
+          await accounts.signOut(request.cookies[PORTAL_COOKIE]!);
+          clearPortalCookie(reply);
+          return { signedOut: true };
+        },
+      );
+
+      signedIn.post(
+        '/api/portal/totp/setup',
+        {
+          schema: {
+            tags,
+            summary: 'A new TOTP secret and otpauth:// URI to scan; nothing changes until /totp/enable',
+            response: { 200: Type.Object({ secret: Type.String(), uri: Type.String() }), ...errors },
+          },
+        },
+        async (request) => accounts.proposeTotp(portalUserOf(request)),
+      );
+
+      signedIn.post(
+        '/api/portal/totp/enable',
+        {
+          schema: {
+            tags,
+            summary: 'Turn on two-step verification with the secret and a current code from the app',
+            body: Type.Object({ secret: Type.String(), code: Type.String() }),
+          },
+        },
+        async (request) => {
+          await accounts.enableTotp(portalUserOf(request), body(request).secret, body(request).code);
+          return { totpEnabled: true };
+        },
+      );
+
+      signedIn.post(
+        '/api/portal/totp/disable',
+        {
+          schema: {
+            tags,
+            summary: 'Turn off two-step verification (needs a current code)',
+            body: Type.Object({ code: Type.String() }),
+          },
+        },
+        async (request) => {
+          await accounts.disableTotp(portalUserOf(request), body(request).code);
+          return { totpEnabled: false };
+        },
+      );
+    });
+
+    await app.register(async (scope) => {
+      const admins = scope.withTypeProvider<TypeBoxTypeProvider>();
+      admins.addHook('preHandler', requirePortalUser(accounts, ['admin']));
+      const User = Type.Object({
+        id: Type.Integer(),
+        name: Type.String(),
+        email: Type.String(),
+        role: Type.String(),
+        active: Type.Boolean(),
+        invited: Type.Boolean(),
+        totpEnabled: Type.Boolean(),
+      });
+
+      admins.get(
+        '/api/portal/users',
+        {
+          schema: {
+            tags,
+            summary: 'Portal users of the company (admins)',
+            response: { 200: Type.Array(User), ...errors },
+          },
+        },
+        async (request) => accounts.listColleagues(portalUserOf(request)),
+      );
+
+      admins.post(
+        '/api/portal/users',
+        {
+          schema: {
+            tags,
+            summary: 'Invite a colleague by e-mail with a role: admin, operator or readonly (admins)',
+            body: Type.Object({ email: Type.String(), name: Type.String(), role: Type.String() }),
+            response: { 200: Type.Object({ id: Type.Integer() }), ...errors },
+          },
+        },
+        async (request) => ({ id: await accounts.inviteColleague(portalUserOf(request), body(request)) }),
+      );
+
+      admins.post(
+        '/api/portal/users/:id/disable',
+        {
+          schema: {
+            tags,
+            summary: 'Disable a colleague; their sessions end at once (admins)',
+            params: Type.Object({ id: Type.String() }),
+          },
+        },
+        async (request) => {
+          const id = /^\d{1,9}$/.test(request.params.id) ? Number(request.params.id) : -1;
+          await accounts.disableColleague(portalUserOf(request), id);
+          return { id, disabled: true };
+        },
+      );
+    });
+  };
+}

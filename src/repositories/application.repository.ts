@@ -1,0 +1,103 @@
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { ApplicationStatus, Database, ProviderApplicationsTable } from '../db/types.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+export type ApplicationRow = Selectable<ProviderApplicationsTable>;
+export type ApplicationSummaryRow = Omit<ApplicationRow, 'agreement_enc'>;
+
+/** Provider applications and the codes handed out when one is approved. */
+export function createApplicationRepository(db: Kysely<Database>) {
+  const summaryColumns = [
+    'id',
+    'kind',
+    'title',
+    'tax_id_key',
+    'tax_id_enc',
+    'mersis_enc',
+    'tax_office',
+    'invoice_address_enc',
+    'email_key',
+    'email_enc',
+    'contact_name_enc',
+    'contact_tckn_enc',
+    'agreement_sha256',
+    'agreement_bytes',
+    'status',
+    'submitted_at',
+    'decided_at',
+    'decided_by',
+    'rejection_reason',
+    'provider_id',
+  ] as const;
+
+  return {
+    insertApplication: (executor: Executor, row: Insertable<ProviderApplicationsTable>) =>
+      executor.insertInto('provider_applications').values(row).execute(),
+
+    /** Is this tax number already a provider or waiting in an open application? */
+    isTaxIdTaken: async (taxIdKey: Buffer): Promise<boolean> => {
+      const row = await db
+        .selectFrom('providers')
+        .select(sql<number>`1`.as('one'))
+        .where('tax_id_key', '=', taxIdKey)
+        .union(
+          db
+            .selectFrom('provider_applications')
+            .select(sql<number>`1`.as('one'))
+            .where('tax_id_key', '=', taxIdKey)
+            .where('status', '=', 'pending'),
+        )
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    listApplications: async (status: ApplicationStatus | undefined): Promise<ApplicationSummaryRow[]> => {
+      let query = db
+        .selectFrom('provider_applications')
+        .select(summaryColumns)
+        .orderBy('submitted_at', 'desc')
+        .limit(200);
+      if (status) query = query.where('status', '=', status);
+      return query.execute();
+    },
+
+    findApplication: (id: string) =>
+      db.selectFrom('provider_applications').selectAll().where('id', '=', id).executeTakeFirst(),
+
+    /** Locks a pending application for its decision; undefined when it does not exist or is decided. */
+    lockApplication: (trx: Transaction<Database>, id: string) =>
+      trx
+        .selectFrom('provider_applications')
+        .select(summaryColumns)
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst(),
+
+    decideApplication: (
+      trx: Transaction<Database>,
+      id: string,
+      decision: {
+        status: 'approved' | 'rejected';
+        decided_at: Date;
+        decided_by: string;
+        rejection_reason: string | null;
+        provider_id: number | null;
+      },
+    ) => trx.updateTable('provider_applications').set(decision).where('id', '=', id).execute(),
+
+    /**
+     * The next free code from the registry sequence; codes already taken by hand (CLI, sandbox) are skipped.
+     */
+    nextRegistryCode: async (trx: Transaction<Database>): Promise<number> => {
+      for (;;) {
+        const { rows } = await sql<{ code: string; taken: boolean }>`
+          SELECT c.code, EXISTS (SELECT 1 FROM providers WHERE iys_code = c.code)
+                      OR EXISTS (SELECT 1 FROM brands WHERE brand_code = c.code) AS taken
+          FROM (SELECT nextval('registry_code_seq')::integer AS code) c`.execute(trx);
+        if (!rows[0]!.taken) return Number(rows[0]!.code);
+      }
+    },
+  };
+}
+
+export type ApplicationRepository = ReturnType<typeof createApplicationRepository>;

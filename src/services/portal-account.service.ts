@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { authenticator } from 'otplib';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import { hashSecret as hashToken } from '../crypto/secret-hash.js';
+import type { Database, PortalRole } from '../db/types.js';
+import { IysRequestError } from '../domain/iys-errors.js';
+import { parseRecipient } from '../domain/recipient.js';
+import type { ConsentRepository } from '../repositories/consent.repository.js';
+import type { OutboxRepository } from '../repositories/outbox.repository.js';
+import type { PortalUserRepository, PortalUserRow } from '../repositories/portal-user.repository.js';
+import { hashPassword, verifyPassword } from './auth.service.js';
+import type { MessageQueue, OutboxService } from './outbox.service.js';
+
+export const PORTAL_SESSION_TTL_MS = 8 * 3600_000;
+export const INVITATION_TTL_MS = 72 * 3600_000;
+export const MIN_PASSWORD_CHARS = 12;
+/** Failed sign-ins in a row before the account is locked for LOCK_MS. */
+export const MAX_FAILED_SIGN_INS = 5;
+export const LOCK_MS = 15 * 60_000;
+export const PORTAL_ROLES = ['admin', 'operator', 'readonly'] as const;
+
+export interface PortalSession {
+  userId: number;
+  name: string;
+  role: PortalRole;
+  providerId: number;
+  iysCode: number;
+  providerTitle: string;
+  csrfToken: string;
+  totpEnabled: boolean;
+}
+
+/**
+ * Accounts of the provider portal: invitations by one-time link, argon2id passwords, an optional TOTP second
+ * factor, lockout after repeated failures, and sessions bound to a CSRF token like the citizen side's.
+ */
+export function createPortalAccountService(deps: {
+  db: Kysely<Database>;
+  users: PortalUserRepository;
+  consents: ConsentRepository;
+  outbox: OutboxRepository;
+  messages: OutboxService;
+  queue: MessageQueue;
+  cipher: FieldCipher;
+  publicUrl: string;
+  clock?: () => Date;
+}) {
+  const { db, users, consents, outbox, messages, queue, cipher, publicUrl, clock = () => new Date() } = deps;
+  const totpAad = (userId: number) => Buffer.from(`portal-user:${userId}:totp`);
+  const totpAt = (now: Date) => authenticator.clone({ epoch: now.getTime(), window: 1 });
+
+  function requireEmail(value: unknown): string {
+    const parsed = parseRecipient(value, ['email']);
+    if (!parsed.ok || parsed.kind !== 'email')
+      throw IysRequestError.of('H940', { location: ['email'], value, vars: { field: 'email' } });
+    return parsed.address;
+  }
+
+  function requireStrongPassword(password: unknown): string {
+    if (typeof password !== 'string' || [...password].length < MIN_PASSWORD_CHARS || password.length > 1024)
+      throw IysRequestError.of('H953', { location: ['password'] });
+    return password;
+  }
+
+  async function openSession(user: PortalUserRow): Promise<{ sessionToken: string }> {
+    const sessionToken = randomBytes(32).toString('base64url');
+    await users.insertSession({
+      token_hash: hashToken(sessionToken),
+      portal_user_id: user.id,
+      csrf_token: randomBytes(24).toString('base64url'),
+      expires_at: new Date(clock().getTime() + PORTAL_SESSION_TTL_MS),
+    });
+    return { sessionToken };
+  }
+
+  const service = {
+    /**
+     * Creates a portal user with a one-time link to set a password, e-mailed in the same transaction (the
+     * outbox); returns the outbox message id to queue after commit.
+     */
+    async invite(
+      trx: Transaction<Database>,
+      invitation: { providerId: number; email: unknown; name: unknown; role: unknown; providerTitle: string },
+    ): Promise<{ userId: number; messageId: string }> {
+      const email = requireEmail(invitation.email);
+      const name = typeof invitation.name === 'string' ? invitation.name.trim() : '';
+      if (name.length < 2 || name.length > 100)
+        throw IysRequestError.of('H940', { location: ['name'], vars: { field: 'name' } });
+      if (!(PORTAL_ROLES as readonly unknown[]).includes(invitation.role))
+        throw IysRequestError.of('H940', {
+          location: ['role'],
+          value: invitation.role,
+          vars: { field: 'role' },
+        });
+      const { recipientKey, addressEnc } = cipher.sealAddress(email);
+      if (await users.findUserByEmailKey(recipientKey))
+        throw IysRequestError.of('H956', { location: ['email'] });
+
+      const user = await users.insertUser(trx, {
+        provider_id: invitation.providerId,
+        email_key: recipientKey,
+        email_enc: addressEnc,
+        name,
+        role: invitation.role as PortalRole,
+      });
+      const token = randomBytes(32).toString('base64url');
+      await users.insertInvitation(trx, {
+        token_hash: hashToken(token),
+        portal_user_id: user.id,
+        expires_at: new Date(clock().getTime() + INVITATION_TTL_MS),
+      });
+      // The token travels in the fragment: browsers never send it to a server or in a Referer header.
+      const link = `${publicUrl}/firma/davet#${token}`;
+      const message = messages.prepare({
+        channel: 'email',
+        recipientKey,
+        purpose: 'portal-invitation',
+        subject: 'İYS hizmet sağlayıcı portalına davet',
+        text:
+          `Sayın ${name},\n\n${invitation.providerTitle} adına İYS hizmet sağlayıcı portalına davet edildiniz. ` +
+          `Parolanızı belirlemek için bu bağlantıyı 72 saat içinde açın (yalnızca bir kez kullanılabilir):\n\n${link}\n`,
+      });
+      await consents.insertRecipients(trx, [{ recipientKey, addressEnc, kind: 'email' }]);
+      await outbox.insertMessages(trx, [message]);
+      return { userId: user.id, messageId: message.id };
+    },
+
+    /** Sets the password from an invitation link, spends the link and signs the user in. */
+    async acceptInvitation(token: unknown, password: unknown): Promise<{ sessionToken: string }> {
+      const chosen = requireStrongPassword(password);
+      if (typeof token !== 'string' || token.length > 100) throw IysRequestError.of('H952');
+      const passwordHash = await hashPassword(chosen);
+      const user = await db.transaction().execute(async (trx) => {
+        const userId = await users.consumeInvitation(trx, hashToken(token), clock());
+        if (userId === undefined) return undefined;
+        await users.updateUser(trx, userId, {
+          password_hash: passwordHash,
+          failed_sign_ins: 0,
+          locked_until: null,
+        });
+        await users.deleteSessionsOf(trx, userId);
+        return users.findUser(userId);
+      });
+      if (!user || user.disabled_at) throw IysRequestError.of('H952');
+      return openSession(user);
+    },
+
+    async signIn(request: {
+      email: unknown;
+      password: unknown;
+      code?: unknown;
+    }): Promise<{ sessionToken: string }> {
+      const parsed = parseRecipient(request.email, ['email']);
+      const user = parsed.ok ? await users.findUserByEmailKey(cipher.blindIndex(parsed.address)) : undefined;
+      const now = clock();
+      if (user?.locked_until && user.locked_until > now) {
+        const minutes = Math.ceil((user.locked_until.getTime() - now.getTime()) / 60_000);
+        throw IysRequestError.of('H954', { vars: { minutes: String(minutes) } });
+      }
+      const passwordOk = await verifyPassword(user?.password_hash, String(request.password ?? ''));
+      if (!user || !user.password_hash || user.disabled_at || !passwordOk) {
+        if (user) await service.countFailure(user, now);
+        throw IysRequestError.of('H950');
+      }
+      if (user.totp_secret_enc) {
+        const code = typeof request.code === 'string' ? request.code.replace(/\s/g, '') : '';
+        const secret = cipher.decrypt(user.totp_secret_enc, totpAad(user.id));
+        if (!/^\d{6}$/.test(code) || !totpAt(now).check(code, secret)) {
+          // Asking for the code is not a failure; a wrong code is.
+          if (code !== '') await service.countFailure(user, now);
+          throw IysRequestError.of('H951', {
+            location: ['code'],
+            value: code === '' ? 'required' : 'invalid',
+          });
+        }
+      }
+      await users.updateUser(db, user.id, { failed_sign_ins: 0, locked_until: null });
+      return openSession(user);
+    },
+
+    async countFailure(user: PortalUserRow, now: Date): Promise<void> {
+      const failures = user.failed_sign_ins + 1;
+      const locked = failures >= MAX_FAILED_SIGN_INS;
+      await users.updateUser(db, user.id, {
+        failed_sign_ins: locked ? 0 : failures,
+        locked_until: locked ? new Date(now.getTime() + LOCK_MS) : null,
+      });
+    },
+
+    async authenticate(sessionToken: string): Promise<PortalSession | undefined> {
+      const row = await users.findSession(hashToken(sessionToken), clock());
+      if (!row) return undefined;
+      return {
+        userId: row.user_id,
+        name: row.name,
+        role: row.role,
+        providerId: row.provider_id,
+        iysCode: row.iys_code,
+        providerTitle: row.title,
+        csrfToken: row.csrf_token,
+        totpEnabled: row.totp_secret_enc !== null,
+      };
+    },
+
+    signOut: (sessionToken: string) => users.deleteSession(hashToken(sessionToken)),
+
+    /** A fresh TOTP secret and its otpauth:// URI for an authenticator app; nothing is stored yet. */
+    proposeTotp(session: PortalSession): { secret: string; uri: string } {
+      const secret = authenticator.generateSecret(20);
+      return { secret, uri: authenticator.keyuri(`${session.iysCode}:${session.name}`, 'openiys', secret) };
+    },
+
+    /** Turns the second factor on once the user proves their app produces the right codes. */
+    async enableTotp(session: PortalSession, secret: unknown, code: unknown): Promise<void> {
+      if (typeof secret !== 'string' || !/^[A-Z2-7]{16,64}$/.test(secret))
+        throw IysRequestError.of('H940', { location: ['secret'], vars: { field: 'secret' } });
+      if (typeof code !== 'string' || !totpAt(clock()).check(code.replace(/\s/g, ''), secret))
+        throw IysRequestError.of('H951', { location: ['code'], value: 'invalid' });
+      await users.updateUser(db, session.userId, {
+        totp_secret_enc: cipher.encrypt(secret, totpAad(session.userId)),
+      });
+    },
+
+    async disableTotp(session: PortalSession, code: unknown): Promise<void> {
+      const user = await users.findUser(session.userId);
+      if (!user?.totp_secret_enc) return;
+      const secret = cipher.decrypt(user.totp_secret_enc, totpAad(user.id));
+      if (typeof code !== 'string' || !totpAt(clock()).check(code.replace(/\s/g, ''), secret))
+        throw IysRequestError.of('H951', { location: ['code'], value: 'invalid' });
+      await users.updateUser(db, user.id, { totp_secret_enc: null });
+    },
+
+    /** Invites a colleague (portal admins only); the e-mail leaves after commit. */
+    async inviteColleague(session: PortalSession, body: { email?: unknown; name?: unknown; role?: unknown }) {
+      const invited = await db.transaction().execute((trx) =>
+        service.invite(trx, {
+          providerId: session.providerId,
+          providerTitle: session.providerTitle,
+          email: body.email,
+          name: body.name,
+          role: body.role,
+        }),
+      );
+      await queue.sendSoon([invited.messageId]);
+      return invited.userId;
+    },
+
+    async listColleagues(session: PortalSession) {
+      const rows = await users.listUsers(session.providerId);
+      return rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        email: cipher.openAddress(row.email_key, row.email_enc),
+        role: row.role,
+        active: row.password_hash !== null && row.disabled_at === null,
+        invited: row.password_hash === null,
+        totpEnabled: row.totp_secret_enc !== null,
+      }));
+    },
+
+    /** Disables a colleague and ends their sessions; nobody can disable themselves. */
+    async disableColleague(session: PortalSession, userId: number): Promise<void> {
+      const user = await users.findUser(userId);
+      if (!user || user.provider_id !== session.providerId || user.id === session.userId)
+        throw IysRequestError.of('H904', { location: ['id'], value: userId });
+      await db.transaction().execute(async (trx) => {
+        await users.updateUser(trx, userId, { disabled_at: clock() });
+        await users.deleteSessionsOf(trx, userId);
+      });
+    },
+  };
+  return service;
+}
+
+export type PortalAccountService = ReturnType<typeof createPortalAccountService>;

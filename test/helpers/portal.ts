@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import { multipart } from './multipart.js';
+import type { TestSystem } from './system.js';
+
+/** A minimal but well-formed PDF: the header, one object and the end-of-file marker. */
+export const AGREEMENT_PDF = Buffer.from(
+  '%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n',
+);
+
+export const COMPANY_APPLICATION = {
+  kind: 'TUZEL',
+  title: 'Örnek Ticaret A.Ş.',
+  vkn: '1234567890',
+  mersis: '0123456789000015',
+  taxOffice: 'Kadıköy',
+  invoiceAddress: 'Caferağa Mah. Moda Cad. No: 1 Kadıköy / İstanbul',
+  email: 'uyum@ornek.com.tr',
+  contactName: 'Ayşe Yılmaz',
+  contactTckn: '10000000146',
+};
+
+export function submitApplication(
+  t: TestSystem,
+  fields: Record<string, string> = COMPANY_APPLICATION,
+  agreement: Buffer | null = AGREEMENT_PDF,
+): Promise<LightMyRequestResponse> {
+  const body = multipart(
+    fields,
+    agreement
+      ? { field: 'agreement', name: 'sozlesme.pdf', type: 'application/pdf', data: agreement }
+      : undefined,
+  );
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/applications',
+    headers: { 'content-type': body.contentType },
+    payload: body.payload,
+  });
+}
+
+/** The one-time token in the newest invitation e-mail the sandbox catcher took for `email`. */
+export async function invitationTokenFor(t: TestSystem, email: string): Promise<string> {
+  const message = await t.system.devOutbox!.waitFor(
+    (m) => m.to === email && m.text.includes('/firma/davet#'),
+  );
+  return /\/firma\/davet#([A-Za-z0-9_-]+)/.exec(message.text)![1]!;
+}
+
+export interface PortalUser {
+  cookie: string;
+  csrfToken: string;
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<LightMyRequestResponse>;
+}
+
+export function portalUserFrom(t: TestSystem, response: LightMyRequestResponse): PortalUser {
+  assert.equal(response.statusCode, 200, response.body);
+  const cookie = String(response.headers['set-cookie']).split(';')[0]!;
+  const { csrfToken } = response.json();
+  return {
+    cookie,
+    csrfToken,
+    call: (method, url, payload) =>
+      t.app.inject({
+        method,
+        url,
+        headers: { cookie, 'x-csrf-token': csrfToken },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      }),
+  };
+}
+
+/** Applies, approves as a registry admin and sets the password from the invitation: a new provider's admin. */
+export async function onboardProvider(
+  t: TestSystem,
+  fields: Record<string, string> = COMPANY_APPLICATION,
+  password = 'a long enough password',
+): Promise<{ iysCode: number; brandCode: number; admin: PortalUser }> {
+  const submitted = await submitApplication(t, fields);
+  assert.equal(submitted.statusCode, 200, submitted.body);
+  const staff = { name: 'test-admin', role: 'admin' as const };
+  const approved = await t.system.onboarding.approve(staff, submitted.json().id);
+  const token = await invitationTokenFor(t, fields.email!);
+  const accepted = await t.app.inject({
+    method: 'POST',
+    url: '/api/portal/invitation',
+    payload: { token, password },
+  });
+  return { ...approved, admin: portalUserFrom(t, accepted) };
+}
