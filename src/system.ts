@@ -44,6 +44,7 @@ import { createNotificationService } from './services/notification.service.js';
 import { createOnboardingService, type OnboardingService } from './services/onboarding.service.js';
 import { createOutboxService } from './services/outbox.service.js';
 import { createPortalAccountService } from './services/portal-account.service.js';
+import { createProviderPortalService } from './services/provider-portal.service.js';
 import { createProviderService } from './services/provider.service.js';
 import { createRegulatorService, type RegulatorService } from './services/regulator.service.js';
 import { createShortLinkService } from './services/short-link.service.js';
@@ -281,6 +282,14 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     regulator,
     onboarding,
     portalAccounts,
+    providerPortal: createProviderPortalService({
+      db,
+      providers,
+      apiUsers,
+      consents: consentRepository,
+      cipher,
+      clock,
+    }),
     shortLinks: createShortLinkService({
       signer,
       consents: consentRepository,

@@ -18,6 +18,7 @@ import type { GatewayService } from '../services/gateway/gateway.service.js';
 import type { DevOutbox } from '../services/messaging/dev-outbox.js';
 import type { OnboardingService } from '../services/onboarding.service.js';
 import type { PortalAccountService } from '../services/portal-account.service.js';
+import type { ProviderPortalService } from '../services/provider-portal.service.js';
 import type { RegulatorService } from '../services/regulator.service.js';
 import type { ShortLinkService } from '../services/short-link.service.js';
 import type { TenancyService } from '../services/tenancy.service.js';
@@ -32,6 +33,7 @@ import { devOutboxRoutes } from './routes/dev-outbox/routes.js';
 import { gatewayRoutes } from './routes/gateway/routes.js';
 import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
 import { portalAccountRoutes } from './routes/portal/routes.js';
+import { portalWorkspaceRoutes } from './routes/portal-workspace/routes.js';
 import { regulatorRoutes } from './routes/regulator/routes.js';
 import { shortLinkRoutes } from './routes/short-links/routes.js';
 import { isWebAppBuilt, serveWebApp, webAppFallback } from './web.js';
@@ -46,6 +48,7 @@ export interface AppDeps {
   regulator: RegulatorService;
   onboarding: OnboardingService;
   portalAccounts: PortalAccountService;
+  providerPortal: ProviderPortalService;
   transparency: TransparencyService;
   dashboard: DashboardService;
   shortLinks: ShortLinkService;
@@ -138,6 +141,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(transparencyRoutes(deps.transparency));
   await app.register(applicationRoutes(deps));
   await app.register(portalAccountRoutes(deps));
+  await app.register(portalWorkspaceRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });

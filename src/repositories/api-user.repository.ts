@@ -61,6 +61,26 @@ export function createApiUserRepository(db: Kysely<Database>) {
       return result.numDeletedRows > 0n;
     },
 
+    listApiUsers: (providerId: number) =>
+      db
+        .selectFrom('api_users')
+        .select(['id', 'username', 'created_at', 'revoked_at'])
+        .where('provider_id', '=', providerId)
+        .orderBy('id')
+        .execute(),
+
+    /** Revokes a user of this provider; its tokens stop working at once (lookups require revoked_at null). */
+    revokeApiUser: async (providerId: number, id: number, now: Date): Promise<boolean> => {
+      const result = await db
+        .updateTable('api_users')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('provider_id', '=', providerId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     deleteExpiredTokens: (now: Date) => db.deleteFrom('api_tokens').where('expires_at', '<=', now).execute(),
   };
 }

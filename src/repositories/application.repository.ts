@@ -84,19 +84,6 @@ export function createApplicationRepository(db: Kysely<Database>) {
         provider_id: number | null;
       },
     ) => trx.updateTable('provider_applications').set(decision).where('id', '=', id).execute(),
-
-    /**
-     * The next free code from the registry sequence; codes already taken by hand (CLI, sandbox) are skipped.
-     */
-    nextRegistryCode: async (trx: Transaction<Database>): Promise<number> => {
-      for (;;) {
-        const { rows } = await sql<{ code: string; taken: boolean }>`
-          SELECT c.code, EXISTS (SELECT 1 FROM providers WHERE iys_code = c.code)
-                      OR EXISTS (SELECT 1 FROM brands WHERE brand_code = c.code) AS taken
-          FROM (SELECT nextval('registry_code_seq')::integer AS code) c`.execute(trx);
-        if (!rows[0]!.taken) return Number(rows[0]!.code);
-      }
-    },
   };
 }
 

@@ -73,6 +73,45 @@ export function createProviderRepository(db: Kysely<Database>) {
     findBrandByCode: (brandCode: number) =>
       db.selectFrom('brands').selectAll().where('brand_code', '=', brandCode).executeTakeFirst(),
 
+    renameBrand: async (providerId: number, brandCode: number, name: string): Promise<boolean> => {
+      const result = await db
+        .updateTable('brands')
+        .set({ name })
+        .where('brand_code', '=', brandCode)
+        .where('provider_id', '=', providerId)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    /**
+     * The next free code from the registry sequence; codes already taken by hand (CLI, sandbox) are skipped.
+     */
+    nextRegistryCode: async (executor: Executor): Promise<number> => {
+      for (;;) {
+        const { rows } = await sql<{ code: string; taken: boolean }>`
+          SELECT c.code, EXISTS (SELECT 1 FROM providers WHERE iys_code = c.code)
+                      OR EXISTS (SELECT 1 FROM brands WHERE brand_code = c.code) AS taken
+          FROM (SELECT nextval('registry_code_seq')::integer AS code) c`.execute(executor);
+        if (!rows[0]!.taken) return Number(rows[0]!.code);
+      }
+    },
+    /** Current consents of a provider per brand, channel and status, for the portal's overview. */
+    countConsentsByChannel: async (providerId: number) => {
+      const rows = await db
+        .selectFrom('consents as c')
+        .innerJoin('brands as b', 'b.id', 'c.brand_id')
+        .select(['b.brand_code', 'c.type', 'c.status', db.fn.countAll<string>().as('n')])
+        .where('b.provider_id', '=', providerId)
+        .groupBy(['b.brand_code', 'c.type', 'c.status'])
+        .execute();
+      return rows.map((r) => ({
+        brandCode: r.brand_code,
+        type: r.type,
+        status: r.status,
+        count: Number(r.n),
+      }));
+    },
+
     /** Brands with their consent counts, in one grouped query rather than one per brand. */
     listBrandsWithStats: async (providerId: number): Promise<BrandWithStats[]> => {
       const rows = await db

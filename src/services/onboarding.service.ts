@@ -190,7 +190,7 @@ export function createOnboardingService(deps: {
         if (!row) throw IysRequestError.of('H945', { location: ['id'], value: id });
         if (row.status !== 'pending') throw IysRequestError.of('H946', { value: row.status });
         const view = present(row, null);
-        const iysCode = await applications.nextRegistryCode(trx);
+        const iysCode = await providers.nextRegistryCode(trx);
         const provider = await providers.insertProvider(
           {
             iys_code: iysCode,
@@ -203,7 +203,7 @@ export function createOnboardingService(deps: {
           },
           trx,
         );
-        const brandCode = await applications.nextRegistryCode(trx);
+        const brandCode = await providers.nextRegistryCode(trx);
         await providers.insertBrand(
           { brand_code: brandCode, provider_id: provider.id, name: row.title, master: true },
           trx,

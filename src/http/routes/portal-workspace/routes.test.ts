@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { onboardProvider, portalUserFrom, type PortalUser } from '../../../../test/helpers/portal.js';
+import {
+  recentWireDate,
+  recordConsent,
+  startTestSystem,
+  type TestSystem,
+} from '../../../../test/helpers/system.js';
+
+let t: TestSystem;
+let admin: PortalUser;
+let iysCode: number;
+let brandCode: number;
+before(async () => {
+  t = await startTestSystem();
+  ({ admin, iysCode, brandCode } = await onboardProvider(t));
+});
+after(() => t.close());
+
+test('an API credential made in the portal works on the İYS API, and stops when revoked', async () => {
+  const created = await admin.call('POST', '/api/portal/api-users', { username: 'Entegrasyon' });
+  assert.equal(created.statusCode, 200, created.body);
+  const { id, username, password } = created.json();
+  assert.equal(username, 'entegrasyon');
+  const token = await t.token(username, password);
+  const brands = await t.app.inject({
+    method: 'GET',
+    url: `/sps/${iysCode}/brands`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(brands.statusCode, 200, brands.body);
+  assert.deepEqual(
+    brands.json().map((b: { brandCode: number; master: boolean }) => [b.brandCode, b.master]),
+    [[brandCode, true]],
+  );
+  const listed = (await admin.call('GET', '/api/portal/api-users')).json();
+  assert.equal(JSON.stringify(listed).includes(password), false, 'the secret is never shown again');
+
+  const taken = await admin.call('POST', '/api/portal/api-users', { username: 'demo' });
+  assert.equal(taken.json().errors[0].code, 'H956');
+  assert.equal((await admin.call('POST', `/api/portal/api-users/${id}/revoke`)).statusCode, 200);
+  const after = await t.app.inject({
+    method: 'GET',
+    url: `/sps/${iysCode}/brands`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(after.statusCode, 401);
+});
+
+test('brands are created with a registry code and renamed; another provider’s brand is not found', async () => {
+  const created = await admin.call('POST', '/api/portal/brands', { name: 'Örnek Outlet' });
+  assert.equal(created.statusCode, 200, created.body);
+  const code = created.json().brandCode;
+  assert.notEqual(code, brandCode);
+  assert.equal(
+    (await admin.call('PUT', `/api/portal/brands/${code}`, { name: 'Örnek Mağazaları' })).statusCode,
+    200,
+  );
+  const names = (await admin.call('GET', '/api/portal/brands')).json().map((b: { name: string }) => b.name);
+  assert.ok(names.includes('Örnek Mağazaları'));
+  const foreign = await admin.call('PUT', '/api/portal/brands/700010', { name: 'Ele geçirme' });
+  assert.equal(foreign.statusCode, 404);
+  assert.equal((await admin.call('POST', '/api/portal/brands', { name: ' ' })).json().errors[0].code, 'H940');
+});
+
+test('counts per channel and an exact search show only this provider’s consents', async () => {
+  const { username, password } = (
+    await admin.call('POST', '/api/portal/api-users', { username: 'sayim' })
+  ).json();
+  const token = await t.token(username, password);
+  const phone = '+905551112233';
+  await recordConsent(
+    t,
+    token,
+    { recipient: phone, type: 'MESAJ', consentDate: recentWireDate() },
+    { iysCode, brandCode },
+  );
+  // The same person also consented to a sandbox brand, which this provider must not see.
+  await recordConsent(t, await t.token(), { recipient: phone, type: 'ARAMA', consentDate: recentWireDate() });
+
+  const brands = (await admin.call('GET', '/api/portal/brands')).json();
+  const master = brands.find((b: { brandCode: number }) => b.brandCode === brandCode);
+  assert.deepEqual(master.byChannel, [{ type: 'MESAJ', status: 'ONAY', count: 1 }]);
+
+  const found = await admin.call('GET', `/api/portal/consents?recipient=${encodeURIComponent(phone)}`);
+  assert.equal(found.statusCode, 200, found.body);
+  assert.deepEqual(
+    found.json().consents.map((c: { brandCode: number; type: string }) => [c.brandCode, c.type]),
+    [[brandCode, 'MESAJ']],
+  );
+  assert.equal(found.json().history.length, 1);
+  const bad = await admin.call('GET', '/api/portal/consents?recipient=05551112233');
+  assert.equal(bad.statusCode, 422);
+  assert.equal(bad.json().errors[0].code, 'H121');
+});
+
+test('a read-only user may look but not manage', async () => {
+  await admin.call('POST', '/api/portal/users', {
+    email: 'izleyici@ornek.com.tr',
+    name: 'İzleyici',
+    role: 'readonly',
+  });
+  const message = await t.system.devOutbox!.waitFor((m) => m.to === 'izleyici@ornek.com.tr');
+  const token = /davet#([A-Za-z0-9_-]+)/.exec(message.text)![1]!;
+  const viewer = portalUserFrom(
+    t,
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/portal/invitation',
+      payload: { token, password: 'viewer password 1' },
+    }),
+  );
+  assert.equal((await viewer.call('GET', '/api/portal/brands')).statusCode, 200);
+  assert.equal((await viewer.call('POST', '/api/portal/brands', { name: 'Yasak Marka' })).statusCode, 403);
+  assert.equal((await viewer.call('GET', '/api/portal/api-users')).statusCode, 403);
+});

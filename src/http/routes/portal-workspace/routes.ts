@@ -1,0 +1,153 @@
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { formatWireDate } from '../../../domain/wire-date.js';
+import type { PortalAccountService } from '../../../services/portal-account.service.js';
+import type { ProviderPortalService } from '../../../services/provider-portal.service.js';
+import { portalUserOf, requirePortalUser } from '../../auth/portal-session.js';
+import { ErrorResponse } from '../consents/schema.js';
+
+const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
+const wireDateOrNull = (date: Date | null) => (date ? formatWireDate(date) : null);
+
+/** The provider portal's workspace: brands, API credentials and looking up one address. */
+export function portalWorkspaceRoutes(deps: {
+  portalAccounts: PortalAccountService;
+  providerPortal: ProviderPortalService;
+}): FastifyPluginAsyncTypebox {
+  const { providerPortal: portal } = deps;
+  return async (app) => {
+    const tags = ['Firma portalı (provider portal)'];
+    const errors = { '4xx': ErrorResponse };
+
+    await app.register(async (scope) => {
+      const anyone = scope.withTypeProvider<TypeBoxTypeProvider>();
+      anyone.addHook('preHandler', requirePortalUser(deps.portalAccounts));
+
+      anyone.get(
+        '/api/portal/brands',
+        {
+          schema: {
+            tags,
+            summary: 'Brands with consent counts in total and per channel and status',
+            response: {
+              200: Type.Array(
+                Type.Object({
+                  brandCode: Type.Integer(),
+                  name: Type.String(),
+                  master: Type.Boolean(),
+                  approval: Type.Integer(),
+                  rejection: Type.Integer(),
+                  byChannel: Type.Array(
+                    Type.Object({ type: Type.String(), status: Type.String(), count: Type.Integer() }),
+                  ),
+                }),
+              ),
+              ...errors,
+            },
+          },
+        },
+        async (request) => portal.overview(portalUserOf(request)),
+      );
+
+      anyone.get(
+        '/api/portal/consents',
+        {
+          schema: {
+            tags,
+            summary: "One address's consents and history with the company's brands (exact match)",
+            querystring: Type.Object({ recipient: Type.String() }),
+          },
+        },
+        async (request) => {
+          const found = await portal.searchRecipient(portalUserOf(request), request.query.recipient);
+          return {
+            recipient: found.recipient,
+            consents: found.consents.map((c) => ({ ...c, consentDate: formatWireDate(c.consentDate) })),
+            history: found.history.map((h) => ({
+              ...h,
+              consentDate: formatWireDate(h.consentDate),
+              creationDate: formatWireDate(h.creationDate),
+            })),
+          };
+        },
+      );
+    });
+
+    await app.register(async (scope) => {
+      const admins = scope.withTypeProvider<TypeBoxTypeProvider>();
+      admins.addHook('preHandler', requirePortalUser(deps.portalAccounts, ['admin']));
+
+      admins.post(
+        '/api/portal/brands',
+        {
+          schema: {
+            tags,
+            summary: 'Create a brand; the registry gives it a brandCode (admins)',
+            body: Type.Object({ name: Type.String() }),
+            response: { 200: Type.Object({ brandCode: Type.Integer(), name: Type.String() }), ...errors },
+          },
+        },
+        async (request) => portal.createBrand(portalUserOf(request), body(request).name),
+      );
+
+      admins.put(
+        '/api/portal/brands/:brandCode',
+        {
+          schema: {
+            tags,
+            summary: 'Rename a brand (admins)',
+            params: Type.Object({ brandCode: Type.String() }),
+            body: Type.Object({ name: Type.String() }),
+          },
+        },
+        async (request) => {
+          await portal.renameBrand(portalUserOf(request), request.params.brandCode, body(request).name);
+          return { brandCode: Number(request.params.brandCode), name: String(body(request).name).trim() };
+        },
+      );
+
+      admins.get(
+        '/api/portal/api-users',
+        { schema: { tags, summary: 'API credentials for /oauth2/token (admins)' } },
+        async (request) =>
+          (await portal.listApiUsers(portalUserOf(request))).map((u) => ({
+            ...u,
+            createdAt: formatWireDate(u.createdAt),
+            revokedAt: wireDateOrNull(u.revokedAt),
+          })),
+      );
+
+      admins.post(
+        '/api/portal/api-users',
+        {
+          schema: {
+            tags,
+            summary: 'Create an API credential; its password is shown once (admins)',
+            body: Type.Object({ username: Type.String() }),
+            response: {
+              200: Type.Object({ id: Type.Integer(), username: Type.String(), password: Type.String() }),
+              ...errors,
+            },
+          },
+        },
+        async (request) => portal.createApiUser(portalUserOf(request), body(request).username),
+      );
+
+      admins.post(
+        '/api/portal/api-users/:id/revoke',
+        {
+          schema: {
+            tags,
+            summary: 'Revoke an API credential; its tokens stop working at once (admins)',
+            params: Type.Object({ id: Type.String() }),
+          },
+        },
+        async (request) => {
+          await portal.revokeApiUser(portalUserOf(request), request.params.id);
+          return { id: Number(request.params.id), revoked: true };
+        },
+      );
+    });
+  };
+}

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { Database } from '../db/types.js';
+import { IysRequestError } from '../domain/iys-errors.js';
+import { parseRecipient } from '../domain/recipient.js';
+import type { ApiUserRepository } from '../repositories/api-user.repository.js';
+import type { ConsentRepository } from '../repositories/consent.repository.js';
+import type { ProviderRepository } from '../repositories/provider.repository.js';
+import { hashPassword } from './auth.service.js';
+import type { PortalSession } from './portal-account.service.js';
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+
+/**
+ * What a provider's staff do in the portal besides files: brands, API credentials and looking up the consents
+ * of one address. Every call is scoped to the signed-in user's own provider.
+ */
+export function createProviderPortalService(deps: {
+  db: Kysely<Database>;
+  providers: ProviderRepository;
+  apiUsers: ApiUserRepository;
+  consents: ConsentRepository;
+  cipher: FieldCipher;
+  clock?: () => Date;
+}) {
+  const { db, providers, apiUsers, consents, cipher, clock = () => new Date() } = deps;
+
+  function requireName(value: unknown): string {
+    const name = typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : '';
+    if (name.length < 2 || name.length > 255)
+      throw IysRequestError.of('H940', { location: ['name'], value, vars: { field: 'name' } });
+    return name;
+  }
+
+  return {
+    async overview(session: PortalSession) {
+      const [brands, counts] = await Promise.all([
+        providers.listBrandsWithStats(session.providerId),
+        providers.countConsentsByChannel(session.providerId),
+      ]);
+      return brands.map((brand) => ({
+        brandCode: brand.brand_code,
+        name: brand.name,
+        master: brand.master,
+        approval: brand.approval,
+        rejection: brand.rejection,
+        byChannel: counts
+          .filter((c) => c.brandCode === brand.brand_code)
+          .map(({ type, status, count }) => ({ type, status, count })),
+      }));
+    },
+
+    async createBrand(session: PortalSession, name: unknown): Promise<{ brandCode: number; name: string }> {
+      const brandName = requireName(name);
+      return db.transaction().execute(async (trx) => {
+        const brandCode = await providers.nextRegistryCode(trx);
+        await providers.insertBrand(
+          { brand_code: brandCode, provider_id: session.providerId, name: brandName, master: false },
+          trx,
+        );
+        return { brandCode, name: brandName };
+      });
+    },
+
+    async renameBrand(session: PortalSession, brandCode: string, name: unknown): Promise<void> {
+      const brandName = requireName(name);
+      const code = /^\d{1,10}$/.test(brandCode) ? Number(brandCode) : -1;
+      if (!(await providers.renameBrand(session.providerId, code, brandName)))
+        throw IysRequestError.of('H930', { location: ['brandCode'], value: brandCode });
+    },
+
+    async listApiUsers(session: PortalSession) {
+      return (await apiUsers.listApiUsers(session.providerId)).map((u) => ({
+        id: u.id,
+        username: u.username,
+        createdAt: u.created_at,
+        revokedAt: u.revoked_at,
+      }));
+    },
+
+    /** A new API credential; the password is returned once and stored only as an argon2id hash. */
+    async createApiUser(
+      session: PortalSession,
+      username: unknown,
+    ): Promise<{ id: number; username: string; password: string }> {
+      const name = typeof username === 'string' ? username.trim().toLowerCase() : '';
+      if (!USERNAME.test(name))
+        throw IysRequestError.of('H940', {
+          location: ['username'],
+          value: username,
+          vars: { field: 'username' },
+        });
+      const password = randomBytes(18).toString('base64url');
+      try {
+        const row = await apiUsers.insertApiUser({
+          provider_id: session.providerId,
+          username: name,
+          password_hash: await hashPassword(password),
+        });
+        return { id: row.id, username: row.username, password };
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505')
+          throw IysRequestError.of('H956', { location: ['username'], value: name });
+        throw error;
+      }
+    },
+
+    async revokeApiUser(session: PortalSession, id: string): Promise<void> {
+      const userId = /^\d{1,9}$/.test(id) ? Number(id) : -1;
+      if (!(await apiUsers.revokeApiUser(session.providerId, userId, clock())))
+        throw IysRequestError.of('H904', { location: ['id'], value: id });
+    },
+
+    /** One address's consents and their history with this provider's brands: an exact blind-index lookup. */
+    async searchRecipient(session: PortalSession, recipient: unknown) {
+      const parsed = parseRecipient(recipient);
+      if (!parsed.ok)
+        throw IysRequestError.of(parsed.error.code, { location: ['recipient'], value: recipient });
+      const key = cipher.blindIndex(parsed.address);
+      const brandIds = new Set((await providers.listBrandsWithStats(session.providerId)).map((b) => b.id));
+      const [current, events] = await Promise.all([
+        consents.listForRecipients([key]),
+        consents.listEventsForRecipient(key),
+      ]);
+      return {
+        recipient: parsed.address,
+        consents: current
+          .filter((c) => brandIds.has(c.brand_id))
+          .map((c) => ({
+            brandCode: c.brand_code,
+            brandName: c.brand_name,
+            recipientType: c.recipient_type,
+            type: c.type,
+            status: c.status,
+            source: c.source,
+            consentDate: c.consent_date,
+            retailerCode: c.retailer_code,
+          })),
+        history: events
+          .filter((e) => brandIds.has(e.brand_id))
+          .map((e) => ({
+            brandCode: e.brand_code,
+            recipientType: e.recipient_type,
+            type: e.type,
+            status: e.status,
+            source: e.source,
+            consentDate: e.consent_date,
+            creationDate: e.creation_date,
+            transactionId: e.transaction_id,
+          })),
+      };
+    },
+  };
+}
+
+export type ProviderPortalService = ReturnType<typeof createProviderPortalService>;
