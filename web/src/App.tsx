@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, setCsrfToken, type Address } from './api.js';
 import { I18n, TEXTS, type Language } from './i18n.js';
+import { Apply } from './pages/Apply.js';
 import { Complaints } from './pages/Complaints.js';
 import { MyConsents } from './pages/MyConsents.js';
 import { ShortLink } from './pages/ShortLink.js';
+import { ProviderArea } from './pages/ProviderArea.js';
 import { Regulator } from './pages/Regulator.js';
 import { SignIn } from './pages/SignIn.js';
 import { Transparency } from './pages/Transparency.js';
@@ -50,6 +52,8 @@ export function App() {
   if (shortLink) page = <ShortLink token={shortLink[1]!} />;
   else if (path === '/seffaflik') page = <Transparency />;
   else if (path === '/kurul') page = <Regulator />;
+  else if (path === '/basvuru') page = <Apply />;
+  else if (path === '/firma' || path.startsWith('/firma/')) page = <ProviderArea path={path} />;
   else if (session === undefined) page = <p aria-busy="true">{t.loading}</p>;
   else if (session === null) page = <SignIn onSignedIn={refreshSession} />;
   else if (path === '/sikayetler') page = <Complaints session={session} />;
@@ -83,6 +87,13 @@ export function App() {
               </button>
             </>
           )}
+          <a
+            href="/firma"
+            aria-current={path.startsWith('/firma') ? 'page' : undefined}
+            onClick={(e) => (e.preventDefault(), navigate('/firma'))}
+          >
+            {t.portalNav}
+          </a>
           <a
             href="/seffaflik"
             aria-current={path === '/seffaflik' ? 'page' : undefined}

@@ -47,6 +47,21 @@ export function api<T>(method: string, path: string, body?: unknown): Promise<T>
   return request(method, path, method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}, body);
 }
 
+let portalCsrfToken = '';
+export const setPortalCsrfToken = (token: string) => {
+  portalCsrfToken = token;
+};
+
+/** Provider portal calls: the portal cookie, plus the portal session's own CSRF token on state changes. */
+export function portalApi<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return request(
+    method,
+    path,
+    method !== 'GET' && portalCsrfToken ? { 'x-csrf-token': portalCsrfToken } : {},
+    body,
+  );
+}
+
 /** Registry staff calls carry the staff API key as a bearer token (no cookie, no CSRF exposure). */
 export function staffApi<T>(key: string, method: string, path: string, body?: unknown): Promise<T> {
   return request(method, path, { authorization: `Bearer ${key}` }, body);

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { portalEn, portalTr } from './i18n-portal.js';
 
 export type Language = 'tr' | 'en';
 
@@ -105,6 +106,7 @@ const tr = {
   optOutRate: 'Ret oranı',
   upheldPer10k: '10.000 izinde haklı şikayet',
   optOutsReached: 'Bir günde ulaşan retler',
+  ...portalTr,
 };
 
 const en: typeof tr = {
@@ -207,6 +209,7 @@ const en: typeof tr = {
   optOutRate: 'Refusal rate',
   upheldPer10k: 'Upheld complaints per 10,000',
   optOutsReached: 'Refusals reaching it in a day',
+  ...portalEn,
 };
 
 export const TEXTS = { tr, en };

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiFailure, staffApi, type Complaint } from '../api.js';
+import { Applications } from './Applications.js';
 import { AuditLog } from './AuditLog.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
@@ -21,7 +22,7 @@ export function Regulator() {
   const [complaints, setComplaints] = useState<RegulatorComplaint[]>([]);
   const [open, setOpen] = useState<RegulatorComplaint | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [tab, setTab] = useState<'complaints' | 'dashboard' | 'audit'>('complaints');
+  const [tab, setTab] = useState<'complaints' | 'applications' | 'dashboard' | 'audit'>('complaints');
 
   const load = useCallback(async () => {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ''));
@@ -83,47 +84,36 @@ export function Regulator() {
     );
   }
 
+  const tabNames: Array<[typeof tab, string]> = [
+    ['complaints', t.complaintTriage],
+    ['applications', t.applications],
+    ['dashboard', t.dashboard],
+    ['audit', t.auditLog],
+  ];
   const tabs = (
     <nav className="row" aria-label={t.regulatorConsole}>
-      <button
-        type="button"
-        className={tab === 'complaints' ? '' : 'secondary'}
-        aria-pressed={tab === 'complaints'}
-        onClick={() => setTab('complaints')}
-      >
-        {t.complaintTriage}
-      </button>
-      <button
-        type="button"
-        className={tab === 'dashboard' ? '' : 'secondary'}
-        aria-pressed={tab === 'dashboard'}
-        onClick={() => setTab('dashboard')}
-      >
-        {t.dashboard}
-      </button>
-      <button
-        type="button"
-        className={tab === 'audit' ? '' : 'secondary'}
-        aria-pressed={tab === 'audit'}
-        onClick={() => setTab('audit')}
-      >
-        {t.auditLog}
-      </button>
+      {tabNames.map(([id, label]) => (
+        <button
+          key={id}
+          type="button"
+          className={tab === id ? '' : 'secondary'}
+          aria-pressed={tab === id}
+          onClick={() => setTab(id)}
+        >
+          {label}
+        </button>
+      ))}
     </nav>
   );
-  if (tab === 'audit') {
+  const otherTab = { audit: AuditLog, dashboard: Dashboard, applications: Applications, complaints: null }[
+    tab
+  ];
+  if (otherTab) {
+    const Page = otherTab;
     return (
       <>
         {tabs}
-        <AuditLog staffKey={key} />
-      </>
-    );
-  }
-  if (tab === 'dashboard') {
-    return (
-      <>
-        {tabs}
-        <Dashboard staffKey={key} />
+        <Page staffKey={key} />
       </>
     );
   }

@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { portalApi } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { ApiUsers } from './portal/ApiUsers.js';
+import { Brands } from './portal/Brands.js';
+import { ConsentSearch } from './portal/ConsentSearch.js';
+import { Security } from './portal/Security.js';
+import { Users } from './portal/Users.js';
+
+export interface PortalSession {
+  name: string;
+  role: 'admin' | 'operator' | 'readonly';
+  iysCode: number;
+  providerTitle: string;
+  totpEnabled: boolean;
+}
+
+type Tab = 'brands' | 'search' | 'apiUsers' | 'users' | 'security';
+
+/** The provider portal: one company's brands, consents, credentials and colleagues. */
+export function Portal({ session, onChanged }: { session: PortalSession; onChanged: () => Promise<void> }) {
+  const { t } = useI18n();
+  const [tab, setTab] = useState<Tab>('brands');
+  const isAdmin = session.role === 'admin';
+  const tabs: Array<[Tab, string]> = [
+    ['brands', t.overview],
+    ['search', t.searchConsents],
+    ...(isAdmin
+      ? ([
+          ['apiUsers', t.apiUsers],
+          ['users', t.portalUsers],
+        ] as Array<[Tab, string]>)
+      : []),
+    ['security', t.security],
+  ];
+  const signOut = async () => {
+    await portalApi('POST', '/api/portal/sign-out').catch(() => {});
+    await onChanged();
+  };
+
+  return (
+    <section aria-labelledby="portal-title">
+      <div className="title-row">
+        <h1 id="portal-title">
+          {session.providerTitle} <small>· İYS {session.iysCode}</small>
+        </h1>
+        <button type="button" className="link" onClick={() => void signOut()}>
+          {t.signOut} ({session.name})
+        </button>
+      </div>
+      <nav className="row" aria-label={t.portalNav}>
+        {tabs.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            className={tab === id ? '' : 'secondary'}
+            aria-pressed={tab === id}
+            onClick={() => setTab(id)}
+          >
+            {label}
+          </button>
+        ))}
+      </nav>
+      {tab === 'brands' && <Brands isAdmin={isAdmin} />}
+      {tab === 'search' && <ConsentSearch />}
+      {tab === 'apiUsers' && <ApiUsers />}
+      {tab === 'users' && <Users />}
+      {tab === 'security' && <Security totpEnabled={session.totpEnabled} onChanged={onChanged} />}
+    </section>
+  );
+}

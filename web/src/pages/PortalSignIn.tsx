@@ -1,0 +1,61 @@
+import { useState, type FormEvent } from 'react';
+import { ApiFailure, portalApi } from '../api.js';
+import { useI18n } from '../i18n.js';
+
+/** Portal sign-in: e-mail and password, then the authenticator code when two-step verification is on. */
+export function PortalSignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
+  const { t } = useI18n();
+  const [needsCode, setNeedsCode] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setError(null);
+    try {
+      await portalApi('POST', '/api/portal/sign-in', {
+        email: form.get('email'),
+        password: form.get('password'),
+        ...(needsCode ? { code: form.get('code') } : {}),
+      });
+      await onSignedIn();
+    } catch (failure) {
+      if (failure instanceof ApiFailure && failure.errors[0]?.code === 'H951' && !needsCode) {
+        setNeedsCode(true);
+        return;
+      }
+      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+    }
+  };
+
+  return (
+    <form className="card narrow" onSubmit={(e) => void submit(e)} aria-labelledby="portal-sign-in">
+      <h1 id="portal-sign-in">{t.portalSignInTitle}</h1>
+      <label htmlFor="portal-email">{t.emailLabel}</label>
+      <input id="portal-email" name="email" type="email" autoComplete="username" required />
+      <label htmlFor="portal-password">{t.passwordLabel}</label>
+      <input id="portal-password" name="password" type="password" autoComplete="current-password" required />
+      {needsCode && (
+        <>
+          <label htmlFor="portal-code">{t.totpLabel}</label>
+          <input
+            id="portal-code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="\d{6}"
+            maxLength={6}
+            required
+            autoFocus
+          />
+        </>
+      )}
+      <button type="submit">{t.signIn}</button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

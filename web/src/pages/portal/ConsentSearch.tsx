@@ -1,0 +1,100 @@
+import { useState, type FormEvent } from 'react';
+import { portalApi } from '../../api.js';
+import { useI18n } from '../../i18n.js';
+import { ErrorAlert, useAction } from './useAction.js';
+
+interface Found {
+  recipient: string;
+  consents: Array<{
+    brandCode: number;
+    brandName: string;
+    recipientType: string;
+    type: string;
+    status: string;
+    source: string;
+    consentDate: string;
+  }>;
+  history: Array<{
+    brandCode: number;
+    type: string;
+    status: string;
+    source: string;
+    consentDate: string;
+    creationDate: string;
+  }>;
+}
+
+/** Exact lookup of one address through the blind index: its consents and history with our brands. */
+export function ConsentSearch() {
+  const { t } = useI18n();
+  const [found, setFound] = useState<Found | null>(null);
+  const [error, run] = useAction();
+  const search = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const recipient = String(new FormData(event.currentTarget).get('recipient') ?? '').trim();
+    void run(async () =>
+      setFound(
+        await portalApi<Found>('GET', `/api/portal/consents?recipient=${encodeURIComponent(recipient)}`),
+      ),
+    );
+  };
+
+  return (
+    <section aria-labelledby="search-title">
+      <h2 id="search-title">{t.searchConsents}</h2>
+      <form className="card row" onSubmit={search}>
+        <span>
+          <label htmlFor="search-recipient">{t.recipientLabel}</label>
+          <input id="search-recipient" name="recipient" required />
+        </span>
+        <button type="submit">{t.search}</button>
+      </form>
+      <ErrorAlert error={error} />
+      {found && (
+        <div className="card table-wrap">
+          {found.consents.length === 0 ? (
+            <p>{t.noConsentsFor(found.recipient)}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.brand}</th>
+                  <th scope="col">{t.channelHeader}</th>
+                  <th scope="col">{t.statusHeader}</th>
+                  <th scope="col">{t.consentDate}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {found.consents.map((c) => (
+                  <tr key={`${c.brandCode}-${c.type}-${c.recipientType}`}>
+                    <td>{c.brandName}</td>
+                    <td>
+                      {t.channel[c.type]} <small>· {c.recipientType}</small>
+                    </td>
+                    <td>
+                      <span className={`badge ${c.status === 'ONAY' ? 'on' : 'off'}`}>
+                        {t.status[c.status]}
+                      </span>{' '}
+                      <small>{c.source}</small>
+                    </td>
+                    <td>{c.consentDate}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {found.history.length > 0 && (
+            <ol className="history" aria-label={t.history}>
+              {found.history.map((h, i) => (
+                <li key={i}>
+                  {h.consentDate} — {t.channel[h.type]} {t.status[h.status]} ({h.source ?? '—'}) ·{' '}
+                  {h.creationDate}
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
