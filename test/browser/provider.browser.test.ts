@@ -38,6 +38,7 @@ test('a company applies, an admin approves, its admin sets a password from the i
   await application.getByText('0123456789000015').waitFor();
   await console.screenshot({ path: path.join(SCREENSHOTS, '11-application-review.png'), fullPage: true });
   await application.getByRole('button', { name: 'Onayla' }).click();
+  await application.waitFor({ state: 'detached' });
   await console.getByLabel('Durum').selectOption('approved');
   await console.getByText(/Onaylandı: İYS numarası \d+/).waitFor();
 

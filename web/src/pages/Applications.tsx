@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { staffApi } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { ErrorAlert, useAction } from './portal/useAction.js';
@@ -27,11 +27,17 @@ export function Applications({ staffKey }: { staffKey: string }) {
   const [status, setStatus] = useState('pending');
   const [list, setList] = useState<Application[]>([]);
   const [error, run] = useAction();
-  const load = useCallback(
-    async () =>
-      setList(await staffApi<Application[]>(staffKey, 'GET', `/api/regulator/applications?status=${status}`)),
-    [staffKey, status],
-  );
+  // Only the newest request may fill the list: a reload after a decision must not overwrite a newer filter.
+  const latest = useRef(0);
+  const load = useCallback(async () => {
+    const request = ++latest.current;
+    const found = await staffApi<Application[]>(
+      staffKey,
+      'GET',
+      `/api/regulator/applications?status=${status}`,
+    );
+    if (request === latest.current) setList(found);
+  }, [staffKey, status]);
   useEffect(() => void run(load), [run, load]);
 
   const openAgreement = (id: string) =>

@@ -47,8 +47,8 @@ export function Apply() {
   );
 
   return (
-    <form className="card narrow" onSubmit={(e) => void submit(e)} aria-labelledby="apply-title">
-      <h1 id="apply-title">{t.applyTitle}</h1>
+    <form className="card narrow" onSubmit={(e) => void submit(e)} aria-labelledby="apply-heading">
+      <h1 id="apply-heading">{t.applyTitle}</h1>
       <p>{t.applyIntro}</p>
       <fieldset>
         <legend>{t.kindLabel}</legend>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiFailure, portalApi } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { navigate } from '../router.js';
 
 /** Portal sign-in: e-mail and password, then the authenticator code when two-step verification is on. */
 export function PortalSignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
@@ -51,6 +52,11 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }
         </>
       )}
       <button type="submit">{t.signIn}</button>
+      <p>
+        <a href="/basvuru" onClick={(e) => (e.preventDefault(), navigate('/basvuru'))}>
+          {t.applyNav}
+        </a>
+      </p>
       {error && (
         <p className="error" role="alert">
           {error}
