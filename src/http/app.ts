@@ -32,6 +32,7 @@ import { complaintRoutes } from './routes/complaints/routes.js';
 import { devOutboxRoutes } from './routes/dev-outbox/routes.js';
 import { gatewayRoutes } from './routes/gateway/routes.js';
 import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
+import { infoRoutes } from './routes/info/routes.js';
 import { portalAccountRoutes } from './routes/portal/routes.js';
 import { portalWorkspaceRoutes } from './routes/portal-workspace/routes.js';
 import { regulatorRoutes } from './routes/regulator/routes.js';
@@ -139,6 +140,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
   await app.register(gatewayRoutes(deps.gateway));
   await app.register(transparencyRoutes(deps.transparency));
+  await app.register(infoRoutes());
   await app.register(applicationRoutes(deps));
   await app.register(portalAccountRoutes(deps));
   await app.register(portalWorkspaceRoutes(deps));

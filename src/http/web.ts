@@ -11,6 +11,7 @@ const API_PREFIXES = [
   '/inbound/',
   '/gateway/',
   '/ahs/',
+  '/info/',
   '/dev/',
   '/docs',
   '/openapi.json',
