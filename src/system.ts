@@ -26,6 +26,7 @@ import { createDashboardRepository } from './repositories/dashboard.repository.j
 import { createOutboxRepository } from './repositories/outbox.repository.js';
 import { createPortalUserRepository } from './repositories/portal-user.repository.js';
 import { createProviderRepository } from './repositories/provider.repository.js';
+import { createRetailerRepository } from './repositories/retailer.repository.js';
 import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import { createAuthService } from './services/auth.service.js';
 import { createBulkService } from './services/bulk.service.js';
@@ -47,6 +48,7 @@ import { createPortalAccountService } from './services/portal-account.service.js
 import { createProviderPortalService } from './services/provider-portal.service.js';
 import { createProviderService } from './services/provider.service.js';
 import { createRegulatorService, type RegulatorService } from './services/regulator.service.js';
+import { createRetailerService } from './services/retailer.service.js';
 import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
 import { createTransparencyService } from './services/transparency.service.js';
@@ -150,7 +152,13 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   await sendJob.prepare();
   await noticesJob.prepare();
 
-  const writer = { consents: consentRepository, outbox: outboxRepository, calendar };
+  const retailerRepository = createRetailerRepository(db);
+  const writer = {
+    consents: consentRepository,
+    outbox: outboxRepository,
+    retailers: retailerRepository,
+    calendar,
+  };
   const outbox = createOutboxService({
     outbox: outboxRepository,
     cipher,
@@ -281,6 +289,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     complaints,
     regulator,
     onboarding,
+    retailers: createRetailerService({ db, retailers: retailerRepository, providers, cipher, clock }),
     portalAccounts,
     providerPortal: createProviderPortalService({
       db,

@@ -7,6 +7,7 @@ import * as transparency from './migrations/0005-transparency.js';
 import * as dashboard from './migrations/0006-dashboard.js';
 import * as complaintProvince from './migrations/0007-complaint-province.js';
 import * as providerOnboarding from './migrations/0008-provider-onboarding.js';
+import * as retailers from './migrations/0009-retailers.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-dashboard': dashboard,
   '0007-complaint-province': complaintProvince,
   '0008-provider-onboarding': providerOnboarding,
+  '0009-retailers': retailers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

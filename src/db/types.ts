@@ -248,6 +248,27 @@ export interface PortalUsersTable {
   failed_sign_ins: Generated<number>;
   locked_until: Date | null;
   disabled_at: Date | null;
+  retailer_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface RetailersTable {
+  id: Generated<number>;
+  retailer_code: number;
+  brand_id: number;
+  title: string;
+  alias: string | null;
+  mersis: string | null;
+  name_enc: Buffer;
+  tckn_key: Buffer;
+  tckn_enc: Buffer;
+  mobile_enc: Buffer | null;
+  city_code: string;
+  city_name: string;
+  town_code: string;
+  town_name: string;
+  status: 'active' | 'passive' | 'pending';
+  linked: Generated<boolean>;
   created_at: CreatedAt;
 }
 
@@ -292,4 +313,5 @@ export interface Database {
   portal_users: PortalUsersTable;
   portal_invitations: PortalInvitationsTable;
   portal_sessions: PortalSessionsTable;
+  retailers: RetailersTable;
 }

@@ -90,7 +90,11 @@ export function createConsentRepository(db: Kysely<Database>) {
           ON CONFLICT (recipient_key, brand_id, recipient_type, type) DO UPDATE SET
             status = EXCLUDED.status, source = EXCLUDED.source, consent_date = EXCLUDED.consent_date,
             creation_date = EXCLUDED.creation_date, transaction_id = EXCLUDED.transaction_id,
-            retailer_code = EXCLUDED.retailer_code, retailer_access = EXCLUDED.retailer_access,
+            -- A movement without a retailer keeps the consent's retailer and access list: the retailers who
+            -- collected or were given a consent must still see it, above all its refusal.
+            retailer_code = coalesce(EXCLUDED.retailer_code, consents.retailer_code),
+            retailer_access = CASE WHEN EXCLUDED.retailer_access = '{}' THEN consents.retailer_access
+              ELSE ARRAY(SELECT DISTINCT unnest(consents.retailer_access || EXCLUDED.retailer_access) ORDER BY 1) END,
             last_event_id = EXCLUDED.last_event_id
         )
         SELECT id, transaction_id FROM appended`.execute(executor);

@@ -8,6 +8,7 @@ import { decideTransition } from '../domain/consent-rules.js';
 import { iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import type { ConsentRepository, NewConsentEvent } from '../repositories/consent.repository.js';
 import type { OutboxRepository } from '../repositories/outbox.repository.js';
+import type { RetailerRepository } from '../repositories/retailer.repository.js';
 
 /** A validated consent whose address has already been turned into a blind index and a ciphertext. */
 export interface SealedConsent extends Omit<ConsentInput, 'recipient' | 'recipientKind'> {
@@ -55,6 +56,7 @@ export function newTransactionId(): string {
 export interface WriterDeps {
   consents: ConsentRepository;
   outbox: OutboxRepository;
+  retailers: RetailerRepository;
   calendar: WorkingCalendar;
 }
 
@@ -74,8 +76,13 @@ export async function writeConsents(
   deps: WriterDeps,
   batch: WriteBatch,
 ): Promise<WriteResult> {
-  const { consents, outbox, calendar } = deps;
+  const { consents, outbox, retailers, calendar } = deps;
   await consents.lockBrandForWrite(trx, batch.brandId);
+  const knownRetailers = await retailers.findExistingCodes(
+    trx,
+    batch.brandId,
+    retailerCodesOf(batch.consents),
+  );
   const current = await consents.findCurrent(trx, batch.brandId, batch.consents);
   const stored = new Map<string, StoredConsent & { lastEventId: string }>(
     current.map((row) => [
@@ -95,6 +102,8 @@ export async function writeConsents(
     if (consent.expectedLastEventId !== undefined && held?.lastEventId !== consent.expectedLastEventId) {
       return { ok: false, errors: [iysError('H921')] };
     }
+    const unknownRetailers = unknownRetailerErrors(consent, knownRetailers);
+    if (unknownRetailers.length > 0) return { ok: false, errors: unknownRetailers };
     const decision = decideTransition({
       stored: held,
       input: consent,
@@ -124,6 +133,11 @@ export async function writeConsents(
 
   await consents.insertRecipients(trx, dedupeByKey(batch.consents.filter((_, i) => outcomes[i]!.ok)));
   const eventIds = await consents.appendEvents(trx, events);
+  await retailers.markLinked(
+    trx,
+    batch.brandId,
+    retailerCodesOf(batch.consents.filter((_, i) => outcomes[i]!.ok)),
+  );
 
   // Individuals are told when a company records an ONAY for them, and can refuse from that message.
   const notices =
@@ -140,6 +154,29 @@ export async function writeConsents(
       : [];
   await outbox.insertNotifications(trx, notices);
   return { outcomes, notices: notices.length };
+}
+
+/** Every retailer a batch names, as mediator or in an access list: checked with one query. */
+function retailerCodesOf(consents: SealedConsent[]): number[] {
+  const codes = new Set<number>();
+  for (const c of consents) {
+    if (c.retailerCode !== null) codes.add(c.retailerCode);
+    for (const code of c.retailerAccess) codes.add(code);
+  }
+  return [...codes];
+}
+
+/** H180 for each retailer code the brand does not have, at its place in the record (iys-api.md §3.5). */
+function unknownRetailerErrors(consent: SealedConsent, known: Set<number>): IysErrorItem[] {
+  const errors: IysErrorItem[] = [];
+  const unknown = (code: number, location: (string | number)[]) =>
+    errors.push(iysError('H180', { location, value: code, vars: { retailerCode: String(code) } }));
+  if (consent.retailerCode !== null && !known.has(consent.retailerCode))
+    unknown(consent.retailerCode, ['retailerCode']);
+  consent.retailerAccess.forEach(
+    (code, index) => known.has(code) || unknown(code, ['retailerAccess', index]),
+  );
+  return errors;
 }
 
 function identityKey(recipientKey: Buffer, recipientType: string, type: string): string {

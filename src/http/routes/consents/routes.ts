@@ -7,7 +7,7 @@ import type { BulkService } from '../../../services/bulk.service.js';
 import type { ConsentService } from '../../../services/consent.service.js';
 import type { BrandScope, TenancyService } from '../../../services/tenancy.service.js';
 import { ownerOf, requireBearer } from '../../auth/bearer.js';
-import { parseBrandCode, parseIysCode } from '../../params.js';
+import { brandScopeOf } from '../../auth/brand-scope.js';
 import { presentChange, presentConsent } from './present.js';
 import {
   AddConsentResponse,
@@ -36,12 +36,7 @@ const BrandParams = Type.Object({ iysCode: Type.String(), brandCode: Type.String
 const SPELLINGS = ['consents', 'consent'] as const;
 
 export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox {
-  async function scopeOf(request: FastifyRequest): Promise<BrandScope> {
-    const params = request.params as { iysCode: string; brandCode: string };
-    const iysCode = parseIysCode(params.iysCode);
-    const brandCode = parseBrandCode(params.brandCode);
-    return deps.tenancy.resolveBrand(ownerOf(request), iysCode, brandCode);
-  }
+  const scopeOf = (request: FastifyRequest): Promise<BrandScope> => brandScopeOf(deps.tenancy, request);
 
   return async (app) => {
     app.addHook('preHandler', requireBearer(deps.auth));
