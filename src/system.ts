@@ -239,6 +239,13 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     publicUrl: messaging.publicUrl,
     clock,
   });
+  const retailerAdmin = createRetailerService({
+    db,
+    retailers: retailerRepository,
+    providers,
+    cipher,
+    clock,
+  });
   const onboarding = createOnboardingService({
     db,
     applications: createApplicationRepository(db),
@@ -289,13 +296,16 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     complaints,
     regulator,
     onboarding,
-    retailers: createRetailerService({ db, retailers: retailerRepository, providers, cipher, clock }),
+    retailers: retailerAdmin,
     portalAccounts,
     providerPortal: createProviderPortalService({
       db,
       providers,
       apiUsers,
       consents: consentRepository,
+      retailers: retailerRepository,
+      retailerAdmin,
+      portalAccounts,
       cipher,
       clock,
     }),

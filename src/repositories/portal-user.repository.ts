@@ -60,8 +60,15 @@ export function createPortalUserRepository(db: Kysely<Database>) {
         .selectFrom('portal_sessions as s')
         .innerJoin('portal_users as u', 'u.id', 's.portal_user_id')
         .innerJoin('providers as p', 'p.id', 'u.provider_id')
+        .leftJoin('retailers as r', 'r.id', 'u.retailer_id')
         .select(['u.id as user_id', 'u.name', 'u.role', 'u.provider_id', 'p.iys_code', 'p.title'])
         .select(['s.csrf_token', 'u.totp_secret_enc'])
+        .select([
+          'r.id as retailer_id',
+          'r.retailer_code',
+          'r.brand_id as retailer_brand_id',
+          'r.title as retailer_title',
+        ])
         .where('s.token_hash', '=', tokenHash)
         .where('s.expires_at', '>', now)
         .where('u.disabled_at', 'is', null)

@@ -50,7 +50,15 @@ export function createRetailerRepository(db: Kysely<Database>) {
         .where('r.retailer_code', '=', retailerCode)
         .executeTakeFirst(),
 
-    findById: (id: number) => db.selectFrom('retailers').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** A retailer of any of the provider's brands. */
+    findForProvider: (providerId: number, retailerCode: number) =>
+      db
+        .selectFrom('retailers as r')
+        .innerJoin('brands as b', 'b.id', 'r.brand_id')
+        .select(['r.id', 'r.retailer_code', 'r.title'])
+        .where('b.provider_id', '=', providerId)
+        .where('r.retailer_code', '=', retailerCode)
+        .executeTakeFirst(),
 
     listByCodes: (brandId: number, codes: number[]) =>
       codes.length === 0

@@ -29,6 +29,8 @@ export interface PortalSession {
   providerTitle: string;
   csrfToken: string;
   totpEnabled: boolean;
+  /** Set for a retailer's (bayi) user: they see only the consents of that retailer. */
+  retailer: { id: number; code: number; brandId: number; title: string } | null;
 }
 
 /**
@@ -81,7 +83,14 @@ export function createPortalAccountService(deps: {
      */
     async invite(
       trx: Transaction<Database>,
-      invitation: { providerId: number; email: unknown; name: unknown; role: unknown; providerTitle: string },
+      invitation: {
+        providerId: number;
+        email: unknown;
+        name: unknown;
+        role: unknown;
+        providerTitle: string;
+        retailerId?: number;
+      },
     ): Promise<{ userId: number; messageId: string }> {
       const email = requireEmail(invitation.email);
       const name = typeof invitation.name === 'string' ? invitation.name.trim() : '';
@@ -103,6 +112,7 @@ export function createPortalAccountService(deps: {
         email_enc: addressEnc,
         name,
         role: invitation.role as PortalRole,
+        retailer_id: invitation.retailerId ?? null,
       });
       const token = randomBytes(32).toString('base64url');
       await users.insertInvitation(trx, {
@@ -200,6 +210,15 @@ export function createPortalAccountService(deps: {
         providerTitle: row.title,
         csrfToken: row.csrf_token,
         totpEnabled: row.totp_secret_enc !== null,
+        retailer:
+          row.retailer_id === null
+            ? null
+            : {
+                id: row.retailer_id,
+                code: row.retailer_code!,
+                brandId: row.retailer_brand_id!,
+                title: row.retailer_title!,
+              },
       };
     },
 
@@ -231,15 +250,23 @@ export function createPortalAccountService(deps: {
       await users.updateUser(db, user.id, { totp_secret_enc: null });
     },
 
-    /** Invites a colleague (portal admins only); the e-mail leaves after commit. */
-    async inviteColleague(session: PortalSession, body: { email?: unknown; name?: unknown; role?: unknown }) {
+    /**
+     * Invites a colleague (portal admins only), or a retailer's user, who can only read that retailer's
+     * consents; the e-mail leaves after commit.
+     */
+    async inviteColleague(
+      session: PortalSession,
+      body: { email?: unknown; name?: unknown; role?: unknown },
+      retailerId?: number,
+    ) {
       const invited = await db.transaction().execute((trx) =>
         service.invite(trx, {
           providerId: session.providerId,
           providerTitle: session.providerTitle,
           email: body.email,
           name: body.name,
-          role: body.role,
+          role: retailerId === undefined ? body.role : 'readonly',
+          retailerId,
         }),
       );
       await queue.sendSoon([invited.messageId]);

@@ -7,8 +7,12 @@ import { parseRecipient } from '../domain/recipient.js';
 import type { ApiUserRepository } from '../repositories/api-user.repository.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
+import type { RetailerRepository } from '../repositories/retailer.repository.js';
+import { parsePage } from '../domain/retailer.js';
 import { hashPassword } from './auth.service.js';
-import type { PortalSession } from './portal-account.service.js';
+import type { PortalAccountService, PortalSession } from './portal-account.service.js';
+import type { RetailerService } from './retailer.service.js';
+import type { BrandScope } from './tenancy.service.js';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
@@ -21,10 +25,25 @@ export function createProviderPortalService(deps: {
   providers: ProviderRepository;
   apiUsers: ApiUserRepository;
   consents: ConsentRepository;
+  retailers: RetailerRepository;
+  retailerAdmin: RetailerService;
+  portalAccounts: PortalAccountService;
   cipher: FieldCipher;
   clock?: () => Date;
 }) {
-  const { db, providers, apiUsers, consents, cipher, clock = () => new Date() } = deps;
+  const { db, providers, apiUsers, consents, retailers, retailerAdmin, portalAccounts, cipher } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  /** One of the signed-in company's brands, as the İYS API's tenancy would resolve it. */
+  async function brandScope(session: PortalSession, brandCode: string): Promise<BrandScope> {
+    const brand = /^\d{1,10}$/.test(brandCode)
+      ? await providers.findBrandByCode(Number(brandCode))
+      : undefined;
+    const provider = await providers.findProviderById(session.providerId);
+    if (!brand || !provider || brand.provider_id !== provider.id)
+      throw IysRequestError.of('H930', { location: ['brandCode'], value: brandCode });
+    return { provider, brand };
+  }
 
   function requireName(value: unknown): string {
     const name = typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : '';
@@ -34,6 +53,48 @@ export function createProviderPortalService(deps: {
   }
 
   return {
+    listRetailers: async (
+      session: PortalSession,
+      brandCode: string,
+      query: { offset?: string; limit?: string },
+    ) => retailerAdmin.list(await brandScope(session, brandCode), query),
+
+    addRetailer: async (session: PortalSession, brandCode: string, body: unknown) =>
+      retailerAdmin.add(await brandScope(session, brandCode), body),
+
+    /** Invites a user for one of the company's retailers: they will see only that retailer's consents. */
+    async inviteRetailerUser(
+      session: PortalSession,
+      retailerCode: string,
+      body: { email?: unknown; name?: unknown },
+    ) {
+      const code = /^\d{1,9}$/.test(retailerCode) ? Number(retailerCode) : -1;
+      const retailer = await retailers.findForProvider(session.providerId, code);
+      if (!retailer)
+        throw IysRequestError.of('H180', {
+          location: ['retailerCode'],
+          value: retailerCode,
+          vars: { retailerCode },
+        });
+      return portalAccounts.inviteColleague(session, body, retailer.id);
+    },
+
+    /** A retailer user's view: the consents their retailer collected or was given, with the addresses. */
+    async retailerConsents(session: PortalSession, query: { offset?: string; limit?: string }) {
+      if (!session.retailer) throw IysRequestError.of('H955');
+      const page = parsePage(query);
+      if (!page.ok) throw new IysRequestError(page.errors);
+      const rows = await retailers.listVisibleTo(session.retailer.brandId, session.retailer.code, page.value);
+      return rows.map((row) => ({
+        recipient: cipher.openAddress(row.recipient_key, row.address_enc),
+        recipientType: row.recipient_type,
+        type: row.type,
+        status: row.status,
+        source: row.source,
+        consentDate: row.consent_date,
+      }));
+    },
+
     async overview(session: PortalSession) {
       const [brands, counts] = await Promise.all([
         providers.listBrandsWithStats(session.providerId),

@@ -70,6 +70,15 @@ export const portalTr = {
     string
   >,
   approvedAs: (code: number) => `Onaylandı: İYS numarası ${code}`,
+  retailers: 'Bayiler',
+  retailerTitle: 'Bayi unvanı',
+  retailerPerson: 'Yetkili adı soyadı',
+  cityLabel: 'İl',
+  townLabel: 'İlçe',
+  addRetailer: 'Bayi ekle',
+  inviteRetailerUser: 'Bayi kullanıcısı davet et',
+  retailerConsents: (title: string) => `${title} bayisinin izinleri`,
+  accessCount: 'Erişimli izin',
 };
 
 export const portalEn: typeof portalTr = {
@@ -139,4 +148,13 @@ export const portalEn: typeof portalTr = {
   agreement: 'Agreement (PDF)',
   applicationStatus: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' },
   approvedAs: (code) => `Approved: İYS number ${code}`,
+  retailers: 'Retailers',
+  retailerTitle: 'Retailer name',
+  retailerPerson: 'Authorised person',
+  cityLabel: 'Province',
+  townLabel: 'District',
+  addRetailer: 'Add retailer',
+  inviteRetailerUser: 'Invite a retailer user',
+  retailerConsents: (title) => `Consents of ${title}`,
+  accessCount: 'Shared consents',
 };

@@ -31,9 +31,14 @@ export function clearPortalCookie(reply: FastifyReply): void {
 
 /**
  * Requires a signed-in portal user whose role is one of `roles` (default: any); state changes must carry
- * the session's CSRF token in `x-csrf-token`, as on the citizen side.
+ * the session's CSRF token in `x-csrf-token`, as on the citizen side. A retailer's users pass only where
+ * `audience` is 'retailer' (their own page) or 'anyone' (their session); company pages refuse them.
  */
-export function requirePortalUser(accounts: PortalAccountService, roles?: readonly PortalRole[]) {
+export function requirePortalUser(
+  accounts: PortalAccountService,
+  roles?: readonly PortalRole[],
+  audience: 'company' | 'retailer' | 'anyone' = 'company',
+) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = request.cookies[PORTAL_COOKIE];
     const session = token ? await accounts.authenticate(token) : undefined;
@@ -42,6 +47,8 @@ export function requirePortalUser(accounts: PortalAccountService, roles?: readon
       throw IysRequestError.of('H917');
     }
     if (roles && !roles.includes(session.role)) throw IysRequestError.of('H955');
+    if (audience !== 'anyone' && (session.retailer !== null) !== (audience === 'retailer'))
+      throw IysRequestError.of('H955');
     request.portalUser = session;
   };
 }

@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { portalApi } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { ApiUsers } from './portal/ApiUsers.js';
 import { Brands } from './portal/Brands.js';
 import { ConsentSearch } from './portal/ConsentSearch.js';
+import { RetailerConsents } from './portal/RetailerConsents.js';
+import { Retailers } from './portal/Retailers.js';
 import { Security } from './portal/Security.js';
 import { Users } from './portal/Users.js';
 
@@ -13,18 +15,24 @@ export interface PortalSession {
   iysCode: number;
   providerTitle: string;
   totpEnabled: boolean;
+  retailer: { code: number; title: string } | null;
 }
 
-type Tab = 'brands' | 'search' | 'apiUsers' | 'users' | 'security';
+type Tab = 'brands' | 'search' | 'retailers' | 'apiUsers' | 'users' | 'security';
 
 /** The provider portal: one company's brands, consents, credentials and colleagues. */
 export function Portal({ session, onChanged }: { session: PortalSession; onChanged: () => Promise<void> }) {
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('brands');
+  const [brands, setBrands] = useState<Array<{ brandCode: number; name: string }>>([]);
+  useEffect(() => {
+    if (!session.retailer) void portalApi<typeof brands>('GET', '/api/portal/brands').then(setBrands);
+  }, [session.retailer, tab]);
   const isAdmin = session.role === 'admin';
   const tabs: Array<[Tab, string]> = [
     ['brands', t.overview],
     ['search', t.searchConsents],
+    ['retailers', t.retailers],
     ...(isAdmin
       ? ([
           ['apiUsers', t.apiUsers],
@@ -37,6 +45,22 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
     await portalApi('POST', '/api/portal/sign-out').catch(() => {});
     await onChanged();
   };
+
+  if (session.retailer) {
+    return (
+      <section aria-labelledby="portal-title">
+        <div className="title-row">
+          <h1 id="portal-title">
+            {session.retailer.title} <small>· {session.providerTitle}</small>
+          </h1>
+          <button type="button" className="link" onClick={() => void signOut()}>
+            {t.signOut} ({session.name})
+          </button>
+        </div>
+        <RetailerConsents title={session.retailer.title} />
+      </section>
+    );
+  }
 
   return (
     <section aria-labelledby="portal-title">
@@ -63,6 +87,7 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
       </nav>
       {tab === 'brands' && <Brands isAdmin={isAdmin} />}
       {tab === 'search' && <ConsentSearch />}
+      {tab === 'retailers' && brands.length > 0 && <Retailers brands={brands} isAdmin={isAdmin} />}
       {tab === 'apiUsers' && <ApiUsers />}
       {tab === 'users' && <Users />}
       {tab === 'security' && <Security totpEnabled={session.totpEnabled} onChanged={onChanged} />}

@@ -115,3 +115,66 @@ test('a read-only user may look but not manage', async () => {
   assert.equal((await viewer.call('POST', '/api/portal/brands', { name: 'Yasak Marka' })).statusCode, 403);
   assert.equal((await viewer.call('GET', '/api/portal/api-users')).statusCode, 403);
 });
+
+test('a retailer’s user sees only the consents of that retailer, and nothing of the company', async () => {
+  const added = await admin.call('POST', `/api/portal/brands/${brandCode}/retailers`, {
+    title: 'Ankara Bayi',
+    name: 'Veli Bayi',
+    tckn: '10000000146',
+    city: { code: '06' },
+    town: { code: '0601' },
+  });
+  assert.equal(added.statusCode, 200, added.body);
+  const { retailerCode } = added.json();
+  const listed = (await admin.call('GET', `/api/portal/brands/${brandCode}/retailers`)).json();
+  assert.equal(listed.list[0].retailerCode, retailerCode);
+
+  const { username, password } = (
+    await admin.call('POST', '/api/portal/api-users', { username: 'bayi-api' })
+  ).json();
+  const token = await t.token(username, password);
+  const viaRetailer = '+905551114455';
+  await recordConsent(
+    t,
+    token,
+    { recipient: viaRetailer, type: 'MESAJ', retailerCode },
+    { iysCode, brandCode },
+  );
+  await recordConsent(t, token, { recipient: '+905551114466', type: 'MESAJ' }, { iysCode, brandCode });
+
+  const invited = await admin.call('POST', `/api/portal/retailers/${retailerCode}/users`, {
+    email: 'bayi@ankara.example.com',
+    name: 'Veli Bayi',
+  });
+  assert.equal(invited.statusCode, 200, invited.body);
+  const message = await t.system.devOutbox!.waitFor((m) => m.to === 'bayi@ankara.example.com');
+  const inviteToken = /davet#([A-Za-z0-9_-]+)/.exec(message.text)![1]!;
+  const retailerUser = portalUserFrom(
+    t,
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/portal/invitation',
+      payload: { token: inviteToken, password: 'retailer password 1' },
+    }),
+  );
+  const session = (await retailerUser.call('GET', '/api/portal/session')).json();
+  assert.deepEqual(session.retailer, { code: retailerCode, title: 'Ankara Bayi' });
+  const visible = await retailerUser.call('GET', '/api/portal/retailer/consents');
+  assert.equal(visible.statusCode, 200, visible.body);
+  assert.deepEqual(
+    visible.json().map((c: { recipient: string }) => c.recipient),
+    [viaRetailer],
+  );
+  for (const url of [
+    '/api/portal/brands',
+    `/api/portal/consents?recipient=${encodeURIComponent(viaRetailer)}`,
+  ]) {
+    assert.equal((await retailerUser.call('GET', url)).statusCode, 403, url);
+  }
+  assert.equal((await admin.call('GET', '/api/portal/retailer/consents')).statusCode, 403);
+  const foreign = await admin.call('POST', '/api/portal/retailers/1/users', {
+    email: 'x@y.example.com',
+    name: 'X Y',
+  });
+  assert.equal(foreign.json().errors[0].code, 'H180');
+});

@@ -51,6 +51,23 @@ export function portalWorkspaceRoutes(deps: {
       );
 
       anyone.get(
+        '/api/portal/brands/:brandCode/retailers',
+        {
+          schema: {
+            tags,
+            summary: 'Retailers of a brand, 100 per page',
+            params: Type.Object({ brandCode: Type.String() }),
+            querystring: Type.Object({
+              offset: Type.Optional(Type.String()),
+              limit: Type.Optional(Type.String()),
+            }),
+          },
+        },
+        async (request) =>
+          portal.listRetailers(portalUserOf(request), request.params.brandCode, request.query),
+      );
+
+      anyone.get(
         '/api/portal/consents',
         {
           schema: {
@@ -71,6 +88,29 @@ export function portalWorkspaceRoutes(deps: {
             })),
           };
         },
+      );
+    });
+
+    await app.register(async (scope) => {
+      const retailerUsers = scope.withTypeProvider<TypeBoxTypeProvider>();
+      retailerUsers.addHook('preHandler', requirePortalUser(deps.portalAccounts, undefined, 'retailer'));
+      retailerUsers.get(
+        '/api/portal/retailer/consents',
+        {
+          schema: {
+            tags,
+            summary: "A retailer user's consents: those the retailer collected or was given access to",
+            querystring: Type.Object({
+              offset: Type.Optional(Type.String()),
+              limit: Type.Optional(Type.String()),
+            }),
+          },
+        },
+        async (request) =>
+          (await portal.retailerConsents(portalUserOf(request), request.query)).map((c) => ({
+            ...c,
+            consentDate: formatWireDate(c.consentDate),
+          })),
       );
     });
 
@@ -105,6 +145,38 @@ export function portalWorkspaceRoutes(deps: {
           await portal.renameBrand(portalUserOf(request), request.params.brandCode, body(request).name);
           return { brandCode: Number(request.params.brandCode), name: String(body(request).name).trim() };
         },
+      );
+
+      admins.post(
+        '/api/portal/brands/:brandCode/retailers',
+        {
+          schema: {
+            tags,
+            summary: 'Add a retailer to a brand, as POST /sps/…/retailers does (admins)',
+            params: Type.Object({ brandCode: Type.String() }),
+          },
+        },
+        async (request) => portal.addRetailer(portalUserOf(request), request.params.brandCode, request.body),
+      );
+
+      admins.post(
+        '/api/portal/retailers/:retailerCode/users',
+        {
+          schema: {
+            tags,
+            summary: "Invite a retailer's user, who will see only that retailer's consents (admins)",
+            params: Type.Object({ retailerCode: Type.String() }),
+            body: Type.Object({ email: Type.String(), name: Type.String() }),
+            response: { 200: Type.Object({ id: Type.Integer() }), ...errors },
+          },
+        },
+        async (request) => ({
+          id: await portal.inviteRetailerUser(
+            portalUserOf(request),
+            request.params.retailerCode,
+            body(request),
+          ),
+        }),
       );
 
       admins.get(

@@ -20,6 +20,7 @@ const Session = Type.Object({
   iysCode: Type.Integer(),
   providerTitle: Type.String(),
   totpEnabled: Type.Boolean(),
+  retailer: Type.Union([Type.Object({ code: Type.Integer(), title: Type.String() }), Type.Null()]),
 });
 const presentSession = (s: PortalSession) => ({
   csrfToken: s.csrfToken,
@@ -28,6 +29,7 @@ const presentSession = (s: PortalSession) => ({
   iysCode: s.iysCode,
   providerTitle: s.providerTitle,
   totpEnabled: s.totpEnabled,
+  retailer: s.retailer && { code: s.retailer.code, title: s.retailer.title },
 });
 
 /** The provider portal's accounts: invitation, sign-in with an optional second factor, colleagues. */
@@ -84,7 +86,7 @@ export function portalAccountRoutes(deps: {
 
     await app.register(async (scope) => {
       const signedIn = scope.withTypeProvider<TypeBoxTypeProvider>();
-      signedIn.addHook('preHandler', requirePortalUser(accounts));
+      signedIn.addHook('preHandler', requirePortalUser(accounts, undefined, 'anyone'));
 
       signedIn.get(
         '/api/portal/session',
