@@ -26,6 +26,7 @@ import { createDashboardRepository } from './repositories/dashboard.repository.j
 import { createOutboxRepository } from './repositories/outbox.repository.js';
 import { createPortalUserRepository } from './repositories/portal-user.repository.js';
 import { createProviderRepository } from './repositories/provider.repository.js';
+import { createReconciliationRepository } from './repositories/reconciliation.repository.js';
 import { createRetailerRepository } from './repositories/retailer.repository.js';
 import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import { createAuthService } from './services/auth.service.js';
@@ -47,6 +48,7 @@ import { createOutboxService } from './services/outbox.service.js';
 import { createPortalAccountService } from './services/portal-account.service.js';
 import { createProviderPortalService } from './services/provider-portal.service.js';
 import { createProviderService } from './services/provider.service.js';
+import { createReconciliationService } from './services/reconciliation.service.js';
 import { createRegulatorService, type RegulatorService } from './services/regulator.service.js';
 import { createRetailerService } from './services/retailer.service.js';
 import { createShortLinkService } from './services/short-link.service.js';
@@ -297,6 +299,11 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     regulator,
     onboarding,
     retailers: retailerAdmin,
+    reconciliation: createReconciliationService({
+      reconciliation: createReconciliationRepository(db),
+      cipher,
+      clock,
+    }),
     portalAccounts,
     providerPortal: createProviderPortalService({
       db,

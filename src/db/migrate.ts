@@ -8,6 +8,7 @@ import * as dashboard from './migrations/0006-dashboard.js';
 import * as complaintProvince from './migrations/0007-complaint-province.js';
 import * as providerOnboarding from './migrations/0008-provider-onboarding.js';
 import * as retailers from './migrations/0009-retailers.js';
+import * as reconciliation from './migrations/0010-reconciliation.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-complaint-province': complaintProvince,
   '0008-provider-onboarding': providerOnboarding,
   '0009-retailers': retailers,
+  '0010-reconciliation': reconciliation,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -90,6 +90,7 @@ export const IYS_ERRORS = {
   H462: [400, 'TACIR izni güncellenirken izin tarihi (consentDate) gönderilmelidir.'],
   H463: [400, 'TACIR izni güncellenirken izin kaynağı (source) gönderilmelidir.'],
   H464: [422, 'MESAJ izin tipi için alıcı (recipient) telefon numarası olmalıdır.'],
+  H501: [422, 'Tarih formatı hatalı veya bu tarih için rapor alınamaz: {{value}}'],
   H503: [422, '{{value}} kabul edilemedi. İstek gövdesinde bulunabilecek değerler: BIREYSEL, TACIR'],
   H901: [422, 'İzin, izin tarihinden (consentDate) itibaren en geç 3 iş günü içinde kaydedilmelidir.'],
   H902: [404, 'Bu alıcı için kayıtlı izin bulunamadı.'],
