@@ -10,6 +10,8 @@ export interface Config {
   /** Hex or base64 key material (≥ 32 bytes). Unset → generated into the data dir (embedded mode only). */
   readonly masterKey: string | undefined;
   readonly seedDemo: boolean;
+  /** Webhooks may target http://127.0.0.1 (the sandbox's default); otherwise https only. */
+  readonly webhookAllowLoopbackHttp: boolean;
   /** Token requests allowed per client address per hour (İYS answers H084 beyond its own limit). */
   readonly tokenRequestsPerHour: number;
   /** Where citizens reach this server; links in SMS and e-mail start with it. */
@@ -73,6 +75,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? !databaseUrl
       : parseBoolean('OPENIYS_SEED_DEMO', env.OPENIYS_SEED_DEMO, problems);
 
+  const webhookAllowLoopbackHttp =
+    env.OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP === undefined || env.OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP === ''
+      ? !databaseUrl
+      : parseBoolean(
+          'OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP',
+          env.OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP,
+          problems,
+        );
+
   const tokenRequestsPerHour = Number(env.OPENIYS_TOKEN_REQUESTS_PER_HOUR ?? '600');
   if (!Number.isInteger(tokenRequestsPerHour) || tokenRequestsPerHour < 1) {
     problems.push(
@@ -113,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.OPENIYS_DATA_DIR?.trim() || './data'),
     masterKey,
     seedDemo,
+    webhookAllowLoopbackHttp,
     tokenRequestsPerHour,
     publicUrl,
     smtpUrl,

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     logger,
     tokenRequestsPerHour: config.tokenRequestsPerHour,
     messaging: config,
+    webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp },
     webRoot: path.join(projectRoot(), 'web', 'dist'),
   });
 

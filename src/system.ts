@@ -28,6 +28,7 @@ import { createPortalUserRepository } from './repositories/portal-user.repositor
 import { createProviderRepository } from './repositories/provider.repository.js';
 import { createReconciliationRepository } from './repositories/reconciliation.repository.js';
 import { createRetailerRepository } from './repositories/retailer.repository.js';
+import { createWebhookRepository } from './repositories/webhook.repository.js';
 import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import { createAuthService } from './services/auth.service.js';
 import { createBulkService } from './services/bulk.service.js';
@@ -54,6 +55,8 @@ import { createRetailerService } from './services/retailer.service.js';
 import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
 import { createTransparencyService } from './services/transparency.service.js';
+import { createWebhookService } from './services/webhook.service.js';
+import { createWebhookDeliveryJob, type WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
 
 export interface MessagingOptions {
   publicUrl: string;
@@ -85,6 +88,11 @@ export interface SystemOptions {
   workers?: boolean;
   tokenRequestsPerHour?: number;
   messaging?: MessagingOptions;
+  webhooks?: {
+    /** Accept http://127.0.0.1 endpoints (the sandbox); otherwise https only. */
+    allowLoopbackHttp?: boolean;
+    delivery?: WebhookDeliveryOptions;
+  };
   /** Directory of the built web app, served at / (omitted in API-only tests). */
   webRoot?: string;
 }
@@ -155,10 +163,12 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   await noticesJob.prepare();
 
   const retailerRepository = createRetailerRepository(db);
+  const webhookRepository = createWebhookRepository(db, options.databaseUrl);
   const writer = {
     consents: consentRepository,
     outbox: outboxRepository,
     retailers: retailerRepository,
+    webhooks: webhookRepository,
     calendar,
   };
   const outbox = createOutboxService({
@@ -241,6 +251,25 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     publicUrl: messaging.publicUrl,
     clock,
   });
+  const webhookService = createWebhookService({
+    db,
+    webhooks: webhookRepository,
+    providers,
+    outbox: outboxRepository,
+    messages: outbox,
+    queue: sendJob.queue,
+    cipher,
+    allowLoopbackHttp: options.webhooks?.allowLoopbackHttp ?? false,
+    clock,
+  });
+  const webhookJob = createWebhookDeliveryJob({
+    webhooks: webhookRepository,
+    cipher,
+    logger,
+    onGivenUp: (webhookId, reason) => webhookService.disableAfterFailures(webhookId, reason),
+    clock,
+    options: options.webhooks?.delivery,
+  });
   const retailerAdmin = createRetailerService({
     db,
     retailers: retailerRepository,
@@ -299,6 +328,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     regulator,
     onboarding,
     retailers: retailerAdmin,
+    webhooks: webhookService,
     reconciliation: createReconciliationService({
       reconciliation: createReconciliationRepository(db),
       cipher,
@@ -343,6 +373,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
 
   if (options.workers !== false) {
     await gateway.start();
+    await webhookJob.start();
     await bulkWorker.start();
     await sendJob.start();
     await noticesJob.start();
@@ -368,6 +399,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       closing = true;
       await app.close();
       await gateway.stop();
+      await webhookJob.stop();
       await bulkWorker.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();

@@ -9,6 +9,7 @@ import * as complaintProvince from './migrations/0007-complaint-province.js';
 import * as providerOnboarding from './migrations/0008-provider-onboarding.js';
 import * as retailers from './migrations/0009-retailers.js';
 import * as reconciliation from './migrations/0010-reconciliation.js';
+import * as webhooks from './migrations/0011-webhooks.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-provider-onboarding': providerOnboarding,
   '0009-retailers': retailers,
   '0010-reconciliation': reconciliation,
+  '0011-webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -272,6 +272,32 @@ export interface RetailersTable {
   created_at: CreatedAt;
 }
 
+export interface WebhooksTable {
+  id: string;
+  provider_id: number;
+  brand_id: number;
+  url: string;
+  secret_enc: Buffer;
+  previous_secret_enc: Buffer | null;
+  previous_until: Date | null;
+  status: 'active' | 'disabled';
+  disabled_reason: string | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: Date;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+}
+
 export interface PortalInvitationsTable {
   token_hash: Buffer;
   portal_user_id: number;
@@ -314,4 +340,6 @@ export interface Database {
   portal_invitations: PortalInvitationsTable;
   portal_sessions: PortalSessionsTable;
   retailers: RetailersTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -25,6 +25,7 @@ import type { RetailerService } from '../services/retailer.service.js';
 import type { ShortLinkService } from '../services/short-link.service.js';
 import type { TenancyService } from '../services/tenancy.service.js';
 import type { TransparencyService } from '../services/transparency.service.js';
+import type { WebhookService } from '../services/webhook.service.js';
 import { registerErrorHandling } from './errors.js';
 import { instrumentRequests } from './metrics.js';
 import { applicationRoutes } from './routes/applications/routes.js';
@@ -37,6 +38,7 @@ import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
 import { infoRoutes } from './routes/info/routes.js';
 import { portalAccountRoutes } from './routes/portal/routes.js';
 import { portalWorkspaceRoutes } from './routes/portal-workspace/routes.js';
+import { portalWebhookRoutes } from './routes/portal-webhooks/routes.js';
 import { reconciliationRoutes } from './routes/reconciliation/routes.js';
 import { regulatorRoutes } from './routes/regulator/routes.js';
 import { retailerRoutes } from './routes/retailers/routes.js';
@@ -54,6 +56,7 @@ export interface AppDeps {
   onboarding: OnboardingService;
   retailers: RetailerService;
   reconciliation: ReconciliationService;
+  webhooks: WebhookService;
   portalAccounts: PortalAccountService;
   providerPortal: ProviderPortalService;
   transparency: TransparencyService;
@@ -152,6 +155,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(applicationRoutes(deps));
   await app.register(portalAccountRoutes(deps));
   await app.register(portalWorkspaceRoutes(deps));
+  await app.register(portalWebhookRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { leafHash } from '../crypto/event-hash.js';
 import { createRandomPool } from '../crypto/random-pool.js';
@@ -9,6 +10,7 @@ import { iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import type { ConsentRepository, NewConsentEvent } from '../repositories/consent.repository.js';
 import type { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { RetailerRepository } from '../repositories/retailer.repository.js';
+import type { WebhookRepository } from '../repositories/webhook.repository.js';
 
 /** A validated consent whose address has already been turned into a blind index and a ciphertext. */
 export interface SealedConsent extends Omit<ConsentInput, 'recipient' | 'recipientKind'> {
@@ -57,6 +59,7 @@ export interface WriterDeps {
   consents: ConsentRepository;
   outbox: OutboxRepository;
   retailers: RetailerRepository;
+  webhooks: WebhookRepository;
   calendar: WorkingCalendar;
 }
 
@@ -76,7 +79,7 @@ export async function writeConsents(
   deps: WriterDeps,
   batch: WriteBatch,
 ): Promise<WriteResult> {
-  const { consents, outbox, retailers, calendar } = deps;
+  const { consents, outbox, retailers, webhooks, calendar } = deps;
   await consents.lockBrandForWrite(trx, batch.brandId);
   const knownRetailers = await retailers.findExistingCodes(
     trx,
@@ -133,6 +136,19 @@ export async function writeConsents(
 
   await consents.insertRecipients(trx, dedupeByKey(batch.consents.filter((_, i) => outcomes[i]!.ok)));
   const eventIds = await consents.appendEvents(trx, events);
+  // Each endpoint of the brand gets a delivery of every event, committed with it (at-least-once).
+  const hooks = events.length > 0 ? await webhooks.activeWebhookIds(trx, batch.brandId) : [];
+  await webhooks.insertDeliveries(
+    trx,
+    hooks.flatMap((webhookId) =>
+      events.map((e) => ({
+        id: randomUUID(),
+        webhook_id: webhookId,
+        event_id: eventIds.get(e.transaction_id)!,
+        created_at: batch.now,
+      })),
+    ),
+  );
   await retailers.markLinked(
     trx,
     batch.brandId,

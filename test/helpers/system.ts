@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { formatWireDate } from '../../src/domain/wire-date.js';
+import type { WebhookDeliveryOptions } from '../../src/jobs/webhook-delivery.job.js';
 import { createSystem, type System } from '../../src/system.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -33,7 +34,12 @@ export const OTHER = {
 
 /** The whole system on a fresh database with the sandbox seed, logging at debug level into memory. */
 export async function startTestSystem(
-  options: { clock?: () => Date; workers?: boolean; tokenRequestsPerHour?: number } = {},
+  options: {
+    clock?: () => Date;
+    workers?: boolean;
+    tokenRequestsPerHour?: number;
+    webhookDelivery?: WebhookDeliveryOptions;
+  } = {},
 ): Promise<TestSystem> {
   const database = await createTestDatabase();
   const logLines: string[] = [];
@@ -50,6 +56,7 @@ export async function startTestSystem(
     clock: options.clock,
     workers: options.workers,
     tokenRequestsPerHour: options.tokenRequestsPerHour,
+    webhooks: { allowLoopbackHttp: true, delivery: options.webhookDelivery },
   });
   await system.providerAdmin.seedDemo();
   return {

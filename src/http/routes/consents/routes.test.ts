@@ -46,7 +46,15 @@ const consent = (over: Record<string, unknown> = {}) => ({
 });
 
 test('add one consent, then read its status back', async () => {
-  const record = consent({ retailerCode: 12345678 });
+  const retailer = await call('POST', `${base}/retailers`, {
+    title: 'Bayi',
+    name: 'Ali Veli',
+    tckn: '10000000146',
+    city: { code: '34' },
+    town: { code: '3401' },
+  });
+  const { retailerCode } = retailer.json();
+  const record = consent({ retailerCode });
   const added = await call('POST', `${base}/consents`, record);
   assert.equal(added.statusCode, 200, added.body);
   const { transactionId, creationDate } = added.json();
@@ -68,7 +76,7 @@ test('add one consent, then read its status back', async () => {
     consentDate: record.consentDate,
     creationDate,
     transactionId,
-    retailerCode: 12345678,
+    retailerCode,
     retailerAccessCount: 0,
   });
 });

@@ -1,0 +1,179 @@
+import type { Logger } from 'pino';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from '../crypto/webhook-signature.js';
+import { formatWireDate } from '../domain/wire-date.js';
+import type { WebhookRepository } from '../repositories/webhook.repository.js';
+
+export interface WebhookDeliveryOptions {
+  /** First retry after this long, doubling each time up to maxRetryMs. */
+  retryBaseMs?: number;
+  maxRetryMs?: number;
+  /** A delivery failing this long after its event is given up, and its endpoint disabled. */
+  giveUpAfterMs?: number;
+  timeoutMs?: number;
+  concurrency?: number;
+}
+
+const CLAIM_BATCH = 50;
+const TICK_MS = 1000;
+
+type Claimed = Awaited<ReturnType<WebhookRepository['claimDue']>>[number];
+
+/**
+ * Sends webhook deliveries: woken by LISTEN as soon as deliveries commit (and every second for retries),
+ * claims due ones with SKIP LOCKED so several servers share the work, POSTs each signed body, and records
+ * the outcome. Failures retry with exponential backoff (10 s, 20 s, … at most an hour) for 24 hours; then
+ * the delivery is given up and `onGivenUp` disables the endpoint.
+ */
+export function createWebhookDeliveryJob(deps: {
+  webhooks: WebhookRepository;
+  cipher: FieldCipher;
+  logger: Logger;
+  onGivenUp: (webhookId: string, reason: string) => Promise<void>;
+  clock?: () => Date;
+  options?: WebhookDeliveryOptions;
+}) {
+  const { webhooks, cipher, logger, onGivenUp, clock = () => new Date() } = deps;
+  const {
+    retryBaseMs = 10_000,
+    maxRetryMs = 3600_000,
+    giveUpAfterMs = 24 * 3600_000,
+    timeoutMs = 10_000,
+    concurrency = 16,
+  } = deps.options ?? {};
+  let stopListening: (() => Promise<void>) | undefined;
+  let tick: NodeJS.Timeout | undefined;
+  let draining: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+
+  function bodyOf(row: Claimed): string {
+    return JSON.stringify({
+      id: row.event_id,
+      type: 'consent.changed',
+      createdAt: formatWireDate(row.creation_date),
+      data: {
+        iysCode: row.iys_code,
+        brandCode: row.brand_code,
+        transactionId: row.transaction_id,
+        recipient: cipher.openAddress(row.recipient_key, row.address_enc),
+        recipientType: row.recipient_type,
+        type: row.type,
+        status: row.status,
+        source: row.source,
+        consentDate: formatWireDate(row.consent_date),
+        creationDate: formatWireDate(row.creation_date),
+      },
+    });
+  }
+
+  function secretsOf(row: Claimed, now: Date): string[] {
+    const aad = Buffer.from(`webhook:${row.webhook_id}`);
+    const secrets = [cipher.decrypt(row.secret_enc, aad)];
+    if (row.previous_secret_enc && row.previous_until && row.previous_until > now)
+      secrets.push(cipher.decrypt(row.previous_secret_enc, aad));
+    return secrets;
+  }
+
+  async function deliver(row: Claimed): Promise<void> {
+    const now = clock();
+    if (row.webhook_status !== 'active') {
+      await webhooks.markAttemptFailed(row.id, { httpStatus: null, error: 'endpoint disabled' }, null);
+      return;
+    }
+    const body = bodyOf(row);
+    let failure: { httpStatus: number | null; error: string };
+    try {
+      const response = await fetch(row.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'openiys-webhooks/1',
+          [EVENT_ID_HEADER]: row.event_id,
+          [SIGNATURE_HEADER]: signatureHeader(secretsOf(row, now), Math.floor(now.getTime() / 1000), body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.body?.cancel();
+      if (response.status >= 200 && response.status < 300) {
+        await webhooks.markDelivered(row.id, response.status, clock());
+        return;
+      }
+      failure = { httpStatus: response.status, error: `HTTP ${response.status}` };
+    } catch (error) {
+      failure = { httpStatus: null, error: error instanceof Error ? error.message : String(error) };
+    }
+    const age = now.getTime() - row.created_at.getTime();
+    const delay = Math.min(retryBaseMs * 2 ** row.attempts, maxRetryMs);
+    const givingUp = age + delay > giveUpAfterMs;
+    await webhooks.markAttemptFailed(row.id, failure, givingUp ? null : new Date(now.getTime() + delay));
+    if (givingUp) {
+      logger.warn(
+        { webhookId: row.webhook_id, deliveryId: row.id },
+        'webhook delivery given up; disabling endpoint',
+      );
+      await onGivenUp(row.webhook_id, failure.error);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    do {
+      again = false;
+      for (;;) {
+        const claimed = await webhooks.claimDue(clock(), CLAIM_BATCH);
+        for (let start = 0; start < claimed.length; start += concurrency) {
+          await Promise.all(
+            claimed
+              .slice(start, start + concurrency)
+              .map((row) =>
+                deliver(row).catch((error: unknown) =>
+                  logger.error({ err: error, deliveryId: row.id }, 'webhook delivery failed'),
+                ),
+              ),
+          );
+        }
+        if (claimed.length < CLAIM_BATCH || stopped) break;
+      }
+    } while (again && !stopped);
+  }
+
+  /** Starts a drain, or asks the running one to go round again. */
+  function wake(): void {
+    if (stopped) return;
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = drain()
+      .catch((error: unknown) => logger.error({ err: error }, 'webhook dispatcher error'))
+      .finally(() => {
+        draining = undefined;
+      });
+  }
+
+  async function listen(): Promise<void> {
+    stopListening = await webhooks.listen(wake, (error) => {
+      logger.warn({ err: error }, 'webhook wake-up connection lost; reconnecting');
+      setTimeout(() => void listen().catch(() => {}), TICK_MS).unref();
+    });
+  }
+
+  return {
+    wake,
+    async start(): Promise<void> {
+      await listen();
+      tick = setInterval(wake, TICK_MS).unref();
+      wake();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(tick);
+      await stopListening?.();
+      await draining;
+    },
+  };
+}
+
+export type WebhookDeliveryJob = ReturnType<typeof createWebhookDeliveryJob>;
