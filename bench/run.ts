@@ -1,8 +1,13 @@
 /** `npm run bench -- [name…]`: runs the named benchmarks (all when none is named). Prints; never fails a test. */
 import { benchCheck } from './check.bench.js';
 import { benchIngest } from './ingest.bench.js';
+import { benchWebhook } from './webhook.bench.js';
 
-const BENCHMARKS: Record<string, () => Promise<void>> = { ingest: benchIngest, check: benchCheck };
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  ingest: benchIngest,
+  check: benchCheck,
+  webhook: benchWebhook,
+};
 
 const requested = process.argv.slice(2);
 const names = requested.length > 0 ? requested : Object.keys(BENCHMARKS);

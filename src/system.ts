@@ -55,7 +55,7 @@ import { createRetailerService } from './services/retailer.service.js';
 import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
 import { createTransparencyService } from './services/transparency.service.js';
-import { createWebhookService } from './services/webhook.service.js';
+import { createWebhookService, type WebhookService } from './services/webhook.service.js';
 import { createWebhookDeliveryJob, type WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
 
 export interface MessagingOptions {
@@ -105,6 +105,7 @@ export interface System {
   notifications: ReturnType<typeof createNotificationService>;
   regulator: RegulatorService;
   onboarding: OnboardingService;
+  webhooks: WebhookService;
   gateway: GatewayService;
   /** The sandbox catcher, when messages are not sent for real. */
   devOutbox: DevOutbox | undefined;
@@ -393,6 +394,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     notifications,
     regulator,
     onboarding,
+    webhooks: webhookService,
     gateway,
     devOutbox,
     async close() {
