@@ -57,6 +57,9 @@ import { createTenancyService } from './services/tenancy.service.js';
 import { createTransparencyService } from './services/transparency.service.js';
 import { createWebhookService, type WebhookService } from './services/webhook.service.js';
 import { createWebhookDeliveryJob, type WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
+import { createConsentUploadJob } from './jobs/consent-upload.job.js';
+import { createUploadRepository } from './repositories/upload.repository.js';
+import { createUploadService, type UploadService } from './services/upload.service.js';
 
 export interface MessagingOptions {
   publicUrl: string;
@@ -106,6 +109,7 @@ export interface System {
   regulator: RegulatorService;
   onboarding: OnboardingService;
   webhooks: WebhookService;
+  uploads: UploadService;
   gateway: GatewayService;
   /** The sandbox catcher, when messages are not sent for real. */
   devOutbox: DevOutbox | undefined;
@@ -159,6 +163,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const bulkWorker = createBulkConsentsWorker({ boss, bulk: () => bulk, logger });
   const sendJob = createSendMessageJob({ boss, outbox: () => outbox, logger });
   const noticesJob = createConsentNoticesJob({ boss, notifications: () => notifications, logger });
+  const uploadJob = createConsentUploadJob({ boss, uploads: () => uploads, logger });
   // One after the other: pg-boss's createQueue deadlocks with itself when run concurrently.
   await sendJob.prepare();
   await noticesJob.prepare();
@@ -271,6 +276,16 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     clock,
     options: options.webhooks?.delivery,
   });
+  const uploads = createUploadService({
+    db,
+    uploads: createUploadRepository(db),
+    providers,
+    writer,
+    cipher,
+    queue: uploadJob.queue,
+    notices: noticesJob.queue,
+    clock,
+  });
   const retailerAdmin = createRetailerService({
     db,
     retailers: retailerRepository,
@@ -330,6 +345,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     onboarding,
     retailers: retailerAdmin,
     webhooks: webhookService,
+    uploads,
     reconciliation: createReconciliationService({
       reconciliation: createReconciliationRepository(db),
       cipher,
@@ -375,6 +391,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   if (options.workers !== false) {
     await gateway.start();
     await webhookJob.start();
+    await uploadJob.start();
+    const resumedUploads = await uploads.resumeUnfinished();
+    if (resumedUploads > 0) logger.info({ uploads: resumedUploads }, 'resumed unfinished consent uploads');
     await bulkWorker.start();
     await sendJob.start();
     await noticesJob.start();
@@ -395,6 +414,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     regulator,
     onboarding,
     webhooks: webhookService,
+    uploads,
     gateway,
     devOutbox,
     async close() {
@@ -402,6 +422,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       await app.close();
       await gateway.stop();
       await webhookJob.stop();
+      uploadJob.interrupt();
       await bulkWorker.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();

@@ -3,6 +3,7 @@
  * when set, otherwise an embedded one started for this run. A migrated template database is built once;
  * each test file clones it (see test/helpers/database.ts).
  */
+import { CONSENT_UPLOAD_QUEUE } from '../src/jobs/consent-upload.job.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,8 @@ async function buildTemplate(serverUrl: string, name: string): Promise<void> {
   // pg-boss installs its schema on first start; doing it once here keeps every clone ready to use.
   const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 1 });
   await boss.start();
-  for (const queue of [BULK_CONSENTS_QUEUE, SEND_MESSAGE_QUEUE]) await boss.createQueue(queue);
+  for (const queue of [BULK_CONSENTS_QUEUE, SEND_MESSAGE_QUEUE, CONSENT_UPLOAD_QUEUE])
+    await boss.createQueue(queue);
   await boss.createQueue(CONSENT_NOTICES_QUEUE, { name: CONSENT_NOTICES_QUEUE, policy: 'short' });
   await boss.stop({ graceful: false, wait: true });
 }

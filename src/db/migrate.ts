@@ -10,6 +10,7 @@ import * as providerOnboarding from './migrations/0008-provider-onboarding.js';
 import * as retailers from './migrations/0009-retailers.js';
 import * as reconciliation from './migrations/0010-reconciliation.js';
 import * as webhooks from './migrations/0011-webhooks.js';
+import * as consentUploads from './migrations/0012-consent-uploads.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-retailers': retailers,
   '0010-reconciliation': reconciliation,
   '0011-webhooks': webhooks,
+  '0012-consent-uploads': consentUploads,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

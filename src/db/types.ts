@@ -298,6 +298,43 @@ export interface WebhookDeliveriesTable {
   delivered_at: Date | null;
 }
 
+export type UploadStatus = 'receiving' | 'queued' | 'processing' | 'completed' | 'failed';
+
+export interface ConsentUploadsTable {
+  id: string;
+  provider_id: number;
+  brand_id: number;
+  portal_user_id: number;
+  file_name: string;
+  format: 'csv' | 'xlsx';
+  file_sha256: Buffer | null;
+  file_bytes: ColumnType<string, number | undefined, number>;
+  status: UploadStatus;
+  total_rows: number | null;
+  rows_done: Generated<number>;
+  rows_applied: Generated<number>;
+  rows_failed: Generated<number>;
+  failure: string | null;
+  locked_until: Date | null;
+  received_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface ConsentUploadChunksTable {
+  upload_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+export interface ConsentUploadErrorsTable {
+  upload_id: string;
+  row_number: number;
+  code: string;
+  message: string;
+  field: string | null;
+}
+
 export interface PortalInvitationsTable {
   token_hash: Buffer;
   portal_user_id: number;
@@ -342,4 +379,7 @@ export interface Database {
   retailers: RetailersTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  consent_uploads: ConsentUploadsTable;
+  consent_upload_chunks: ConsentUploadChunksTable;
+  consent_upload_errors: ConsentUploadErrorsTable;
 }

@@ -25,6 +25,7 @@ import type { RetailerService } from '../services/retailer.service.js';
 import type { ShortLinkService } from '../services/short-link.service.js';
 import type { TenancyService } from '../services/tenancy.service.js';
 import type { TransparencyService } from '../services/transparency.service.js';
+import type { UploadService } from '../services/upload.service.js';
 import type { WebhookService } from '../services/webhook.service.js';
 import { registerErrorHandling } from './errors.js';
 import { instrumentRequests } from './metrics.js';
@@ -39,6 +40,7 @@ import { infoRoutes } from './routes/info/routes.js';
 import { portalAccountRoutes } from './routes/portal/routes.js';
 import { portalWorkspaceRoutes } from './routes/portal-workspace/routes.js';
 import { portalWebhookRoutes } from './routes/portal-webhooks/routes.js';
+import { portalUploadRoutes } from './routes/portal-uploads/routes.js';
 import { reconciliationRoutes } from './routes/reconciliation/routes.js';
 import { regulatorRoutes } from './routes/regulator/routes.js';
 import { retailerRoutes } from './routes/retailers/routes.js';
@@ -57,6 +59,7 @@ export interface AppDeps {
   retailers: RetailerService;
   reconciliation: ReconciliationService;
   webhooks: WebhookService;
+  uploads: UploadService;
   portalAccounts: PortalAccountService;
   providerPortal: ProviderPortalService;
   transparency: TransparencyService;
@@ -156,6 +159,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(portalAccountRoutes(deps));
   await app.register(portalWorkspaceRoutes(deps));
   await app.register(portalWebhookRoutes(deps));
+  await app.register(portalUploadRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });

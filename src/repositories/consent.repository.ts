@@ -150,6 +150,35 @@ export function createConsentRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** A page of a brand's current consents with their sealed addresses, for exports (keyset-paged). */
+    listBrandConsents: (
+      brandId: number,
+      after: { key: Buffer; recipientType: string; type: string } | null,
+      limit: number,
+    ) =>
+      db
+        .selectFrom('consents as c')
+        .innerJoin('recipients as r', 'r.recipient_key', 'c.recipient_key')
+        .select(['c.recipient_key', 'r.address_enc', 'c.recipient_type', 'c.type', 'c.status', 'c.source'])
+        .select([
+          'c.consent_date',
+          'c.creation_date',
+          'c.transaction_id',
+          'c.retailer_code',
+          'c.retailer_access',
+        ])
+        .where('c.brand_id', '=', brandId)
+        .where(
+          after
+            ? sql<boolean>`(c.recipient_key, c.recipient_type, c.type) > (${after.key}, ${after.recipientType}, ${after.type})`
+            : sql<boolean>`true`,
+        )
+        .orderBy('c.recipient_key')
+        .orderBy('c.recipient_type')
+        .orderBy('c.type')
+        .limit(limit)
+        .execute(),
+
     /** The movements of one address, oldest first (a person has few; the recipient index finds them). */
     listEventsForRecipient: (recipientKey: Buffer, filter: { brandId?: number; type?: string } = {}) => {
       let query = db

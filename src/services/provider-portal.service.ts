@@ -9,6 +9,7 @@ import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { RetailerRepository } from '../repositories/retailer.repository.js';
 import { parsePage } from '../domain/retailer.js';
+import { formatWireDate } from '../domain/wire-date.js';
 import { hashPassword } from './auth.service.js';
 import type { PortalAccountService, PortalSession } from './portal-account.service.js';
 import type { RetailerService } from './retailer.service.js';
@@ -93,6 +94,38 @@ export function createProviderPortalService(deps: {
         source: row.source,
         consentDate: row.consent_date,
       }));
+    },
+
+    /**
+     * Every current consent of a brand as rows of EXPORT_COLUMNS, a page at a time: a brand of millions is
+     * exported without holding it in memory. The columns start with the upload template's, so an export
+     * can be uploaded again.
+     */
+    async exportConsents(session: PortalSession, brandCode: string): Promise<AsyncIterable<unknown[]>> {
+      const scope = await brandScope(session, brandCode);
+      return (async function* () {
+        let after: { key: Buffer; recipientType: string; type: string } | null = null;
+        for (;;) {
+          const page = await consents.listBrandConsents(scope.brand.id, after, 5000);
+          for (const c of page) {
+            yield [
+              cipher.openAddress(c.recipient_key, c.address_enc),
+              c.recipient_type,
+              c.type,
+              c.status,
+              c.source ?? '',
+              formatWireDate(c.consent_date),
+              c.retailer_code ?? '',
+              c.retailer_access.join(';'),
+              formatWireDate(c.creation_date),
+              c.transaction_id,
+            ];
+          }
+          if (page.length < 5000) return;
+          const last = page.at(-1)!;
+          after = { key: last.recipient_key, recipientType: last.recipient_type, type: last.type };
+        }
+      })();
     },
 
     async overview(session: PortalSession) {

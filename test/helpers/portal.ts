@@ -92,3 +92,33 @@ export async function onboardProvider(
   });
   return { ...approved, admin: portalUserFrom(t, accepted) };
 }
+
+/** Uploads a consent file through the portal, as the browser's file input sends it. */
+export function uploadFile(
+  t: TestSystem,
+  user: PortalUser,
+  brandCode: number,
+  file: { name: string; data: Buffer; type?: string },
+): Promise<LightMyRequestResponse> {
+  const body = multipart(
+    {},
+    { field: 'file', name: file.name, type: file.type ?? 'text/csv', data: file.data },
+  );
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/portal/brands/${brandCode}/uploads`,
+    headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken, 'content-type': body.contentType },
+    payload: body.payload,
+  });
+}
+
+/** Polls an upload until it has finished (completed or failed). */
+export async function waitForUpload(user: PortalUser, id: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const upload = (await user.call('GET', `/api/portal/uploads/${id}`)).json();
+    if (upload.status === 'completed' || upload.status === 'failed') return upload;
+    if (Date.now() > deadline) throw new Error(`upload still ${upload.status}: ${JSON.stringify(upload)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import {
+  onboardProvider,
+  uploadFile,
+  waitForUpload,
+  type PortalUser,
+} from '../../../../test/helpers/portal.js';
+import { recentWireDate, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
+
+let t: TestSystem;
+let admin: PortalUser;
+let iysCode: number;
+let brandCode: number;
+let token: string;
+before(async () => {
+  t = await startTestSystem();
+  ({ admin, iysCode, brandCode } = await onboardProvider(t));
+  const { username, password } = (
+    await admin.call('POST', '/api/portal/api-users', { username: 'upload-api' })
+  ).json();
+  token = await t.token(username, password);
+});
+after(() => t.close());
+
+const phone = (i: number) => `+90534${String(i).padStart(7, '0')}`;
+const statusOf = async (recipient: string, type = 'MESAJ') =>
+  (
+    await t.app.inject({
+      method: 'POST',
+      url: `/sps/${iysCode}/brands/${brandCode}/consents/status`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { recipient, recipientType: 'BIREYSEL', type },
+    })
+  ).json().status;
+
+describe('CSV', () => {
+  const date = recentWireDate(3600_000);
+  const csv = [
+    'recipient,recipientType,type,status,source,consentDate',
+    `${phone(1)},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
+    `not-a-phone,BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
+    `${phone(2)},BIREYSEL,FAX,ONAY,HS_WEB,${date}`,
+    `${phone(3)},BIREYSEL,MESAJ,RET,HS_WEB,${date}`,
+    `ayse@example.com,BIREYSEL,EPOSTA,ONAY,HS_EPOSTA,${date}`,
+    '',
+  ].join('\n');
+  let id: string;
+
+  test('valid rows are applied, the others reported with their row and code', async () => {
+    const uploaded = await uploadFile(t, admin, brandCode, { name: 'izinler.csv', data: Buffer.from(csv) });
+    assert.equal(uploaded.statusCode, 200, uploaded.body);
+    assert.equal(uploaded.json().duplicate, false);
+    id = uploaded.json().id;
+    const done = await waitForUpload(admin, id);
+    assert.deepEqual(
+      [done.status, done.totalRows, done.rowsDone, done.rowsApplied, done.rowsFailed],
+      ['completed', 5, 5, 2, 3],
+    );
+    assert.equal(await statusOf(phone(1)), 'ONAY');
+    assert.equal(await statusOf('ayse@example.com', 'EPOSTA'), 'ONAY');
+
+    const report = await admin.call('GET', `/api/portal/uploads/${id}/errors.csv`);
+    assert.equal(report.statusCode, 200);
+    const rows = parse(report.body, { columns: true }) as Record<string, string>[];
+    assert.deepEqual(
+      rows.map((r) => [r.row, r.code, r.field]),
+      [
+        ['3', 'H122', 'recipient'],
+        ['4', 'H117', 'type'],
+        ['5', 'H175', 'status'],
+      ],
+    );
+  });
+
+  test('the same file again is not applied twice', async () => {
+    const again = await uploadFile(t, admin, brandCode, { name: 'kopya.csv', data: Buffer.from(csv) });
+    assert.deepEqual(again.json(), { id, duplicate: true });
+  });
+
+  test('a file without the required columns fails as a whole', async () => {
+    const uploaded = await uploadFile(t, admin, brandCode, {
+      name: 'eksik.csv',
+      data: Buffer.from('recipient;type\n+905321234567;MESAJ\n'),
+    });
+    const done = await waitForUpload(admin, uploaded.json().id);
+    assert.equal(done.status, 'failed');
+    assert.match(done.failure, /recipientType, status/);
+  });
+
+  test('semicolon-separated files (Excel in Turkish) are read too', async () => {
+    const data = `recipient;recipientType;type;status;source;consentDate\n${phone(9)};BIREYSEL;ARAMA;ONAY;HS_CAGRI_MERKEZI;${date}\n`;
+    const done = await waitForUpload(
+      admin,
+      (await uploadFile(t, admin, brandCode, { name: 'tr.csv', data: Buffer.from(data) })).json().id,
+    );
+    assert.equal(done.rowsApplied, 1);
+    assert.equal(await statusOf(phone(9), 'ARAMA'), 'ONAY');
+  });
+});
+
+describe('XLSX', () => {
+  test('numeric phone cells get their + back; date cells are read as Türkiye time', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('izinler');
+    sheet.addRow(['recipient', 'recipientType', 'type', 'status', 'source', 'consentDate']);
+    const when = new Date(Date.now() - 3600_000);
+    // A date typed into a cell is wall-clock time; exceljs hands it over as that time in UTC.
+    const wallClock = new Date(when.getTime() + 3 * 3600_000);
+    sheet.addRow([905340000021, 'BIREYSEL', 'MESAJ', 'ONAY', 'HS_FIZIKSEL_ORTAM', wallClock]);
+    sheet.addRow([phone(22), 'BIREYSEL', 'MESAJ', 'ONAY', 'HS_ISLAK_IMZA', recentWireDate(7200_000)]);
+    const data = Buffer.from(await workbook.xlsx.writeBuffer());
+    const uploaded = await uploadFile(t, admin, brandCode, {
+      name: 'izinler.xlsx',
+      data,
+      type: 'application/octet-stream',
+    });
+    const done = await waitForUpload(admin, uploaded.json().id);
+    const report = (await admin.call('GET', `/api/portal/uploads/${done.id}/errors.csv`)).body;
+    assert.deepEqual(
+      [done.format, done.status, done.rowsApplied, done.rowsFailed],
+      ['xlsx', 'completed', 2, 0],
+      report,
+    );
+    assert.equal(await statusOf('+905340000021'), 'ONAY');
+  });
+});
+
+describe('restart', () => {
+  test('an interrupted upload resumes where it stopped and applies no row twice', async () => {
+    const date = recentWireDate(3600_000);
+    const lines = ['recipient,recipientType,type,status,source,consentDate'];
+    for (let i = 100; i < 2600; i++) lines.push(`${phone(i)},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`);
+    const uploaded = await uploadFile(t, admin, brandCode, {
+      name: 'buyuk.csv',
+      data: Buffer.from(lines.join('\n')),
+    });
+    const id = uploaded.json().id;
+    // Let the first worker stop after two batches, as a shutdown would.
+    let checks = 0;
+    const stopAfterTwo = {
+      get aborted() {
+        return ++checks > 2;
+      },
+    } as AbortSignal;
+    const first = await t.system.uploads.process(id, stopAfterTwo);
+    if (first === 'interrupted') {
+      const halfway = (await admin.call('GET', `/api/portal/uploads/${id}`)).json();
+      assert.equal(halfway.rowsDone, 2000);
+    }
+    // The next start hands it to a worker again.
+    await t.system.uploads.resumeUnfinished();
+    const done = await waitForUpload(admin, id);
+    assert.deepEqual(
+      [done.totalRows, done.rowsDone, done.rowsApplied, done.rowsFailed],
+      [2500, 2500, 2500, 0],
+    );
+    const events = await t.system.database.db
+      .selectFrom('consent_events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('actor_id', 'like', 'portal:%')
+      .where('type', '=', 'MESAJ')
+      .executeTakeFirstOrThrow();
+    assert.ok(Number(events.n) >= 2500);
+  });
+});

@@ -1,0 +1,58 @@
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { UploadQueue, UploadService } from '../services/upload.service.js';
+
+export const CONSENT_UPLOAD_QUEUE = 'consent-upload';
+
+export interface ConsentUploadPayload {
+  uploadId: string;
+}
+
+/** A 5,000,000-row file takes a while; the job's own lease (in the upload row) guards against doubles. */
+const JOB_EXPIRE_SECONDS = 6 * 3600;
+
+/**
+ * Applies uploaded consent files in the background, one at a time per server. A file held by another
+ * server's lease is retried after it; on shutdown the file in hand stops between two batches and is resumed
+ * at the next start (UploadService.resumeUnfinished).
+ */
+export function createConsentUploadJob(options: {
+  boss: PgBoss;
+  uploads: () => UploadService;
+  logger: Logger;
+}) {
+  const { boss, logger } = options;
+  const stopping = new AbortController();
+
+  const queue: UploadQueue = {
+    async enqueue(uploadId, afterSeconds = 0) {
+      await boss.send(CONSENT_UPLOAD_QUEUE, { uploadId } satisfies ConsentUploadPayload, {
+        retryLimit: 20,
+        retryDelay: 30,
+        expireInSeconds: JOB_EXPIRE_SECONDS,
+        startAfter: afterSeconds,
+      });
+    },
+  };
+
+  return {
+    queue,
+    async start(): Promise<void> {
+      await boss.createQueue(CONSENT_UPLOAD_QUEUE);
+      await boss.work<ConsentUploadPayload>(
+        CONSENT_UPLOAD_QUEUE,
+        { pollingIntervalSeconds: 1, batchSize: 1 },
+        async ([job]) => {
+          const outcome = await options.uploads().process(job!.data.uploadId, stopping.signal);
+          logger.info({ uploadId: job!.data.uploadId, outcome }, 'consent upload');
+          // Held by another server: fail the job so pg-boss retries it once that lease has run out.
+          if (outcome === 'busy') throw new Error('upload held by another worker');
+        },
+      );
+    },
+    /** Asks the file in hand to stop after its current batch (called before pg-boss stops). */
+    interrupt(): void {
+      stopping.abort();
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { ConsentUploadsTable, Database } from '../db/types.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+export type UploadRow = Selectable<ConsentUploadsTable>;
+
+/** Uploaded consent files: their encrypted chunks, progress and per-row errors. */
+export function createUploadRepository(db: Kysely<Database>) {
+  return {
+    insertUpload: (row: Insertable<ConsentUploadsTable>) =>
+      db.insertInto('consent_uploads').values(row).execute(),
+
+    insertChunk: (uploadId: string, seq: number, data: Buffer) =>
+      db.insertInto('consent_upload_chunks').values({ upload_id: uploadId, seq, data }).execute(),
+
+    readChunk: async (uploadId: string, seq: number): Promise<Buffer | undefined> =>
+      (
+        await db
+          .selectFrom('consent_upload_chunks')
+          .select('data')
+          .where('upload_id', '=', uploadId)
+          .where('seq', '=', seq)
+          .executeTakeFirst()
+      )?.data,
+
+    /** The stored file is complete and waits for a worker; until then it is invisible to them. */
+    finishReceiving: (
+      uploadId: string,
+      file: { format: 'csv' | 'xlsx'; file_sha256: Buffer; file_bytes: number; total_rows: number | null },
+    ) =>
+      db
+        .updateTable('consent_uploads')
+        .set({ ...file, status: 'queued' })
+        .where('id', '=', uploadId)
+        .execute(),
+
+    /** Another live upload of exactly this file for this brand, if any. */
+    findSameFile: (brandId: number, sha256: Buffer, exceptId: string) =>
+      db
+        .selectFrom('consent_uploads')
+        .select('id')
+        .where('brand_id', '=', brandId)
+        .where('file_sha256', '=', sha256)
+        .where('status', 'in', ['queued', 'processing', 'completed'])
+        .where('id', '<>', exceptId)
+        .executeTakeFirst(),
+
+    deleteUpload: (uploadId: string) => db.deleteFrom('consent_uploads').where('id', '=', uploadId).execute(),
+
+    findUpload: (providerId: number, uploadId: string) =>
+      db
+        .selectFrom('consent_uploads as u')
+        .innerJoin('brands as b', 'b.id', 'u.brand_id')
+        .selectAll('u')
+        .select('b.brand_code')
+        .where('u.provider_id', '=', providerId)
+        .where('u.id', '=', uploadId)
+        .executeTakeFirst(),
+
+    listUploads: (providerId: number) =>
+      db
+        .selectFrom('consent_uploads as u')
+        .innerJoin('brands as b', 'b.id', 'u.brand_id')
+        .selectAll('u')
+        .select('b.brand_code')
+        .where('u.provider_id', '=', providerId)
+        .orderBy('u.received_at', 'desc')
+        .limit(50)
+        .execute(),
+
+    /**
+     * Takes an upload for processing unless another worker holds its lease; returns it with the provider's
+     * activation date (the upload-deadline rule needs it).
+     */
+    claim: async (uploadId: string, now: Date, leaseMs: number) => {
+      const claimed = await db
+        .updateTable('consent_uploads')
+        .set({
+          status: 'processing',
+          locked_until: new Date(now.getTime() + leaseMs),
+          started_at: sql`coalesce(started_at, ${now}::timestamptz)`,
+        })
+        .where('id', '=', uploadId)
+        .where('status', 'in', ['queued', 'processing'])
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+        .returningAll()
+        .executeTakeFirst();
+      if (!claimed) return undefined;
+      const provider = await db
+        .selectFrom('providers')
+        .select('activated_at')
+        .where('id', '=', claimed.provider_id)
+        .executeTakeFirstOrThrow();
+      return { ...claimed, activated_at: provider.activated_at };
+    },
+
+    /** Counts a batch of rows as done, in the transaction that applied them, and renews the lease. */
+    recordProgress: (
+      trx: Transaction<Database>,
+      uploadId: string,
+      progress: { rows: number; applied: number; failed: number; lockedUntil: Date },
+    ) =>
+      trx
+        .updateTable('consent_uploads')
+        .set((eb) => ({
+          rows_done: eb('rows_done', '+', progress.rows),
+          rows_applied: eb('rows_applied', '+', progress.applied),
+          rows_failed: eb('rows_failed', '+', progress.failed),
+          locked_until: progress.lockedUntil,
+        }))
+        .where('id', '=', uploadId)
+        .execute(),
+
+    insertErrors: async (
+      executor: Executor,
+      uploadId: string,
+      errors: { row_number: number; code: string; message: string; field: string | null }[],
+    ): Promise<void> => {
+      if (errors.length === 0) return;
+      await executor
+        .insertInto('consent_upload_errors')
+        .values(errors.map((e) => ({ upload_id: uploadId, ...e })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+
+    setTotalRows: (uploadId: string, totalRows: number) =>
+      db.updateTable('consent_uploads').set({ total_rows: totalRows }).where('id', '=', uploadId).execute(),
+
+    /** Finished: the file itself is deleted, only counts and errors remain. */
+    finish: async (
+      uploadId: string,
+      outcome: { status: 'completed' | 'failed'; failure: string | null; now: Date },
+    ) => {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('consent_uploads')
+          .set({
+            status: outcome.status,
+            failure: outcome.failure,
+            finished_at: outcome.now,
+            locked_until: null,
+          })
+          .where('id', '=', uploadId)
+          .execute();
+        await trx.deleteFrom('consent_upload_chunks').where('upload_id', '=', uploadId).execute();
+      });
+    },
+
+    isUnfinished: async (uploadId: string): Promise<boolean> =>
+      (await db
+        .selectFrom('consent_uploads')
+        .select('id')
+        .where('id', '=', uploadId)
+        .where('status', 'in', ['queued', 'processing'])
+        .executeTakeFirst()) !== undefined,
+
+    releaseLease: (uploadId: string) =>
+      db.updateTable('consent_uploads').set({ locked_until: null }).where('id', '=', uploadId).execute(),
+
+    listUnfinished: async (): Promise<{ id: string; locked_until: Date | null }[]> =>
+      db
+        .selectFrom('consent_uploads')
+        .select(['id', 'locked_until'])
+        .where('status', 'in', ['queued', 'processing'])
+        .execute(),
+
+    /** The error report, in row order, a page at a time. */
+    listErrors: (uploadId: string, afterRow: number, limit: number) =>
+      db
+        .selectFrom('consent_upload_errors')
+        .select(['row_number', 'code', 'message', 'field'])
+        .where('upload_id', '=', uploadId)
+        .where('row_number', '>', afterRow)
+        .orderBy('row_number')
+        .orderBy('code')
+        .limit(limit)
+        .execute(),
+  };
+}
+
+export type UploadRepository = ReturnType<typeof createUploadRepository>;
