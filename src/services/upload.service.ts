@@ -15,7 +15,7 @@ import {
   type WriterDeps,
 } from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
-import { readRows, sniffFormat, type FileRow } from './upload-reader.js';
+import { readRows, sniffFormat } from './upload-reader.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
