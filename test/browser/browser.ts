@@ -40,6 +40,7 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
     masterKey: randomBytes(32),
     logger: pino({ level: 'warn' }),
     messaging: { ...SANDBOX_MESSAGING, publicUrl: url },
+    webhooks: { allowLoopbackHttp: true },
     webRoot,
   });
   await system.providerAdmin.seedDemo();

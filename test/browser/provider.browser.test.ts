@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../src/crypto/webhook-signature.js';
+import { formatWireDate } from '../../src/domain/wire-date.js';
 import { AGREEMENT_PDF } from '../helpers/portal.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
 
 let bed: BrowserTestbed;
@@ -57,6 +61,64 @@ test('a company applies, an admin approves, its admin sets a password from the i
   const secret = await page.getByTestId('api-secret').textContent();
   assert.match(secret ?? '', /^[A-Za-z0-9_-]{24}$/);
   await page.screenshot({ path: path.join(SCREENSHOTS, '12-provider-portal.png'), fullPage: true });
+
+  // A file of consents: two good rows, one bad; the progress bar fills and the error report names the row.
+  const consentDate = formatWireDate(new Date(Date.now() - 3600_000));
+  const file = [
+    'recipient,recipientType,type,status,source,consentDate',
+    `+905356660001,BIREYSEL,MESAJ,ONAY,HS_WEB,${consentDate}`,
+    `+905356660002,BIREYSEL,ARAMA,ONAY,HS_CAGRI_MERKEZI,${consentDate}`,
+    `+905356660003,BIREYSEL,MESAJ,ONAY,HS_YOK,${consentDate}`,
+  ].join('\n');
+  await page.getByRole('button', { name: 'Dosya yükleme' }).click();
+  await page
+    .getByLabel('Dosya (CSV veya XLSX)')
+    .setInputFiles({ name: 'izinler.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+  await page.getByRole('button', { name: 'Yükle', exact: true }).click();
+  await page.getByText('2 satır işlendi, 1 satır hatalı').waitFor();
+  const bar = page.getByRole('progressbar', { name: 'izinler.csv' });
+  assert.equal(await bar.getAttribute('value'), await bar.getAttribute('max'));
+  await page.screenshot({ path: path.join(SCREENSHOTS, '13-consent-upload.png'), fullPage: true });
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Hata raporu (CSV)' }).click();
+  const report = readFileSync((await (await download).path())!, 'utf8');
+  assert.match(report, /^row,code,message,field\n4,H119,/);
+
+  // A webhook to a local receiver: a change of the brand arrives signed, and the log shows it delivered.
+  const receiver = await startWebhookReceiver();
+  try {
+    await page.getByRole('button', { name: 'Webhook' }).click();
+    await page.getByLabel('Uç nokta adresi (https://…)').fill(receiver.url);
+    await page.getByRole('button', { name: 'Webhook ekle' }).click();
+    const webhookSecret = (await page.getByTestId('webhook-secret').textContent())!;
+    const token = await fetch(`${bed.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'password', username: 'entegrasyon', password: secret! }),
+    }).then((r) => r.json() as Promise<{ access_token: string }>);
+    const iysCode = /İYS (\d+)/.exec((await page.getByRole('heading', { level: 1 }).textContent())!)![1];
+    const masterBrand = await page.locator('#webhook-brand').inputValue();
+    const added = await fetch(`${bed.url}/sps/${iysCode}/brands/${masterBrand}/consents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
+      body: JSON.stringify({
+        recipient: '+905356660001',
+        recipientType: 'BIREYSEL',
+        type: 'MESAJ',
+        status: 'RET',
+        source: 'HS_WEB',
+        consentDate: formatWireDate(new Date(Date.now() - 60_000)),
+      }),
+    });
+    assert.equal(added.status, 200, await added.text());
+    const [hook] = await receiver.waitFor(1);
+    assert.ok(verifyWebhook(webhookSecret, hook!.headers[SIGNATURE_HEADER] as string, hook!.body));
+    await page.getByRole('button', { name: 'Teslimatlar' }).click();
+    await page.getByRole('cell', { name: /delivered · 1/ }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, '14-webhooks.png'), fullPage: true });
+  } finally {
+    await receiver.close();
+  }
 
   // Signed out, the portal asks for the password again; the new one works.
   await page.getByRole('button', { name: /Çıkış yap/ }).click();

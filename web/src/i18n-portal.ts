@@ -79,6 +79,32 @@ export const portalTr = {
   inviteRetailerUser: 'Bayi kullanıcısı davet et',
   retailerConsents: (title: string) => `${title} bayisinin izinleri`,
   accessCount: 'Erişimli izin',
+  uploads: 'Dosya yükleme',
+  uploadFile: 'Dosya (CSV veya XLSX)',
+  upload: 'Yükle',
+  templates: 'Şablon',
+  exportLabel: 'Dışa aktar',
+  uploadStatus: {
+    receiving: 'Alınıyor',
+    queued: 'Sırada',
+    processing: 'İşleniyor',
+    completed: 'Tamamlandı',
+    failed: 'Başarısız',
+  } as Record<string, string>,
+  uploadProgress: (done: number, total: number | null, rate: number, left: number | null) =>
+    `${done.toLocaleString('tr-TR')} / ${total === null ? '?' : total.toLocaleString('tr-TR')} satır · ${rate.toLocaleString('tr-TR')} satır/sn${left === null ? '' : ` · kalan ~${left} sn`}`,
+  uploadResult: (applied: number, failed: number) =>
+    `${applied.toLocaleString('tr-TR')} satır işlendi, ${failed.toLocaleString('tr-TR')} satır hatalı`,
+  errorReport: 'Hata raporu (CSV)',
+  duplicateUpload: 'Bu dosya bu marka için zaten yüklenmiş; yeniden uygulanmadı.',
+  webhooks: 'Webhook',
+  webhookUrl: 'Uç nokta adresi (https://…)',
+  addWebhook: 'Webhook ekle',
+  webhookSecretOnce: 'İmza anahtarı yalnızca bu kez gösterilir:',
+  rotateSecret: 'Anahtarı yenile',
+  enable: 'Etkinleştir',
+  deliveries: 'Teslimatlar',
+  replay: 'Yeniden gönder',
 };
 
 export const portalEn: typeof portalTr = {
@@ -157,4 +183,30 @@ export const portalEn: typeof portalTr = {
   inviteRetailerUser: 'Invite a retailer user',
   retailerConsents: (title) => `Consents of ${title}`,
   accessCount: 'Shared consents',
+  uploads: 'File uploads',
+  uploadFile: 'File (CSV or XLSX)',
+  upload: 'Upload',
+  templates: 'Template',
+  exportLabel: 'Export',
+  uploadStatus: {
+    receiving: 'Receiving',
+    queued: 'Queued',
+    processing: 'Processing',
+    completed: 'Completed',
+    failed: 'Failed',
+  },
+  uploadProgress: (done, total, rate, left) =>
+    `${done.toLocaleString('en')} / ${total === null ? '?' : total.toLocaleString('en')} rows · ${rate.toLocaleString('en')} rows/s${left === null ? '' : ` · ~${left} s left`}`,
+  uploadResult: (applied, failed) =>
+    `${applied.toLocaleString('en')} rows applied, ${failed.toLocaleString('en')} rows failed`,
+  errorReport: 'Error report (CSV)',
+  duplicateUpload: 'This file was already uploaded for this brand; it was not applied again.',
+  webhooks: 'Webhooks',
+  webhookUrl: 'Endpoint URL (https://…)',
+  addWebhook: 'Add webhook',
+  webhookSecretOnce: 'The signing secret is shown only this once:',
+  rotateSecret: 'Rotate secret',
+  enable: 'Enable',
+  deliveries: 'Deliveries',
+  replay: 'Send again',
 };

@@ -6,6 +6,8 @@ import { Brands } from './portal/Brands.js';
 import { ConsentSearch } from './portal/ConsentSearch.js';
 import { RetailerConsents } from './portal/RetailerConsents.js';
 import { Retailers } from './portal/Retailers.js';
+import { Uploads } from './portal/Uploads.js';
+import { Webhooks } from './portal/Webhooks.js';
 import { Security } from './portal/Security.js';
 import { Users } from './portal/Users.js';
 
@@ -18,7 +20,7 @@ export interface PortalSession {
   retailer: { code: number; title: string } | null;
 }
 
-type Tab = 'brands' | 'search' | 'retailers' | 'apiUsers' | 'users' | 'security';
+type Tab = 'brands' | 'search' | 'uploads' | 'retailers' | 'webhooks' | 'apiUsers' | 'users' | 'security';
 
 /** The provider portal: one company's brands, consents, credentials and colleagues. */
 export function Portal({ session, onChanged }: { session: PortalSession; onChanged: () => Promise<void> }) {
@@ -32,7 +34,9 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
   const tabs: Array<[Tab, string]> = [
     ['brands', t.overview],
     ['search', t.searchConsents],
+    ['uploads', t.uploads],
     ['retailers', t.retailers],
+    ['webhooks', t.webhooks],
     ...(isAdmin
       ? ([
           ['apiUsers', t.apiUsers],
@@ -88,6 +92,10 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
       {tab === 'brands' && <Brands isAdmin={isAdmin} />}
       {tab === 'search' && <ConsentSearch />}
       {tab === 'retailers' && brands.length > 0 && <Retailers brands={brands} isAdmin={isAdmin} />}
+      {tab === 'uploads' && brands.length > 0 && (
+        <Uploads brands={brands} canUpload={session.role !== 'readonly'} />
+      )}
+      {tab === 'webhooks' && brands.length > 0 && <Webhooks brands={brands} isAdmin={isAdmin} />}
       {tab === 'apiUsers' && <ApiUsers />}
       {tab === 'users' && <Users />}
       {tab === 'security' && <Security totpEnabled={session.totpEnabled} onChanged={onChanged} />}

@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { portalApi } from '../../api.js';
+import { useI18n } from '../../i18n.js';
+import { ErrorAlert, useAction } from './useAction.js';
+
+interface Upload {
+  id: string;
+  brandCode: number;
+  fileName: string;
+  status: string;
+  totalRows: number | null;
+  rowsDone: number;
+  rowsApplied: number;
+  rowsFailed: number;
+  rowsPerSecond: number;
+  secondsLeft: number | null;
+  failure: string | null;
+  receivedAt: string;
+}
+
+/** Consent files: upload, a live progress bar per file, the error report, templates and exports. */
+export function Uploads({
+  brands,
+  canUpload,
+}: {
+  brands: Array<{ brandCode: number; name: string }>;
+  canUpload: boolean;
+}) {
+  const { t } = useI18n();
+  const [brandCode, setBrandCode] = useState(brands[0]?.brandCode ?? 0);
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, run] = useAction();
+  const load = useCallback(
+    async () => setUploads(await portalApi<Upload[]>('GET', '/api/portal/uploads')),
+    [],
+  );
+  useEffect(() => void run(load), [run, load]);
+  const active = uploads.some((u) => ['receiving', 'queued', 'processing'].includes(u.status));
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => void load().catch(() => {}), 1000);
+    return () => clearInterval(timer);
+  }, [active, load]);
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    setNotice(null);
+    void run(async () => {
+      const sent = await portalApi<{ id: string; duplicate: boolean }>(
+        'POST',
+        `/api/portal/brands/${brandCode}/uploads`,
+        data,
+      );
+      if (sent.duplicate) setNotice(t.duplicateUpload);
+      form.reset();
+      await load();
+    });
+  };
+
+  return (
+    <section aria-labelledby="uploads-title">
+      <h2 id="uploads-title">{t.uploads}</h2>
+      {canUpload && (
+        <form className="card row" onSubmit={submit}>
+          <span>
+            <label htmlFor="upload-brand">{t.brand}</label>
+            <select
+              id="upload-brand"
+              value={brandCode}
+              onChange={(e) => setBrandCode(Number(e.target.value))}
+            >
+              {brands.map((b) => (
+                <option key={b.brandCode} value={b.brandCode}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </span>
+          <span>
+            <label htmlFor="upload-file">{t.uploadFile}</label>
+            <input
+              id="upload-file"
+              name="file"
+              type="file"
+              required
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            />
+          </span>
+          <button type="submit">{t.upload}</button>
+        </form>
+      )}
+      <p className="downloads">
+        {t.templates}: <a href="/api/portal/uploads/template.csv">CSV</a> ·{' '}
+        <a href="/api/portal/uploads/template.xlsx">XLSX</a> · {t.exportLabel}:{' '}
+        <a href={`/api/portal/brands/${brandCode}/consents.csv`}>CSV</a> ·{' '}
+        <a href={`/api/portal/brands/${brandCode}/consents.xlsx`}>XLSX</a>
+      </p>
+      {notice && (
+        <p className="success" role="status">
+          {notice}
+        </p>
+      )}
+      <ErrorAlert error={error} />
+      {uploads.map((u) => (
+        <article key={u.id} className="card" aria-label={u.fileName}>
+          <h3>
+            {u.fileName}{' '}
+            <small>
+              · {u.brandCode} · {u.receivedAt}
+            </small>
+          </h3>
+          <p>
+            <span className="badge">{t.uploadStatus[u.status] ?? u.status}</span>{' '}
+            {t.uploadProgress(u.rowsDone, u.totalRows, u.rowsPerSecond, u.secondsLeft)}
+          </p>
+          <progress
+            max={Math.max(u.totalRows ?? 0, u.rowsDone, 1)}
+            value={u.rowsDone}
+            aria-label={u.fileName}
+          />
+          {u.status === 'completed' && <p role="status">{t.uploadResult(u.rowsApplied, u.rowsFailed)}</p>}
+          {u.failure && <p className="error">{u.failure}</p>}
+          {u.rowsFailed > 0 && (
+            <a href={`/api/portal/uploads/${u.id}/errors.csv`} download>
+              {t.errorReport}
+            </a>
+          )}
+        </article>
+      ))}
+    </section>
+  );
+}
