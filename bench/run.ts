@@ -1,5 +1,6 @@
 /** `npm run bench -- [name…]`: runs the named benchmarks (all when none is named). Prints; never fails a test. */
 import { benchCheck } from './check.bench.js';
+import { benchImport } from './import.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchWebhook } from './webhook.bench.js';
 
@@ -7,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
   check: benchCheck,
   webhook: benchWebhook,
+  import: benchImport,
 };
 
 const requested = process.argv.slice(2);

@@ -123,11 +123,17 @@ export function createUploadService(deps: {
     let rowErrors: UploadError[] = [];
     let rowsInBatch = 0;
     const identities = new Set<string>();
+    // One batch is written while the next is parsed and sealed: the database and this process work at the
+    // same time, and batches still commit one after the other, in file order.
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (rowsInBatch === 0) return;
+      await writing;
       // Stopping between batches: everything counted so far is committed, the rest resumes on restart.
       if (signal?.aborted) throw new UploadInterrupted();
-      await applyBatch(upload, batch, rowErrors, rowsInBatch);
+      writing = applyBatch(upload, batch, rowErrors, rowsInBatch);
+      // A failed write must not go unobserved while the next batch is read; it is rethrown below.
+      writing.catch(() => {});
       batch = [];
       rowErrors = [];
       rowsInBatch = 0;
@@ -160,6 +166,7 @@ export function createUploadService(deps: {
       if (++rowsInBatch >= ROWS_PER_BATCH) await flush();
     }
     await flush();
+    await writing;
     if (!header) throw new UploadFailure('the file is empty');
     await uploads.setTotalRows(upload.id, dataRows);
   }
