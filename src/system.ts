@@ -28,6 +28,7 @@ import { createPortalUserRepository } from './repositories/portal-user.repositor
 import { createProviderRepository } from './repositories/provider.repository.js';
 import { createReconciliationRepository } from './repositories/reconciliation.repository.js';
 import { createRetailerRepository } from './repositories/retailer.repository.js';
+import { createIntegratorRepository } from './repositories/integrator.repository.js';
 import { createWebhookRepository } from './repositories/webhook.repository.js';
 import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import { createAuthService } from './services/auth.service.js';
@@ -39,6 +40,7 @@ import { createDashboardService } from './services/dashboard.service.js';
 import { createGatewayService, type GatewayService } from './services/gateway/gateway.service.js';
 import { createOtpIdentityProvider } from './services/identity.service.js';
 import { createInboundSmsService } from './services/inbound-sms.service.js';
+import { createIntegratorService } from './services/integrator.service.js';
 import { DevOutbox } from './services/messaging/dev-outbox.js';
 import { createHttpSmsSender } from './services/messaging/http-sms-sender.js';
 import type { MessageSender } from './services/messaging/message-sender.js';
@@ -169,6 +171,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   await noticesJob.prepare();
 
   const retailerRepository = createRetailerRepository(db);
+  const integratorRepository = createIntegratorRepository(db);
   const webhookRepository = createWebhookRepository(db, options.databaseUrl);
   const writer = {
     consents: consentRepository,
@@ -325,7 +328,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     metrics,
     pingDatabase: async () => void (await sql`SELECT 1`.execute(db)),
     auth: createAuthService(apiUsers, clock),
-    tenancy: createTenancyService(providers),
+    tenancy: createTenancyService(providers, integratorRepository),
     providers,
     consents: createConsentService({
       db,
@@ -346,6 +349,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     retailers: retailerAdmin,
     webhooks: webhookService,
     uploads,
+    integrators: createIntegratorService({ integrators: integratorRepository, providers }),
     reconciliation: createReconciliationService({
       reconciliation: createReconciliationRepository(db),
       cipher,

@@ -11,6 +11,7 @@ import * as retailers from './migrations/0009-retailers.js';
 import * as reconciliation from './migrations/0010-reconciliation.js';
 import * as webhooks from './migrations/0011-webhooks.js';
 import * as consentUploads from './migrations/0012-consent-uploads.js';
+import * as integrators from './migrations/0013-integrators.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-reconciliation': reconciliation,
   '0011-webhooks': webhooks,
   '0012-consent-uploads': consentUploads,
+  '0013-integrators': integrators,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -335,6 +335,16 @@ export interface ConsentUploadErrorsTable {
   field: string | null;
 }
 
+export interface IntegratorGrantsTable {
+  brand_id: number;
+  integrator_provider_id: number;
+  arama: boolean;
+  mesaj: boolean;
+  eposta: boolean;
+  reconciliation: boolean;
+  created_at: CreatedAt;
+}
+
 export interface PortalInvitationsTable {
   token_hash: Buffer;
   portal_user_id: number;
@@ -382,4 +392,5 @@ export interface Database {
   consent_uploads: ConsentUploadsTable;
   consent_upload_chunks: ConsentUploadChunksTable;
   consent_upload_errors: ConsentUploadErrorsTable;
+  integrator_grants: IntegratorGrantsTable;
 }

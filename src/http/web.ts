@@ -12,6 +12,7 @@ const API_PREFIXES = [
   '/gateway/',
   '/ahs/',
   '/info/',
+  '/integrator/',
   '/dev/',
   '/docs',
   '/openapi.json',

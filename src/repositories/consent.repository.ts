@@ -223,6 +223,8 @@ export function createConsentRepository(db: Kysely<Database>) {
       afterId: string;
       since: Date;
       registrySources: boolean;
+      /** Channels to include (an integrator sees only those it was granted). */
+      types: string[];
       limit: number;
     }) =>
       db
@@ -233,6 +235,7 @@ export function createConsentRepository(db: Kysely<Database>) {
         .where('e.brand_id', '=', params.brandId)
         .where('e.id', '>', params.afterId)
         .where('e.creation_date', '>=', params.since)
+        .where('e.type', 'in', params.types)
         .where(
           params.registrySources
             ? sql<boolean>`e.source LIKE 'IYS\\_%'`

@@ -14,7 +14,7 @@ import {
   type SealedConsent,
   type WriterDeps,
 } from './consent-writer.js';
-import type { BrandScope } from './tenancy.service.js';
+import { allowedChannels, type BrandScope } from './tenancy.service.js';
 
 export const MAX_CONSENTS_PER_REQUEST = 1000;
 
@@ -105,6 +105,21 @@ export function createBulkService(deps: BulkServiceDeps) {
     /** Stores the request durably, then queues it; returns once the items are safe on disk. */
     async acceptBulk(scope: BrandScope, apiUserId: number, body: unknown): Promise<AcceptedBulk> {
       const parsed = parseBatch(body);
+      const forbidden = parsed.flatMap((consent, position) =>
+        allowedChannels(scope).includes(consent.type)
+          ? []
+          : [
+              {
+                index: position + 1,
+                ...iysError('H355', {
+                  location: ['type'],
+                  value: consent.type,
+                  vars: { type: consent.type },
+                }),
+              },
+            ],
+      );
+      if (forbidden.length > 0) throw new IysRequestError(forbidden);
       const requestId = randomUUID();
       const acceptedAt = clock();
       const subRequests = parsed.map((consent) => ({ ...consent, subrequestId: randomUUID() }));

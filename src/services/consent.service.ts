@@ -22,7 +22,7 @@ import {
   type SealedConsent,
   type WriterDeps,
 } from './consent-writer.js';
-import type { BrandScope } from './tenancy.service.js';
+import { allowedChannels, requireChannelRight, type BrandScope } from './tenancy.service.js';
 
 export const MAX_RECIPIENTS_PER_QUERY = 1000;
 export const CHANGES_DEFAULT_LIMIT = 500;
@@ -112,6 +112,7 @@ export function createConsentService({
     ): Promise<{ transactionId: string; creationDate: Date }> {
       const parsed = parseConsentInput(body);
       if (!parsed.ok) throw new IysRequestError(parsed.errors);
+      requireChannelRight(scope, parsed.consent.type);
       const sealed = sealConsent(cipher, parsed.consent, newTransactionId());
       const now = clock();
       const { outcomes, notices: noticed } = await db.transaction().execute((trx) =>
@@ -149,6 +150,7 @@ export function createConsentService({
         }
       }
       if (errors.length > 0 || !recipient.ok) throw new IysRequestError(errors);
+      requireChannelRight(scope, body.type as string);
 
       const row = await consents.findOne(scope.brand.id, {
         recipientKey: cipher.blindIndex(recipient.address),
@@ -175,6 +177,7 @@ export function createConsentService({
       }
       if (!isOneOf(CONSENT_TYPES, type))
         throw IysRequestError.of('H450', { location: ['type'], value: type });
+      requireChannelRight(scope, type);
       const list = isPlainObject(body) ? body.recipients : undefined;
       if (list === undefined || list === null || !Array.isArray(list)) {
         throw IysRequestError.of('H168', { location: ['recipients'] });
@@ -250,6 +253,7 @@ export function createConsentService({
         afterId,
         since: new Date(clock().getTime() - CHANGES_WINDOW_MS),
         registrySources: source === 'IYS',
+        types: allowedChannels(scope),
         limit,
       });
       const list = rows.map(present);

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify';
 import type { AuthService } from '../../../services/auth.service.js';
 import { MOVEMENT_COLUMNS, type ReconciliationService } from '../../../services/reconciliation.service.js';
-import type { TenancyService } from '../../../services/tenancy.service.js';
+import { requireOwnerOrRight, type TenancyService } from '../../../services/tenancy.service.js';
 import { requireBearer } from '../../auth/bearer.js';
 import { brandScopeOf } from '../../auth/brand-scope.js';
 import { ErrorResponse } from '../consents/schema.js';
@@ -15,6 +16,12 @@ export function reconciliationRoutes(deps: {
   tenancy: TenancyService;
   reconciliation: ReconciliationService;
 }): FastifyPluginAsyncTypebox {
+  // An integrator reconciles only with the reconciliation right (agreementControl).
+  const scopeOf = async (request: FastifyRequest) => {
+    const scope = await brandScopeOf(deps.tenancy, request);
+    requireOwnerOrRight(scope, 'reconciliation');
+    return scope;
+  };
   return async (app) => {
     app.addHook('preHandler', requireBearer(deps.auth));
     const common = { tags: ['Mutabakat'], security: [{ bearer: [] }] };
@@ -54,7 +61,7 @@ export function reconciliationRoutes(deps: {
       },
       async (request) =>
         deps.reconciliation.summary(
-          await brandScopeOf(deps.tenancy, request),
+          await scopeOf(request),
           request.params.reportDate,
           request.params.recipientType,
         ),
@@ -74,7 +81,7 @@ export function reconciliationRoutes(deps: {
         },
       },
       async (request, reply) => {
-        const scope = await brandScopeOf(deps.tenancy, request);
+        const scope = await scopeOf(request);
         const rows = deps.reconciliation.movementFile(scope, request.params.reportDate);
         const csv = Readable.from(rows).pipe(stringify({ header: true, columns: [...MOVEMENT_COLUMNS] }));
         return reply

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { formatWireDate } from '../../../domain/wire-date.js';
 import type { AuthService } from '../../../services/auth.service.js';
 import type { RetailerService } from '../../../services/retailer.service.js';
-import type { TenancyService } from '../../../services/tenancy.service.js';
+import { requireOwnerOrRight, type TenancyService } from '../../../services/tenancy.service.js';
 import { requireBearer } from '../../auth/bearer.js';
 import { brandScopeOf } from '../../auth/brand-scope.js';
 import { ErrorResponse } from '../consents/schema.js';
@@ -66,7 +66,12 @@ export function retailerRoutes(deps: {
   retailers: RetailerService;
 }): FastifyPluginAsyncTypebox {
   const { retailers } = deps;
-  const scopeOf = (request: FastifyRequest) => brandScopeOf(deps.tenancy, request);
+  // Retailers are the brand owner's business: an integrator is refused (H363) whatever its rights.
+  const scopeOf = async (request: FastifyRequest) => {
+    const scope = await brandScopeOf(deps.tenancy, request);
+    requireOwnerOrRight(scope);
+    return scope;
+  };
   return async (app) => {
     app.addHook('preHandler', requireBearer(deps.auth));
     const common = { tags: ['Bayi'], security: [{ bearer: [] }] };
