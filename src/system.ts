@@ -41,6 +41,8 @@ import { createGatewayService, type GatewayService } from './services/gateway/ga
 import { createOtpIdentityProvider } from './services/identity.service.js';
 import { createInboundSmsService } from './services/inbound-sms.service.js';
 import { createIntegratorService } from './services/integrator.service.js';
+import { createIysYoluService } from './services/iys-yolu.service.js';
+import { createIysYoluRepository } from './repositories/iys-yolu.repository.js';
 import { DevOutbox } from './services/messaging/dev-outbox.js';
 import { createHttpSmsSender } from './services/messaging/http-sms-sender.js';
 import type { MessageSender } from './services/messaging/message-sender.js';
@@ -350,6 +352,18 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     webhooks: webhookService,
     uploads,
     integrators: createIntegratorService({ integrators: integratorRepository, providers }),
+    iysYolu: createIysYoluService({
+      db,
+      requests: createIysYoluRepository(db),
+      consents: consentRepository,
+      writer,
+      outbox: outboxRepository,
+      messages: outbox,
+      queue: sendJob.queue,
+      cipher,
+      signingKey: keys.signingKey,
+      clock,
+    }),
     reconciliation: createReconciliationService({
       reconciliation: createReconciliationRepository(db),
       cipher,

@@ -12,6 +12,7 @@ import * as reconciliation from './migrations/0010-reconciliation.js';
 import * as webhooks from './migrations/0011-webhooks.js';
 import * as consentUploads from './migrations/0012-consent-uploads.js';
 import * as integrators from './migrations/0013-integrators.js';
+import * as iysYolu from './migrations/0014-iys-yolu.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-webhooks': webhooks,
   '0012-consent-uploads': consentUploads,
   '0013-integrators': integrators,
+  '0014-iys-yolu': iysYolu,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -345,6 +345,21 @@ export interface IntegratorGrantsTable {
   created_at: CreatedAt;
 }
 
+export interface IysYoluRequestsTable {
+  id: string;
+  brand_id: number;
+  api_user_id: number;
+  recipient_key: Buffer;
+  recipient_type: string;
+  types: string[];
+  source: string;
+  code_hash: Buffer;
+  attempts: Generated<number>;
+  expires_at: Date;
+  completed_at: Date | null;
+  created_at: Date;
+}
+
 export interface PortalInvitationsTable {
   token_hash: Buffer;
   portal_user_id: number;
@@ -393,4 +408,5 @@ export interface Database {
   consent_upload_chunks: ConsentUploadChunksTable;
   consent_upload_errors: ConsentUploadErrorsTable;
   integrator_grants: IntegratorGrantsTable;
+  iys_yolu_requests: IysYoluRequestsTable;
 }
