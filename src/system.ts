@@ -376,6 +376,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       apiUsers,
       consents: consentRepository,
       retailers: retailerRepository,
+      bulkRequests,
       retailerAdmin,
       portalAccounts,
       cipher,

@@ -46,6 +46,28 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         .where('id', '=', id)
         .execute(),
 
+    /** A provider's latest bulk requests with their item counts, for the portal. */
+    listRecentForProvider: async (providerId: number, limit: number) =>
+      (
+        await db
+          .selectFrom('bulk_requests as r')
+          .innerJoin('brands as b', 'b.id', 'r.brand_id')
+          .select(['r.id', 'b.brand_code', 'r.accepted_at', 'r.completed_at'])
+          .select([
+            sql<number>`jsonb_array_length(r.results)`.as('total'),
+            sql<number>`(SELECT count(*)::integer FROM jsonb_array_elements(r.results) x WHERE x->>'ok' = 'true')`.as(
+              'succeeded',
+            ),
+            sql<number>`(SELECT count(*)::integer FROM jsonb_array_elements(r.results) x WHERE x->>'ok' = 'false')`.as(
+              'failed',
+            ),
+          ])
+          .where('b.provider_id', '=', providerId)
+          .orderBy('r.accepted_at', 'desc')
+          .limit(limit)
+          .execute()
+      ).map((r) => ({ ...r, total: Number(r.total) })),
+
     listUnfinishedIds: async (): Promise<string[]> => {
       const rows = await db
         .selectFrom('bulk_requests')

@@ -5,6 +5,7 @@ import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
 import { parseRecipient } from '../domain/recipient.js';
 import type { ApiUserRepository } from '../repositories/api-user.repository.js';
+import type { BulkRequestRepository } from '../repositories/bulk-request.repository.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { RetailerRepository } from '../repositories/retailer.repository.js';
@@ -27,12 +28,23 @@ export function createProviderPortalService(deps: {
   apiUsers: ApiUserRepository;
   consents: ConsentRepository;
   retailers: RetailerRepository;
+  bulkRequests: BulkRequestRepository;
   retailerAdmin: RetailerService;
   portalAccounts: PortalAccountService;
   cipher: FieldCipher;
   clock?: () => Date;
 }) {
-  const { db, providers, apiUsers, consents, retailers, retailerAdmin, portalAccounts, cipher } = deps;
+  const {
+    db,
+    providers,
+    apiUsers,
+    consents,
+    retailers,
+    bulkRequests,
+    retailerAdmin,
+    portalAccounts,
+    cipher,
+  } = deps;
   const clock = deps.clock ?? (() => new Date());
 
   /** One of the signed-in company's brands, as the İYS API's tenancy would resolve it. */
@@ -127,6 +139,10 @@ export function createProviderPortalService(deps: {
         }
       })();
     },
+
+    /** The latest bulk requests sent through the API, with how many items succeeded and failed. */
+    recentBulkRequests: (session: PortalSession) =>
+      bulkRequests.listRecentForProvider(session.providerId, 20),
 
     async overview(session: PortalSession) {
       const [brands, counts] = await Promise.all([

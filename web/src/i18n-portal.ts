@@ -105,6 +105,12 @@ export const portalTr = {
   enable: 'Etkinleştir',
   deliveries: 'Teslimatlar',
   replay: 'Yeniden gönder',
+  integrators: 'İş ortakları',
+  integratorCode: 'İş ortağının İYS numarası',
+  reconciliationRight: 'Mutabakat',
+  authorise: 'Yetkilendir',
+  bulkRequests: 'API ile gönderilen toplu istekler',
+  bulkCounts: (ok: number, failed: number, total: number) => `${ok} başarılı, ${failed} hatalı / ${total}`,
 };
 
 export const portalEn: typeof portalTr = {
@@ -209,4 +215,10 @@ export const portalEn: typeof portalTr = {
   enable: 'Enable',
   deliveries: 'Deliveries',
   replay: 'Send again',
+  integrators: 'Integrators',
+  integratorCode: 'Integrator’s İYS number',
+  reconciliationRight: 'Reconciliation',
+  authorise: 'Authorise',
+  bulkRequests: 'Bulk requests sent through the API',
+  bulkCounts: (ok, failed, total) => `${ok} succeeded, ${failed} failed / ${total}`,
 };

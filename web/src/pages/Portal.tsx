@@ -4,6 +4,7 @@ import { useI18n } from '../i18n.js';
 import { ApiUsers } from './portal/ApiUsers.js';
 import { Brands } from './portal/Brands.js';
 import { ConsentSearch } from './portal/ConsentSearch.js';
+import { Integrators } from './portal/Integrators.js';
 import { RetailerConsents } from './portal/RetailerConsents.js';
 import { Retailers } from './portal/Retailers.js';
 import { Uploads } from './portal/Uploads.js';
@@ -20,7 +21,16 @@ export interface PortalSession {
   retailer: { code: number; title: string } | null;
 }
 
-type Tab = 'brands' | 'search' | 'uploads' | 'retailers' | 'webhooks' | 'apiUsers' | 'users' | 'security';
+type Tab =
+  | 'brands'
+  | 'search'
+  | 'uploads'
+  | 'retailers'
+  | 'webhooks'
+  | 'integrators'
+  | 'apiUsers'
+  | 'users'
+  | 'security';
 
 /** The provider portal: one company's brands, consents, credentials and colleagues. */
 export function Portal({ session, onChanged }: { session: PortalSession; onChanged: () => Promise<void> }) {
@@ -37,6 +47,7 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
     ['uploads', t.uploads],
     ['retailers', t.retailers],
     ['webhooks', t.webhooks],
+    ['integrators', t.integrators],
     ...(isAdmin
       ? ([
           ['apiUsers', t.apiUsers],
@@ -96,6 +107,7 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
         <Uploads brands={brands} canUpload={session.role !== 'readonly'} />
       )}
       {tab === 'webhooks' && brands.length > 0 && <Webhooks brands={brands} isAdmin={isAdmin} />}
+      {tab === 'integrators' && brands.length > 0 && <Integrators brands={brands} isAdmin={isAdmin} />}
       {tab === 'apiUsers' && <ApiUsers />}
       {tab === 'users' && <Users />}
       {tab === 'security' && <Security totpEnabled={session.totpEnabled} onChanged={onChanged} />}

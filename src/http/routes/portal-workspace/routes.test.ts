@@ -178,3 +178,46 @@ test('a retailer’s user sees only the consents of that retailer, and nothing o
   });
   assert.equal(foreign.json().errors[0].code, 'H180');
 });
+
+test('bulk requests sent through the API are listed with their item counts', async () => {
+  const { username, password } = (
+    await admin.call('POST', '/api/portal/api-users', { username: 'bulk-api' })
+  ).json();
+  const token = await t.token(username, password);
+  const consentDate = recentWireDate();
+  const sent = await t.app.inject({
+    method: 'POST',
+    url: `/sps/${iysCode}/brands/${brandCode}/consents/request`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: [
+      {
+        recipient: '+905551117701',
+        recipientType: 'BIREYSEL',
+        type: 'MESAJ',
+        status: 'ONAY',
+        source: 'HS_WEB',
+        consentDate,
+      },
+      {
+        recipient: '+905551117702',
+        recipientType: 'BIREYSEL',
+        type: 'MESAJ',
+        status: 'RET',
+        source: 'HS_WEB',
+        consentDate,
+      },
+    ],
+  });
+  assert.equal(sent.statusCode, 200, sent.body);
+  const { requestId } = sent.json();
+  for (let i = 0; i < 100; i++) {
+    const listed = (await admin.call('GET', '/api/portal/bulk-requests')).json();
+    const mine = listed.find((r: { requestId: string }) => r.requestId === requestId);
+    if (mine?.completedAt) {
+      assert.deepEqual([mine.total, mine.succeeded, mine.failed], [2, 1, 1]);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail('the bulk request was not completed');
+});

@@ -68,6 +68,26 @@ export function portalWorkspaceRoutes(deps: {
       );
 
       anyone.get(
+        '/api/portal/bulk-requests',
+        {
+          schema: {
+            tags,
+            summary: 'The latest 20 bulk requests sent through the API, with their item counts',
+          },
+        },
+        async (request) =>
+          (await portal.recentBulkRequests(portalUserOf(request))).map((r) => ({
+            requestId: r.id,
+            brandCode: r.brand_code,
+            acceptedAt: formatWireDate(r.accepted_at),
+            completedAt: r.completed_at ? formatWireDate(r.completed_at) : null,
+            total: r.total,
+            succeeded: r.succeeded,
+            failed: r.failed,
+          })),
+      );
+
+      anyone.get(
         '/api/portal/consents',
         {
           schema: {

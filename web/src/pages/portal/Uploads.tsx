@@ -18,6 +18,16 @@ interface Upload {
   receivedAt: string;
 }
 
+interface BulkRequest {
+  requestId: string;
+  brandCode: number;
+  acceptedAt: string;
+  completedAt: string | null;
+  total: number;
+  succeeded: number;
+  failed: number;
+}
+
 /** Consent files: upload, a live progress bar per file, the error report, templates and exports. */
 export function Uploads({
   brands,
@@ -29,12 +39,13 @@ export function Uploads({
   const { t } = useI18n();
   const [brandCode, setBrandCode] = useState(brands[0]?.brandCode ?? 0);
   const [uploads, setUploads] = useState<Upload[]>([]);
+  const [bulk, setBulk] = useState<BulkRequest[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, run] = useAction();
-  const load = useCallback(
-    async () => setUploads(await portalApi<Upload[]>('GET', '/api/portal/uploads')),
-    [],
-  );
+  const load = useCallback(async () => {
+    setUploads(await portalApi<Upload[]>('GET', '/api/portal/uploads'));
+    setBulk(await portalApi<BulkRequest[]>('GET', '/api/portal/bulk-requests'));
+  }, []);
   useEffect(() => void run(load), [run, load]);
   const active = uploads.some((u) => ['receiving', 'queued', 'processing'].includes(u.status));
   useEffect(() => {
@@ -130,6 +141,26 @@ export function Uploads({
           )}
         </article>
       ))}
+      {bulk.length > 0 && (
+        <div className="card table-wrap">
+          <h3>{t.bulkRequests}</h3>
+          <table>
+            <tbody>
+              {bulk.map((b) => (
+                <tr key={b.requestId}>
+                  <td>{b.acceptedAt}</td>
+                  <td>
+                    <code>{b.requestId}</code> <small>· {b.brandCode}</small>
+                  </td>
+                  <td>
+                    {b.completedAt ? t.bulkCounts(b.succeeded, b.failed, b.total) : t.uploadStatus.processing}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }
