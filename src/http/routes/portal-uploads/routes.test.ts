@@ -166,3 +166,44 @@ describe('restart', () => {
     assert.ok(Number(events.n) >= 2500);
   });
 });
+
+describe('export', () => {
+  test('a brand’s consents as CSV and XLSX, in the template’s columns first', async () => {
+    const csv = await admin.call('GET', `/api/portal/brands/${brandCode}/consents.csv`);
+    assert.equal(csv.statusCode, 200, csv.body);
+    assert.match(String(csv.headers['content-disposition']), /attachment; filename="izinler-\d+\.csv"/);
+    const rows = parse(csv.body, { columns: true }) as Record<string, string>[];
+    const row = rows.find((r) => r.recipient === phone(1));
+    assert.deepEqual(
+      [row?.recipientType, row?.type, row?.status, row?.source],
+      ['BIREYSEL', 'MESAJ', 'ONAY', 'HS_WEB'],
+    );
+    assert.match(row!.transactionId!, /^[0-9a-f]{64}$/);
+
+    const xlsx = await admin.call('GET', `/api/portal/brands/${brandCode}/consents.xlsx`);
+    assert.equal(xlsx.statusCode, 200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 4), [
+      'recipient',
+      'recipientType',
+      'type',
+    ]);
+    assert.equal(sheet.rowCount - 1, rows.length, 'the same consents in both formats');
+
+    const foreign = await admin.call('GET', '/api/portal/brands/700010/consents.csv');
+    assert.equal(foreign.statusCode, 404);
+  });
+
+  test('the templates download', async () => {
+    const csv = await t.app.inject({ method: 'GET', url: '/api/portal/uploads/template.csv' });
+    assert.match(
+      csv.body,
+      /^recipient,recipientType,type,status,source,consentDate,retailerCode,retailerAccess\r\n/,
+    );
+    const xlsx = await t.app.inject({ method: 'GET', url: '/api/portal/uploads/template.xlsx' });
+    assert.equal(xlsx.statusCode, 200);
+    assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
+  });
+});
