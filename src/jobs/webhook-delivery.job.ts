@@ -109,6 +109,8 @@ export function createWebhookDeliveryJob(deps: {
     const delay = Math.min(retryBaseMs * 2 ** row.attempts, maxRetryMs);
     const givingUp = age + delay > giveUpAfterMs;
     await webhooks.markAttemptFailed(row.id, failure, givingUp ? null : new Date(now.getTime() + delay));
+    // Wake for the retry on time rather than at the next tick (another server may take it first: fine).
+    if (!givingUp) setTimeout(wake, delay).unref();
     if (givingUp) {
       logger.warn(
         { webhookId: row.webhook_id, deliveryId: row.id },
