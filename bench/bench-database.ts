@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, withDatabaseName } from '../src/db/connect.js';
+import pino from 'pino';
+import { connectDatabase, startEmbeddedPostgres, withDatabaseName } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { createSystem, type System, type SystemOptions } from '../src/system.js';
 
 export interface BenchDatabase {
   url: string;
@@ -51,4 +55,44 @@ export async function runWithConcurrency<T>(tasks: Array<() => Promise<T>>, limi
     }),
   );
   return results;
+}
+
+export interface BenchServer {
+  system: System;
+  base: string;
+  /** The sandbox provider's API token (user `demo`). */
+  demoToken: string;
+  close(): Promise<void>;
+}
+
+/** The whole system on a fresh bench database and a free port, with the sandbox seeded and signed in. */
+export async function startBenchServer(options: Partial<SystemOptions> = {}): Promise<BenchServer> {
+  const database = await createBenchDatabase();
+  const handle = connectDatabase(database.url, { max: 2 });
+  await migrateToLatest(handle.db);
+  await handle.close();
+  const system = await createSystem({
+    databaseUrl: database.url,
+    masterKey: randomBytes(32),
+    logger: pino({ level: 'warn' }),
+    tokenRequestsPerHour: 1e6,
+    ...options,
+  });
+  await system.providerAdmin.seedDemo();
+  const base = await system.app.listen({ port: 0, host: '127.0.0.1' });
+  const answer = await fetch(`${base}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'password', username: 'demo', password: 'demo-password-123' }),
+  });
+  const { access_token: demoToken } = (await answer.json()) as { access_token: string };
+  return {
+    system,
+    base,
+    demoToken,
+    async close() {
+      await system.close();
+      await database.close();
+    },
+  };
 }

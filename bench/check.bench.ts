@@ -8,13 +8,9 @@
  */
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { connectDatabase } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrate.js';
 import { formatWireDate } from '../src/domain/wire-date.js';
 import { ConsentIndex } from '../src/services/gateway/consent-index.js';
-import { createSystem } from '../src/system.js';
-import { createBenchDatabase, runWithConcurrency } from './bench-database.js';
+import { runWithConcurrency, startBenchServer } from './bench-database.js';
 
 const CONSENTS = 20_000;
 const DURATION_S = Number(process.env.BENCH_CHECK_SECONDS ?? 5);
@@ -34,27 +30,9 @@ async function load(
 }
 
 export async function benchCheck(): Promise<void> {
-  const database = await createBenchDatabase();
-  const handle = connectDatabase(database.url, { max: 2 });
-  await migrateToLatest(handle.db);
-  await handle.close();
-  const system = await createSystem({
-    databaseUrl: database.url,
-    masterKey: randomBytes(32),
-    logger: pino({ level: 'warn' }),
-    tokenRequestsPerHour: 1e6,
-  });
-  await system.providerAdmin.seedDemo();
-  const base = await system.app.listen({ port: 0, host: '127.0.0.1' });
-  const token = (
-    (await (
-      await fetch(`${base}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'password', username: 'demo', password: 'demo-password-123' }),
-      })
-    ).json()) as { access_token: string }
-  ).access_token;
+  const server = await startBenchServer();
+  const { system, base } = server;
+  const token = server.demoToken;
   const provider = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
 
   // Consents to check against, uploaded through the bulk API; the index learns them from the change stream.
@@ -159,8 +137,7 @@ export async function benchCheck(): Promise<void> {
   const heapPerMillion = process.memoryUsage().heapUsed - heapBefore;
   if (million.size !== 1_000_000) throw new Error('index size'); // keeps the index alive through the measurement
 
-  await system.close();
-  await database.close();
+  await server.close();
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
   console.log(`check: ${CONSENTS} consents indexed, ${DURATION_S} s per load, 10 connections`);

@@ -3,15 +3,11 @@
  * endpoint) → the signed webhook received by a local HTTP endpoint. Prints p50 and p99 over 1000 changes,
  * beside the bare loopback POST round trip measured in the same run.
  */
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { connectDatabase } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrate.js';
 import { formatWireDate } from '../src/domain/wire-date.js';
 import type { PortalSession } from '../src/services/portal-account.service.js';
-import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
+import { SANDBOX_MESSAGING } from '../src/system.js';
 import { startWebhookReceiver } from '../test/helpers/webhook-receiver.js';
-import { createBenchDatabase } from './bench-database.js';
+import { startBenchServer } from './bench-database.js';
 
 const CHANGES = Number(process.env.BENCH_WEBHOOK_CHANGES ?? 1000);
 const phone = (i: number) => `+90533${String(i).padStart(7, '0')}`;
@@ -19,31 +15,14 @@ const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 
 export async function benchWebhook(): Promise<void> {
-  const database = await createBenchDatabase();
-  const handle = connectDatabase(database.url, { max: 2 });
-  await migrateToLatest(handle.db);
-  await handle.close();
-  const system = await createSystem({
-    databaseUrl: database.url,
-    masterKey: randomBytes(32),
-    logger: pino({ level: 'warn' }),
-    tokenRequestsPerHour: 1e6,
+  const server = await startBenchServer({
     messaging: SANDBOX_MESSAGING,
     webhooks: { allowLoopbackHttp: true },
   });
-  await system.providerAdmin.seedDemo();
-  await system.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = system.app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { system, base } = server;
   const receiver = await startWebhookReceiver();
   try {
-    const token = (await (
-      await fetch(`${base}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'password', username: 'demo', password: 'demo-password-123' }),
-      })
-    ).json()) as { access_token: string };
+    const token = { access_token: server.demoToken };
     // The sandbox provider's session, as its portal admin would have: the bench registers the endpoint directly.
     const sandbox = await system.database.db
       .selectFrom('providers')
@@ -107,7 +86,6 @@ export async function benchWebhook(): Promise<void> {
     );
   } finally {
     await receiver.close();
-    await system.close();
-    await database.close();
+    await server.close();
   }
 }

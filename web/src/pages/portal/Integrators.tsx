@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
+import { BrandSelect } from './BrandSelect.js';
 import { ErrorAlert, useAction } from './useAction.js';
 
 interface Grant {
@@ -92,16 +93,7 @@ export function Integrators({
       </div>
       {isAdmin && (
         <form className="card row" onSubmit={grant}>
-          <span>
-            <label htmlFor="grant-brand">{t.brand}</label>
-            <select id="grant-brand" name="brandCode">
-              {brands.map((b) => (
-                <option key={b.brandCode} value={b.brandCode}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </span>
+          <BrandSelect id="grant-brand" brands={brands} />
           <span>
             <label htmlFor="grant-code">{t.integratorCode}</label>
             <input id="grant-code" name="integratorCode" inputMode="numeric" pattern="\d+" required />

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
 import { useProvinces } from '../../provinces.js';
+import { BrandSelect } from './BrandSelect.js';
 import { ErrorAlert, useAction } from './useAction.js';
 
 interface Retailer {
@@ -73,14 +74,7 @@ export function Retailers({
     <section aria-labelledby="retailers-title">
       <h2 id="retailers-title">{t.retailers}</h2>
       <div className="card row">
-        <label htmlFor="retailer-brand">{t.brand}</label>
-        <select id="retailer-brand" value={brandCode} onChange={(e) => setBrandCode(Number(e.target.value))}>
-          {brands.map((b) => (
-            <option key={b.brandCode} value={b.brandCode}>
-              {b.name}
-            </option>
-          ))}
-        </select>
+        <BrandSelect id="retailer-brand" brands={brands} value={brandCode} onChange={setBrandCode} />
       </div>
       <div className="card table-wrap">
         <table>

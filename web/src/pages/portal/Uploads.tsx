@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
+import { BrandSelect } from './BrandSelect.js';
 import { ErrorAlert, useAction } from './useAction.js';
 
 interface Upload {
@@ -76,20 +77,7 @@ export function Uploads({
       <h2 id="uploads-title">{t.uploads}</h2>
       {canUpload && (
         <form className="card row" onSubmit={submit}>
-          <span>
-            <label htmlFor="upload-brand">{t.brand}</label>
-            <select
-              id="upload-brand"
-              value={brandCode}
-              onChange={(e) => setBrandCode(Number(e.target.value))}
-            >
-              {brands.map((b) => (
-                <option key={b.brandCode} value={b.brandCode}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </span>
+          <BrandSelect id="upload-brand" brands={brands} value={brandCode} onChange={setBrandCode} />
           <span>
             <label htmlFor="upload-file">{t.uploadFile}</label>
             <input

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
+import { BrandSelect } from './BrandSelect.js';
 import { ErrorAlert, useAction } from './useAction.js';
 
 interface Webhook {
@@ -155,16 +156,7 @@ export function Webhooks({
       )}
       {isAdmin && (
         <form className="card row" onSubmit={add}>
-          <span>
-            <label htmlFor="webhook-brand">{t.brand}</label>
-            <select id="webhook-brand" name="brandCode">
-              {brands.map((b) => (
-                <option key={b.brandCode} value={b.brandCode}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </span>
+          <BrandSelect id="webhook-brand" brands={brands} />
           <span>
             <label htmlFor="webhook-url">{t.webhookUrl}</label>
             <input id="webhook-url" name="url" type="url" required />
