@@ -15,6 +15,7 @@ import {
   type WriterDeps,
 } from './consent-writer.js';
 import { allowedChannels, type BrandScope } from './tenancy.service.js';
+import { isUuid } from '../domain/uuid.js';
 
 export const MAX_CONSENTS_PER_REQUEST = 1000;
 
@@ -64,8 +65,6 @@ export interface BulkServiceDeps {
   notices: NoticeQueue;
   clock?: () => Date;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createBulkService(deps: BulkServiceDeps) {
   const { db, bulkRequests, writer, providers, cipher, queue, notices, clock = () => new Date() } = deps;
@@ -203,7 +202,7 @@ export function createBulkService(deps: BulkServiceDeps) {
     ): Promise<{ requestId: string; items: BulkItemResult[] }> {
       if (requestId.length > 36)
         throw IysRequestError.of('H198', { location: ['requestId'], value: requestId });
-      const request = UUID.test(requestId)
+      const request = isUuid(requestId)
         ? await bulkRequests.findBulkRequest(requestId, scope.brand.id)
         : undefined;
       if (!request) {

@@ -13,12 +13,12 @@ import type { OutboxRepository } from '../repositories/outbox.repository.js';
 import { newTransactionId, writeConsents, type WriterDeps } from './consent-writer.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import { requireChannelRight, type BrandScope } from './tenancy.service.js';
+import { isUuid } from '../domain/uuid.js';
 
 export const YOLU_CODE_TTL_MS = 3 * 60_000;
 export const YOLU_MAX_PER_DAY = 2;
 export const YOLU_RESEND_INTERVAL_MS = 3 * 60_000;
 const MAX_ATTEMPTS = 5;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * İYS Yolu (iys-api.md §3.8): the registry collects a consent itself. `start` sends the recipient a
@@ -96,8 +96,7 @@ export function createIysYoluService(deps: {
 
     async complete(scope: BrandScope, body: unknown) {
       const { requestId, verificationCode } = isPlainObject(body) ? body : {};
-      if (typeof requestId !== 'string' || !UUID.test(requestId))
-        throw IysRequestError.of('H454', { location: ['requestId'], value: requestId });
+      if (!isUuid(requestId)) throw IysRequestError.of('H454', { location: ['requestId'], value: requestId });
       const code =
         typeof verificationCode === 'string' || typeof verificationCode === 'number'
           ? String(verificationCode)

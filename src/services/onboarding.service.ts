@@ -3,7 +3,12 @@ import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { ApplicationStatus, Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
-import { isPdf, MAX_AGREEMENT_BYTES, parseProviderApplication } from '../domain/provider-application.js';
+import {
+  isPdf,
+  MAX_AGREEMENT_BYTES,
+  parseProviderApplication,
+  type ProviderApplicationInput,
+} from '../domain/provider-application.js';
 import type { ApplicationRepository, ApplicationSummaryRow } from '../repositories/application.repository.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
@@ -12,22 +17,13 @@ import type { ProviderRepository } from '../repositories/provider.repository.js'
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import type { PortalAccountService } from './portal-account.service.js';
 import type { Staff } from './regulator.service.js';
+import { isUuid } from '../domain/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_REASON_CHARS = 2000;
 
-/** An application as the registry staff review it. */
-export interface ApplicationView {
+/** An application as the registry staff review it: what was applied with, and what became of it. */
+export interface ApplicationView extends ProviderApplicationInput {
   id: string;
-  kind: 'TUZEL' | 'GERCEK';
-  title: string;
-  taxId: string;
-  mersis: string | null;
-  taxOffice: string;
-  invoiceAddress: string;
-  email: string;
-  contactName: string;
-  contactTckn: string;
   agreementBytes: number;
   agreementSha256: string;
   status: ApplicationStatus;
@@ -92,7 +88,7 @@ export function createOnboardingService(deps: {
   }
 
   function requireId(id: string): string {
-    if (!UUID.test(id)) throw IysRequestError.of('H945', { location: ['id'], value: id });
+    if (!isUuid(id)) throw IysRequestError.of('H945', { location: ['id'], value: id });
     return id;
   }
 

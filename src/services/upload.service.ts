@@ -16,12 +16,12 @@ import {
 } from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
 import { readRows, sniffFormat } from './upload-reader.js';
+import { isUuid } from '../domain/uuid.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 const ROWS_PER_BATCH = 1000;
 const LEASE_MS = 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Hands a stored upload to the background worker (pg-boss). */
 export interface UploadQueue {
@@ -194,7 +194,7 @@ export function createUploadService(deps: {
   }
 
   async function requireUpload(session: PortalSession, id: string) {
-    const row = UUID.test(id) ? await uploads.findUpload(session.providerId, id) : undefined;
+    const row = isUuid(id) ? await uploads.findUpload(session.providerId, id) : undefined;
     if (!row) throw IysRequestError.of('H904', { location: ['id'], value: id });
     return row;
   }

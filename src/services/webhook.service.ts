@@ -8,8 +8,8 @@ import type { ProviderRepository } from '../repositories/provider.repository.js'
 import type { WebhookRepository } from '../repositories/webhook.repository.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import type { PortalSession } from './portal-account.service.js';
+import { isUuid } from '../domain/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_URL_CHARS = 2048;
 /** After a rotation the old secret keeps signing this long beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 3600_000;
@@ -54,7 +54,7 @@ export function createWebhookService(deps: {
   }
 
   async function requireWebhook(session: PortalSession, id: string) {
-    const webhook = UUID.test(id) ? await webhooks.findWebhook(session.providerId, id) : undefined;
+    const webhook = isUuid(id) ? await webhooks.findWebhook(session.providerId, id) : undefined;
     if (!webhook) throw IysRequestError.of('H904', { location: ['id'], value: id });
     return webhook;
   }
@@ -126,7 +126,7 @@ export function createWebhookService(deps: {
 
     /** Sends an event again as a new delivery with the same event id, so the receiver can deduplicate. */
     async replay(session: PortalSession, deliveryId: string) {
-      const delivery = UUID.test(deliveryId)
+      const delivery = isUuid(deliveryId)
         ? await webhooks.findDelivery(session.providerId, deliveryId)
         : undefined;
       if (!delivery) throw IysRequestError.of('H904', { location: ['id'], value: deliveryId });
