@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { signIn } from '../helpers/citizen.js';
+import { COMPANY_APPLICATION, onboardProvider, uploadFile, waitForUpload } from '../helpers/portal.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 let t: TestSystem;
@@ -13,6 +15,8 @@ after(() => t.close());
 
 const PHONES = ['+905321234567', '+905419876543'];
 const EMAILS = ['zeynep.kaya@example.com.tr', 'mehmet+promo@example.org'];
+/** The provider's own people: the applicant (the portal admin) and a retailer's mobile. */
+const STAFF = [COMPANY_APPLICATION.email, '+905307654321'];
 
 /** Every form in which an address could leak: as typed, without the +, national, and hex-encoded. */
 function leakPatterns(): string[] {
@@ -22,6 +26,7 @@ function leakPatterns(): string[] {
     ...PHONES.map((p) => p.slice(3)),
     ...EMAILS,
     ...EMAILS.map((e) => e.split('@')[0]!),
+    ...STAFF,
   ];
   return [...plain, ...plain.map((p) => Buffer.from(p, 'utf8').toString('hex'))];
 }
@@ -149,6 +154,42 @@ test('no table, column or log line holds a plaintext address', async () => {
   await t.system.notifications.dispatchPending();
   await t.system.devOutbox!.waitFor((m) => m.to === EMAILS[1] && m.text.includes('/r/'));
 
+  // The provider side: an application and its portal, a retailer, a consent file, a webhook, İYS Yolu.
+  const { admin, iysCode, brandCode } = await onboardProvider(t);
+  const receiver = await startWebhookReceiver();
+  try {
+    assert.equal(
+      (await admin.call('POST', '/api/portal/webhooks', { brandCode, url: receiver.url })).statusCode,
+      200,
+    );
+    const retailer = await admin.call('POST', `/api/portal/brands/${brandCode}/retailers`, {
+      title: 'Bayi',
+      name: 'Ali Veli',
+      tckn: '10000000146',
+      mobile: STAFF[1],
+      city: { code: '34' },
+      town: { code: '3401' },
+    });
+    assert.equal(retailer.statusCode, 200, retailer.body);
+    const file = `recipient,recipientType,type,status,source,consentDate\n${PHONES[0]},BIREYSEL,ARAMA,ONAY,HS_WEB,${consentDate}\n${EMAILS[1]},BIREYSEL,MESAJ,ONAY,HS_WEB,${consentDate}\n`;
+    const uploaded = await uploadFile(t, admin, brandCode, { name: 'izinler.csv', data: Buffer.from(file) });
+    const done = await waitForUpload(admin, uploaded.json().id);
+    assert.deepEqual([done.rowsApplied, done.rowsFailed], [1, 1]);
+    await receiver.waitFor(1);
+    const { username, password } = (
+      await admin.call('POST', '/api/portal/api-users', { username: 'gizlilik' })
+    ).json();
+    const yolu = await t.app.inject({
+      method: 'POST',
+      url: `/sps/${iysCode}/brands/${brandCode}/consents/overIys`,
+      headers: { authorization: `Bearer ${await t.token(username, password)}` },
+      payload: { recipient: EMAILS[0], recipientType: 'BIREYSEL', type: ['EPOSTA'], source: 'IYS_EPOSTA' },
+    });
+    assert.equal(yolu.statusCode, 200, yolu.body);
+  } finally {
+    await receiver.close();
+  }
+
   const db = t.system.database.db;
   const { rows: tables } = await sql<{ schema: string; name: string }>`
     SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
@@ -161,6 +202,13 @@ test('no table, column or log line holds a plaintext address', async () => {
     'complaints',
     'consent_notifications',
     'citizen_sessions',
+    'provider_applications',
+    'portal_users',
+    'retailers',
+    'consent_uploads',
+    'consent_upload_errors',
+    'webhook_deliveries',
+    'iys_yolu_requests',
   ]) {
     assert.ok(
       tables.some((table) => table.name === name),
