@@ -45,6 +45,14 @@ export function createUploadRepository(db: Kysely<Database>) {
         .where('id', '<>', exceptId)
         .executeTakeFirst(),
 
+    /** Uploads still 'receiving' long after they began: the server died while the file was arriving. */
+    deleteStaleReceiving: (receivedBefore: Date) =>
+      db
+        .deleteFrom('consent_uploads')
+        .where('status', '=', 'receiving')
+        .where('received_at', '<', receivedBefore)
+        .execute(),
+
     deleteUpload: (uploadId: string) => db.deleteFrom('consent_uploads').where('id', '=', uploadId).execute(),
 
     findUpload: (providerId: number, uploadId: string) =>

@@ -106,14 +106,20 @@ export function createPortalAccountService(deps: {
       if (await users.findUserByEmailKey(recipientKey))
         throw IysRequestError.of('H956', { location: ['email'] });
 
-      const user = await users.insertUser(trx, {
-        provider_id: invitation.providerId,
-        email_key: recipientKey,
-        email_enc: addressEnc,
-        name,
-        role: invitation.role as PortalRole,
-        retailer_id: invitation.retailerId ?? null,
-      });
+      const user = await users
+        .insertUser(trx, {
+          provider_id: invitation.providerId,
+          email_key: recipientKey,
+          email_enc: addressEnc,
+          name,
+          role: invitation.role as PortalRole,
+          retailer_id: invitation.retailerId ?? null,
+        })
+        .catch((error: { code?: string }) => {
+          // The same e-mail invited twice at the same moment: the unique index keeps one.
+          if (error.code === '23505') throw IysRequestError.of('H956', { location: ['email'] });
+          throw error;
+        });
       const token = randomBytes(32).toString('base64url');
       await users.insertInvitation(trx, {
         token_hash: hashToken(token),

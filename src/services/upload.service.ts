@@ -295,8 +295,12 @@ export function createUploadService(deps: {
       return 'done';
     },
 
-    /** At start: unfinished uploads go back to the worker, after the lease of a crashed worker ends. */
+    /**
+     * At start: unfinished uploads go back to the worker, after the lease of a crashed worker ends. A file
+     * whose receiving was cut off by a crash can never complete; it is removed.
+     */
     async resumeUnfinished(): Promise<number> {
+      await uploads.deleteStaleReceiving(new Date(clock().getTime() - 3600_000));
       const unfinished = await uploads.listUnfinished();
       const now = clock().getTime();
       for (const upload of unfinished) {
