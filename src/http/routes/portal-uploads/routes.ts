@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -40,20 +40,46 @@ const presentUpload = (u: UploadView) => ({
 const attachment = (reply: FastifyReply, type: string, fileName: string) =>
   reply.type(type).header('content-disposition', `attachment; filename="${fileName}"`);
 
-async function writeXlsx(reply: FastifyReply, columns: readonly string[], rows: AsyncIterable<unknown[]>) {
-  const output = new (await import('node:stream')).PassThrough();
+/** A sheet holds at most 1,048,576 rows: a larger export continues on the next sheet. */
+const ROWS_PER_SHEET = 1_000_000;
+
+/** Streams rows into an XLSX download, one sheet per million rows, each with the header. */
+function writeXlsx(
+  reply: FastifyReply,
+  columns: readonly string[],
+  rows: AsyncIterable<unknown[]>,
+): FastifyReply {
+  const output = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
     useSharedStrings: false,
     useStyles: false,
   });
-  const sheet = workbook.addWorksheet('izinler');
   void (async () => {
-    sheet.addRow([...columns]).commit();
-    for await (const row of rows) sheet.addRow(row).commit();
-    sheet.commit();
+    let sheet: ExcelJS.Worksheet | undefined;
+    let rowsInSheet = ROWS_PER_SHEET;
+    let sheets = 0;
+    for await (const row of rows) {
+      if (rowsInSheet === ROWS_PER_SHEET) {
+        sheet?.commit();
+        sheet = workbook.addWorksheet(`izinler-${++sheets}`);
+        sheet.addRow([...columns]).commit();
+        rowsInSheet = 0;
+      }
+      sheet!.addRow(row).commit();
+      rowsInSheet++;
+    }
+    if (!sheet)
+      workbook
+        .addWorksheet('izinler-1')
+        .addRow([...columns])
+        .commit();
+    sheet?.commit();
     await workbook.commit();
-  })().catch((error: unknown) => output.destroy(error as Error));
+  })().catch((error: unknown) => {
+    reply.log.error({ err: error }, 'xlsx export failed');
+    output.destroy(error as Error);
+  });
   return reply.send(output);
 }
 
