@@ -113,7 +113,18 @@ test('a company applies, an admin approves, its admin sets a password from the i
     assert.equal(added.status, 200, await added.text());
     const [hook] = await receiver.waitFor(1);
     assert.ok(verifyWebhook(webhookSecret, hook!.headers[SIGNATURE_HEADER] as string, hook!.body));
-    await page.getByRole('button', { name: 'Teslimatlar' }).click();
+    // The receiver answers a moment before the delivery is recorded: look again until it shows.
+    for (let attempt = 1; ; attempt++) {
+      await page.getByRole('button', { name: 'Teslimatlar' }).click();
+      const delivered = page.getByRole('cell', { name: /delivered · 1/ });
+      if (
+        await delivered.waitFor({ timeout: 1000 }).then(
+          () => true,
+          () => attempt >= 10,
+        )
+      )
+        break;
+    }
     await page.getByRole('cell', { name: /delivered · 1/ }).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, '14-webhooks.png'), fullPage: true });
   } finally {

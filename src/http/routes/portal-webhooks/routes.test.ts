@@ -98,7 +98,13 @@ describe('delivery', () => {
       [body.data.iysCode, body.data.brandCode, body.data.recipient, body.data.status, body.data.source],
       [iysCode, brandCode, '+905553330001', 'RET', 'IYS_WEB'],
     );
-    const log = (await admin.call('GET', `/api/portal/webhooks/${webhookId}/deliveries`)).json();
+    // The receiver answers before the dispatcher records the delivery: give it a moment.
+    let log: { status: string }[] = [];
+    for (let i = 0; i < 50; i++) {
+      log = (await admin.call('GET', `/api/portal/webhooks/${webhookId}/deliveries`)).json();
+      if (log.length >= 2 && log.every((d) => d.status === 'delivered')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     assert.ok(
       log.length >= 2 && log.every((d: { status: string }) => d.status === 'delivered'),
       JSON.stringify(log),
