@@ -8,6 +8,7 @@ import { TokenSigner } from './crypto/signed-token.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { turkishWorkingCalendar } from './domain/business-days.js';
 import { createApp } from './http/app.js';
+import { composeProviderSide } from './provider-side.js';
 import { countGatewayChecks, createMetrics, watchBulkBacklog, watchOutbox } from './http/metrics.js';
 import { startBoss } from './jobs/boss.js';
 import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
@@ -15,7 +16,6 @@ import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
 import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
 import { createSendMessageJob } from './jobs/send-message.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
-import { createApplicationRepository } from './repositories/application.repository.js';
 import { createAuditRepository } from './repositories/audit.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
 import { createCitizenRepository } from './repositories/citizen.repository.js';
@@ -24,9 +24,7 @@ import { createComplaintRepository } from './repositories/complaint.repository.j
 import { createConsentRepository } from './repositories/consent.repository.js';
 import { createDashboardRepository } from './repositories/dashboard.repository.js';
 import { createOutboxRepository } from './repositories/outbox.repository.js';
-import { createPortalUserRepository } from './repositories/portal-user.repository.js';
 import { createProviderRepository } from './repositories/provider.repository.js';
-import { createReconciliationRepository } from './repositories/reconciliation.repository.js';
 import { createRetailerRepository } from './repositories/retailer.repository.js';
 import { createIntegratorRepository } from './repositories/integrator.repository.js';
 import { createWebhookRepository } from './repositories/webhook.repository.js';
@@ -40,30 +38,21 @@ import { createDashboardService } from './services/dashboard.service.js';
 import { createGatewayService, type GatewayService } from './services/gateway/gateway.service.js';
 import { createOtpIdentityProvider } from './services/identity.service.js';
 import { createInboundSmsService } from './services/inbound-sms.service.js';
-import { createIntegratorService } from './services/integrator.service.js';
-import { createIysYoluService } from './services/iys-yolu.service.js';
-import { createIysYoluRepository } from './repositories/iys-yolu.repository.js';
 import { DevOutbox } from './services/messaging/dev-outbox.js';
 import { createHttpSmsSender } from './services/messaging/http-sms-sender.js';
 import type { MessageSender } from './services/messaging/message-sender.js';
 import { createSmtpSender } from './services/messaging/smtp-sender.js';
 import { createNotificationService } from './services/notification.service.js';
-import { createOnboardingService, type OnboardingService } from './services/onboarding.service.js';
+import type { OnboardingService } from './services/onboarding.service.js';
 import { createOutboxService } from './services/outbox.service.js';
-import { createPortalAccountService } from './services/portal-account.service.js';
-import { createProviderPortalService } from './services/provider-portal.service.js';
 import { createProviderService } from './services/provider.service.js';
-import { createReconciliationService } from './services/reconciliation.service.js';
 import { createRegulatorService, type RegulatorService } from './services/regulator.service.js';
-import { createRetailerService } from './services/retailer.service.js';
 import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
 import { createTransparencyService } from './services/transparency.service.js';
-import { createWebhookService, type WebhookService } from './services/webhook.service.js';
-import { createWebhookDeliveryJob, type WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
-import { createConsentUploadJob } from './jobs/consent-upload.job.js';
-import { createUploadRepository } from './repositories/upload.repository.js';
-import { createUploadService, type UploadService } from './services/upload.service.js';
+import type { WebhookService } from './services/webhook.service.js';
+import type { WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
+import type { UploadService } from './services/upload.service.js';
 
 export interface MessagingOptions {
   publicUrl: string;
@@ -167,7 +156,6 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const bulkWorker = createBulkConsentsWorker({ boss, bulk: () => bulk, logger });
   const sendJob = createSendMessageJob({ boss, outbox: () => outbox, logger });
   const noticesJob = createConsentNoticesJob({ boss, notifications: () => notifications, logger });
-  const uploadJob = createConsentUploadJob({ boss, uploads: () => uploads, logger });
   // One after the other: pg-boss's createQueue deadlocks with itself when run concurrently.
   await sendJob.prepare();
   await noticesJob.prepare();
@@ -251,65 +239,28 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     cipher,
     clock,
   });
-  const portalAccounts = createPortalAccountService({
+  const providerSide = composeProviderSide({
     db,
-    users: createPortalUserRepository(db),
-    consents: consentRepository,
-    outbox: outboxRepository,
-    messages: outbox,
-    queue: sendJob.queue,
-    cipher,
-    publicUrl: messaging.publicUrl,
-    clock,
-  });
-  const webhookService = createWebhookService({
-    db,
-    webhooks: webhookRepository,
-    providers,
-    outbox: outboxRepository,
-    messages: outbox,
-    queue: sendJob.queue,
-    cipher,
-    allowLoopbackHttp: options.webhooks?.allowLoopbackHttp ?? false,
-    clock,
-  });
-  const webhookJob = createWebhookDeliveryJob({
-    webhooks: webhookRepository,
-    cipher,
+    boss,
     logger,
-    onGivenUp: (webhookId, reason) => webhookService.disableAfterFailures(webhookId, reason),
     clock,
-    options: options.webhooks?.delivery,
-  });
-  const uploads = createUploadService({
-    db,
-    uploads: createUploadRepository(db),
-    providers,
-    writer,
     cipher,
-    queue: uploadJob.queue,
-    notices: noticesJob.queue,
-    clock,
-  });
-  const retailerAdmin = createRetailerService({
-    db,
-    retailers: retailerRepository,
+    signingKey: keys.signingKey,
+    publicUrl: messaging.publicUrl,
     providers,
-    cipher,
-    clock,
-  });
-  const onboarding = createOnboardingService({
-    db,
-    applications: createApplicationRepository(db),
-    providers,
+    apiUsers,
     consents: consentRepository,
-    portalAccounts,
+    outboxRepository,
+    bulkRequests,
     audit,
-    outbox: outboxRepository,
+    retailerRepository,
+    integratorRepository,
+    webhookRepository,
+    writer,
     messages: outbox,
-    queue: sendJob.queue,
-    cipher,
-    clock,
+    sendQueue: sendJob.queue,
+    notices: noticesJob.queue,
+    webhooks: options.webhooks,
   });
   const metrics = createMetrics();
   const countChecks = countGatewayChecks(metrics);
@@ -347,41 +298,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     citizens,
     complaints,
     regulator,
-    onboarding,
-    retailers: retailerAdmin,
-    webhooks: webhookService,
-    uploads,
-    integrators: createIntegratorService({ integrators: integratorRepository, providers }),
-    iysYolu: createIysYoluService({
-      db,
-      requests: createIysYoluRepository(db),
-      consents: consentRepository,
-      writer,
-      outbox: outboxRepository,
-      messages: outbox,
-      queue: sendJob.queue,
-      cipher,
-      signingKey: keys.signingKey,
-      clock,
-    }),
-    reconciliation: createReconciliationService({
-      reconciliation: createReconciliationRepository(db),
-      cipher,
-      clock,
-    }),
-    portalAccounts,
-    providerPortal: createProviderPortalService({
-      db,
-      providers,
-      apiUsers,
-      consents: consentRepository,
-      retailers: retailerRepository,
-      bulkRequests,
-      retailerAdmin,
-      portalAccounts,
-      cipher,
-      clock,
-    }),
+    ...providerSide,
     shortLinks: createShortLinkService({
       signer,
       consents: consentRepository,
@@ -409,10 +326,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
 
   if (options.workers !== false) {
     await gateway.start();
-    await webhookJob.start();
-    await uploadJob.start();
-    const resumedUploads = await uploads.resumeUnfinished();
-    if (resumedUploads > 0) logger.info({ uploads: resumedUploads }, 'resumed unfinished consent uploads');
+    await providerSide.start();
     await bulkWorker.start();
     await sendJob.start();
     await noticesJob.start();
@@ -431,17 +345,16 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     bulk,
     notifications,
     regulator,
-    onboarding,
-    webhooks: webhookService,
-    uploads,
+    onboarding: providerSide.onboarding,
+    webhooks: providerSide.webhooks,
+    uploads: providerSide.uploads,
     gateway,
     devOutbox,
     async close() {
       closing = true;
       await app.close();
       await gateway.stop();
-      await webhookJob.stop();
-      uploadJob.interrupt();
+      await providerSide.stop();
       await bulkWorker.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();

@@ -17,6 +17,10 @@ export function createRetailerRepository(db: Kysely<Database>) {
       );
 
   return {
+    /** Serialises retailer additions of one brand (the 3000 limit is checked under this lock). */
+    lockBrand: (trx: Transaction<Database>, brandId: number) =>
+      trx.selectFrom('brands').select('id').where('id', '=', brandId).forUpdate().execute(),
+
     countForBrand: async (executor: Executor, brandId: number): Promise<number> => {
       const row = await executor
         .selectFrom('retailers')

@@ -150,7 +150,7 @@ export function createRetailerService(deps: {
       try {
         return await db.transaction().execute(async (trx) => {
           // The brand row lock serialises additions, so two requests cannot both pass the 3000 check.
-          await trx.selectFrom('brands').select('id').where('id', '=', scope.brand.id).forUpdate().execute();
+          await retailers.lockBrand(trx, scope.brand.id);
           if ((await retailers.countForBrand(trx, scope.brand.id)) >= MAX_RETAILERS_PER_BRAND)
             throw IysRequestError.of('H958');
           const retailerCode = await providers.nextRegistryCode(trx);
