@@ -51,13 +51,18 @@ export function createApplicationRepository(db: Kysely<Database>) {
       return row !== undefined;
     },
 
-    listApplications: async (status: ApplicationStatus | undefined): Promise<ApplicationSummaryRow[]> => {
+    /** The latest applications, each with the iysCode it was given (null until approved). */
+    listApplications: async (
+      status: ApplicationStatus | undefined,
+    ): Promise<(ApplicationSummaryRow & { iys_code: number | null })[]> => {
       let query = db
-        .selectFrom('provider_applications')
-        .select(summaryColumns)
-        .orderBy('submitted_at', 'desc')
+        .selectFrom('provider_applications as a')
+        .leftJoin('providers as p', 'p.id', 'a.provider_id')
+        .select(summaryColumns.map((column) => `a.${column}` as const))
+        .select('p.iys_code')
+        .orderBy('a.submitted_at', 'desc')
         .limit(200);
-      if (status) query = query.where('status', '=', status);
+      if (status) query = query.where('a.status', '=', status);
       return query.execute();
     },
 

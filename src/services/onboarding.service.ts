@@ -18,6 +18,7 @@ import type { MessageQueue, OutboxService } from './outbox.service.js';
 import type { PortalAccountService } from './portal-account.service.js';
 import type { Staff } from './regulator.service.js';
 import { isUuid } from '../domain/uuid.js';
+import { isUniqueViolation } from '../db/errors.js';
 
 const MAX_REASON_CHARS = 2000;
 
@@ -131,8 +132,7 @@ export function createOnboardingService(deps: {
         });
       } catch (error) {
         // Two submissions racing past the check above: the partial unique index keeps only one.
-        if ((error as { code?: string }).code === '23505')
-          throw IysRequestError.of('H947', { location: ['taxId'] });
+        if (isUniqueViolation(error)) throw IysRequestError.of('H947', { location: ['taxId'] });
         throw error;
       }
       return { id };
@@ -143,22 +143,13 @@ export function createOnboardingService(deps: {
         ? (status as ApplicationStatus)
         : undefined;
       const rows = await applications.listApplications(filter);
-      const codes = new Map<number, number>();
-      for (const row of rows) {
-        if (row.provider_id !== null) {
-          const provider = await providers.findProviderById(row.provider_id);
-          if (provider) codes.set(row.provider_id, provider.iys_code);
-        }
-      }
       await audit.record({
         actor: actorOf(staff),
         action: 'applications.list',
         target: 'applications',
         details: { status: filter ?? 'all' },
       });
-      return rows.map((row) =>
-        present(row, row.provider_id === null ? null : (codes.get(row.provider_id) ?? null)),
-      );
+      return rows.map((row) => present(row, row.iys_code));
     },
 
     /** The signed agreement, decrypted, for review; reading it is audited. */

@@ -11,6 +11,7 @@ import type { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { PortalUserRepository, PortalUserRow } from '../repositories/portal-user.repository.js';
 import { hashPassword, verifyPassword } from './auth.service.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
+import { isUniqueViolation } from '../db/errors.js';
 
 export const PORTAL_SESSION_TTL_MS = 8 * 3600_000;
 export const INVITATION_TTL_MS = 72 * 3600_000;
@@ -50,7 +51,13 @@ export function createPortalAccountService(deps: {
 }) {
   const { db, users, consents, outbox, messages, queue, cipher, publicUrl, clock = () => new Date() } = deps;
   const totpAad = (userId: number) => Buffer.from(`portal-user:${userId}:totp`);
-  const totpAt = (now: Date) => authenticator.clone({ epoch: now.getTime(), window: 1 });
+  /** A 6-digit code from the user's app, valid now (one 30-second step of clock drift allowed). */
+  const totpMatches = (code: unknown, secret: string, now = clock()): boolean => {
+    const digits = typeof code === 'string' ? code.replace(/\s/g, '') : '';
+    return (
+      /^\d{6}$/.test(digits) && authenticator.clone({ epoch: now.getTime(), window: 1 }).check(digits, secret)
+    );
+  };
 
   function requireEmail(value: unknown): string {
     const parsed = parseRecipient(value, ['email']);
@@ -115,9 +122,9 @@ export function createPortalAccountService(deps: {
           role: invitation.role as PortalRole,
           retailer_id: invitation.retailerId ?? null,
         })
-        .catch((error: { code?: string }) => {
+        .catch((error: unknown) => {
           // The same e-mail invited twice at the same moment: the unique index keeps one.
-          if (error.code === '23505') throw IysRequestError.of('H956', { location: ['email'] });
+          if (isUniqueViolation(error)) throw IysRequestError.of('H956', { location: ['email'] });
           throw error;
         });
       const token = randomBytes(32).toString('base64url');
@@ -182,7 +189,7 @@ export function createPortalAccountService(deps: {
       if (user.totp_secret_enc) {
         const code = typeof request.code === 'string' ? request.code.replace(/\s/g, '') : '';
         const secret = cipher.decrypt(user.totp_secret_enc, totpAad(user.id));
-        if (!/^\d{6}$/.test(code) || !totpAt(now).check(code, secret)) {
+        if (!totpMatches(code, secret, now)) {
           // Asking for the code is not a failure; a wrong code is.
           if (code !== '') await service.countFailure(user, now);
           throw IysRequestError.of('H951', {
@@ -240,7 +247,7 @@ export function createPortalAccountService(deps: {
     async enableTotp(session: PortalSession, secret: unknown, code: unknown): Promise<void> {
       if (typeof secret !== 'string' || !/^[A-Z2-7]{16,64}$/.test(secret))
         throw IysRequestError.of('H940', { location: ['secret'], vars: { field: 'secret' } });
-      if (typeof code !== 'string' || !totpAt(clock()).check(code.replace(/\s/g, ''), secret))
+      if (!totpMatches(code, secret))
         throw IysRequestError.of('H951', { location: ['code'], value: 'invalid' });
       await users.updateUser(db, session.userId, {
         totp_secret_enc: cipher.encrypt(secret, totpAad(session.userId)),
@@ -251,7 +258,7 @@ export function createPortalAccountService(deps: {
       const user = await users.findUser(session.userId);
       if (!user?.totp_secret_enc) return;
       const secret = cipher.decrypt(user.totp_secret_enc, totpAad(user.id));
-      if (typeof code !== 'string' || !totpAt(clock()).check(code.replace(/\s/g, ''), secret))
+      if (!totpMatches(code, secret))
         throw IysRequestError.of('H951', { location: ['code'], value: 'invalid' });
       await users.updateUser(db, user.id, { totp_secret_enc: null });
     },

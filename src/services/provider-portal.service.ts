@@ -15,6 +15,7 @@ import { hashPassword } from './auth.service.js';
 import type { PortalAccountService, PortalSession } from './portal-account.service.js';
 import type { RetailerService } from './retailer.service.js';
 import type { BrandScope } from './tenancy.service.js';
+import { isUniqueViolation } from '../db/errors.js';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
@@ -210,7 +211,7 @@ export function createProviderPortalService(deps: {
         });
         return { id: row.id, username: row.username, password };
       } catch (error) {
-        if ((error as { code?: string }).code === '23505')
+        if (isUniqueViolation(error))
           throw IysRequestError.of('H956', { location: ['username'], value: name });
         throw error;
       }

@@ -12,6 +12,7 @@ import {
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { RetailerRepository, RetailerRow } from '../repositories/retailer.repository.js';
 import type { BrandScope } from './tenancy.service.js';
+import { isUniqueViolation } from '../db/errors.js';
 
 export interface RetailerView {
   retailerCode: number;
@@ -173,8 +174,7 @@ export function createRetailerService(deps: {
           return { retailerCode };
         });
       } catch (error) {
-        if ((error as { code?: string }).code === '23505')
-          throw IysRequestError.of('H957', { location: ['tckn'] });
+        if (isUniqueViolation(error)) throw IysRequestError.of('H957', { location: ['tckn'] });
         throw error;
       }
     },

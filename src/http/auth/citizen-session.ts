@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IysRequestError } from '../../domain/iys-errors.js';
 import type { CitizenService, CitizenSession } from '../../services/citizen.service.js';
 import { SESSION_TTL_MS } from '../../services/citizen.service.js';
+import { requireCsrf, writeSessionCookie } from './session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,17 +12,9 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'openiys_session';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The session cookie: httpOnly (no script reads it), SameSite=Lax, Secure when served over https. */
 export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
-  reply.setCookie(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: SESSION_TTL_MS / 1000,
-  });
+  writeSessionCookie(reply, SESSION_COOKIE, token, { secure, ttlMs: SESSION_TTL_MS });
 }
 
 export function clearSessionCookie(reply: FastifyReply): void {
@@ -37,9 +30,7 @@ export function requireCitizen(citizens: CitizenService) {
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? await citizens.authenticate(token) : undefined;
     if (!session) throw IysRequestError.of('H916');
-    if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrfToken) {
-      throw IysRequestError.of('H917');
-    }
+    requireCsrf(request, session.csrfToken);
     request.citizen = session;
   };
 }

@@ -4,6 +4,7 @@ import type { PortalRole } from '../../db/types.js';
 import { IysRequestError } from '../../domain/iys-errors.js';
 import type { PortalAccountService, PortalSession } from '../../services/portal-account.service.js';
 import { PORTAL_SESSION_TTL_MS } from '../../services/portal-account.service.js';
+import { requireCsrf, writeSessionCookie } from './session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,16 +14,9 @@ declare module 'fastify' {
 
 /** Separate from the citizen cookie: one browser may be signed in to both sides at once. */
 export const PORTAL_COOKIE = 'openiys_portal';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function setPortalCookie(reply: FastifyReply, token: string, secure: boolean): void {
-  reply.setCookie(PORTAL_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: PORTAL_SESSION_TTL_MS / 1000,
-  });
+  writeSessionCookie(reply, PORTAL_COOKIE, token, { secure, ttlMs: PORTAL_SESSION_TTL_MS });
 }
 
 export function clearPortalCookie(reply: FastifyReply): void {
@@ -43,9 +37,7 @@ export function requirePortalUser(
     const token = request.cookies[PORTAL_COOKIE];
     const session = token ? await accounts.authenticate(token) : undefined;
     if (!session) throw IysRequestError.of('H916');
-    if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrfToken) {
-      throw IysRequestError.of('H917');
-    }
+    requireCsrf(request, session.csrfToken);
     if (roles && !roles.includes(session.role)) throw IysRequestError.of('H955');
     if (audience !== 'anyone' && (session.retailer !== null) !== (audience === 'retailer'))
       throw IysRequestError.of('H955');
