@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_UPLOAD_MAX_MB } from './domain/upload-limits.js';
 
 /** Every setting openiys reads from its environment, parsed once. No other module reads process.env. */
 export interface Config {
@@ -14,6 +15,8 @@ export interface Config {
   readonly webhookAllowLoopbackHttp: boolean;
   /** Token requests allowed per client address per hour (İYS answers H084 beyond its own limit). */
   readonly tokenRequestsPerHour: number;
+  /** The largest consent file the portal accepts, in MB. */
+  readonly uploadMaxMb: number;
   /** Where citizens reach this server; links in SMS and e-mail start with it. */
   readonly publicUrl: string;
   /** smtp(s)://user:pass@host:port; unset → the built-in catcher shown at /dev/outbox. */
@@ -91,6 +94,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const uploadMaxMb = Number(env.OPENIYS_UPLOAD_MAX_MB ?? DEFAULT_UPLOAD_MAX_MB);
+  if (!Number.isInteger(uploadMaxMb) || uploadMaxMb < 1 || uploadMaxMb > 2048) {
+    problems.push(
+      `OPENIYS_UPLOAD_MAX_MB must be an integer from 1 to 2048, got "${env.OPENIYS_UPLOAD_MAX_MB}"`,
+    );
+  }
+
   const host = env.HOST?.trim() || '127.0.0.1';
   const publicUrl = (
     env.PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
@@ -126,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo,
     webhookAllowLoopbackHttp,
     tokenRequestsPerHour,
+    uploadMaxMb,
     publicUrl,
     smtpUrl,
     mailFrom: env.MAIL_FROM?.trim() || 'İYS <bildirim@openiys.local>',

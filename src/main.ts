@@ -9,12 +9,17 @@ const SHUTDOWN_TIMEOUT_MS = 15_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel, base: { service: 'openiys' } });
+  // pg-boss completes and fails jobs without awaiting the query; when the database is gone at that moment
+  // the rejection has no handler, and Node would end the process. The registry must outlive its database:
+  // the job is simply retried once its lease runs out, so log it and carry on.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   const runtime = await prepareRuntime(config, logger);
   const system = await createSystem({
     databaseUrl: runtime.databaseUrl,
     masterKey: runtime.masterKey,
     logger,
     tokenRequestsPerHour: config.tokenRequestsPerHour,
+    uploadMaxBytes: config.uploadMaxMb * 1024 * 1024,
     messaging: config,
     webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp },
     webRoot: path.join(projectRoot(), 'web', 'dist'),

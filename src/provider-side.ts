@@ -57,6 +57,7 @@ export function composeProviderSide(deps: {
   sendQueue: MessageQueue;
   notices: NoticeQueue;
   webhooks?: { allowLoopbackHttp?: boolean; delivery?: WebhookDeliveryOptions };
+  uploadMaxBytes?: number;
 }) {
   const { db, boss, logger, clock, cipher, providers, consents, outboxRepository: outbox } = deps;
   const { messages, sendQueue: queue } = deps;
@@ -101,6 +102,7 @@ export function composeProviderSide(deps: {
     cipher,
     queue: uploadJob.queue,
     notices: deps.notices,
+    maxBytes: deps.uploadMaxBytes,
     clock,
   });
   const retailers = createRetailerService({

@@ -83,6 +83,8 @@ export interface SystemOptions {
   /** Start the background workers (bulk processing, messages, maintenance); off for CLI commands. */
   workers?: boolean;
   tokenRequestsPerHour?: number;
+  /** The largest consent file the portal accepts (default 200 MB). */
+  uploadMaxBytes?: number;
   messaging?: MessagingOptions;
   webhooks?: {
     /** Accept http://127.0.0.1 endpoints (the sandbox); otherwise https only. */
@@ -261,6 +263,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     sendQueue: sendJob.queue,
     notices: noticesJob.queue,
     webhooks: options.webhooks,
+    uploadMaxBytes: options.uploadMaxBytes,
   });
   const metrics = createMetrics();
   const countChecks = countGatewayChecks(metrics);

@@ -23,6 +23,11 @@ export class FieldCipher {
     this.currentKeyId = Buffer.from(keys.currentKeyId, 'hex');
   }
 
+  /** The length of what `encrypt` sealed into `sealedBytes` bytes. */
+  static plaintextLength(sealedBytes: number): number {
+    return sealedBytes - HEADER_BYTES;
+  }
+
   blindIndex(normalised: string): Buffer {
     return createHmac('sha256', this.keys.blindIndexKey).update(normalised, 'utf8').digest();
   }

@@ -13,6 +13,7 @@ import * as webhooks from './migrations/0011-webhooks.js';
 import * as consentUploads from './migrations/0012-consent-uploads.js';
 import * as integrators from './migrations/0013-integrators.js';
 import * as iysYolu from './migrations/0014-iys-yolu.js';
+import * as uploadFailures from './migrations/0015-upload-failures.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-consent-uploads': consentUploads,
   '0013-integrators': integrators,
   '0014-iys-yolu': iysYolu,
+  '0015-upload-failures': uploadFailures,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

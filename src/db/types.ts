@@ -298,7 +298,7 @@ export interface WebhookDeliveriesTable {
   delivered_at: Date | null;
 }
 
-export type UploadStatus = 'receiving' | 'queued' | 'processing' | 'completed' | 'failed';
+export type UploadStatus = 'receiving' | 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
 export interface ConsentUploadsTable {
   id: string;
@@ -315,6 +315,7 @@ export interface ConsentUploadsTable {
   rows_applied: Generated<number>;
   rows_failed: Generated<number>;
   failure: string | null;
+  failure_code: string | null;
   locked_until: Date | null;
   received_at: Date;
   started_at: Date | null;

@@ -151,6 +151,12 @@ export const IYS_ERRORS = {
   H958: [422, 'Bir markaya en fazla 3000 bayi eklenebilir.'],
   H959: [409, 'Bu bayi bir izinle ilişkilendirildiği için silinemez.'],
   H960: [422, 'Bayi alanı eksik veya geçersiz: {{field}}'],
+  H961: [422, 'Dosya okunamadı: geçerli bir CSV veya XLSX dosyası değil.'],
+  H962: [413, 'Dosya en fazla {{mb}} MB olabilir.'],
+  H963: [422, 'Dosya en fazla 5.000.000 satır içerebilir.'],
+  H964: [422, 'Bir hücre en fazla 2.000 karakter olabilir.'],
+  H965: [422, 'XLSX dosyasının paylaşılan metin tablosu izin verilen boyutu aşıyor.'],
+  H966: [409, 'Bu yükleme tamamlandığı veya iptal edildiği için iptal edilemez.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

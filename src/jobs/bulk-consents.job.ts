@@ -2,6 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { BulkQueue, BulkService } from '../services/bulk.service.js';
+import { JobFailure } from './job-failure.js';
 
 export const BULK_CONSENTS_QUEUE = 'bulk-consents';
 
@@ -51,7 +52,7 @@ export function createBulkConsentsWorker(options: {
       logger.debug({ requestId: job.data.requestId, applied }, 'bulk request processed');
     } catch (error) {
       logger.error({ err: error, requestId: job.data.requestId }, 'bulk request failed; pg-boss will retry');
-      await boss.fail(BULK_CONSENTS_QUEUE, job.id, { message: String(error) }).catch(() => {});
+      await boss.fail(BULK_CONSENTS_QUEUE, job.id, new JobFailure(error)).catch(() => {});
     }
   }
 

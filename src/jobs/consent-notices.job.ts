@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { NoticeQueue } from '../services/consent-writer.js';
 import type { NotificationService } from '../services/notification.service.js';
+import { runJob } from './job-failure.js';
 
 export const CONSENT_NOTICES_QUEUE = 'consent-notices';
 /** ONAYs for one person within this window become one message. */
@@ -33,10 +34,12 @@ export function createConsentNoticesJob(options: {
       await boss.createQueue(CONSENT_NOTICES_QUEUE, { name: CONSENT_NOTICES_QUEUE, policy: 'short' });
     },
     async start(): Promise<void> {
-      await boss.work(CONSENT_NOTICES_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
-        const messages = await options.notifications().dispatchPending();
-        if (messages > 0) logger.info({ messages }, 'consent notices queued');
-      });
+      await boss.work(CONSENT_NOTICES_QUEUE, { pollingIntervalSeconds: 1 }, () =>
+        runJob(async () => {
+          const messages = await options.notifications().dispatchPending();
+          if (messages > 0) logger.info({ messages }, 'consent notices queued');
+        }),
+      );
     },
   };
 }

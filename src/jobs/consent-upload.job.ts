@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { UploadQueue, UploadService } from '../services/upload.service.js';
+import { JobFailure } from './job-failure.js';
 
 export const CONSENT_UPLOAD_QUEUE = 'consent-upload';
 
@@ -27,8 +28,11 @@ export function createConsentUploadJob(options: {
   const queue: UploadQueue = {
     async enqueue(uploadId, afterSeconds = 0) {
       await boss.send(CONSENT_UPLOAD_QUEUE, { uploadId } satisfies ConsentUploadPayload, {
-        retryLimit: 20,
+        // 30 s, 1 min, 2 min, … doubling: about a day and a half before pg-boss gives up, and every start
+        // re-queues what is still unfinished (UploadService.resumeUnfinished).
+        retryLimit: 12,
         retryDelay: 30,
+        retryBackoff: true,
         expireInSeconds: JOB_EXPIRE_SECONDS,
         startAfter: afterSeconds,
       });
@@ -43,10 +47,19 @@ export function createConsentUploadJob(options: {
         CONSENT_UPLOAD_QUEUE,
         { pollingIntervalSeconds: 1, batchSize: 1 },
         async ([job]) => {
-          const outcome = await options.uploads().process(job!.data.uploadId, stopping.signal);
-          logger.info({ uploadId: job!.data.uploadId, outcome }, 'consent upload');
-          // Held by another server: fail the job so pg-boss retries it once that lease has run out.
-          if (outcome === 'busy') throw new Error('upload held by another worker');
+          const { uploadId } = job!.data;
+          try {
+            const outcome = await options.uploads().process(uploadId, stopping.signal);
+            logger.info({ uploadId, outcome }, 'consent upload');
+            // Held by another server: fail the job so pg-boss retries it once that lease has run out.
+            if (outcome === 'busy') throw new UploadBusy();
+          } catch (error) {
+            // A file that cannot be read never gets here (it is failed at once); this is the database or
+            // the disk going away, which a later attempt can get past.
+            if (!(error instanceof UploadBusy))
+              logger.warn({ err: error, uploadId }, 'consent upload interrupted; it will be retried');
+            throw new JobFailure(error);
+          }
         },
       );
     },
@@ -55,4 +68,8 @@ export function createConsentUploadJob(options: {
       stopping.abort();
     },
   };
+}
+
+class UploadBusy extends Error {
+  override name = 'UploadBusy';
 }

@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ApiUserRepository } from '../repositories/api-user.repository.js';
+import { runJob } from './job-failure.js';
 
 export const EXPIRED_TOKENS_QUEUE = 'expired-tokens';
 /** Hourly; pg-boss's scheduler makes sure one process runs it, however many are up. */
@@ -16,8 +17,10 @@ export async function startExpiredTokensJob(options: {
   const { boss, users, logger, clock } = options;
   await boss.createQueue(EXPIRED_TOKENS_QUEUE);
   await boss.schedule(EXPIRED_TOKENS_QUEUE, CRON, {}, { retryLimit: 3 });
-  await boss.work(EXPIRED_TOKENS_QUEUE, async () => {
-    const result = await users.deleteExpiredTokens(clock());
-    logger.info({ deleted: Number(result[0]?.numDeletedRows ?? 0) }, 'expired tokens deleted');
-  });
+  await boss.work(EXPIRED_TOKENS_QUEUE, () =>
+    runJob(async () => {
+      const result = await users.deleteExpiredTokens(clock());
+      logger.info({ deleted: Number(result[0]?.numDeletedRows ?? 0) }, 'expired tokens deleted');
+    }),
+  );
 }

@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { MessageQueue, OutboxService } from '../services/outbox.service.js';
 import { MAX_SEND_ATTEMPTS } from '../services/outbox.service.js';
+import { JobFailure } from './job-failure.js';
 
 export const SEND_MESSAGE_QUEUE = 'send-message';
 
@@ -63,7 +64,7 @@ export function createSendMessageJob(options: { boss: PgBoss; outbox: () => Outb
                 .catch((error: unknown) => failed.push(error));
             }
             logger.debug({ messages: job.data.messageIds.length, failed: failed.length }, 'message delivery');
-            if (failed.length > 0) throw failed[0];
+            if (failed.length > 0) throw new JobFailure(failed[0]);
           }
         },
       );

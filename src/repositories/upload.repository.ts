@@ -23,6 +23,17 @@ export function createUploadRepository(db: Kysely<Database>) {
           .executeTakeFirst()
       )?.data,
 
+    /** The stored chunks' sizes (sealed), in order: where each chunk's bytes sit in the file. */
+    listChunkSizes: async (uploadId: string): Promise<{ seq: number; bytes: number }[]> =>
+      (
+        await db
+          .selectFrom('consent_upload_chunks')
+          .select(['seq', sql<number>`octet_length(data)`.as('bytes')])
+          .where('upload_id', '=', uploadId)
+          .orderBy('seq')
+          .execute()
+      ).map((row) => ({ seq: row.seq, bytes: Number(row.bytes) })),
+
     /** The stored file is complete and waits for a worker; until then it is invisible to them. */
     finishReceiving: (
       uploadId: string,
@@ -102,13 +113,16 @@ export function createUploadRepository(db: Kysely<Database>) {
       return { ...claimed, activated_at: provider.activated_at };
     },
 
-    /** Counts a batch of rows as done, in the transaction that applied them, and renews the lease. */
-    recordProgress: (
+    /**
+     * Counts a batch of rows as done, in the transaction that applied them, and renews the lease. False when
+     * the upload is no longer being processed (cancelled meanwhile): the caller rolls the batch back.
+     */
+    recordProgress: async (
       trx: Transaction<Database>,
       uploadId: string,
       progress: { rows: number; applied: number; failed: number; lockedUntil: Date },
-    ) =>
-      trx
+    ): Promise<boolean> => {
+      const result = await trx
         .updateTable('consent_uploads')
         .set((eb) => ({
           rows_done: eb('rows_done', '+', progress.rows),
@@ -117,7 +131,10 @@ export function createUploadRepository(db: Kysely<Database>) {
           locked_until: progress.lockedUntil,
         }))
         .where('id', '=', uploadId)
-        .execute(),
+        .where('status', '=', 'processing')
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
 
     insertErrors: async (
       executor: Executor,
@@ -135,25 +152,38 @@ export function createUploadRepository(db: Kysely<Database>) {
     setTotalRows: (uploadId: string, totalRows: number) =>
       db.updateTable('consent_uploads').set({ total_rows: totalRows }).where('id', '=', uploadId).execute(),
 
-    /** Finished: the file itself is deleted, only counts and errors remain. */
+    /**
+     * Finished: the file itself is deleted, only counts and errors remain. Only an upload still waiting or
+     * in progress can finish (a cancelled one stays cancelled); false if it was not.
+     */
     finish: async (
       uploadId: string,
-      outcome: { status: 'completed' | 'failed'; failure: string | null; now: Date },
-    ) => {
-      await db.transaction().execute(async (trx) => {
-        await trx
+      outcome: {
+        status: 'completed' | 'failed' | 'cancelled';
+        failure: string | null;
+        failureCode?: string;
+        now: Date;
+      },
+      providerId?: number,
+    ): Promise<boolean> =>
+      db.transaction().execute(async (trx) => {
+        let update = trx
           .updateTable('consent_uploads')
           .set({
             status: outcome.status,
             failure: outcome.failure,
+            failure_code: outcome.failureCode ?? null,
             finished_at: outcome.now,
             locked_until: null,
           })
           .where('id', '=', uploadId)
-          .execute();
+          .where('status', 'in', ['queued', 'processing']);
+        if (providerId !== undefined) update = update.where('provider_id', '=', providerId);
+        const result = await update.executeTakeFirst();
+        if (result.numUpdatedRows === 0n) return false;
         await trx.deleteFrom('consent_upload_chunks').where('upload_id', '=', uploadId).execute();
-      });
-    },
+        return true;
+      }),
 
     isUnfinished: async (uploadId: string): Promise<boolean> =>
       (await db

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
 import { parseConsentInput } from '../domain/consent-input.js';
-import { IysRequestError, type IysErrorItem } from '../domain/iys-errors.js';
+import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import { readHeader, rowToConsentBody } from '../domain/upload-row.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { UploadRepository, UploadRow } from '../repositories/upload.repository.js';
@@ -15,11 +15,13 @@ import {
   type WriterDeps,
 } from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
-import { readRows, sniffFormat } from './upload-reader.js';
+import { readRows, sniffFormat } from './uploads/upload-reader.js';
+import type { ByteSource } from './uploads/zip-source.js';
 import { isUuid } from '../domain/uuid.js';
+import { DEFAULT_UPLOAD_MAX_MB, FileRejected, UPLOAD_LIMITS } from '../domain/upload-limits.js';
+import { FieldCipher as Cipher } from '../crypto/field-cipher.js';
 
 const CHUNK_BYTES = 1024 * 1024;
-export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 const ROWS_PER_BATCH = 1000;
 const LEASE_MS = 60_000;
 
@@ -49,17 +51,46 @@ export function createUploadService(deps: {
   cipher: FieldCipher;
   queue: UploadQueue;
   notices: NoticeQueue;
+  /** The largest file accepted, in bytes (OPENIYS_UPLOAD_MAX_MB). */
+  maxBytes?: number;
   clock?: () => Date;
 }) {
   const { db, uploads, providers, writer, cipher, queue, notices, clock = () => new Date() } = deps;
+  const maxBytes = deps.maxBytes ?? DEFAULT_UPLOAD_MAX_MB * 1024 * 1024;
   const aad = (uploadId: string, seq: number) => Buffer.from(`upload:${uploadId}:${seq}`);
 
-  async function* storedChunks(uploadId: string): AsyncGenerator<Buffer> {
-    for (let seq = 0; ; seq++) {
-      const sealed = await uploads.readChunk(uploadId, seq);
-      if (!sealed) return;
-      yield cipher.decryptBytes(sealed, aad(uploadId, seq));
+  /**
+   * The stored file as a readable-anywhere byte source (an XLSX is read from its directory at the end):
+   * chunks are located by their sizes and decrypted one at a time, the last one kept for the next read.
+   */
+  async function storedFile(uploadId: string): Promise<ByteSource> {
+    const starts: number[] = [];
+    let size = 0;
+    for (const { bytes } of await uploads.listChunkSizes(uploadId)) {
+      starts.push(size);
+      size += Cipher.plaintextLength(bytes);
     }
+    let cached: { seq: number; data: Buffer } | undefined;
+    const chunk = async (seq: number) => {
+      if (cached?.seq !== seq) {
+        const sealed = await uploads.readChunk(uploadId, seq);
+        if (!sealed) throw new Error(`upload chunk ${seq} is missing`);
+        cached = { seq, data: cipher.decryptBytes(sealed, aad(uploadId, seq)) };
+      }
+      return cached.data;
+    };
+    return {
+      size,
+      async *read(start, end) {
+        for (let seq = 0; seq < starts.length; seq++) {
+          const from = starts[seq]!;
+          const to = seq + 1 < starts.length ? starts[seq + 1]! : size;
+          if (to <= start || from >= end) continue;
+          const data = await chunk(seq);
+          yield data.subarray(Math.max(0, start - from), Math.min(data.length, end - from));
+        }
+      },
+    };
   }
 
   const errorOf = (row: number, error: IysErrorItem): UploadError => ({
@@ -95,12 +126,13 @@ export function createUploadService(deps: {
         upload.id,
         errors.map((e) => ({ row_number: e.row, code: e.code, message: e.message, field: e.field })),
       );
-      await uploads.recordProgress(trx, upload.id, {
+      const counted = await uploads.recordProgress(trx, upload.id, {
         rows,
         applied,
         failed: rows - applied,
         lockedUntil: new Date(clock().getTime() + LEASE_MS),
       });
+      if (!counted) throw new UploadCancelled();
       return written;
     });
     if (result.notices > 0) await notices.wake();
@@ -108,7 +140,7 @@ export function createUploadService(deps: {
 
   async function countRows(upload: UploadRow): Promise<number> {
     let count = -1; // the header
-    for await (const _ of readRows(upload.format, storedChunks(upload.id))) count++;
+    for await (const rows of readRows(upload.format, await storedFile(upload.id))) count += rows.length;
     return Math.max(0, count);
   }
 
@@ -116,7 +148,9 @@ export function createUploadService(deps: {
     upload: UploadRow & { activated_at: Date | null },
     signal?: AbortSignal,
   ): Promise<void> {
-    if (upload.total_rows === null) await uploads.setTotalRows(upload.id, await countRows(upload));
+    // The first pass reads the whole file, so one that breaks a limit or cannot be read fails before any of
+    // it is applied (and the progress bar gets its exact total). A resumed file has passed it already.
+    if (upload.rows_done === 0) await uploads.setTotalRows(upload.id, await countRows(upload));
     let header: ReturnType<typeof readHeader> | undefined;
     let dataRows = 0;
     let batch: { line: number; consent: SealedConsent }[] = [];
@@ -140,34 +174,40 @@ export function createUploadService(deps: {
       identities.clear();
     };
 
-    for await (const { line, cells } of readRows(upload.format, storedChunks(upload.id))) {
-      if (!header) {
-        header = readHeader(cells);
-        if (header.missing.length > 0)
-          throw new UploadFailure(`missing columns: ${header.missing.join(', ')}`);
-        continue;
+    for await (const rows of readRows(upload.format, await storedFile(upload.id))) {
+      for (const { line, cells } of rows) {
+        if (!header) {
+          header = readHeader(cells);
+          if (header.missing.length > 0)
+            throw new FileRejected('H961', `eksik sütunlar: ${header.missing.join(', ')}`, line);
+          continue;
+        }
+        if (++dataRows <= upload.rows_done) continue; // applied before a restart
+        const parsed = cells.some(
+          (cell: unknown) => typeof cell === 'string' && cell.length > UPLOAD_LIMITS.maxCellChars,
+        )
+          ? ({ ok: false, errors: [iysError('H964')] } as const)
+          : parseConsentInput(rowToConsentBody(header.positions, cells));
+        if (parsed.ok) {
+          const { recipient, recipientType, type } = parsed.consent;
+          const identity = `${recipientType}|${type}|${recipient}`;
+          // A second record of the same consent waits for the next batch: a batch holds each identity once.
+          if (identities.has(identity)) await flush();
+          identities.add(identity);
+          const { recipientKey, addressEnc } = cipher.sealAddress(recipient);
+          batch.push({
+            line,
+            consent: { ...parsed.consent, recipientKey, addressEnc, transactionId: newTransactionId() },
+          });
+        } else {
+          rowErrors.push(...parsed.errors.map((e) => errorOf(line, e)));
+        }
+        if (++rowsInBatch >= ROWS_PER_BATCH) await flush();
       }
-      if (++dataRows <= upload.rows_done) continue; // applied before a restart
-      const parsed = parseConsentInput(rowToConsentBody(header.positions, cells));
-      if (parsed.ok) {
-        const { recipient, recipientType, type } = parsed.consent;
-        const identity = `${recipientType}|${type}|${recipient}`;
-        // A second record of the same consent waits for the next batch: a batch holds each identity once.
-        if (identities.has(identity)) await flush();
-        identities.add(identity);
-        const { recipientKey, addressEnc } = cipher.sealAddress(recipient);
-        batch.push({
-          line,
-          consent: { ...parsed.consent, recipientKey, addressEnc, transactionId: newTransactionId() },
-        });
-      } else {
-        rowErrors.push(...parsed.errors.map((e) => errorOf(line, e)));
-      }
-      if (++rowsInBatch >= ROWS_PER_BATCH) await flush();
     }
     await flush();
     await writing;
-    if (!header) throw new UploadFailure('the file is empty');
+    if (!header) throw new FileRejected('H961', 'dosya boş.');
     await uploads.setTotalRows(upload.id, dataRows);
   }
 
@@ -188,6 +228,7 @@ export function createUploadService(deps: {
       rowsPerSecond: Math.round(rate),
       secondsLeft: row.status === 'processing' && left !== null && rate > 0 ? Math.ceil(left / rate) : null,
       failure: row.failure,
+      failureCode: row.failure_code,
       receivedAt: row.received_at,
       finishedAt: row.finished_at,
     };
@@ -199,7 +240,12 @@ export function createUploadService(deps: {
     return row;
   }
 
+  const tooLarge = () =>
+    IysRequestError.of('H962', { location: ['file'], vars: { mb: String(Math.floor(maxBytes / 1048576)) } });
+
   return {
+    maxBytes,
+
     /**
      * Receives a file as a stream. Answers with the upload's id, or with the earlier upload of the very same
      * file for this brand (`duplicateOf`), which is then not applied again.
@@ -245,13 +291,14 @@ export function createUploadService(deps: {
           format ??= sniffFormat(data);
           hash.update(data);
           bytes += data.length;
+          if (bytes > maxBytes) throw tooLarge();
           if (format === 'csv') for (const byte of data) if (byte === 10) newlines++;
           pending.push(data);
           pendingBytes += data.length;
           if (pendingBytes >= CHUNK_BYTES) await store();
         }
         if (pendingBytes > 0) await store();
-        if (file.truncated()) throw IysRequestError.of('H906');
+        if (file.truncated()) throw tooLarge();
         if (bytes === 0) throw IysRequestError.of('H940', { location: ['file'], vars: { field: 'file' } });
       } catch (error) {
         await uploads.deleteUpload(id);
@@ -289,8 +336,15 @@ export function createUploadService(deps: {
           await uploads.releaseLease(uploadId);
           return 'interrupted';
         }
-        if (!(error instanceof UploadFailure) && !isFileFormatError(error)) throw error;
-        await uploads.finish(uploadId, { status: 'failed', failure: (error as Error).message, now: clock() });
+        if (error instanceof UploadCancelled) return 'done';
+        // Anything else (the database went away) can succeed later: the job retries it.
+        if (!(error instanceof FileRejected)) throw error;
+        await uploads.finish(uploadId, {
+          status: 'failed',
+          failure: error.message,
+          failureCode: error.code,
+          now: clock(),
+        });
       }
       return 'done';
     },
@@ -310,6 +364,18 @@ export function createUploadService(deps: {
         await queue.enqueue(upload.id, wait);
       }
       return unfinished.length;
+    },
+
+    /** Stops an upload that is waiting or running; rows applied before stay applied (and counted). */
+    async cancel(session: PortalSession, id: string) {
+      const upload = await requireUpload(session, id);
+      const cancelled = await uploads.finish(
+        upload.id,
+        { status: 'cancelled', failure: 'Yükleme kullanıcı tarafından iptal edildi.', now: clock() },
+        session.providerId,
+      );
+      if (!cancelled) throw IysRequestError.of('H966', { location: ['id'], value: id });
+      return present((await uploads.findUpload(session.providerId, upload.id))!);
     },
 
     list: async (session: PortalSession) => (await uploads.listUploads(session.providerId)).map(present),
@@ -336,21 +402,13 @@ export function createUploadService(deps: {
   };
 }
 
-/** The file cannot be applied at all (no header, missing columns, not a spreadsheet). */
-export class UploadFailure extends Error {
-  override name = 'UploadFailure';
-}
-
 class UploadInterrupted extends Error {
   override name = 'UploadInterrupted';
 }
 
-/** csv-parse and exceljs reject malformed files with their own errors; they fail the upload, not the worker. */
-function isFileFormatError(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  return (
-    code.startsWith('CSV_') || /zip|xlsx|xml|end of central directory/i.test(String((error as Error).message))
-  );
+/** The person cancelled the upload in the portal: the batch in hand is rolled back, nothing more applied. */
+class UploadCancelled extends Error {
+  override name = 'UploadCancelled';
 }
 
 export type UploadService = ReturnType<typeof createUploadService>;

@@ -175,6 +175,15 @@ test('no table, column or log line holds a plaintext address', async () => {
     const uploaded = await uploadFile(t, admin, brandCode, { name: 'izinler.csv', data: Buffer.from(file) });
     const done = await waitForUpload(admin, uploaded.json().id);
     assert.deepEqual([done.rowsApplied, done.rowsFailed], [1, 1]);
+    // Files whose parse errors used to quote their content into the failed job's output (pgboss.job.output).
+    for (const poisoned of [
+      `recipient,recipientType,type\n${PHONES[1]}"x,BIREYSEL,MESAJ\n${EMAILS[0]}"y,BIREYSEL,EPOSTA\n`,
+      `recipient,recipientType,type\n"${PHONES[1]},BIREYSEL,"MESAJ"x"\n"${EMAILS[0]}${'z'.repeat(300_000)}`,
+    ]) {
+      const sent = await uploadFile(t, admin, brandCode, { name: 'bozuk.csv', data: Buffer.from(poisoned) });
+      assert.equal(sent.statusCode, 200, sent.body);
+      assert.ok(['completed', 'failed'].includes((await waitForUpload(admin, sent.json().id)).status));
+    }
     await receiver.waitFor(1);
     const { username, password } = (
       await admin.call('POST', '/api/portal/api-users', { username: 'gizlilik' })

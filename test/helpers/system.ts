@@ -38,6 +38,7 @@ export async function startTestSystem(
     clock?: () => Date;
     workers?: boolean;
     tokenRequestsPerHour?: number;
+    uploadMaxBytes?: number;
     webhookDelivery?: WebhookDeliveryOptions;
   } = {},
 ): Promise<TestSystem> {
@@ -56,6 +57,7 @@ export async function startTestSystem(
     clock: options.clock,
     workers: options.workers,
     tokenRequestsPerHour: options.tokenRequestsPerHour,
+    uploadMaxBytes: options.uploadMaxBytes,
     webhooks: { allowLoopbackHttp: true, delivery: options.webhookDelivery },
   });
   await system.providerAdmin.seedDemo();

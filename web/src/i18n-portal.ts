@@ -90,12 +90,14 @@ export const portalTr = {
     processing: 'İşleniyor',
     completed: 'Tamamlandı',
     failed: 'Başarısız',
+    cancelled: 'İptal edildi',
   } as Record<string, string>,
   uploadProgress: (done: number, total: number | null, rate: number, left: number | null) =>
     `${done.toLocaleString('tr-TR')} / ${total === null ? '?' : total.toLocaleString('tr-TR')} satır · ${rate.toLocaleString('tr-TR')} satır/sn${left === null ? '' : ` · kalan ~${left} sn`}`,
   uploadResult: (applied: number, failed: number) =>
     `${applied.toLocaleString('tr-TR')} satır işlendi, ${failed.toLocaleString('tr-TR')} satır hatalı`,
   errorReport: 'Hata raporu (CSV)',
+  cancelUpload: 'İptal et',
   duplicateUpload: 'Bu dosya bu marka için zaten yüklenmiş; yeniden uygulanmadı.',
   webhooks: 'Webhook',
   webhookUrl: 'Uç nokta adresi (https://…)',
@@ -200,12 +202,14 @@ export const portalEn: typeof portalTr = {
     processing: 'Processing',
     completed: 'Completed',
     failed: 'Failed',
+    cancelled: 'Cancelled',
   },
   uploadProgress: (done, total, rate, left) =>
     `${done.toLocaleString('en')} / ${total === null ? '?' : total.toLocaleString('en')} rows · ${rate.toLocaleString('en')} rows/s${left === null ? '' : ` · ~${left} s left`}`,
   uploadResult: (applied, failed) =>
     `${applied.toLocaleString('en')} rows applied, ${failed.toLocaleString('en')} rows failed`,
   errorReport: 'Error report (CSV)',
+  cancelUpload: 'Cancel',
   duplicateUpload: 'This file was already uploaded for this brand; it was not applied again.',
   webhooks: 'Webhooks',
   webhookUrl: 'Endpoint URL (https://…)',

@@ -10,7 +10,7 @@ import { EXPORT_COLUMNS, TEMPLATE_EXAMPLE, UPLOAD_COLUMNS } from '../../../domai
 import { formatWireDate } from '../../../domain/wire-date.js';
 import type { PortalAccountService } from '../../../services/portal-account.service.js';
 import type { ProviderPortalService } from '../../../services/provider-portal.service.js';
-import { MAX_UPLOAD_BYTES, type UploadService } from '../../../services/upload.service.js';
+import type { UploadService } from '../../../services/upload.service.js';
 import { portalUserOf, requirePortalUser } from '../../auth/portal-session.js';
 import { ErrorResponse } from '../consents/schema.js';
 
@@ -27,6 +27,7 @@ const Upload = Type.Object({
   rowsPerSecond: Type.Integer(),
   secondsLeft: Type.Union([Type.Integer(), Type.Null()]),
   failure: Type.Union([Type.String(), Type.Null()]),
+  failureCode: Type.Union([Type.String(), Type.Null()]),
   receivedAt: Type.String(),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
 });
@@ -189,9 +190,22 @@ export function portalUploadRoutes(deps: {
       const writers = scope.withTypeProvider<TypeBoxTypeProvider>();
       writers.addHook('preHandler', requirePortalUser(deps.portalAccounts, ['admin', 'operator']));
       writers.post(
+        '/api/portal/uploads/:id/cancel',
+        {
+          schema: {
+            tags,
+            summary: 'Cancel an upload that is waiting or running; rows applied so far stay applied',
+            params: Params,
+            response: { 200: Upload, ...errors },
+          },
+        },
+        async (request) => presentUpload(await uploads.cancel(portalUserOf(request), request.params.id)),
+      );
+      writers.post(
         '/api/portal/brands/:brandCode/uploads',
         {
-          bodyLimit: MAX_UPLOAD_BYTES,
+          // The multipart envelope around the file; the file itself is bounded by the upload service.
+          bodyLimit: uploads.maxBytes + 1024 * 1024,
           schema: {
             tags,
             summary:
@@ -203,7 +217,7 @@ export function portalUploadRoutes(deps: {
         async (request) => {
           if (!request.isMultipart())
             throw IysRequestError.of('H940', { location: ['file'], vars: { field: 'file' } });
-          const file = (await request.file({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } })) as
+          const file = (await request.file({ limits: { fileSize: uploads.maxBytes, files: 1 } })) as
             MultipartFile | undefined;
           if (!file) throw IysRequestError.of('H940', { location: ['file'], vars: { field: 'file' } });
           return uploads.receive(portalUserOf(request), request.params.brandCode, {

@@ -16,6 +16,7 @@ interface Upload {
   rowsPerSecond: number;
   secondsLeft: number | null;
   failure: string | null;
+  failureCode: string | null;
   receivedAt: string;
 }
 
@@ -121,7 +122,25 @@ export function Uploads({
             aria-label={u.fileName}
           />
           {u.status === 'completed' && <p role="status">{t.uploadResult(u.rowsApplied, u.rowsFailed)}</p>}
-          {u.failure && <p className="error">{u.failure}</p>}
+          {u.failure && (
+            <p className="error">
+              {u.failureCode && <code>{u.failureCode}</code>} {u.failure}
+            </p>
+          )}
+          {canUpload && ['queued', 'processing'].includes(u.status) && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                void run(async () => {
+                  await portalApi('POST', `/api/portal/uploads/${u.id}/cancel`);
+                  await load();
+                })
+              }
+            >
+              {t.cancelUpload}
+            </button>
+          )}
           {u.rowsFailed > 0 && (
             <a href={`/api/portal/uploads/${u.id}/errors.csv`} download>
               {t.errorReport}

@@ -1,0 +1,25 @@
+/**
+ * What a failed job hands to pg-boss, which stores it in `pgboss.job.output` (and so in the WAL): the
+ * error's kind and code only. Messages are left out because they can quote data — a parser's message
+ * quotes the offending cell, a database error the offending value — and an address must never be stored
+ * in plaintext. The full error goes to the log, which has its own redaction.
+ */
+export class JobFailure extends Error {
+  override name = 'JobFailure';
+  constructor(error: unknown) {
+    const kind = error instanceof Error ? error.name : typeof error;
+    const code = (error as { code?: unknown } | null)?.code;
+    super(typeof code === 'string' && /^[\w.-]{1,40}$/.test(code) ? `${kind} ${code}` : kind);
+    // pg-boss serialises the stack too; ours says nothing about the data, the cause's might.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/** Runs a job's work; whatever it throws reaches pg-boss (and a retry) only as a JobFailure. */
+export async function runJob<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof JobFailure ? error : new JobFailure(error);
+  }
+}
