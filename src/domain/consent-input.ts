@@ -40,8 +40,10 @@ export function parseConsentInput(body: unknown, prefix: (string | number)[] = [
   const at = (field: string) => [...prefix, field];
   const errors: IysErrorItem[] = [];
 
-  for (const key of Object.keys(body)) {
-    if (!(CONSENT_FIELDS as readonly string[]).includes(key)) {
+  // A key whose value is null is absent: published İYS clients send `"transactionId": null` in every single
+  // add, and the real registry accepts it. A non-null value of an unknown key stays H118.
+  for (const [key, value] of Object.entries(body)) {
+    if (value !== null && !(CONSENT_FIELDS as readonly string[]).includes(key)) {
       errors.push(iysError('H118', { location: at(key), vars: { field: key } }));
     }
   }

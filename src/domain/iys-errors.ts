@@ -157,6 +157,11 @@ export const IYS_ERRORS = {
   H964: [422, 'Bir hücre en fazla 2.000 karakter olabilir.'],
   H965: [422, 'XLSX dosyasının paylaşılan metin tablosu izin verilen boyutu aşıyor.'],
   H966: [409, 'Bu yükleme tamamlandığı veya iptal edildiği için iptal edilemez.'],
+  H967: [400, 'İstek adresi (URL) geçersiz.'],
+  H968: [414, 'İstek adresindeki bir değer çok uzun.'],
+  H969: [400, 'İstek, izin verilmeyen bir denetim karakteri (NUL) içeriyor.'],
+  H970: [400, 'İstek gövdesi en fazla 32 düzey iç içe olabilir.'],
+  H971: [403, 'Hizmet sağlayıcı hesabı askıya alınmıştır; portala giriş yapılamaz.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

@@ -4,6 +4,7 @@ import { isValidMersis, isValidTckn } from './identifiers.js';
 import { iysError, type IysErrorItem } from './iys-errors.js';
 import { findTown, PROVINCES } from './provinces.js';
 import { checkTypeMatchesRecipient, parseRecipient } from './recipient.js';
+import { textOf } from './scalars.js';
 
 export const MAX_RETAILERS_PER_BRAND = 3000;
 export const MAX_PAGE_SIZE = 100;
@@ -52,10 +53,10 @@ export function parseRetailer(body: unknown): Parse<RetailerInput> {
   const title = text('title', TITLE, true);
   const alias = text('alias', TITLE, false);
   const name = text('name', NAME, true);
-  const tckn = typeof body.tckn === 'string' ? body.tckn : String(body.tckn ?? '');
+  const tckn = textOf(body.tckn);
   if (!isValidTckn(tckn)) errors.push(iysError('H941', { location: ['tckn'], value: body.tckn }));
   const mersisRaw = body.mersis;
-  const mersis = mersisRaw === undefined || mersisRaw === null || mersisRaw === '' ? null : String(mersisRaw);
+  const mersis = mersisRaw === undefined || mersisRaw === null || mersisRaw === '' ? null : textOf(mersisRaw);
   if (mersis !== null && !isValidMersis(mersis))
     errors.push(iysError('H943', { location: ['mersis'], value: mersisRaw }));
 

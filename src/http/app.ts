@@ -30,6 +30,7 @@ import type { TransparencyService } from '../services/transparency.service.js';
 import type { UploadService } from '../services/upload.service.js';
 import type { WebhookService } from '../services/webhook.service.js';
 import { registerErrorHandling } from './errors.js';
+import { frameworkErrors, guardRequests } from './request-guards.js';
 import { instrumentRequests } from './metrics.js';
 import { applicationRoutes } from './routes/applications/routes.js';
 import { brandRoutes } from './routes/brands/routes.js';
@@ -100,12 +101,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
+    // A number is not a string and an object is neither: validated routes get exactly the types they
+    // declare (query strings and path parameters are declared as strings).
+    ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Schemas describe requests for OpenAPI and shape responses; requests themselves are checked by the
-  // domain parsers, because İYS answers each field with its own code (H110–H170), not a generic 400.
-  app.setValidatorCompiler(() => (value) => ({ value }));
-
+  guardRequests(app);
   await app.register(formBody);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
@@ -144,12 +146,22 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  await app.register(tokenRoutes(deps.auth, deps.tokenRequestsPerHour));
-  await app.register(brandRoutes(deps));
-  await app.register(consentRoutes(deps));
-  await app.register(retailerRoutes(deps));
-  await app.register(iysYoluRoutes(deps));
-  await app.register(reconciliationRoutes(deps));
+  // The İYS-compatible API and the gateway: their schemas describe requests for OpenAPI, and the requests
+  // themselves are checked by the domain parsers, because İYS answers each field with its own code
+  // (H110–H170), not a generic one. Every other route is validated against its schema (TypeBox), so a
+  // handler only ever sees the types its schema promises.
+  await app.register(async (wire) => {
+    wire.setValidatorCompiler(() => (value) => ({ value }));
+    await wire.register(tokenRoutes(deps.auth, deps.tokenRequestsPerHour));
+    await wire.register(brandRoutes(deps));
+    await wire.register(consentRoutes(deps));
+    await wire.register(retailerRoutes(deps));
+    await wire.register(iysYoluRoutes(deps));
+    await wire.register(reconciliationRoutes(deps));
+    await wire.register(gatewayRoutes(deps.gateway));
+    await wire.register(infoRoutes());
+    await wire.register(integratorRoutes(deps));
+  });
   await app.register(systemRoutes(deps));
   await app.register(citizenRoutes(deps));
   await app.register(complaintRoutes(deps));
@@ -159,10 +171,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     regulatorRoutes({ complaints: deps.complaints, regulator: deps.regulator, dashboard: deps.dashboard }),
   );
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
-  await app.register(gatewayRoutes(deps.gateway));
   await app.register(transparencyRoutes(deps.transparency));
-  await app.register(infoRoutes());
-  await app.register(integratorRoutes(deps));
   await app.register(applicationRoutes(deps));
   await app.register(portalAccountRoutes(deps));
   await app.register(portalWorkspaceRoutes(deps));

@@ -42,10 +42,17 @@ export function registerErrorHandling(
   app.setErrorHandler(
     (error: FastifyError | IysRequestError, request: FastifyRequest, reply: FastifyReply) => {
       if (error instanceof IysRequestError) return sendIysErrors(reply, error.status, error.errors);
+      if (error.validation) return sendIysErrors(reply, 422, validationErrors(error));
       const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
       if (mapped) return sendIysErrors(reply, httpStatusOf(mapped), [iysError(mapped)]);
       if (error instanceof SyntaxError || error.statusCode === 400) {
         return sendIysErrors(reply, 400, [iysError('H014')]);
+      }
+      // A value the database refuses as data (out of an integer's range, NUL in text, not a date) got past
+      // an edge check: still the client's input, so a 4xx; logged, because the edge should have caught it.
+      if (isDataException(error)) {
+        request.log.warn({ code: (error as { code?: string }).code }, 'input refused by the database');
+        return sendIysErrors(reply, 422, [iysError('H923')]);
       }
       // Any other rejection a plugin raised about the request itself stays a client error.
       if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
@@ -61,4 +68,21 @@ export function registerErrorHandling(
       fallback?.(request, reply) ??
       sendIysErrors(reply, 404, [iysError('H904', { location: ['path'], value: request.url.split('?')[0] })]),
   );
+}
+
+/** PostgreSQL's class 22, "data exception": the statement was fine, the value was not. */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && 'severity' in (error as object);
+}
+
+/** A schema validation failure, as İYS errors: `location` names the part and the field, never the value. */
+function validationErrors(error: FastifyError): IysErrorItem[] {
+  return (error.validation ?? []).map((issue) => {
+    const path = issue.instancePath.split('/').filter((part) => part !== '');
+    const missing = (issue.params as { missingProperty?: string }).missingProperty;
+    return iysError('H923', {
+      location: [error.validationContext ?? 'body', ...path, ...(missing ? [missing] : [])],
+    });
+  });
 }

@@ -10,8 +10,15 @@ export function createPortalUserRepository(db: Kysely<Database>) {
     insertUser: (executor: Executor, row: Insertable<PortalUsersTable>) =>
       executor.insertInto('portal_users').values(row).returningAll().executeTakeFirstOrThrow(),
 
+    /** The user with this e-mail, and whether their company may use the portal (it may be suspended). */
     findUserByEmailKey: (emailKey: Buffer) =>
-      db.selectFrom('portal_users').selectAll().where('email_key', '=', emailKey).executeTakeFirst(),
+      db
+        .selectFrom('portal_users as u')
+        .innerJoin('providers as p', 'p.id', 'u.provider_id')
+        .selectAll('u')
+        .select('p.status as provider_status')
+        .where('u.email_key', '=', emailKey)
+        .executeTakeFirst(),
 
     findUser: (id: number) =>
       db.selectFrom('portal_users').selectAll().where('id', '=', id).executeTakeFirst(),

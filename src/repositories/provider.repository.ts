@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { BrandsTable, Database, ProvidersTable } from '../db/types.js';
+import { isInt4 } from '../domain/int4.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 export type ProviderRow = Selectable<ProvidersTable>;
@@ -23,8 +24,10 @@ export function createProviderRepository(db: Kysely<Database>) {
     findProviderById: (id: number) =>
       db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst(),
 
-    findProviderByIysCode: (iysCode: number) =>
-      db.selectFrom('providers').selectAll().where('iys_code', '=', iysCode).executeTakeFirst(),
+    findProviderByIysCode: async (iysCode: number) =>
+      isInt4(iysCode)
+        ? db.selectFrom('providers').selectAll().where('iys_code', '=', iysCode).executeTakeFirst()
+        : undefined,
 
     insertProvider: (row: Insertable<ProvidersTable>, executor: Executor = db) =>
       executor.insertInto('providers').values(row).returningAll().executeTakeFirstOrThrow(),
@@ -42,13 +45,26 @@ export function createProviderRepository(db: Kysely<Database>) {
         .where('b.id', '=', brandId)
         .executeTakeFirst(),
 
+    /** Suspending a provider also ends its people's portal sessions: a reactivation revives none. */
     setProviderStatus: async (iysCode: number, status: ProviderRow['status']): Promise<boolean> => {
-      const result = await db
-        .updateTable('providers')
-        .set({ status })
-        .where('iys_code', '=', iysCode)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      if (!isInt4(iysCode)) return false;
+      return db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('providers')
+          .set({ status })
+          .where('iys_code', '=', iysCode)
+          .returning('id')
+          .executeTakeFirst();
+        if (!updated) return false;
+        if (status !== 'active')
+          await trx
+            .deleteFrom('portal_sessions')
+            .where('portal_user_id', 'in', (eb) =>
+              eb.selectFrom('portal_users').select('id').where('provider_id', '=', updated.id),
+            )
+            .execute();
+        return true;
+      });
     },
 
     findBrandById: (id: number) =>
@@ -70,10 +86,13 @@ export function createProviderRepository(db: Kysely<Database>) {
         .orderBy('b.name')
         .execute(),
 
-    findBrandByCode: (brandCode: number) =>
-      db.selectFrom('brands').selectAll().where('brand_code', '=', brandCode).executeTakeFirst(),
+    findBrandByCode: async (brandCode: number) =>
+      isInt4(brandCode)
+        ? db.selectFrom('brands').selectAll().where('brand_code', '=', brandCode).executeTakeFirst()
+        : undefined,
 
     renameBrand: async (providerId: number, brandCode: number, name: string): Promise<boolean> => {
+      if (!isInt4(brandCode)) return false;
       const result = await db
         .updateTable('brands')
         .set({ name })

@@ -3,6 +3,7 @@ import type { TokenOwner } from '../repositories/api-user.repository.js';
 import type { IntegratorRepository } from '../repositories/integrator.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { PortalSession } from './portal-account.service.js';
+import { codeOf, textOf } from '../domain/scalars.js';
 
 const right = (granted: boolean) => (granted ? 'write' : 'none');
 
@@ -27,23 +28,21 @@ export function createIntegratorService(deps: {
   const { integrators, providers } = deps;
 
   async function requireBrand(session: PortalSession, brandCode: unknown) {
-    const brand = Number.isSafeInteger(Number(brandCode))
-      ? await providers.findBrandByCode(Number(brandCode))
-      : undefined;
+    const code = codeOf(brandCode);
+    const brand = code === undefined ? undefined : await providers.findBrandByCode(code);
     if (!brand || brand.provider_id !== session.providerId)
       throw IysRequestError.of('H930', { location: ['brandCode'], value: brandCode });
     return brand;
   }
 
   async function requireIntegrator(code: unknown, session: PortalSession) {
-    const integrator = Number.isSafeInteger(Number(code))
-      ? await providers.findProviderByIysCode(Number(code))
-      : undefined;
+    const integrator =
+      codeOf(code) !== undefined ? await providers.findProviderByIysCode(codeOf(code)!) : undefined;
     if (!integrator || integrator.status !== 'active' || integrator.id === session.providerId)
       throw IysRequestError.of('H129', {
         location: ['integratorCode'],
         value: code,
-        vars: { iysCode: String(code) },
+        vars: { iysCode: textOf(code) },
       });
     return integrator;
   }

@@ -186,6 +186,9 @@ export function createPortalAccountService(deps: {
         if (user) await service.countFailure(user, now);
         throw IysRequestError.of('H950');
       }
+      // The right password of a suspended company's user: said plainly, and no session is opened that
+      // would come alive again at the reactivation.
+      if (user.provider_status !== 'active') throw IysRequestError.of('H971');
       if (user.totp_secret_enc) {
         const code = typeof request.code === 'string' ? request.code.replace(/\s/g, '') : '';
         const secret = cipher.decrypt(user.totp_secret_enc, totpAad(user.id));

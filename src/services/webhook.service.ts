@@ -9,6 +9,7 @@ import type { WebhookRepository } from '../repositories/webhook.repository.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import type { PortalSession } from './portal-account.service.js';
 import { isUuid } from '../domain/uuid.js';
+import { codeOf } from '../domain/scalars.js';
 
 const MAX_URL_CHARS = 2048;
 /** After a rotation the old secret keeps signing this long beside the new one. */
@@ -62,9 +63,10 @@ export function createWebhookService(deps: {
   return {
     async create(session: PortalSession, body: { brandCode?: unknown; url?: unknown }) {
       const url = requireUrl(body.url);
-      const brand = Number.isSafeInteger(Number(body.brandCode))
-        ? await providers.findBrandByCode(Number(body.brandCode))
-        : undefined;
+      const brand =
+        codeOf(body.brandCode) !== undefined
+          ? await providers.findBrandByCode(codeOf(body.brandCode)!)
+          : undefined;
       if (!brand || brand.provider_id !== session.providerId)
         throw IysRequestError.of('H930', { location: ['brandCode'], value: body.brandCode });
       const id = randomUUID();

@@ -9,6 +9,7 @@ import type { ApplicationView, OnboardingService } from '../../../services/onboa
 import type { RegulatorService } from '../../../services/regulator.service.js';
 import { requireStaff, staffOf } from '../../auth/staff.js';
 import { ErrorResponse } from '../consents/schema.js';
+import { formFieldText } from '../../request-guards.js';
 
 const FIELDS = [
   'kind',
@@ -67,7 +68,7 @@ async function readApplication(request: FastifyRequest) {
       });
       if (file.fieldname === 'agreement') agreement = data;
     } else if (FIELDS.includes(part.fieldname)) {
-      fields[part.fieldname] = String(part.value);
+      fields[part.fieldname] = formFieldText(part);
     }
   }
   return { fields, agreement };

@@ -114,15 +114,19 @@ test('bad addresses are refused with their İYS codes', async () => {
   for (const [address, code] of [
     ['0532', 'H121'],
     ['ali@', 'H120'],
-    [42, 'H122'],
-    [undefined, 'H114'],
+    // Not a string at all: the route's schema refuses it before the address is judged.
+    [42, 'H923'],
+    [{ toString: 'x' }, 'H923'],
+    [undefined, 'H923'],
   ] as const) {
     const response = await t.app.inject({
       method: 'POST',
       url: '/api/citizen/sign-in',
       payload: { address },
     });
+    assert.equal(response.statusCode, 422);
     assert.equal(response.json().errors[0].code, code);
+    if (code === 'H923') assert.deepEqual(response.json().errors[0].location, ['body', 'address']);
   }
 });
 

@@ -10,6 +10,7 @@ import { citizenOf, requireCitizen } from '../../auth/citizen-session.js';
 import { presentComplaint, presentEvidence } from '../citizen/present.js';
 import { Complaint } from '../citizen/schema.js';
 import { ErrorResponse } from '../consents/schema.js';
+import { formFieldText } from '../../request-guards.js';
 
 const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
 
@@ -31,7 +32,7 @@ async function readComplaint(request: FastifyRequest): Promise<ComplaintInput> {
       if (file.fieldname === 'screenshot' && data.length > 0)
         screenshot = { data, declaredType: file.mimetype };
     } else {
-      fields[part.fieldname] = String(part.value);
+      fields[part.fieldname] = formFieldText(part);
     }
   }
   return {

@@ -187,3 +187,37 @@ describe('roles', () => {
     await t.system.regulator.setProviderStatus({ name: 'test', role: 'admin' }, iysCode, 'active');
   });
 });
+
+test('a suspended provider’s user cannot sign in, and no session of theirs survives to the reactivation', async () => {
+  const { admin: other, iysCode } = await onboardProvider(
+    t,
+    {
+      kind: 'GERCEK',
+      title: 'Askıdaki Reklam',
+      tckn: '12345678950',
+      taxOffice: 'Çankaya',
+      invoiceAddress: 'Kızılay Mah. Atatürk Blv. No: 5 Çankaya / Ankara',
+      email: 'askida@ornek.com.tr',
+      contactName: 'Mehmet Demir',
+      contactTckn: '12345678950',
+    },
+    password,
+  );
+  const staff = await t.system.regulator.addKey('Askıya alan', 'admin');
+  const setStatus = (action: 'suspend' | 'activate') =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/regulator/providers/${iysCode}/${action}`,
+      headers: { authorization: `Bearer ${staff}` },
+    });
+  assert.equal((await setStatus('suspend')).statusCode, 200);
+  const refused = await signIn({ email: 'askida@ornek.com.tr', password });
+  assert.equal(refused.statusCode, 403, refused.body);
+  assert.equal(refused.json().errors[0].code, 'H971');
+  assert.equal(refused.headers['set-cookie'], undefined);
+  assert.equal((await setStatus('activate')).statusCode, 200);
+  // Neither the session from before the suspension nor anything from the refused attempt comes back.
+  assert.equal((await other.call('GET', '/api/portal/session')).statusCode, 401);
+  const again = await signIn({ email: 'askida@ornek.com.tr', password });
+  assert.equal(again.statusCode, 200, again.body);
+});
