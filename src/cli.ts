@@ -26,8 +26,8 @@ const USAGE = `openiys admin CLI
   openiys application reject ID --reason TEXT      the applicant is told the reason by e-mail
   openiys verify-receipt FILE [--jwks KEYS.json]    check a saved gateway answer and its signed receipt
 
-The database is DATABASE_URL's, or the embedded one in OPENIYS_DATA_DIR (stop the server first: one
-embedded PostgreSQL can serve one process tree at a time).`;
+The database is DATABASE_URL's, or the embedded one in OPENIYS_DATA_DIR: while the server runs, the CLI
+attaches to its database; otherwise it starts the database for the command and stops it afterwards.`;
 
 function requireInt(value: string | undefined, name: string): number {
   if (!value || !/^\d+$/.test(value)) throw new AdminError(`--${name} must be a positive integer`);

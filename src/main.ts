@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   // the rejection has no handler, and Node would end the process. The registry must outlive its database:
   // the job is simply retried once its lease runs out, so log it and carry on.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  const runtime = await prepareRuntime(config, logger);
+  const runtime = await prepareRuntime(config, logger, { supervise: true });
   const system = await createSystem({
     databaseUrl: runtime.databaseUrl,
     masterKey: runtime.masterKey,

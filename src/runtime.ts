@@ -24,13 +24,20 @@ export interface Runtime {
  * Brings the database up to the point where the application can run: starts the embedded server when no
  * DATABASE_URL is set, applies pending migrations, and loads the master key.
  */
-export async function prepareRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export async function prepareRuntime(
+  config: Config,
+  logger: Logger,
+  options: { supervise?: boolean } = {},
+): Promise<Runtime> {
   let embedded: EmbeddedServer | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const dir = path.join(config.dataDir, 'postgres');
     logger.info({ dir }, 'starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres(dir, (line) => logger.debug({ postgres: line }));
+    // The server supervises its database (restarts it if it dies); the CLI attaches to a running server's.
+    embedded = await startEmbeddedPostgres(dir, (line) => logger.info({ postgres: line }), {
+      supervise: options.supervise,
+    });
     databaseUrl = embedded.url;
   }
   try {

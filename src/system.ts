@@ -268,7 +268,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const metrics = createMetrics();
   const countChecks = countGatewayChecks(metrics);
   const gateway = createGatewayService({
-    gateway: createGatewayRepository(db, options.databaseUrl),
+    gateway: createGatewayRepository(db),
+    databaseUrl: options.databaseUrl,
     providers,
     cipher,
     signer: new ReceiptSigner(keys.receiptSeed),
@@ -359,6 +360,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       await gateway.stop();
       await providerSide.stop();
       await bulkWorker.stop();
+      sendJob.stop();
+      noticesJob.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();
       await devOutbox?.stop();

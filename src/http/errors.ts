@@ -48,6 +48,11 @@ export function registerErrorHandling(
       if (error instanceof SyntaxError || error.statusCode === 400) {
         return sendIysErrors(reply, 400, [iysError('H014')]);
       }
+      // The database is restarting or unreachable: nothing was done, and trying again shortly will work.
+      if (isDatabaseUnavailable(error)) {
+        request.log.warn({ code: (error as { code?: string }).code }, 'database unavailable');
+        return sendIysErrors(reply.header('retry-after', '5'), 503, [iysError('H972')]);
+      }
       // A value the database refuses as data (out of an integer's range, NUL in text, not a date) got past
       // an edge check: still the client's input, so a 4xx; logged, because the edge should have caught it.
       if (isDataException(error)) {
@@ -85,4 +90,21 @@ function validationErrors(error: FastifyError): IysErrorItem[] {
       location: [error.validationContext ?? 'body', ...path, ...(missing ? [missing] : [])],
     });
   });
+}
+
+/**
+ * The database went away under the request: refused or reset connections, a server shutting down or
+ * starting (57P01–57P03), a connection exception (08xxx), or the driver's own words for a dropped link.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[123]|08\w{3})$/.test(code)
+  )
+    return true;
+  const message = String((error as Error | null)?.message ?? '');
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  );
 }

@@ -14,6 +14,11 @@ export interface BulkConsentsPayload {
 const JOB_EXPIRE_SECONDS = 300;
 /** Another process may have queued work: look at least this often even without a local wake-up. */
 const IDLE_POLL_MS = 1000;
+/**
+ * How often the worker looks for accepted requests whose job was lost — the database went away while the
+ * job ran or just after the request was stored — and how old such a request must be.
+ */
+const SWEEP_MS = 30_000;
 
 /**
  * Applies accepted bulk requests in the background. It drains the queue with fetch/complete and sleeps only
@@ -31,6 +36,7 @@ export function createBulkConsentsWorker(options: {
   let running = false;
   let loop: Promise<void> | undefined;
   let sleeper: AbortController | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
 
   const queue: BulkQueue = {
     async enqueue(requestId) {
@@ -56,6 +62,17 @@ export function createBulkConsentsWorker(options: {
     }
   }
 
+  /**
+   * With nothing waiting in the queue, a request accepted a while ago and still unfinished has lost its job
+   * (its completion or failure could not be recorded): it is queued again. Processing is idempotent, so a
+   * request that is in fact being applied right now only costs a no-op job.
+   */
+  async function sweep(): Promise<void> {
+    if ((await boss.getQueueSize(BULK_CONSENTS_QUEUE)) > 0) return;
+    const requeued = await options.bulk().resumeUnfinished(new Date(Date.now() - SWEEP_MS));
+    if (requeued > 0) logger.warn({ requeued }, 'bulk requests whose job was lost were queued again');
+  }
+
   async function drain(): Promise<void> {
     while (running) {
       const jobs = await boss.fetch<BulkConsentsPayload>(BULK_CONSENTS_QUEUE, { batchSize: concurrency });
@@ -78,6 +95,9 @@ export function createBulkConsentsWorker(options: {
     async start(): Promise<void> {
       await boss.createQueue(BULK_CONSENTS_QUEUE);
       running = true;
+      sweeper = setInterval(() => {
+        sweep().catch((error: unknown) => logger.warn({ err: error }, 'bulk sweep failed; next time'));
+      }, SWEEP_MS).unref();
       loop = (async () => {
         while (running) {
           try {
@@ -94,6 +114,7 @@ export function createBulkConsentsWorker(options: {
     /** Finishes the jobs in hand, then returns; unfetched jobs stay queued for the next start. */
     async stop(): Promise<void> {
       running = false;
+      clearInterval(sweeper);
       sleeper?.abort();
       await loop;
     },

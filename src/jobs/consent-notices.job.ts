@@ -28,12 +28,22 @@ export function createConsentNoticesJob(options: {
       );
     },
   };
+  let sweeper: NodeJS.Timeout | undefined;
   return {
     queue,
+    stop(): void {
+      clearInterval(sweeper);
+    },
     async prepare(): Promise<void> {
       await boss.createQueue(CONSENT_NOTICES_QUEUE, { name: CONSENT_NOTICES_QUEUE, policy: 'short' });
     },
     async start(): Promise<void> {
+      // A wake-up lost while the database was away would leave notices waiting: look twice a minute.
+      sweeper = setInterval(() => {
+        void (async () => {
+          if ((await options.notifications().countPending()) > 0) await queue.wake();
+        })().catch((error: unknown) => logger.warn({ err: error }, 'notice sweep failed; next time'));
+      }, 30_000).unref();
       await boss.work(CONSENT_NOTICES_QUEUE, { pollingIntervalSeconds: 1 }, () =>
         runJob(async () => {
           const messages = await options.notifications().dispatchPending();

@@ -21,6 +21,20 @@ const MESSAGES_PER_JOB = 50;
 export function createSendMessageJob(options: { boss: PgBoss; outbox: () => OutboxService; logger: Logger }) {
   const { boss, logger } = options;
   let workerId: string | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+
+  /**
+   * With nothing waiting in the queue, a message still pending a minute after it was written has lost its
+   * job (the database went away between the commit and the queueing, or while it was being sent): queue it
+   * again. Delivery skips what was sent, so a duplicate job costs nothing.
+   */
+  async function sweep(): Promise<void> {
+    if ((await boss.getQueueSize(SEND_MESSAGE_QUEUE)) > 0) return;
+    const ids = await options.outbox().listPendingMessageIds(new Date(Date.now() - 60_000));
+    if (ids.length === 0) return;
+    await queue.sendSoon(ids);
+    logger.warn({ requeued: ids.length }, 'messages whose job was lost were queued again');
+  }
 
   const queue: MessageQueue = {
     async sendSoon(messageIds) {
@@ -47,7 +61,13 @@ export function createSendMessageJob(options: { boss: PgBoss; outbox: () => Outb
     async prepare(): Promise<void> {
       await boss.createQueue(SEND_MESSAGE_QUEUE);
     },
+    stop(): void {
+      clearInterval(sweeper);
+    },
     async start(): Promise<void> {
+      sweeper = setInterval(() => {
+        sweep().catch((error: unknown) => logger.warn({ err: error }, 'message sweep failed; next time'));
+      }, 30_000).unref();
       workerId = await boss.work<SendMessagePayload>(
         SEND_MESSAGE_QUEUE,
         { batchSize: 5, pollingIntervalSeconds: 1, includeMetadata: true },

@@ -41,7 +41,6 @@ export function createWebhookDeliveryJob(deps: {
     timeoutMs = 10_000,
     concurrency = 16,
   } = deps.options ?? {};
-  let stopListening: (() => Promise<void>) | undefined;
   let tick: NodeJS.Timeout | undefined;
   let draining: Promise<void> | undefined;
   let again = false;
@@ -155,24 +154,19 @@ export function createWebhookDeliveryJob(deps: {
       });
   }
 
-  async function listen(): Promise<void> {
-    stopListening = await webhooks.listen(wake, (error) => {
-      logger.warn({ err: error }, 'webhook wake-up connection lost; reconnecting');
-      setTimeout(() => void listen().catch(() => {}), TICK_MS).unref();
-    });
-  }
+  const listener = webhooks.listener(wake, logger);
 
   return {
     wake,
     async start(): Promise<void> {
-      await listen();
+      await listener.start();
       tick = setInterval(wake, TICK_MS).unref();
       wake();
     },
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(tick);
-      await stopListening?.();
+      await listener.stop();
       await draining;
     },
   };

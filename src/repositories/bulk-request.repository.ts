@@ -68,13 +68,11 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
           .execute()
       ).map((r) => ({ ...r, total: Number(r.total) })),
 
-    listUnfinishedIds: async (): Promise<string[]> => {
-      const rows = await db
-        .selectFrom('bulk_requests')
-        .select('id')
-        .where('completed_at', 'is', null)
-        .orderBy('accepted_at')
-        .execute();
+    /** Requests not yet applied (accepted before `acceptedBefore`, when given), oldest first. */
+    listUnfinishedIds: async (acceptedBefore?: Date): Promise<string[]> => {
+      let query = db.selectFrom('bulk_requests').select('id').where('completed_at', 'is', null);
+      if (acceptedBefore) query = query.where('accepted_at', '<', acceptedBefore);
+      const rows = await query.orderBy('accepted_at').execute();
       return rows.map((r) => r.id);
     },
 

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import type { Database } from '../db/types.js';
 
 export interface ConsentStateRow {
@@ -14,7 +13,7 @@ export interface ConsentStateRow {
 const SNAPSHOT_PAGE = 50_000;
 
 /** Gateway accounts, the consent state the check index is built from, and its change stream. */
-export function createGatewayRepository(db: Kysely<Database>, databaseUrl: string) {
+export function createGatewayRepository(db: Kysely<Database>) {
   return {
     insertAccount: (row: {
       name: string;
@@ -75,24 +74,23 @@ export function createGatewayRepository(db: Kysely<Database>, databaseUrl: strin
     },
 
     /**
-     * Listens to the consents change stream on a dedicated connection. Calls `onChange` with each payload
-     * and `onLost` when the connection drops (the caller rebuilds: notifications may have been missed).
+     * Consent movements recorded since `since`, page by page in event order: what a listener that lost its
+     * connection may have missed. The BRIN index on creation_date keeps it a short range scan.
      */
-    async listenConsentChanges(
-      onChange: (payload: string) => void,
-      onLost: (error: Error) => void,
-    ): Promise<() => Promise<void>> {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      let stopping = false;
-      client.on('notification', (message) => message.payload && onChange(message.payload));
-      client.on('error', (error) => stopping || onLost(error));
-      client.on('end', () => stopping || onLost(new Error('change stream connection ended')));
-      await client.connect();
-      await client.query('LISTEN consent_changes');
-      return async () => {
-        stopping = true;
-        await client.end().catch(() => {});
-      };
+    async *streamChangesSince(since: Date): AsyncGenerator<ConsentStateRow[]> {
+      let afterId = '0';
+      for (;;) {
+        const page = await sql<ConsentStateRow & { id: string }>`
+          SELECT id, recipient_key, brand_id, recipient_type, type, status,
+                 floor(extract(epoch FROM consent_date))::float8 AS since
+          FROM consent_events
+          WHERE creation_date >= ${since} AND id > ${afterId}
+          ORDER BY id
+          LIMIT ${SNAPSHOT_PAGE}`.execute(db);
+        if (page.rows.length === 0) return;
+        yield page.rows;
+        afterId = page.rows.at(-1)!.id;
+      }
     },
   };
 }

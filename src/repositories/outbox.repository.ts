@@ -70,15 +70,12 @@ export function createOutboxRepository(db: Kysely<Database>) {
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     },
 
-    listPendingMessageIds: async (): Promise<string[]> =>
-      (
-        await db
-          .selectFrom('outbox_messages')
-          .select('id')
-          .where('status', '=', 'pending')
-          .orderBy('created_at')
-          .execute()
-      ).map((r) => r.id),
+    /** Messages not yet sent (created before `createdBefore`, when given), oldest first. */
+    listPendingMessageIds: async (createdBefore?: Date): Promise<string[]> => {
+      let query = db.selectFrom('outbox_messages').select('id').where('status', '=', 'pending');
+      if (createdBefore) query = query.where('created_at', '<', createdBefore);
+      return (await query.orderBy('created_at').execute()).map((r) => r.id);
+    },
 
     insertNotifications: async (
       executor: Executor,

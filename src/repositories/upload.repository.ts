@@ -196,10 +196,10 @@ export function createUploadRepository(db: Kysely<Database>) {
     releaseLease: (uploadId: string) =>
       db.updateTable('consent_uploads').set({ locked_until: null }).where('id', '=', uploadId).execute(),
 
-    listUnfinished: async (): Promise<{ id: string; locked_until: Date | null }[]> =>
+    listUnfinished: async (): Promise<{ id: string; locked_until: Date | null; received_at: Date }[]> =>
       db
         .selectFrom('consent_uploads')
-        .select(['id', 'locked_until'])
+        .select(['id', 'locked_until', 'received_at'])
         .where('status', 'in', ['queued', 'processing'])
         .execute(),
 

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type { Logger } from 'pino';
+import { createListener } from '../db/listener.js';
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, WebhooksTable } from '../db/types.js';
 
@@ -200,20 +201,18 @@ export function createWebhookRepository(db: Kysely<Database>, databaseUrl: strin
           .execute()
       ).map((r) => r.email_key),
 
-    /** Wakes `onWake` whenever deliveries are committed; `onLost` when the connection drops. */
-    async listen(onWake: () => void, onLost: (error: Error) => void): Promise<() => Promise<void>> {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      let stopping = false;
-      client.on('notification', onWake);
-      client.on('error', (error) => stopping || onLost(error));
-      client.on('end', () => stopping || onLost(new Error('webhook wake-up connection ended')));
-      await client.connect();
-      await client.query('LISTEN webhook_deliveries');
-      return async () => {
-        stopping = true;
-        await client.end().catch(() => {});
-      };
-    },
+    /**
+     * A listener that calls `onWake` whenever deliveries are committed, and after every (re)connection: the
+     * deliveries are rows, so waking once after an outage finds whatever was committed meanwhile.
+     */
+    listener: (onWake: () => void, logger: Logger) =>
+      createListener({
+        databaseUrl,
+        channel: 'webhook_deliveries',
+        onNotify: onWake,
+        onListening: onWake,
+        logger,
+      }),
   };
 }
 

@@ -146,8 +146,9 @@ export function createBulkService(deps: BulkServiceDeps) {
         transaction_ids: subRequests.map(() => newTransactionId()),
         items,
       });
-      // If the process dies between the insert and this call, resumeUnfinished() queues it again at start.
-      await queue.enqueue(requestId);
+      // The request is stored: it is accepted even if queueing it fails now (the database went away just
+      // after the commit). The worker's sweep, or resumeUnfinished() at the next start, queues it then.
+      await queue.enqueue(requestId).catch(() => {});
       return { requestId, acceptedAt, subRequests };
     },
 
@@ -186,9 +187,12 @@ export function createBulkService(deps: BulkServiceDeps) {
       return applied;
     },
 
-    /** Queues every request left unfinished by an earlier run (crash, kill, deploy). */
-    async resumeUnfinished(): Promise<number> {
-      const ids = await bulkRequests.listUnfinishedIds();
+    /**
+     * Queues every request left unfinished: at start, by an earlier run (crash, kill, deploy); with
+     * `acceptedBefore`, those whose job was lost while the database was away.
+     */
+    async resumeUnfinished(acceptedBefore?: Date): Promise<number> {
+      const ids = await bulkRequests.listUnfinishedIds(acceptedBefore);
       for (const id of ids) await queue.enqueue(id);
       return ids.length;
     },

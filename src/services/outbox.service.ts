@@ -74,7 +74,7 @@ export function createOutboxService(deps: {
       return 'sent';
     },
 
-    listPendingMessageIds: () => outbox.listPendingMessageIds(),
+    listPendingMessageIds: (createdBefore?: Date) => outbox.listPendingMessageIds(createdBefore),
   };
 }
 

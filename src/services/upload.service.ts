@@ -378,6 +378,19 @@ export function createUploadService(deps: {
       return present((await uploads.findUpload(session.providerId, upload.id))!);
     },
 
+    /**
+     * Uploads whose job was lost while the database was away: unfinished, nobody's lease on them, and not
+     * just queued. They go back to the worker (processing resumes where the last batch committed).
+     */
+    async resumeStalled(): Promise<number> {
+      const now = clock().getTime();
+      const stalled = (await uploads.listUnfinished()).filter(
+        (u) => (u.locked_until?.getTime() ?? 0) < now && u.received_at.getTime() < now - 30_000,
+      );
+      for (const upload of stalled) await queue.enqueue(upload.id);
+      return stalled.length;
+    },
+
     list: async (session: PortalSession) => (await uploads.listUploads(session.providerId)).map(present),
 
     get: async (session: PortalSession, id: string) => present(await requireUpload(session, id)),

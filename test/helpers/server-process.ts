@@ -6,6 +6,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Resolves with the exit code (or signal name) once the process has ended. */
   exited: Promise<number | string>;
+  /** Everything the process wrote so far (its JSON log and any stderr), for failure messages. */
+  output(): string;
 }
 
 /** Runs `src/main.ts` as a real process and resolves once it logs the address it serves on. */
@@ -18,7 +20,12 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  let output = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr += String(chunk);
+    output += String(chunk);
+  });
+  child.stdout!.on('data', (chunk) => (output = (output + String(chunk)).slice(-200_000)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time: ${stderr}`)), 60_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -34,5 +41,5 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     });
     void exited.then((code) => reject(new Error(`server exited (${code}) before serving: ${stderr}`)));
   });
-  return { url, child, exited };
+  return { url, child, exited, output: () => output };
 }

@@ -8,24 +8,22 @@ import {
   CONSENT_TYPES,
   RECIPIENT_TYPES,
   isOneOf,
-  type ConsentStatus,
   type ConsentType,
   type RecipientType,
 } from '../../domain/consent.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../../domain/iys-errors.js';
 import { checkTypeMatchesRecipient } from '../../domain/recipient.js';
 import { turkeyDay } from '../../domain/wire-date.js';
-import type { ConsentStateRow, GatewayRepository } from '../../repositories/gateway.repository.js';
+import type { GatewayRepository } from '../../repositories/gateway.repository.js';
 import type { ProviderRepository } from '../../repositories/provider.repository.js';
 import { decideCheck } from './check-decision.js';
 import { parseGatewayRecipient, receiptRequest, wireItem, type CheckItem } from './check-items.js';
-import { ConsentIndex } from './consent-index.js';
+import { createIndexSync } from './index-sync.js';
 
 export const MAX_AHS_RECIPIENTS = 1000;
 export const MAX_CHECK_RECIPIENTS = 10_000;
 /** Verified credentials are remembered this long: argon2 per request would cap a gateway at ~20 checks/s. */
 const CREDENTIAL_CACHE_MS = 30_000;
-const RELISTEN_DELAY_MS = 1000;
 
 export interface GatewayAccount {
   id: number;
@@ -53,6 +51,7 @@ const COUNT_FLUSH_MS = 5000;
  */
 export function createGatewayService(deps: {
   gateway: GatewayRepository;
+  databaseUrl: string;
   providers: ProviderRepository;
   cipher: FieldCipher;
   signer: ReceiptSigner;
@@ -61,7 +60,8 @@ export function createGatewayService(deps: {
   clock?: () => Date;
 }) {
   const { gateway, providers, cipher, signer, logger, clock = () => new Date() } = deps;
-  const index = new ConsentIndex();
+  const sync = createIndexSync({ gateway, databaseUrl: deps.databaseUrl, logger, clock });
+  const { index } = sync;
   const credentials = new Map<string, { account: GatewayAccount; until: number }>();
   // Brands change rarely and every check names one: a short-lived cache keeps the hot path off the database.
   const brands = new Map<number, { brand: { id: number; brand_code: number } | undefined; until: number }>();
@@ -76,8 +76,6 @@ export function createGatewayService(deps: {
     brands.set(brandCode, { brand, until: Date.now() + BRAND_CACHE_MS });
     return brand;
   }
-  let stopListening: (() => Promise<void>) | undefined;
-  let stopped = false;
   // Checks per Türkiye day, counted in memory and added to the database every few seconds (not per request).
   const pendingCounts = new Map<string, { allowed: number; blocked: number }>();
   let flushTimer: NodeJS.Timeout | undefined;
@@ -95,60 +93,6 @@ export function createGatewayService(deps: {
         logger.warn({ err: error }, 'gateway check counts not saved; will retry');
       });
     }
-  }
-
-  function apply(
-    row: Pick<ConsentStateRow, 'brand_id' | 'recipient_type' | 'type' | 'status' | 'since'> & { key: Buffer },
-  ): void {
-    // Consent dates only move forward for an identity (H178), so the later one is the current state,
-    // whichever arrives first: a snapshot page or a notification.
-    const current = index.get(
-      row.brand_id,
-      row.recipient_type as RecipientType,
-      row.type as ConsentType,
-      row.key,
-    );
-    if (current && current.since > row.since) return;
-    index.set(row.brand_id, row.recipient_type as RecipientType, row.type as ConsentType, row.key, {
-      status: row.status as ConsentStatus,
-      since: row.since,
-    });
-  }
-
-  function applyNotification(payload: string): void {
-    for (const line of payload.split(';')) {
-      const [brandId, recipientType, type, status, since, keyHex] = line.split(',');
-      if (!keyHex) continue;
-      apply({
-        brand_id: Number(brandId),
-        recipient_type: recipientType!,
-        type: type!,
-        status: status!,
-        since: Number(since),
-        key: Buffer.from(keyHex, 'hex'),
-      });
-    }
-  }
-
-  async function listenAndLoad(): Promise<void> {
-    // Listen first, then load: a change committed during the load arrives as a notification.
-    stopListening = await gateway.listenConsentChanges(applyNotification, (error) => {
-      logger.warn({ err: error }, 'consent change stream lost; reloading the gateway index');
-      setTimeout(() => void restart(), RELISTEN_DELAY_MS).unref();
-    });
-    for await (const page of gateway.streamConsentStates()) {
-      for (const row of page) apply({ ...row, key: row.recipient_key });
-    }
-    logger.info({ consents: index.size }, 'gateway index loaded');
-  }
-
-  async function restart(): Promise<void> {
-    if (stopped) return;
-    await stopListening?.();
-    await listenAndLoad().catch((error: unknown) => {
-      logger.error({ err: error }, 'gateway index reload failed; retrying');
-      setTimeout(() => void restart(), RELISTEN_DELAY_MS * 5).unref();
-    });
   }
 
   async function authenticate(authorization: string | undefined): Promise<GatewayAccount> {
@@ -230,7 +174,7 @@ export function createGatewayService(deps: {
         type,
         misses.map((m) => m.key),
       ))
-        apply({ ...row, key: row.recipient_key });
+        sync.apply(row);
     }
 
     let allowed = 0;
@@ -283,14 +227,17 @@ export function createGatewayService(deps: {
   return {
     index,
     async start(): Promise<void> {
-      await listenAndLoad();
+      await sync.start();
       flushTimer = setInterval(() => void flushCounts(), COUNT_FLUSH_MS).unref();
     },
     async stop(): Promise<void> {
-      stopped = true;
       clearInterval(flushTimer);
       await flushCounts();
-      await stopListening?.();
+      await sync.stop();
+    },
+    /** Whether the index hears the database's changes right now. */
+    get indexListening(): boolean {
+      return sync.listening;
     },
     flushCounts,
     authenticate,

@@ -32,7 +32,11 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
       },
       async (_request, reply) => {
         try {
-          await deps.pingDatabase();
+          // A database that does not answer within two seconds is not ready either.
+          await Promise.race([
+            deps.pingDatabase(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+          ]);
           return { status: 'ready' };
         } catch {
           return reply.code(503).send({ status: 'database unavailable' });
