@@ -13,9 +13,12 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import pino from 'pino';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/connect.js';
+import { createSystem } from '../../src/system.js';
+import { onboardProvider, uploadFile, waitForUpload } from '../helpers/portal.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { DEMO, recentWireDate } from '../helpers/system.js';
+import { DEMO, recentWireDate, type TestSystem } from '../helpers/system.js';
 
 let dir: string;
 let port: number;
@@ -204,4 +207,58 @@ test('a crash of the database (SIGKILL) and a change made while the gateway inde
   }
   assert.equal(server.child.exitCode, null);
   assert.equal((await api('POST', `${base}/consents`, consent('+905370000004'))).status, 200);
+});
+
+test('an upload interrupted by a database restart completes later with every row applied once', async () => {
+  // A second openiys instance in this process, on the same database (as a second server would run).
+  const logLines: string[] = [];
+  const system = await createSystem({
+    databaseUrl: database.url,
+    masterKey: Buffer.from(env.OPENIYS_MASTER_KEY, 'hex'),
+    logger: pino({ level: 'silent' }),
+    webhooks: { allowLoopbackHttp: true },
+  });
+  const t = { system, app: system.app, logLines } as unknown as TestSystem;
+  try {
+    const { admin, brandCode } = await onboardProvider(t);
+    const date = recentWireDate(3600_000);
+    const rows = Array.from(
+      { length: 20_000 },
+      (_, i) => `+90539${String(i).padStart(7, '0')},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
+    );
+    const data = Buffer.from(
+      ['recipient,recipientType,type,status,source,consentDate', ...rows, ''].join('\n'),
+    );
+    const uploaded = await uploadFile(t, admin, brandCode, { name: 'kesinti.csv', data });
+    assert.equal(uploaded.statusCode, 200, uploaded.body);
+    const id = uploaded.json().id as string;
+    for (let i = 0; i < 200; i++) {
+      const upload = (await admin.call('GET', `/api/portal/uploads/${id}`)).json();
+      if (upload.rowsDone > 0) break;
+      await sleep(50);
+    }
+    await database.stop();
+    await sleep(1000);
+    await restartDatabase();
+    await waitForReady(200);
+    const done = await waitForUpload(admin, id, 120_000);
+    assert.deepEqual(
+      [done.status, done.rowsDone, done.rowsApplied, done.rowsFailed],
+      ['completed', 20_000, 20_000, 0],
+    );
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows: counted } = await client.query<{ events: string; recipients: string }>(
+        `SELECT count(*) AS events, count(DISTINCT recipient_key) AS recipients FROM consent_events e
+         JOIN brands b ON b.id = e.brand_id WHERE b.brand_code = $1`,
+        [brandCode],
+      );
+      assert.deepEqual([Number(counted[0]!.events), Number(counted[0]!.recipients)], [20_000, 20_000]);
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await system.close();
+  }
 });
