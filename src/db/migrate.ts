@@ -14,6 +14,7 @@ import * as consentUploads from './migrations/0012-consent-uploads.js';
 import * as integrators from './migrations/0013-integrators.js';
 import * as iysYolu from './migrations/0014-iys-yolu.js';
 import * as uploadFailures from './migrations/0015-upload-failures.js';
+import * as deliveriesByEvent from './migrations/0016-deliveries-by-event.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-integrators': integrators,
   '0014-iys-yolu': iysYolu,
   '0015-upload-failures': uploadFailures,
+  '0016-deliveries-by-event': deliveriesByEvent,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

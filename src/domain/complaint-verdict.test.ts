@@ -78,3 +78,32 @@ test('a RET verdict names the end of the grace period', () => {
   const evidence = prescreenComplaint(history, at('2026-11-30 12:00:00'), calendar);
   assert.equal(evidence.graceEndsAt?.toISOString(), at('2026-11-26 00:00:00').toISOString());
 });
+
+test('an ONAY recorded after the message, back-dated by its sender, does not make the message allowed', () => {
+  const backdated: EvidenceEvent = {
+    ...event('BIREYSEL', 'ONAY', '2026-11-10 09:00:00'),
+    creationDate: at('2026-11-12 15:00:00'),
+    transactionId: 'late-onay',
+  };
+  const evidence = prescreenComplaint([backdated], at('2026-11-11 10:00:00'), calendar);
+  assert.equal(evidence.verdict, 'NO_CONSENT');
+  assert.equal(evidence.inForce, null);
+  assert.deepEqual(
+    evidence.backdated.map((e) => e.transactionId),
+    ['late-onay'],
+  );
+  // Recorded before the message: it counts, and nothing is flagged.
+  const onTime = prescreenComplaint([backdated], at('2026-11-13 10:00:00'), calendar);
+  assert.equal(onTime.verdict, 'ONAY_IN_FORCE');
+  assert.deepEqual(onTime.backdated, []);
+});
+
+test('a RET back-dated over an ONAY: the ONAY recorded at the time decides, the RET is flagged', () => {
+  const events: EvidenceEvent[] = [
+    event('BIREYSEL', 'ONAY', '2026-11-02 10:00:00'),
+    { ...event('BIREYSEL', 'RET', '2026-11-05 10:00:00'), creationDate: at('2026-11-20 10:00:00') },
+  ];
+  const evidence = prescreenComplaint(events, at('2026-11-10 12:00:00'), calendar);
+  assert.equal(evidence.verdict, 'ONAY_IN_FORCE');
+  assert.equal(evidence.backdated.length, 1);
+});

@@ -29,21 +29,30 @@ export interface ComplaintEvidence {
   inForce: EvidenceEvent | null;
   /** For a RET: the end of the grace period. */
   graceEndsAt: Date | null;
+  /**
+   * Movements dated before the message but recorded in the registry only after it: they did not exist
+   * when the message was sent, so they do not count, and the regulator sees them flagged.
+   */
+  backdated: EvidenceEvent[];
 }
 
 /**
  * What the registry held for (brand, address, channel) when a message arrived, reconstructed from the event
- * log: per recipient type, the last movement dated at or before the moment of receipt (consent dates only
- * ever increase, H178). An individual (BIREYSEL) record decides; without one, a trader (TACIR) record
- * decides; traders may be messaged unless a RET is in force.
+ * log: per recipient type, among the movements the registry had recorded by then (`creationDate`), the one
+ * with the latest consent date (consent dates only ever increase, H178). A movement recorded after the
+ * message does not count, whatever date its sender gave it — an ONAY back-dated after a complaint must not
+ * make the message look allowed — and is flagged. An individual (BIREYSEL) record decides; without one, a
+ * trader (TACIR) record decides; traders may be messaged unless a RET is in force.
  */
 export function prescreenComplaint(
   events: EvidenceEvent[],
   receivedAt: Date,
   calendar: WorkingCalendar,
 ): ComplaintEvidence {
+  const recorded = events.filter((e) => e.creationDate <= receivedAt);
+  const backdated = events.filter((e) => e.creationDate > receivedAt && e.consentDate <= receivedAt);
   const inForceFor = (recipientType: RecipientType) =>
-    events
+    recorded
       .filter((e) => e.recipientType === recipientType && e.consentDate <= receivedAt)
       .reduce<EvidenceEvent | null>(
         (last, e) => (!last || e.consentDate > last.consentDate ? e : last),
@@ -53,10 +62,12 @@ export function prescreenComplaint(
   const individual = inForceFor('BIREYSEL');
   const trader = inForceFor('TACIR');
   const inForce = individual ?? trader;
-  if (!inForce) return { verdict: 'NO_CONSENT', inForce: null, graceEndsAt: null };
+  if (!inForce) return { verdict: 'NO_CONSENT', inForce: null, graceEndsAt: null, backdated };
   if (inForce.status === 'ONAY') {
-    return { verdict: individual ? 'ONAY_IN_FORCE' : 'TACIR_WITHOUT_RET', inForce, graceEndsAt: null };
+    const verdict = individual ? 'ONAY_IN_FORCE' : 'TACIR_WITHOUT_RET';
+    return { verdict, inForce, graceEndsAt: null, backdated };
   }
   const graceEndsAt = businessDeadline(inForce.consentDate, OPT_OUT_GRACE_BUSINESS_DAYS, calendar);
-  return { verdict: receivedAt >= graceEndsAt ? 'RET_IN_FORCE' : 'RET_GRACE_PERIOD', inForce, graceEndsAt };
+  const verdict = receivedAt >= graceEndsAt ? 'RET_IN_FORCE' : 'RET_GRACE_PERIOD';
+  return { verdict, inForce, graceEndsAt, backdated };
 }

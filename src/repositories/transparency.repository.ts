@@ -22,7 +22,8 @@ export function createTransparencyRepository(db: Kysely<Database>) {
 
     /**
      * Citizen opt-outs (RET with an IYS_* source) older than a day are "due"; one "reached" the provider when
-     * a changes-feed pull of its brand covered it within a day of its recording.
+     * a changes-feed pull of its brand covered it, or one of its webhooks took its delivery, within a day of
+     * its recording.
      */
     providerFigures: async (now: Date): Promise<ProviderFigures[]> => {
       const dayAgo = new Date(now.getTime() - 24 * 3600_000);
@@ -47,7 +48,11 @@ export function createTransparencyRepository(db: Kysely<Database>) {
             count(*) FILTER (WHERE EXISTS (
               SELECT 1 FROM feed_pulls f
               WHERE f.brand_id = e.brand_id AND f.up_to_event_id >= e.id
-                AND f.pulled_at <= e.creation_date + interval '1 day')) AS reached
+                AND f.pulled_at <= e.creation_date + interval '1 day')
+              OR EXISTS (
+              SELECT 1 FROM webhook_deliveries d
+              WHERE d.event_id = e.id AND d.status = 'delivered'
+                AND d.delivered_at <= e.creation_date + interval '1 day')) AS reached
           FROM consent_events e JOIN brands b ON b.id = e.brand_id
           WHERE e.status = 'RET' AND e.source LIKE 'IYS\\_%' AND e.creation_date <= ${dayAgo}
           GROUP BY b.provider_id

@@ -14,8 +14,10 @@ const PNG = Buffer.concat([
   Buffer.alloc(64, 1),
 ]);
 
+/** The registry's clock runs this far behind: the consents below were *recorded* in the past too. */
+let behindMs = 0;
 before(async () => {
-  t = await startTestSystem();
+  t = await startTestSystem({ clock: () => new Date(Date.now() - behindMs) });
   const token = await t.token();
   const add = (status: string, offset: number) =>
     t.app.inject({
@@ -31,8 +33,12 @@ before(async () => {
         consentDate: recentWireDate(offset),
       },
     });
+  // ONAY dated an hour ago, recorded 50 minutes ago; RET dated 40 minutes ago, recorded 35 minutes ago.
+  behindMs = 50 * 60_000;
   assert.equal((await add('ONAY', 3600_000)).statusCode, 200);
-  assert.equal((await add('RET', 1800_000)).statusCode, 200);
+  behindMs = 35 * 60_000;
+  assert.equal((await add('RET', 2400_000)).statusCode, 200);
+  behindMs = 0;
   citizen = await signIn(t, phone);
   regulatorKey = await t.system.regulator.addKey('Test Kurulu');
 });
@@ -60,7 +66,7 @@ test('a complaint with a screenshot gets the consent evidence at the moment of r
   const response = await file(fields(), { name: 'ekran.png', type: 'image/png', data: PNG });
   assert.equal(response.statusCode, 200, response.body);
   const { verdict, evidence } = response.json();
-  // The RET was 30 minutes old when the message came: still inside the 3-business-day grace period.
+  // The RET was half an hour old when the message came: still inside the 3-business-day grace period.
   assert.equal(verdict, 'RET_GRACE_PERIOD');
   assert.equal(evidence.inForce.status, 'RET');
   assert.deepEqual(
@@ -79,7 +85,8 @@ test('a message received while the ONAY was in force is pre-screened as consente
   const response = await citizen.call('POST', '/api/citizen/complaints', {
     ...fields(),
     brandCode: DEMO.brandCode,
-    receivedAt: recentWireDate(2700_000),
+    // Between the ONAY's recording and the RET's.
+    receivedAt: recentWireDate(45 * 60_000),
     province: '34',
   });
   assert.equal(response.statusCode, 200, response.body);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
 import { signIn } from '../../../../test/helpers/citizen.js';
 import {
   DEMO,
@@ -78,4 +79,44 @@ test('per-provider figures: consents, opt-out rate, upheld complaints per 10,000
   );
   assert.match(csv.body, /700001,Demo Hizmet Sağlayıcı A\.Ş\.,4,0\.5,0,2,0\.5/);
   for (const phone of phones) assert.ok(!csv.body.includes(phone.slice(3)), 'no personal data');
+});
+
+test('a refusal delivered by webhook within a day counts as reached, like a feed pull', async () => {
+  const demo = await t.token();
+  const phone = '+905558880009';
+  await recordConsent(t, demo, {
+    recipient: phone,
+    type: 'ARAMA',
+    consentDate: recentWireDate(60_000, new Date(now)),
+  });
+  now += 60_000;
+  const citizen = await signIn(t, phone);
+  const change = await citizen.call('POST', '/api/citizen/consents/change', {
+    addressId: citizen.addressId,
+    brandCode: DEMO.brandCode,
+    recipientType: 'BIREYSEL',
+    type: 'ARAMA',
+    status: 'RET',
+  });
+  assert.equal(change.statusCode, 204);
+  const figuresNow = async () => {
+    const figures = (await t.app.inject('/api/public/transparency')).json();
+    const row = figures.find((p: { iysCode: number }) => p.iysCode === DEMO.iysCode);
+    return [row.optOutsDue, Math.round(row.optOutsReachedWithinADay * row.optOutsDue)];
+  };
+  // The webhook dispatcher delivered the refusal an hour after it was recorded (as its log records it).
+  const db = t.system.database.db;
+  await sql`
+    WITH e AS (SELECT id, brand_id, creation_date FROM consent_events ORDER BY id DESC LIMIT 1),
+         w AS (INSERT INTO webhooks (id, provider_id, brand_id, url, secret_enc, status)
+               SELECT gen_random_uuid(), b.provider_id, e.brand_id, 'https://example.com/h', '\\x00', 'active'
+               FROM e JOIN brands b ON b.id = e.brand_id RETURNING id)
+    INSERT INTO webhook_deliveries (id, webhook_id, event_id, status, attempts, next_attempt_at, created_at, delivered_at)
+    SELECT gen_random_uuid(), w.id, e.id, 'delivered', 1, e.creation_date, e.creation_date,
+           e.creation_date + interval '1 hour'
+    FROM e, w`.execute(db);
+  now += 2 * 24 * 3600_000;
+  const [due, reached] = await figuresNow();
+  // The earlier test's two refusals (one pulled in time) and this one (delivered in time).
+  assert.deepEqual([due, reached], [3, 2]);
 });
