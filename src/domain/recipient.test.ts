@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkTypeMatchesRecipient, parseRecipient } from './recipient.js';
+import { checkTypeMatchesRecipient, normaliseTypedPhone, parseRecipient } from './recipient.js';
 
 test('valid phones normalise to E.164 and e-mail addresses to lower case', () => {
   assert.deepEqual(parseRecipient('+905321234567'), { ok: true, address: '+905321234567', kind: 'phone' });
@@ -50,4 +50,25 @@ test('channels must fit the address kind', () => {
   assert.equal(checkTypeMatchesRecipient('EPOSTA', 'phone', '+905321234567')?.code, 'H459');
   assert.equal(checkTypeMatchesRecipient('MESAJ', 'email', 'a@example.com')?.code, 'H464');
   assert.equal(checkTypeMatchesRecipient('ARAMA', 'email', 'a@example.com')?.code, 'H903');
+});
+
+test('phones as people in Türkiye type them become E.164; anything else is left as it is', () => {
+  for (const typed of [
+    '05321234567',
+    '0532 123 45 67',
+    '(0532) 123-45-67',
+    '+90 532 123 45 67',
+    '0090 532 123 45 67',
+    '905321234567',
+    '5321234567',
+    ' 0532.123.45.67 ',
+  ])
+    assert.equal(normaliseTypedPhone(typed), '+905321234567', typed);
+  assert.equal(normaliseTypedPhone('02121234567'), '+902121234567');
+  assert.equal(normaliseTypedPhone('4915112345678'), '+4915112345678');
+  for (const other of ['ali@example.com', 'abc', '123', '', 42, null])
+    assert.equal(normaliseTypedPhone(other), other);
+  // The provider API stays strict: parseRecipient alone refuses the national form.
+  const strict = parseRecipient('05321234567');
+  assert.equal(strict.ok, false);
 });

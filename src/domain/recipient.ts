@@ -50,6 +50,25 @@ export function parseRecipient(
   return { ok: false, error: iysError('H122', { location, value }) };
 }
 
+/**
+ * A phone number as people in Türkiye write it, turned into E.164 before it is judged: `05321234567`,
+ * `0532 123 45 67`, `(0532) 123-45-67`, `+90 532 123 45 67`, `0090…`, or `905321234567` (a CSV saved by
+ * Excel, which drops the `+`, as it does for any country's number). Anything else — an e-mail address, text — is returned unchanged. For what
+ * people type and upload (the portals, consent files); the provider API keeps İYS's strict format.
+ */
+export function normaliseTypedPhone(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^[\d\s()+.\-]+$/.test(value.trim())) return value;
+  let digits = value.replace(/[\s().\-]/g, '');
+  if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
+  if (digits.startsWith('+')) return digits;
+  if (/^90[2-5]\d{9}$/.test(digits)) return `+${digits}`;
+  if (/^0[2-5]\d{9}$/.test(digits)) return `+90${digits.slice(1)}`;
+  if (/^[2-5]\d{9}$/.test(digits)) return `+90${digits}`;
+  // Another country's number that lost its `+` (11–15 digits, no trunk 0).
+  if (/^[1-9]\d{10,14}$/.test(digits)) return `+${digits}`;
+  return value;
+}
+
 /** Calls and SMS need a phone number; e-mail consents need an e-mail address. */
 export function checkTypeMatchesRecipient(
   type: ConsentType,

@@ -1,4 +1,5 @@
 import { CONSENT_FIELDS } from './consent-input.js';
+import { normaliseTypedPhone } from './recipient.js';
 
 /** The columns of an upload file: the İYS consent fields, in the order of the downloadable template. */
 export const UPLOAD_COLUMNS = [
@@ -57,7 +58,7 @@ export function rowToConsentBody(positions: Map<string, number>, cells: unknown[
       const wallClock = cell instanceof Date ? cell : new Date(Math.round((cell - 25569) * 86400) * 1000);
       body.consentDate = wallClock.toISOString().slice(0, 19).replace('T', ' ');
     } else if (column === 'recipient' && typeof cell === 'number') {
-      body.recipient = `+${cell}`;
+      body.recipient = normaliseTypedPhone(String(cell));
     } else if (column === 'retailerCode') {
       const text = String(cell).trim();
       body.retailerCode = /^\d{1,9}$/.test(text) ? Number(text) : text;
@@ -67,6 +68,8 @@ export function rowToConsentBody(positions: Map<string, number>, cells: unknown[
         .map((code) => code.trim())
         .filter((code) => code !== '')
         .map((code) => (/^\d{1,9}$/.test(code) ? Number(code) : code));
+    } else if (column === 'recipient') {
+      body.recipient = normaliseTypedPhone(String(cell).trim());
     } else {
       body[column] = typeof cell === 'string' ? cell.trim() : String(cell);
     }

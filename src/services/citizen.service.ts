@@ -15,7 +15,7 @@ import {
   type RecipientType,
 } from '../domain/consent.js';
 import { IysRequestError, iysError } from '../domain/iys-errors.js';
-import { parseRecipient } from '../domain/recipient.js';
+import { normaliseTypedPhone, parseRecipient } from '../domain/recipient.js';
 import type { CitizenRepository } from '../repositories/citizen.repository.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
 import { newTransactionId, writeConsents, type SealedConsent, type WriterDeps } from './consent-writer.js';
@@ -73,7 +73,7 @@ export function createCitizenService(deps: {
   const { db, citizens, consents, writer, identity, cipher, clock = () => new Date() } = deps;
 
   function parseAddress(value: unknown) {
-    const parsed = parseRecipient(value, ['address']);
+    const parsed = parseRecipient(normaliseTypedPhone(value), ['address']);
     if (!parsed.ok) throw new IysRequestError([parsed.error]);
     return parsed;
   }

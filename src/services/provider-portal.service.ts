@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
-import { parseRecipient } from '../domain/recipient.js';
+import { normaliseTypedPhone, parseRecipient } from '../domain/recipient.js';
 import type { ApiUserRepository } from '../repositories/api-user.repository.js';
 import type { BulkRequestRepository } from '../repositories/bulk-request.repository.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
@@ -225,7 +225,7 @@ export function createProviderPortalService(deps: {
 
     /** One address's consents and their history with this provider's brands: an exact blind-index lookup. */
     async searchRecipient(session: PortalSession, recipient: unknown) {
-      const parsed = parseRecipient(recipient);
+      const parsed = parseRecipient(normaliseTypedPhone(recipient));
       if (!parsed.ok)
         throw IysRequestError.of(parsed.error.code, { location: ['recipient'], value: recipient });
       const key = cipher.blindIndex(parsed.address);

@@ -243,6 +243,18 @@ export async function hostileCorpus(wireDate: string, phone: (i: number) => stri
       expect: { status: 'completed', applied: 1, failed: 0 },
     },
     { name: 'just-a-header.csv', data: csv(), expect: { status: 'completed', applied: 0, failed: 0 } },
+    {
+      // Phones as people in Türkiye write them, and as Excel saves them (without the `+`).
+      name: 'turkish-phone-forms.csv',
+      data: csv(
+        row('0535 000 00 30'),
+        row(phone(31).slice(1)),
+        row('+90 535 000 00 32'),
+        row('(0535) 000-00-33'),
+        row('0535.000.00.34'),
+      ),
+      expect: { status: 'completed', applied: 5, failed: 0 },
+    },
   ];
 }
 

@@ -284,3 +284,14 @@ test("a citizen can add and remove addresses, and never touch someone else's", a
   assert.equal((await mine.call('DELETE', `/api/citizen/addresses/${added.json().id}`)).statusCode, 204);
   assert.equal((await mine.call('GET', '/api/citizen/session')).json().addresses.length, 1);
 });
+
+test('a phone typed the Turkish way signs in to the same account as its E.164 form', async () => {
+  const started = await t.app.inject({
+    method: 'POST',
+    url: '/api/citizen/sign-in',
+    payload: { address: '0555 111 00 77' },
+  });
+  assert.equal(started.statusCode, 200, started.body);
+  const code = await codeSentTo(t, '+905551110077');
+  assert.match(code, /^\d{6}$/);
+});
