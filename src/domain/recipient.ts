@@ -57,8 +57,8 @@ export function parseRecipient(
  * people type and upload (the portals, consent files); the provider API keeps İYS's strict format.
  */
 export function normaliseTypedPhone(value: unknown): unknown {
-  if (typeof value !== 'string' || !/^[\d\s()+.\-]+$/.test(value.trim())) return value;
-  let digits = value.replace(/[\s().\-]/g, '');
+  if (typeof value !== 'string' || !/^[\d\s()+.-]+$/.test(value.trim())) return value;
+  let digits = value.replace(/[\s().-]/g, '');
   if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
   if (digits.startsWith('+')) return digits;
   if (/^90[2-5]\d{9}$/.test(digits)) return `+${digits}`;
