@@ -17,6 +17,8 @@ export interface Config {
   readonly tokenRequestsPerHour: number;
   /** The largest consent file the portal accepts, in MB. */
   readonly uploadMaxMb: number;
+  /** ONAY notices sent per second at most. */
+  readonly noticesPerSecond: number;
   /** Where citizens reach this server; links in SMS and e-mail start with it. */
   readonly publicUrl: string;
   /** smtp(s)://user:pass@host:port; unset → the built-in catcher shown at /dev/outbox. */
@@ -101,6 +103,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const noticesPerSecond = Number(env.OPENIYS_NOTICES_PER_SECOND ?? '50');
+  if (!Number.isFinite(noticesPerSecond) || noticesPerSecond <= 0 || noticesPerSecond > 10_000) {
+    problems.push(
+      `OPENIYS_NOTICES_PER_SECOND must be a number above 0 and at most 10000, got "${env.OPENIYS_NOTICES_PER_SECOND}"`,
+    );
+  }
+
   const host = env.HOST?.trim() || '127.0.0.1';
   const publicUrl = (
     env.PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
@@ -137,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowLoopbackHttp,
     tokenRequestsPerHour,
     uploadMaxMb,
+    noticesPerSecond,
     publicUrl,
     smtpUrl,
     mailFrom: env.MAIL_FROM?.trim() || 'İYS <bildirim@openiys.local>',

@@ -9,9 +9,9 @@ const SHUTDOWN_TIMEOUT_MS = 15_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel, base: { service: 'openiys' } });
-  // pg-boss completes and fails jobs without awaiting the query; when the database is gone at that moment
-  // the rejection has no handler, and Node would end the process. The registry must outlive its database:
-  // the job is simply retried once its lease runs out, so log it and carry on.
+  // A last line of defence: the job workers await every pg-boss call (jobs/queue-worker.ts), but a
+  // rejection nobody handled — from a library's own timers while the database is away — must not end the
+  // registry. It is logged; the work it belonged to is retried by its job's expiry or its owner's sweep.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   const runtime = await prepareRuntime(config, logger, { supervise: true });
   const system = await createSystem({
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     logger,
     tokenRequestsPerHour: config.tokenRequestsPerHour,
     uploadMaxBytes: config.uploadMaxMb * 1024 * 1024,
+    noticesPerSecond: config.noticesPerSecond,
     messaging: config,
     webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp },
     webRoot: path.join(projectRoot(), 'web', 'dist'),

@@ -174,6 +174,7 @@ export function composeProviderSide(deps: {
     async stop(): Promise<void> {
       await webhookJob.stop();
       uploadJob.interrupt();
+      await uploadJob.stop();
     },
   };
 }

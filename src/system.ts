@@ -14,7 +14,7 @@ import { startBoss } from './jobs/boss.js';
 import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
 import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
 import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
-import { createSendMessageJob } from './jobs/send-message.job.js';
+import { createSendMessageJob, SEND_NOTICE_QUEUE } from './jobs/send-message.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
 import { createAuditRepository } from './repositories/audit.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
@@ -67,6 +67,9 @@ export interface MessagingOptions {
   inboundSmsSecret?: string;
 }
 
+/** ONAY notices per second: a 5 M-row import's notices go out over a day, not in a burst. */
+export const DEFAULT_NOTICES_PER_SECOND = 50;
+
 export const SANDBOX_MESSAGING: MessagingOptions = {
   publicUrl: 'http://127.0.0.1:3000',
   mailFrom: 'İYS <bildirim@openiys.local>',
@@ -85,6 +88,8 @@ export interface SystemOptions {
   tokenRequestsPerHour?: number;
   /** The largest consent file the portal accepts (default 200 MB). */
   uploadMaxBytes?: number;
+  /** ONAY notices sent per second at most (default 50); other messages are not paced. */
+  noticesPerSecond?: number;
   messaging?: MessagingOptions;
   webhooks?: {
     /** Accept http://127.0.0.1 endpoints (the sandbox); otherwise https only. */
@@ -157,9 +162,17 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   // break the cycles, and are first called after everything exists.
   const bulkWorker = createBulkConsentsWorker({ boss, bulk: () => bulk, logger });
   const sendJob = createSendMessageJob({ boss, outbox: () => outbox, logger });
+  const noticeSendJob = createSendMessageJob({
+    boss,
+    outbox: () => outbox,
+    logger,
+    queueName: SEND_NOTICE_QUEUE,
+    perSecond: options.noticesPerSecond ?? DEFAULT_NOTICES_PER_SECOND,
+  });
   const noticesJob = createConsentNoticesJob({ boss, notifications: () => notifications, logger });
   // One after the other: pg-boss's createQueue deadlocks with itself when run concurrently.
   await sendJob.prepare();
+  await noticeSendJob.prepare();
   await noticesJob.prepare();
 
   const retailerRepository = createRetailerRepository(db);
@@ -182,7 +195,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     db,
     outbox: outboxRepository,
     messages: outbox,
-    queue: sendJob.queue,
+    queue: noticeSendJob.queue,
     signer,
     publicUrl: messaging.publicUrl,
     clock,
@@ -328,17 +341,20 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     webRoot: options.webRoot,
   });
 
+  let expiredTokensJob: { stop(): Promise<void> } | undefined;
   if (options.workers !== false) {
     await gateway.start();
     await providerSide.start();
     await bulkWorker.start();
     await sendJob.start();
+    await noticeSendJob.start();
     await noticesJob.start();
-    await startExpiredTokensJob({ boss, users: apiUsers, logger, clock });
+    expiredTokensJob = await startExpiredTokensJob({ boss, users: apiUsers, logger, clock });
     const resumed = await bulk.resumeUnfinished();
     if (resumed > 0) logger.info({ resumed }, 'resumed unfinished bulk requests');
     // Messages and notices left pending by an earlier run (crash, deploy) go out now.
-    await sendJob.queue.sendSoon(await outbox.listPendingMessageIds());
+    await sendJob.queue.sendSoon(await outbox.listPendingMessageIds({ notices: false }));
+    await noticeSendJob.queue.sendSoon(await outbox.listPendingMessageIds({ notices: true }));
     if ((await notifications.countPending()) > 0) await noticesJob.queue.wake();
   }
 
@@ -360,8 +376,10 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       await gateway.stop();
       await providerSide.stop();
       await bulkWorker.stop();
-      sendJob.stop();
-      noticesJob.stop();
+      await sendJob.stop();
+      await noticeSendJob.stop();
+      await noticesJob.stop();
+      await expiredTokensJob?.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();
       await devOutbox?.stop();

@@ -19,7 +19,7 @@ import {
 import { migrateToLatest } from '../src/db/migrate.js';
 import { BULK_CONSENTS_QUEUE } from '../src/jobs/bulk-consents.job.js';
 import { CONSENT_NOTICES_QUEUE } from '../src/jobs/consent-notices.job.js';
-import { SEND_MESSAGE_QUEUE } from '../src/jobs/send-message.job.js';
+import { SEND_MESSAGE_QUEUE, SEND_NOTICE_QUEUE } from '../src/jobs/send-message.job.js';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -49,7 +49,7 @@ async function buildTemplate(serverUrl: string, name: string): Promise<void> {
   // pg-boss installs its schema on first start; doing it once here keeps every clone ready to use.
   const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 1 });
   await boss.start();
-  for (const queue of [BULK_CONSENTS_QUEUE, SEND_MESSAGE_QUEUE, CONSENT_UPLOAD_QUEUE])
+  for (const queue of [BULK_CONSENTS_QUEUE, SEND_MESSAGE_QUEUE, SEND_NOTICE_QUEUE, CONSENT_UPLOAD_QUEUE])
     await boss.createQueue(queue);
   await boss.createQueue(CONSENT_NOTICES_QUEUE, { name: CONSENT_NOTICES_QUEUE, policy: 'short' });
   await boss.stop({ graceful: false, wait: true });

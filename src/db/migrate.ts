@@ -15,6 +15,7 @@ import * as integrators from './migrations/0013-integrators.js';
 import * as iysYolu from './migrations/0014-iys-yolu.js';
 import * as uploadFailures from './migrations/0015-upload-failures.js';
 import * as deliveriesByEvent from './migrations/0016-deliveries-by-event.js';
+import * as noticePerDay from './migrations/0017-notice-per-day.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-iys-yolu': iysYolu,
   '0015-upload-failures': uploadFailures,
   '0016-deliveries-by-event': deliveriesByEvent,
+  '0017-notice-per-day': noticePerDay,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,8 +1,7 @@
-import { EventEmitter, once } from 'node:events';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { BulkQueue, BulkService } from '../services/bulk.service.js';
-import { JobFailure } from './job-failure.js';
+import { createQueueWorker } from './queue-worker.js';
 
 export const BULK_CONSENTS_QUEUE = 'bulk-consents';
 
@@ -12,8 +11,6 @@ export interface BulkConsentsPayload {
 
 /** Long enough for a 1000-item request on a slow disk; a killed worker's job is retried after it. */
 const JOB_EXPIRE_SECONDS = 300;
-/** Another process may have queued work: look at least this often even without a local wake-up. */
-const IDLE_POLL_MS = 1000;
 /**
  * How often the worker looks for accepted requests whose job was lost — the database went away while the
  * job ran or just after the request was stored — and how old such a request must be.
@@ -21,9 +18,9 @@ const IDLE_POLL_MS = 1000;
 const SWEEP_MS = 30_000;
 
 /**
- * Applies accepted bulk requests in the background. It drains the queue with fetch/complete and sleeps only
- * when the queue is empty, waking at once when this process queues something. Processing is idempotent
- * (see BulkService.processBulkRequest), so pg-boss's at-least-once delivery yields exactly-once effects.
+ * Applies accepted bulk requests in the background, two at a time, waking at once when this process queues
+ * one. Processing is idempotent (see BulkService.processBulkRequest), so pg-boss's at-least-once delivery
+ * yields exactly-once effects.
  */
 export function createBulkConsentsWorker(options: {
   boss: PgBoss;
@@ -32,11 +29,27 @@ export function createBulkConsentsWorker(options: {
   concurrency?: number;
 }) {
   const { boss, logger, concurrency = 2 } = options;
-  const wake = new EventEmitter();
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let sleeper: AbortController | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+
+  const worker = createQueueWorker<BulkConsentsPayload>({
+    boss,
+    queue: BULK_CONSENTS_QUEUE,
+    logger,
+    batchSize: concurrency,
+    parallel: true,
+    async handle(job) {
+      try {
+        const applied = await options.bulk().processBulkRequest(job.data.requestId);
+        logger.debug({ requestId: job.data.requestId, applied }, 'bulk request processed');
+      } catch (error) {
+        logger.error(
+          { err: error, requestId: job.data.requestId },
+          'bulk request failed; pg-boss will retry',
+        );
+        throw error;
+      }
+    },
+  });
 
   const queue: BulkQueue = {
     async enqueue(requestId) {
@@ -47,20 +60,9 @@ export function createBulkConsentsWorker(options: {
         retryBackoff: true,
         expireInSeconds: JOB_EXPIRE_SECONDS,
       });
-      wake.emit('work');
+      worker.wake();
     },
   };
-
-  async function runOne(job: PgBoss.Job<BulkConsentsPayload>): Promise<void> {
-    try {
-      const applied = await options.bulk().processBulkRequest(job.data.requestId);
-      await boss.complete(BULK_CONSENTS_QUEUE, job.id);
-      logger.debug({ requestId: job.data.requestId, applied }, 'bulk request processed');
-    } catch (error) {
-      logger.error({ err: error, requestId: job.data.requestId }, 'bulk request failed; pg-boss will retry');
-      await boss.fail(BULK_CONSENTS_QUEUE, job.id, new JobFailure(error)).catch(() => {});
-    }
-  }
 
   /**
    * With nothing waiting in the queue, a request accepted a while ago and still unfinished has lost its job
@@ -73,50 +75,21 @@ export function createBulkConsentsWorker(options: {
     if (requeued > 0) logger.warn({ requeued }, 'bulk requests whose job was lost were queued again');
   }
 
-  async function drain(): Promise<void> {
-    while (running) {
-      const jobs = await boss.fetch<BulkConsentsPayload>(BULK_CONSENTS_QUEUE, { batchSize: concurrency });
-      if (jobs.length === 0) {
-        sleeper = new AbortController();
-        await Promise.race([
-          once(wake, 'work', { signal: sleeper.signal }).catch(() => {}),
-          new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS).unref()),
-        ]);
-        sleeper.abort();
-        continue;
-      }
-      await Promise.all(jobs.map(runOne));
-    }
-  }
-
   return {
     queue,
 
     async start(): Promise<void> {
       await boss.createQueue(BULK_CONSENTS_QUEUE);
-      running = true;
       sweeper = setInterval(() => {
         sweep().catch((error: unknown) => logger.warn({ err: error }, 'bulk sweep failed; next time'));
       }, SWEEP_MS).unref();
-      loop = (async () => {
-        while (running) {
-          try {
-            await drain();
-          } catch (error) {
-            if (!running) break;
-            logger.error({ err: error }, 'bulk worker loop failed; restarting in 1 s');
-            await new Promise((resolve) => setTimeout(resolve, 1000));
-          }
-        }
-      })();
+      await worker.start();
     },
 
     /** Finishes the jobs in hand, then returns; unfetched jobs stay queued for the next start. */
     async stop(): Promise<void> {
-      running = false;
       clearInterval(sweeper);
-      sleeper?.abort();
-      await loop;
+      await worker.stop();
     },
   };
 }

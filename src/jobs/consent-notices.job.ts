@@ -2,7 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { NoticeQueue } from '../services/consent-writer.js';
 import type { NotificationService } from '../services/notification.service.js';
-import { runJob } from './job-failure.js';
+import { createQueueWorker } from './queue-worker.js';
 
 export const CONSENT_NOTICES_QUEUE = 'consent-notices';
 /** ONAYs for one person within this window become one message. */
@@ -29,10 +29,20 @@ export function createConsentNoticesJob(options: {
     },
   };
   let sweeper: NodeJS.Timeout | undefined;
+  const worker = createQueueWorker({
+    boss,
+    queue: CONSENT_NOTICES_QUEUE,
+    logger,
+    async handle() {
+      const messages = await options.notifications().dispatchPending();
+      if (messages > 0) logger.info({ messages }, 'consent notices queued');
+    },
+  });
   return {
     queue,
-    stop(): void {
+    async stop(): Promise<void> {
       clearInterval(sweeper);
+      await worker.stop();
     },
     async prepare(): Promise<void> {
       await boss.createQueue(CONSENT_NOTICES_QUEUE, { name: CONSENT_NOTICES_QUEUE, policy: 'short' });
@@ -44,12 +54,7 @@ export function createConsentNoticesJob(options: {
           if ((await options.notifications().countPending()) > 0) await queue.wake();
         })().catch((error: unknown) => logger.warn({ err: error }, 'notice sweep failed; next time'));
       }, 30_000).unref();
-      await boss.work(CONSENT_NOTICES_QUEUE, { pollingIntervalSeconds: 1 }, () =>
-        runJob(async () => {
-          const messages = await options.notifications().dispatchPending();
-          if (messages > 0) logger.info({ messages }, 'consent notices queued');
-        }),
-      );
+      await worker.start();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { UploadQueue, UploadService } from '../services/upload.service.js';
-import { JobFailure } from './job-failure.js';
+import { createQueueWorker } from './queue-worker.js';
 
 export const CONSENT_UPLOAD_QUEUE = 'consent-upload';
 
@@ -38,9 +38,30 @@ export function createConsentUploadJob(options: {
         expireInSeconds: JOB_EXPIRE_SECONDS,
         startAfter: afterSeconds,
       });
+      if (afterSeconds === 0) worker.wake();
     },
   };
 
+  const worker = createQueueWorker<ConsentUploadPayload>({
+    boss,
+    queue: CONSENT_UPLOAD_QUEUE,
+    logger,
+    async handle(job) {
+      const { uploadId } = job.data;
+      try {
+        const outcome = await options.uploads().process(uploadId, stopping.signal);
+        logger.info({ uploadId, outcome }, 'consent upload');
+        // Held by another server: fail the job so pg-boss retries it once that lease has run out.
+        if (outcome === 'busy') throw new UploadBusy();
+      } catch (error) {
+        // A file that cannot be read never gets here (it is failed at once); this is the database or the
+        // disk going away, which a later attempt can get past.
+        if (!(error instanceof UploadBusy))
+          logger.warn({ err: error, uploadId }, 'consent upload interrupted; it will be retried');
+        throw error;
+      }
+    },
+  });
   let sweeper: NodeJS.Timeout | undefined;
   /** With nothing waiting in the queue, an unfinished upload nobody holds has lost its job: queue it again. */
   async function sweep(): Promise<void> {
@@ -56,30 +77,16 @@ export function createConsentUploadJob(options: {
       sweeper = setInterval(() => {
         sweep().catch((error: unknown) => logger.warn({ err: error }, 'upload sweep failed; next time'));
       }, SWEEP_MS).unref();
-      await boss.work<ConsentUploadPayload>(
-        CONSENT_UPLOAD_QUEUE,
-        { pollingIntervalSeconds: 1, batchSize: 1 },
-        async ([job]) => {
-          const { uploadId } = job!.data;
-          try {
-            const outcome = await options.uploads().process(uploadId, stopping.signal);
-            logger.info({ uploadId, outcome }, 'consent upload');
-            // Held by another server: fail the job so pg-boss retries it once that lease has run out.
-            if (outcome === 'busy') throw new UploadBusy();
-          } catch (error) {
-            // A file that cannot be read never gets here (it is failed at once); this is the database or
-            // the disk going away, which a later attempt can get past.
-            if (!(error instanceof UploadBusy))
-              logger.warn({ err: error, uploadId }, 'consent upload interrupted; it will be retried');
-            throw new JobFailure(error);
-          }
-        },
-      );
+      await worker.start();
     },
     /** Asks the file in hand to stop after its current batch (called before pg-boss stops). */
     interrupt(): void {
       clearInterval(sweeper);
       stopping.abort();
+    },
+    /** Waits for the file in hand to stop (after `interrupt`). */
+    async stop(): Promise<void> {
+      await worker.stop();
     },
   };
 }

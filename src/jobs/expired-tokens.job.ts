@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ApiUserRepository } from '../repositories/api-user.repository.js';
-import { runJob } from './job-failure.js';
+import { createQueueWorker } from './queue-worker.js';
 
 export const EXPIRED_TOKENS_QUEUE = 'expired-tokens';
 /** Hourly; pg-boss's scheduler makes sure one process runs it, however many are up. */
@@ -13,14 +13,20 @@ export async function startExpiredTokensJob(options: {
   users: ApiUserRepository;
   logger: Logger;
   clock: () => Date;
-}): Promise<void> {
+}): Promise<{ stop(): Promise<void> }> {
   const { boss, users, logger, clock } = options;
   await boss.createQueue(EXPIRED_TOKENS_QUEUE);
   await boss.schedule(EXPIRED_TOKENS_QUEUE, CRON, {}, { retryLimit: 3 });
-  await boss.work(EXPIRED_TOKENS_QUEUE, () =>
-    runJob(async () => {
+  const worker = createQueueWorker({
+    boss,
+    queue: EXPIRED_TOKENS_QUEUE,
+    logger,
+    idlePollMs: 60_000,
+    async handle() {
       const result = await users.deleteExpiredTokens(clock());
       logger.info({ deleted: Number(result[0]?.numDeletedRows ?? 0) }, 'expired tokens deleted');
-    }),
-  );
+    },
+  });
+  await worker.start();
+  return worker;
 }

@@ -14,12 +14,3 @@ export class JobFailure extends Error {
     this.stack = `${this.name}: ${this.message}`;
   }
 }
-
-/** Runs a job's work; whatever it throws reaches pg-boss (and a retry) only as a JobFailure. */
-export async function runJob<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw error instanceof JobFailure ? error : new JobFailure(error);
-  }
-}

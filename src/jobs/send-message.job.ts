@@ -2,9 +2,12 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { MessageQueue, OutboxService } from '../services/outbox.service.js';
 import { MAX_SEND_ATTEMPTS } from '../services/outbox.service.js';
-import { JobFailure } from './job-failure.js';
+import { createQueueWorker } from './queue-worker.js';
 
+/** Messages a person is waiting for: one-time codes, invitations, complaint answers, … */
 export const SEND_MESSAGE_QUEUE = 'send-message';
+/** ONAY notices: their own queue, paced, so that a flood of them never delays the messages above. */
+export const SEND_NOTICE_QUEUE = 'send-notice';
 
 export interface SendMessagePayload {
   /** Outbox rows; the job never carries an address or a text. */
@@ -15,13 +18,32 @@ export interface SendMessagePayload {
 const MESSAGES_PER_JOB = 50;
 
 /**
- * Delivers outbox messages. Retries with exponential backoff (5 s, 10 s, 20 s, …) up to MAX_SEND_ATTEMPTS;
- * the outbox row records every failure, so a message that could not be delivered is visible.
+ * Delivers outbox messages from one queue: `SEND_MESSAGE_QUEUE` for what people wait for, or
+ * `SEND_NOTICE_QUEUE` for ONAY notices, paced at `perSecond` (the two have separate workers, so codes go out
+ * at once however many notices are waiting). Retries with exponential backoff (5 s, 10 s, 20 s, …) up to
+ * MAX_SEND_ATTEMPTS; the outbox row records every failure, so a message that could not be delivered is
+ * visible.
  */
-export function createSendMessageJob(options: { boss: PgBoss; outbox: () => OutboxService; logger: Logger }) {
-  const { boss, logger } = options;
-  let workerId: string | undefined;
+export function createSendMessageJob(options: {
+  boss: PgBoss;
+  outbox: () => OutboxService;
+  logger: Logger;
+  queueName?: typeof SEND_MESSAGE_QUEUE | typeof SEND_NOTICE_QUEUE;
+  /** Messages per second at most (unset: as fast as the sender takes them). */
+  perSecond?: number;
+}) {
+  const { boss, logger, queueName = SEND_MESSAGE_QUEUE, perSecond } = options;
+  const notices = queueName === SEND_NOTICE_QUEUE;
   let sweeper: NodeJS.Timeout | undefined;
+  // The pace: the earliest moment the next message may go.
+  let nextSendAt = 0;
+  const pace = async () => {
+    if (!perSecond) return;
+    const now = Date.now();
+    const wait = nextSendAt - now;
+    nextSendAt = Math.max(now, nextSendAt) + 1000 / perSecond;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
 
   /**
    * With nothing waiting in the queue, a message still pending a minute after it was written has lost its
@@ -29,12 +51,36 @@ export function createSendMessageJob(options: { boss: PgBoss; outbox: () => Outb
    * again. Delivery skips what was sent, so a duplicate job costs nothing.
    */
   async function sweep(): Promise<void> {
-    if ((await boss.getQueueSize(SEND_MESSAGE_QUEUE)) > 0) return;
-    const ids = await options.outbox().listPendingMessageIds(new Date(Date.now() - 60_000));
+    if ((await boss.getQueueSize(queueName)) > 0) return;
+    const ids = await options
+      .outbox()
+      .listPendingMessageIds({ createdBefore: new Date(Date.now() - 60_000), notices });
     if (ids.length === 0) return;
     await queue.sendSoon(ids);
     logger.warn({ requeued: ids.length }, 'messages whose job was lost were queued again');
   }
+
+  const worker = createQueueWorker<SendMessagePayload>({
+    boss,
+    queue: queueName,
+    logger,
+    batchSize: 5,
+    async handle(job) {
+      // Delivery is idempotent per message (a sent one is skipped), so a retried job only resends what
+      // failed; every message of the job is tried even when an earlier one failed. One at a time: an SMTP
+      // server or SMS operator should not see a burst of parallel connections from us.
+      const failed: unknown[] = [];
+      for (const id of job.data.messageIds) {
+        await pace();
+        await options
+          .outbox()
+          .deliver(id, job.retryCount + 1)
+          .catch((error: unknown) => failed.push(error));
+      }
+      logger.debug({ messages: job.data.messageIds.length, failed: failed.length }, 'message delivery');
+      if (failed.length > 0) throw failed[0];
+    },
+  });
 
   const queue: MessageQueue = {
     async sendSoon(messageIds) {
@@ -42,7 +88,7 @@ export function createSendMessageJob(options: { boss: PgBoss; outbox: () => Outb
       const jobs = [];
       for (let start = 0; start < messageIds.length; start += MESSAGES_PER_JOB) {
         jobs.push({
-          name: SEND_MESSAGE_QUEUE,
+          name: queueName,
           data: {
             messageIds: messageIds.slice(start, start + MESSAGES_PER_JOB),
           } satisfies SendMessagePayload,
@@ -52,42 +98,24 @@ export function createSendMessageJob(options: { boss: PgBoss; outbox: () => Outb
         });
       }
       await boss.insert(jobs);
-      if (workerId) boss.notifyWorker(workerId);
+      worker.wake();
     },
   };
 
   return {
     queue,
     async prepare(): Promise<void> {
-      await boss.createQueue(SEND_MESSAGE_QUEUE);
+      await boss.createQueue(queueName);
     },
-    stop(): void {
+    async stop(): Promise<void> {
       clearInterval(sweeper);
+      await worker.stop();
     },
     async start(): Promise<void> {
       sweeper = setInterval(() => {
         sweep().catch((error: unknown) => logger.warn({ err: error }, 'message sweep failed; next time'));
       }, 30_000).unref();
-      workerId = await boss.work<SendMessagePayload>(
-        SEND_MESSAGE_QUEUE,
-        { batchSize: 5, pollingIntervalSeconds: 1, includeMetadata: true },
-        async (jobs) => {
-          for (const job of jobs) {
-            // Delivery is idempotent per message (a sent one is skipped), so a retried job only resends what
-            // failed; every message of the job is tried even when an earlier one failed. One at a time: an
-            // SMTP server or SMS operator should not see a burst of parallel connections from us.
-            const failed: unknown[] = [];
-            for (const id of job.data.messageIds) {
-              await options
-                .outbox()
-                .deliver(id, job.retryCount + 1)
-                .catch((error: unknown) => failed.push(error));
-            }
-            logger.debug({ messages: job.data.messageIds.length, failed: failed.length }, 'message delivery');
-            if (failed.length > 0) throw new JobFailure(failed[0]);
-          }
-        },
-      );
+      await worker.start();
     },
   };
 }

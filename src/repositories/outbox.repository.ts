@@ -14,6 +14,9 @@ export interface NewOutboxMessage {
 }
 
 /** The message outbox and the pending consent notices that feed it. */
+/** The outbox purpose of ONAY notices (they are sent from their own, paced queue). */
+export const NOTICE_PURPOSE = 'consent-notice';
+
 export function createOutboxRepository(db: Kysely<Database>) {
   return {
     insertMessages: async (executor: Executor, rows: NewOutboxMessage[]): Promise<void> => {
@@ -70,10 +73,17 @@ export function createOutboxRepository(db: Kysely<Database>) {
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     },
 
-    /** Messages not yet sent (created before `createdBefore`, when given), oldest first. */
-    listPendingMessageIds: async (createdBefore?: Date): Promise<string[]> => {
-      let query = db.selectFrom('outbox_messages').select('id').where('status', '=', 'pending');
-      if (createdBefore) query = query.where('created_at', '<', createdBefore);
+    /**
+     * Messages not yet sent, oldest first: created before `createdBefore` (when given), and consent notices
+     * only or everything but them (they have a queue of their own).
+     */
+    listPendingMessageIds: async (filter: { createdBefore?: Date; notices: boolean }): Promise<string[]> => {
+      let query = db
+        .selectFrom('outbox_messages')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('purpose', filter.notices ? '=' : '<>', NOTICE_PURPOSE);
+      if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore);
       return (await query.orderBy('created_at').execute()).map((r) => r.id);
     },
 
@@ -96,7 +106,11 @@ export function createOutboxRepository(db: Kysely<Database>) {
     },
 
     /** Pending notices with their brand and company, locked so two dispatchers never send one twice. */
-    claimPendingNotifications: (trx: Transaction<Database>, limit: number) =>
+    /**
+     * Pending notices to tell now, locked for this transaction: those of people who were not sent a notice
+     * since `lastNoticeBefore` (the others wait, so a person gets at most one a day).
+     */
+    claimPendingNotifications: (trx: Transaction<Database>, limit: number, lastNoticeBefore: Date) =>
       trx
         .selectFrom('consent_notifications as n')
         .innerJoin('brands as b', 'b.id', 'n.brand_id')
@@ -106,12 +120,24 @@ export function createOutboxRepository(db: Kysely<Database>) {
           'n.id',
           'n.event_id',
           'n.recipient_key',
+          'n.brand_id',
           'n.type',
           'r.kind',
           'b.name as brand_name',
           'p.title as company',
         ])
         .where('n.message_id', 'is', null)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('outbox_messages as m')
+                .select('m.id')
+                .whereRef('m.recipient_key', '=', 'n.recipient_key')
+                .where('m.purpose', '=', NOTICE_PURPOSE)
+                .where('m.created_at', '>', lastNoticeBefore),
+            ),
+          ),
+        )
         .orderBy('n.id')
         .limit(limit)
         .forUpdate('n')

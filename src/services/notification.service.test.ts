@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  recentWireDate,
   citizenChanges,
   DEMO,
   OTHER,
@@ -12,8 +13,10 @@ import {
 let t: TestSystem;
 let token: string;
 let otherToken: string;
+/** Moves the registry's clock forward (the last test needs "the next day"). */
+let offsetMs = 0;
 before(async () => {
-  t = await startTestSystem();
+  t = await startTestSystem({ clock: () => new Date(Date.now() + offsetMs) });
   token = await t.token();
   otherToken = await t.token(OTHER.username, OTHER.password);
 });
@@ -108,4 +111,43 @@ test('an e-mail address is told by e-mail', async () => {
   assert.equal(sent.channel, 'email');
   assert.equal(sent.subject, 'İYS: adınıza ticari ileti izni kaydedildi');
   assert.match(sent.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – e-posta/);
+});
+
+test('ONAY notices to one person: at most one message a day, each consent listed once', async () => {
+  const phone = '+905552220099';
+  const messagesTo = () => t.system.devOutbox!.list().filter((m) => m.to === phone);
+  await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: phone, type: 'MESAJ' });
+  await t.system.devOutbox!.waitFor((m) => m.to === phone, 15_000);
+  assert.equal(messagesTo().length, 1);
+
+  // Later the same day: another ONAY, and one consent refused and given again (recorded twice).
+  await provide(token, DEMO.iysCode, DEMO.secondBrandCode, { recipient: phone, type: 'MESAJ' });
+  await provide(otherToken, OTHER.iysCode, OTHER.brandCode, {
+    recipient: phone,
+    type: 'MESAJ',
+    consentDate: recentWireDate(30_000),
+  });
+  await provide(otherToken, OTHER.iysCode, OTHER.brandCode, {
+    recipient: phone,
+    type: 'MESAJ',
+    status: 'RET',
+    consentDate: recentWireDate(20_000),
+  });
+  await provide(otherToken, OTHER.iysCode, OTHER.brandCode, {
+    recipient: phone,
+    type: 'MESAJ',
+    consentDate: recentWireDate(10_000),
+  });
+  await t.system.notifications.dispatchPending();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal(messagesTo().length, 1, 'held until a day has passed since the last notice');
+  assert.ok((await t.system.notifications.countPending()) >= 3);
+
+  offsetMs = 25 * 3600_000;
+  await t.system.notifications.dispatchPending();
+  const next = await t.system.devOutbox!.waitFor((m) => m.to === phone && /Diğer Marka/.test(m.text), 15_000);
+  assert.equal(messagesTo().length, 2);
+  assert.equal(next.text.match(/Diğer Marka/g)!.length, 1, `listed once: ${next.text}`);
+  assert.equal(next.text.match(/Demo Marka İki/g)!.length, 1);
+  assert.doesNotMatch(next.text, /Demo Marka \(/, 'the first day’s consent is not told again');
 });

@@ -74,7 +74,8 @@ export function createOutboxService(deps: {
       return 'sent';
     },
 
-    listPendingMessageIds: (createdBefore?: Date) => outbox.listPendingMessageIds(createdBefore),
+    listPendingMessageIds: (filter: { createdBefore?: Date; notices: boolean }) =>
+      outbox.listPendingMessageIds(filter),
   };
 }
 

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { formatWireDate } from '../../src/domain/wire-date.js';
 import type { WebhookDeliveryOptions } from '../../src/jobs/webhook-delivery.job.js';
-import { createSystem, type System } from '../../src/system.js';
+import { createSystem, SANDBOX_MESSAGING, type System } from '../../src/system.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestSystem {
@@ -39,6 +39,9 @@ export async function startTestSystem(
     workers?: boolean;
     tokenRequestsPerHour?: number;
     uploadMaxBytes?: number;
+    noticesPerSecond?: number;
+    /** An SMS operator to send to instead of the sandbox sink (e-mail still goes to the sandbox). */
+    smsHttpUrl?: string;
     webhookDelivery?: WebhookDeliveryOptions;
   } = {},
 ): Promise<TestSystem> {
@@ -58,6 +61,8 @@ export async function startTestSystem(
     workers: options.workers,
     tokenRequestsPerHour: options.tokenRequestsPerHour,
     uploadMaxBytes: options.uploadMaxBytes,
+    noticesPerSecond: options.noticesPerSecond,
+    messaging: options.smsHttpUrl ? { ...SANDBOX_MESSAGING, smsHttpUrl: options.smsHttpUrl } : undefined,
     webhooks: { allowLoopbackHttp: true, delivery: options.webhookDelivery },
   });
   await system.providerAdmin.seedDemo();

@@ -90,7 +90,14 @@ test('counts per channel and an exact search show only this provider’s consent
     [[brandCode, 'MESAJ']],
   );
   assert.equal(found.json().history.length, 1);
-  const bad = await admin.call('GET', '/api/portal/consents?recipient=05551112233');
+  // A person types the number the Turkish way: the same consent is found.
+  const typed = await admin.call(
+    'GET',
+    `/api/portal/consents?recipient=${encodeURIComponent('0' + phone.slice(3))}`,
+  );
+  assert.equal(typed.statusCode, 200, typed.body);
+  assert.equal(typed.json().history.length, 1);
+  const bad = await admin.call('GET', '/api/portal/consents?recipient=0555111223');
   assert.equal(bad.statusCode, 422);
   assert.equal(bad.json().errors[0].code, 'H121');
 });

@@ -19,6 +19,19 @@ before(async () => {
 });
 after(() => t.close());
 
+/** A citizen signs in and refuses Demo Marka on one channel (a RET with an IYS_* source). */
+async function refuseThroughRegistry(phone: string, type: 'MESAJ' | 'ARAMA'): Promise<void> {
+  const citizen = await signIn(t, phone);
+  const change = await citizen.call('POST', '/api/citizen/consents/change', {
+    addressId: citizen.addressId,
+    brandCode: DEMO.brandCode,
+    recipientType: 'BIREYSEL',
+    type,
+    status: 'RET',
+  });
+  assert.equal(change.statusCode, 204);
+}
+
 test('per-provider figures: consents, opt-out rate, upheld complaints per 10,000, opt-outs pulled within a day', async () => {
   const demo = await t.token();
   const other = await t.token(OTHER.username, OTHER.password);
@@ -30,17 +43,7 @@ test('per-provider figures: consents, opt-out rate, upheld complaints per 10,000
   now += 120_000;
 
   // Two citizens refuse Demo Marka through the registry.
-  for (const phone of phones.slice(0, 2)) {
-    const citizen = await signIn(t, phone);
-    const change = await citizen.call('POST', '/api/citizen/consents/change', {
-      addressId: citizen.addressId,
-      brandCode: DEMO.brandCode,
-      recipientType: 'BIREYSEL',
-      type: 'MESAJ',
-      status: 'RET',
-    });
-    assert.equal(change.statusCode, 204);
-  }
+  for (const phone of phones.slice(0, 2)) await refuseThroughRegistry(phone, 'MESAJ');
   // The provider pulls the first of them two hours later, the second only after two days.
   now += 2 * 3600_000;
   const pull = async (after?: string) =>
@@ -90,15 +93,7 @@ test('a refusal delivered by webhook within a day counts as reached, like a feed
     consentDate: recentWireDate(60_000, new Date(now)),
   });
   now += 60_000;
-  const citizen = await signIn(t, phone);
-  const change = await citizen.call('POST', '/api/citizen/consents/change', {
-    addressId: citizen.addressId,
-    brandCode: DEMO.brandCode,
-    recipientType: 'BIREYSEL',
-    type: 'ARAMA',
-    status: 'RET',
-  });
-  assert.equal(change.statusCode, 204);
+  await refuseThroughRegistry(phone, 'ARAMA');
   const figuresNow = async () => {
     const figures = (await t.app.inject('/api/public/transparency')).json();
     const row = figures.find((p: { iysCode: number }) => p.iysCode === DEMO.iysCode);
