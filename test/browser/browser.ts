@@ -16,6 +16,8 @@ export interface BrowserTestbed {
   browser: Browser;
   database: TestDatabase;
   newPage(options?: { mobile?: boolean }): Promise<Page>;
+  /** Runs `work` with the registry's clock `ms` behind: what it records is recorded in the past. */
+  recordedAgo<T>(ms: number, work: () => Promise<T>): Promise<T>;
   providerToken(): Promise<string>;
   close(): Promise<void>;
 }
@@ -35,7 +37,10 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
     });
   });
   const url = `http://127.0.0.1:${port}`;
+  // The registry's clock can be set back, so a test can have something recorded "an hour ago".
+  let behindMs = 0;
   const system = await createSystem({
+    clock: () => new Date(Date.now() - behindMs),
     databaseUrl: database.url,
     masterKey: randomBytes(32),
     logger: pino({ level: 'warn' }),
@@ -60,6 +65,14 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
   return {
     system,
     url,
+    async recordedAgo<T>(ms: number, work: () => Promise<T>): Promise<T> {
+      behindMs = ms;
+      try {
+        return await work();
+      } finally {
+        behindMs = 0;
+      }
+    },
     browser,
     database,
     async newPage({ mobile = false } = {}) {

@@ -17,16 +17,19 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   const phone = '+905559991001';
   const asTestSystem = { app: bed.system.app, system: bed.system } as unknown as TestSystem;
   const token = await bed.providerToken();
-  await recordConsent(asTestSystem, token, {
-    recipient: phone,
-    type: 'MESAJ',
-    consentDate: '2019-06-03 10:00:00',
-  });
-  await recordConsent(asTestSystem, token, {
-    recipient: phone,
-    type: 'MESAJ',
-    status: 'RET',
-    consentDate: '2019-06-04 10:00:00',
+  // Recorded an hour before the message arrived.
+  await bed.recordedAgo(3600_000, async () => {
+    await recordConsent(asTestSystem, token, {
+      recipient: phone,
+      type: 'MESAJ',
+      consentDate: '2019-06-03 10:00:00',
+    });
+    await recordConsent(asTestSystem, token, {
+      recipient: phone,
+      type: 'MESAJ',
+      status: 'RET',
+      consentDate: '2019-06-04 10:00:00',
+    });
   });
   const citizen = await signIn(asTestSystem, phone);
   const filed = await citizen.call('POST', '/api/citizen/complaints', {

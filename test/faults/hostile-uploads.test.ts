@@ -83,6 +83,7 @@ test('bombs fail with their code while the process grows by less than 300 MB', a
     clearInterval(sampler);
   }
   const growthMb = (peak - baseline) / 1024 / 1024;
+  console.log(`bomb corpus: peak RSS growth ${growthMb.toFixed(0)} MB`);
   assert.ok(growthMb < 300, `peak RSS grew by ${growthMb.toFixed(0)} MB`);
 });
 
