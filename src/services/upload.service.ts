@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { FieldCipher } from '../crypto/field-cipher.js';
+import { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
 import { parseConsentInput } from '../domain/consent-input.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
@@ -19,7 +19,6 @@ import { readRows, sniffFormat } from './uploads/upload-reader.js';
 import type { ByteSource } from './uploads/zip-source.js';
 import { isUuid } from '../domain/uuid.js';
 import { DEFAULT_UPLOAD_MAX_MB, FileRejected, UPLOAD_LIMITS } from '../domain/upload-limits.js';
-import { FieldCipher as Cipher } from '../crypto/field-cipher.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 const ROWS_PER_BATCH = 1000;
@@ -68,7 +67,7 @@ export function createUploadService(deps: {
     let size = 0;
     for (const { bytes } of await uploads.listChunkSizes(uploadId)) {
       starts.push(size);
-      size += Cipher.plaintextLength(bytes);
+      size += FieldCipher.plaintextLength(bytes);
     }
     let cached: { seq: number; data: Buffer } | undefined;
     const chunk = async (seq: number) => {
