@@ -33,7 +33,6 @@ export function createListener(options: ListenerOptions) {
   let stopped = false;
   let lastHeard: Date | undefined;
   let failures = 0;
-  let up = false;
 
   async function connect(): Promise<void> {
     const connection = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
@@ -42,7 +41,6 @@ export function createListener(options: ListenerOptions) {
     const onLost = (error: Error) => {
       if (lost || stopped || client !== connection) return;
       lost = true;
-      up = false;
       clearInterval(heartbeat);
       connection.end().catch(() => {});
       logger.warn({ channel, err: error }, 'database listener lost; reconnecting');
@@ -54,19 +52,21 @@ export function createListener(options: ListenerOptions) {
       lastHeard = clock();
       options.onNotify(message.payload ?? '');
     });
+    // What was last heard before this connection: if the catch-up fails, the next attempt starts from it
+    // again, not from this attempt's time (which would skip what was missed in between).
+    const previous = lastHeard;
     try {
       await connection.connect();
       await connection.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      const previous = lastHeard;
       lastHeard = clock();
       await options.onListening(previous);
     } catch (error) {
       lost = true;
+      lastHeard = previous;
       await connection.end().catch(() => {});
       throw error;
     }
     failures = 0;
-    up = true;
     heartbeat = setInterval(() => {
       connection
         .query('SELECT 1')
@@ -88,10 +88,6 @@ export function createListener(options: ListenerOptions) {
 
   return {
     start: connect,
-    /** True while a connection is listening (for readiness and tests). */
-    get listening(): boolean {
-      return up;
-    },
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(heartbeat);
@@ -100,5 +96,3 @@ export function createListener(options: ListenerOptions) {
     },
   };
 }
-
-export type Listener = ReturnType<typeof createListener>;

@@ -235,10 +235,6 @@ export function createGatewayService(deps: {
       await flushCounts();
       await sync.stop();
     },
-    /** Whether the index hears the database's changes right now. */
-    get indexListening(): boolean {
-      return sync.listening;
-    },
     flushCounts,
     authenticate,
 

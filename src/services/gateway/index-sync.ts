@@ -17,20 +17,18 @@ const CATCH_UP_MARGIN_MS = 5 * 60_000;
  * Decodes one notification of the consents change trigger (migration 0003-gateway): up to 50 rows
  * `brand_id,recipient_type,type,status,consent_epoch,key_hex` separated by `;`.
  */
-export function decodeConsentChanges(payload: string): (ConsentStateRow & { key: Buffer })[] {
-  const rows: (ConsentStateRow & { key: Buffer })[] = [];
+export function decodeConsentChanges(payload: string): ConsentStateRow[] {
+  const rows: ConsentStateRow[] = [];
   for (const line of payload.split(';')) {
     const [brandId, recipientType, type, status, since, keyHex] = line.split(',');
     if (!keyHex) continue;
-    const key = Buffer.from(keyHex, 'hex');
     rows.push({
       brand_id: Number(brandId),
       recipient_type: recipientType!,
       type: type!,
       status: status!,
       since: Number(since),
-      recipient_key: key,
-      key,
+      recipient_key: Buffer.from(keyHex, 'hex'),
     });
   }
   return rows;
@@ -51,32 +49,28 @@ export function createIndexSync(deps: {
   const { gateway, logger, clock = () => new Date() } = deps;
   const index = new ConsentIndex();
 
-  function apply(
-    row: Pick<ConsentStateRow, 'brand_id' | 'recipient_type' | 'type' | 'status' | 'since'> & { key: Buffer },
-  ) {
+  function apply(row: ConsentStateRow): void {
     const recipientType = row.recipient_type as RecipientType;
     const type = row.type as ConsentType;
     // Consent dates only move forward for an identity (H178), so the later one is the current state,
     // whichever arrives first: a snapshot page, a catch-up or a notification.
-    const current = index.get(row.brand_id, recipientType, type, row.key);
+    const current = index.get(row.brand_id, recipientType, type, row.recipient_key);
     if (current && current.since > row.since) return;
-    index.set(row.brand_id, recipientType, type, row.key, {
+    index.set(row.brand_id, recipientType, type, row.recipient_key, {
       status: row.status as ConsentStatus,
       since: row.since,
     });
   }
 
   async function loadAll(): Promise<void> {
-    for await (const page of gateway.streamConsentStates()) {
-      for (const row of page) apply({ ...row, key: row.recipient_key });
-    }
+    for await (const page of gateway.streamConsentStates()) page.forEach(apply);
     logger.info({ consents: index.size }, 'gateway index loaded');
   }
 
   async function catchUp(lastHeard: Date): Promise<void> {
     let changes = 0;
     for await (const page of gateway.streamChangesSince(new Date(lastHeard.getTime() - CATCH_UP_MARGIN_MS))) {
-      for (const row of page) apply({ ...row, key: row.recipient_key });
+      page.forEach(apply);
       changes += page.length;
     }
     logger.info({ changes, since: lastHeard }, 'gateway index caught up after the change stream was lost');
@@ -95,11 +89,8 @@ export function createIndexSync(deps: {
   return {
     index,
     /** Puts a row read from the database (a cache miss) into the index. */
-    apply: (row: ConsentStateRow) => apply({ ...row, key: row.recipient_key }),
+    apply,
     start: () => listener.start(),
     stop: () => listener.stop(),
-    get listening() {
-      return listener.listening;
-    },
   };
 }
