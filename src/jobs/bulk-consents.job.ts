@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { BulkQueue, BulkService } from '../services/bulk.service.js';
-import { createQueueWorker } from './queue-worker.js';
+import { createQueueWorker, RECOVER_MS } from './queue-worker.js';
 
 export const BULK_CONSENTS_QUEUE = 'bulk-consents';
 
@@ -11,11 +11,6 @@ export interface BulkConsentsPayload {
 
 /** Long enough for a 1000-item request on a slow disk; a killed worker's job is retried after it. */
 const JOB_EXPIRE_SECONDS = 300;
-/**
- * How often the worker looks for accepted requests whose job was lost — the database went away while the
- * job ran or just after the request was stored — and how old such a request must be.
- */
-const SWEEP_MS = 30_000;
 
 /**
  * Applies accepted bulk requests in the background, two at a time, waking at once when this process queues
@@ -29,7 +24,6 @@ export function createBulkConsentsWorker(options: {
   concurrency?: number;
 }) {
   const { boss, logger, concurrency = 2 } = options;
-  let sweeper: NodeJS.Timeout | undefined;
 
   const worker = createQueueWorker<BulkConsentsPayload>({
     boss,
@@ -49,6 +43,9 @@ export function createBulkConsentsWorker(options: {
         throw error;
       }
     },
+    // A request accepted a while ago and still unfinished has lost its job (its completion or failure
+    // could not be recorded). Processing is idempotent, so one being applied right now costs a no-op job.
+    recover: () => options.bulk().resumeUnfinished(new Date(Date.now() - RECOVER_MS)),
   });
 
   const queue: BulkQueue = {
@@ -64,31 +61,16 @@ export function createBulkConsentsWorker(options: {
     },
   };
 
-  /**
-   * With nothing waiting in the queue, a request accepted a while ago and still unfinished has lost its job
-   * (its completion or failure could not be recorded): it is queued again. Processing is idempotent, so a
-   * request that is in fact being applied right now only costs a no-op job.
-   */
-  async function sweep(): Promise<void> {
-    if ((await boss.getQueueSize(BULK_CONSENTS_QUEUE)) > 0) return;
-    const requeued = await options.bulk().resumeUnfinished(new Date(Date.now() - SWEEP_MS));
-    if (requeued > 0) logger.warn({ requeued }, 'bulk requests whose job was lost were queued again');
-  }
-
   return {
     queue,
 
     async start(): Promise<void> {
       await boss.createQueue(BULK_CONSENTS_QUEUE);
-      sweeper = setInterval(() => {
-        sweep().catch((error: unknown) => logger.warn({ err: error }, 'bulk sweep failed; next time'));
-      }, SWEEP_MS).unref();
       await worker.start();
     },
 
     /** Finishes the jobs in hand, then returns; unfetched jobs stay queued for the next start. */
     async stop(): Promise<void> {
-      clearInterval(sweeper);
       await worker.stop();
     },
   };

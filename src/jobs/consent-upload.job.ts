@@ -11,8 +11,6 @@ export interface ConsentUploadPayload {
 
 /** A 5,000,000-row file takes a while; the job's own lease (in the upload row) guards against doubles. */
 const JOB_EXPIRE_SECONDS = 6 * 3600;
-/** How often lost upload jobs are looked for (see sweep). */
-const SWEEP_MS = 30_000;
 
 /**
  * Applies uploaded consent files in the background, one at a time per server. A file held by another
@@ -61,27 +59,18 @@ export function createConsentUploadJob(options: {
         throw error;
       }
     },
+    // An unfinished upload nobody holds a lease on has lost its job.
+    recover: () => options.uploads().resumeStalled(),
   });
-  let sweeper: NodeJS.Timeout | undefined;
-  /** With nothing waiting in the queue, an unfinished upload nobody holds has lost its job: queue it again. */
-  async function sweep(): Promise<void> {
-    if ((await boss.getQueueSize(CONSENT_UPLOAD_QUEUE)) > 0) return;
-    const requeued = await options.uploads().resumeStalled();
-    if (requeued > 0) logger.warn({ requeued }, 'consent uploads whose job was lost were queued again');
-  }
 
   return {
     queue,
     async start(): Promise<void> {
       await boss.createQueue(CONSENT_UPLOAD_QUEUE);
-      sweeper = setInterval(() => {
-        sweep().catch((error: unknown) => logger.warn({ err: error }, 'upload sweep failed; next time'));
-      }, SWEEP_MS).unref();
       await worker.start();
     },
     /** Asks the file in hand to stop after its current batch (called before pg-boss stops). */
     interrupt(): void {
-      clearInterval(sweeper);
       stopping.abort();
     },
     /** Waits for the file in hand to stop (after `interrupt`). */

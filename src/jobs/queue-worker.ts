@@ -2,6 +2,9 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { JobFailure } from './job-failure.js';
 
+/** How often a worker with a `recover` looks for work whose job was lost. */
+export const RECOVER_MS = 30_000;
+
 /**
  * The one job shape. A loop drains a pg-boss queue with fetch / complete / fail, each awaited and each
  * allowed to fail: when the database goes away mid-job nothing is left to an unheard promise (pg-boss's
@@ -23,9 +26,16 @@ export function createQueueWorker<T extends object>(options: {
   parallel?: boolean;
   /** How often an idle worker looks for work queued by another process. */
   idlePollMs?: number;
+  /**
+   * Finds work whose job was lost — the database went away between a commit and its queueing, or before a
+   * job's end could be recorded — and queues it again; returns how much. Run every RECOVER_MS while
+   * nothing waits in the queue (handlers are idempotent, so requeueing work in hand costs a no-op job).
+   */
+  recover?: () => Promise<number>;
 }) {
   const { boss, queue, logger, batchSize = 1, parallel = false, idlePollMs = 1000 } = options;
   let running = false;
+  let recovery: NodeJS.Timeout | undefined;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
 
@@ -73,10 +83,22 @@ export function createQueueWorker<T extends object>(options: {
     }
   }
 
+  async function recover(): Promise<void> {
+    if (!options.recover || (await boss.getQueueSize(queue)) > 0) return;
+    const requeued = await options.recover();
+    if (requeued > 0) logger.warn({ queue, requeued }, 'work whose job was lost was queued again');
+  }
+
   return {
     async start(): Promise<void> {
       running = true;
       loop = drain();
+      if (options.recover)
+        recovery = setInterval(() => {
+          recover().catch((error: unknown) =>
+            logger.warn({ err: error, queue }, 'recovery failed; next time'),
+          );
+        }, RECOVER_MS).unref();
     },
     /** Ends the idle wait: this process has just queued something. */
     wake(): void {
@@ -85,6 +107,7 @@ export function createQueueWorker<T extends object>(options: {
     /** Finishes the jobs in hand, then returns; unfetched jobs stay queued for the next start. */
     async stop(): Promise<void> {
       running = false;
+      clearInterval(recovery);
       wakeUp?.();
       await loop;
     },

@@ -34,7 +34,6 @@ export function createSendMessageJob(options: {
 }) {
   const { boss, logger, queueName = SEND_MESSAGE_QUEUE, perSecond } = options;
   const notices = queueName === SEND_NOTICE_QUEUE;
-  let sweeper: NodeJS.Timeout | undefined;
   // The pace: the earliest moment the next message may go.
   let nextSendAt = 0;
   const pace = async () => {
@@ -44,21 +43,6 @@ export function createSendMessageJob(options: {
     nextSendAt = Math.max(now, nextSendAt) + 1000 / perSecond;
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   };
-
-  /**
-   * With nothing waiting in the queue, a message still pending a minute after it was written has lost its
-   * job (the database went away between the commit and the queueing, or while it was being sent): queue it
-   * again. Delivery skips what was sent, so a duplicate job costs nothing.
-   */
-  async function sweep(): Promise<void> {
-    if ((await boss.getQueueSize(queueName)) > 0) return;
-    const ids = await options
-      .outbox()
-      .listPendingMessageIds({ createdBefore: new Date(Date.now() - 60_000), notices });
-    if (ids.length === 0) return;
-    await queue.sendSoon(ids);
-    logger.warn({ requeued: ids.length }, 'messages whose job was lost were queued again');
-  }
 
   const worker = createQueueWorker<SendMessagePayload>({
     boss,
@@ -79,6 +63,14 @@ export function createSendMessageJob(options: {
       }
       logger.debug({ messages: job.data.messageIds.length, failed: failed.length }, 'message delivery');
       if (failed.length > 0) throw failed[0];
+    },
+    // A message still pending a minute after it was written has lost its job; delivery skips what was sent.
+    async recover() {
+      const ids = await options
+        .outbox()
+        .listPendingMessageIds({ createdBefore: new Date(Date.now() - 60_000), notices });
+      await queue.sendSoon(ids);
+      return ids.length;
     },
   });
 
@@ -107,14 +99,8 @@ export function createSendMessageJob(options: {
     async prepare(): Promise<void> {
       await boss.createQueue(queueName);
     },
-    async stop(): Promise<void> {
-      clearInterval(sweeper);
-      await worker.stop();
-    },
+    stop: () => worker.stop(),
     async start(): Promise<void> {
-      sweeper = setInterval(() => {
-        sweep().catch((error: unknown) => logger.warn({ err: error }, 'message sweep failed; next time'));
-      }, 30_000).unref();
       await worker.start();
     },
   };
