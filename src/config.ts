@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_UPLOAD_MAX_MB } from './domain/upload-limits.js';
+import { DEFAULT_NOTICES_PER_SECOND } from './jobs/send-message.job.js';
 
 /** Every setting openiys reads from its environment, parsed once. No other module reads process.env. */
 export interface Config {
@@ -103,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
-  const noticesPerSecond = Number(env.OPENIYS_NOTICES_PER_SECOND ?? '50');
+  const noticesPerSecond = Number(env.OPENIYS_NOTICES_PER_SECOND ?? DEFAULT_NOTICES_PER_SECOND);
   if (!Number.isFinite(noticesPerSecond) || noticesPerSecond <= 0 || noticesPerSecond > 10_000) {
     problems.push(
       `OPENIYS_NOTICES_PER_SECOND must be a number above 0 and at most 10000, got "${env.OPENIYS_NOTICES_PER_SECOND}"`,

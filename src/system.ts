@@ -14,7 +14,11 @@ import { startBoss } from './jobs/boss.js';
 import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
 import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
 import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
-import { createSendMessageJob, SEND_NOTICE_QUEUE } from './jobs/send-message.job.js';
+import {
+  createSendMessageJob,
+  DEFAULT_NOTICES_PER_SECOND,
+  SEND_NOTICE_QUEUE,
+} from './jobs/send-message.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
 import { createAuditRepository } from './repositories/audit.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
@@ -66,9 +70,6 @@ export interface MessagingOptions {
   smsSender: string;
   inboundSmsSecret?: string;
 }
-
-/** ONAY notices per second: a 5 M-row import's notices go out over a day, not in a burst. */
-export const DEFAULT_NOTICES_PER_SECOND = 50;
 
 export const SANDBOX_MESSAGING: MessagingOptions = {
   publicUrl: 'http://127.0.0.1:3000',

@@ -8,6 +8,8 @@ import { createQueueWorker } from './queue-worker.js';
 export const SEND_MESSAGE_QUEUE = 'send-message';
 /** ONAY notices: their own queue, paced, so that a flood of them never delays the messages above. */
 export const SEND_NOTICE_QUEUE = 'send-notice';
+/** ONAY notices per second unless configured: a 5 M-row import's notices go out over a day, not at once. */
+export const DEFAULT_NOTICES_PER_SECOND = 50;
 
 export interface SendMessagePayload {
   /** Outbox rows; the job never carries an address or a text. */
