@@ -1,12 +1,10 @@
 import { IysRequestError } from '../domain/iys-errors.js';
-
-const MAX_INT = 2_147_483_647;
+import { codeOf } from '../domain/scalars.js';
 
 /** Path codes are PostgreSQL integers; anything else is H190 (iysCode) or H191 (brandCode). */
 function parseCode(raw: string, code: 'H190' | 'H191', name: string): number {
-  const value = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(value) || value > MAX_INT)
-    throw IysRequestError.of(code, { location: [name], value: raw });
+  const value = codeOf(raw);
+  if (value === undefined) throw IysRequestError.of(code, { location: [name], value: raw });
   return value;
 }
 

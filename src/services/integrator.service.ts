@@ -36,8 +36,8 @@ export function createIntegratorService(deps: {
   }
 
   async function requireIntegrator(code: unknown, session: PortalSession) {
-    const integrator =
-      codeOf(code) !== undefined ? await providers.findProviderByIysCode(codeOf(code)!) : undefined;
+    const iysCode = codeOf(code);
+    const integrator = iysCode === undefined ? undefined : await providers.findProviderByIysCode(iysCode);
     if (!integrator || integrator.status !== 'active' || integrator.id === session.providerId)
       throw IysRequestError.of('H129', {
         location: ['integratorCode'],

@@ -16,6 +16,7 @@ import type { PortalAccountService, PortalSession } from './portal-account.servi
 import type { RetailerService } from './retailer.service.js';
 import type { BrandScope } from './tenancy.service.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { codeOf } from '../domain/scalars.js';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
@@ -50,9 +51,8 @@ export function createProviderPortalService(deps: {
 
   /** One of the signed-in company's brands, as the İYS API's tenancy would resolve it. */
   async function brandScope(session: PortalSession, brandCode: string): Promise<BrandScope> {
-    const brand = /^\d{1,10}$/.test(brandCode)
-      ? await providers.findBrandByCode(Number(brandCode))
-      : undefined;
+    const code = codeOf(brandCode);
+    const brand = code === undefined ? undefined : await providers.findBrandByCode(code);
     const provider = await providers.findProviderById(session.providerId);
     if (!brand || !provider || brand.provider_id !== provider.id)
       throw IysRequestError.of('H930', { location: ['brandCode'], value: brandCode });

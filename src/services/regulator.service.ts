@@ -10,6 +10,7 @@ import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
+import { codeOf } from '../domain/scalars.js';
 
 export type StaffRole = 'admin' | 'regulator';
 export interface Staff {
@@ -118,8 +119,8 @@ export function createRegulatorService(deps: {
     /** Suspends or reactivates a provider; its tokens stop (or start) working at once. Admins only. */
     async setProviderStatus(staff: Staff, iysCode: string, status: 'active' | 'suspended'): Promise<void> {
       if (staff.role !== 'admin') throw IysRequestError.of('H353');
-      const code = /^\d{1,10}$/.test(iysCode) ? Number(iysCode) : NaN;
-      if (!Number.isInteger(code) || !(await providers.setProviderStatus(code, status))) {
+      const code = codeOf(iysCode);
+      if (code === undefined || !(await providers.setProviderStatus(code, status))) {
         throw IysRequestError.of('H934', { location: ['iysCode'], value: iysCode });
       }
       await audit.record({

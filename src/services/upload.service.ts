@@ -19,6 +19,7 @@ import { readRows, sniffFormat } from './uploads/upload-reader.js';
 import type { ByteSource } from './uploads/zip-source.js';
 import { isUuid } from '../domain/uuid.js';
 import { DEFAULT_UPLOAD_MAX_MB, FileRejected, UPLOAD_LIMITS } from '../domain/upload-limits.js';
+import { codeOf } from '../domain/scalars.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 const ROWS_PER_BATCH = 1000;
@@ -254,9 +255,8 @@ export function createUploadService(deps: {
       brandCode: string,
       file: { fileName: string; stream: AsyncIterable<Buffer>; truncated: () => boolean },
     ): Promise<{ id: string; duplicate: boolean }> {
-      const brand = /^\d{1,10}$/.test(brandCode)
-        ? await providers.findBrandByCode(Number(brandCode))
-        : undefined;
+      const code = codeOf(brandCode);
+      const brand = code === undefined ? undefined : await providers.findBrandByCode(code);
       if (!brand || brand.provider_id !== session.providerId)
         throw IysRequestError.of('H930', { location: ['brandCode'], value: brandCode });
       const id = randomUUID();

@@ -63,10 +63,8 @@ export function createWebhookService(deps: {
   return {
     async create(session: PortalSession, body: { brandCode?: unknown; url?: unknown }) {
       const url = requireUrl(body.url);
-      const brand =
-        codeOf(body.brandCode) !== undefined
-          ? await providers.findBrandByCode(codeOf(body.brandCode)!)
-          : undefined;
+      const brandCode = codeOf(body.brandCode);
+      const brand = brandCode === undefined ? undefined : await providers.findBrandByCode(brandCode);
       if (!brand || brand.provider_id !== session.providerId)
         throw IysRequestError.of('H930', { location: ['brandCode'], value: body.brandCode });
       const id = randomUUID();
