@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { FieldCipher } from '../crypto/field-cipher.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
 import { parseConsentInput } from '../domain/consent-input.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
@@ -16,7 +16,7 @@ import {
 } from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
 import { readRows, sniffFormat } from './uploads/upload-reader.js';
-import type { ByteSource } from './uploads/zip-source.js';
+import { openStoredFile } from './uploads/stored-file.js';
 import { isUuid } from '../domain/uuid.js';
 import { DEFAULT_UPLOAD_MAX_MB, FileRejected, UPLOAD_LIMITS } from '../domain/upload-limits.js';
 import { codeOf } from '../domain/scalars.js';
@@ -59,39 +59,8 @@ export function createUploadService(deps: {
   const maxBytes = deps.maxBytes ?? DEFAULT_UPLOAD_MAX_MB * 1024 * 1024;
   const aad = (uploadId: string, seq: number) => Buffer.from(`upload:${uploadId}:${seq}`);
 
-  /**
-   * The stored file as a readable-anywhere byte source (an XLSX is read from its directory at the end):
-   * chunks are located by their sizes and decrypted one at a time, the last one kept for the next read.
-   */
-  async function storedFile(uploadId: string): Promise<ByteSource> {
-    const starts: number[] = [];
-    let size = 0;
-    for (const { bytes } of await uploads.listChunkSizes(uploadId)) {
-      starts.push(size);
-      size += FieldCipher.plaintextLength(bytes);
-    }
-    let cached: { seq: number; data: Buffer } | undefined;
-    const chunk = async (seq: number) => {
-      if (cached?.seq !== seq) {
-        const sealed = await uploads.readChunk(uploadId, seq);
-        if (!sealed) throw new Error(`upload chunk ${seq} is missing`);
-        cached = { seq, data: cipher.decryptBytes(sealed, aad(uploadId, seq)) };
-      }
-      return cached.data;
-    };
-    return {
-      size,
-      async *read(start, end) {
-        for (let seq = 0; seq < starts.length; seq++) {
-          const from = starts[seq]!;
-          const to = seq + 1 < starts.length ? starts[seq + 1]! : size;
-          if (to <= start || from >= end) continue;
-          const data = await chunk(seq);
-          yield data.subarray(Math.max(0, start - from), Math.min(data.length, end - from));
-        }
-      },
-    };
-  }
+  const storedFile = (uploadId: string) =>
+    openStoredFile(uploadId, { uploads, cipher, aad: (seq) => aad(uploadId, seq) });
 
   const errorOf = (row: number, error: IysErrorItem): UploadError => ({
     row,
