@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
-import { connectDatabase, startEmbeddedPostgres, withDatabaseName } from '../src/db/connect.js';
+import { connectDatabase, withDatabaseName } from '../src/db/connect.js';
+import { startEmbeddedPostgres } from '../src/db/embedded/server.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createSystem, type System, type SystemOptions } from '../src/system.js';
 

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { loadOrCreateMasterKey } from './crypto/keys.js';
-import { connectDatabase, startEmbeddedPostgres, type EmbeddedServer } from './db/connect.js';
+import { connectDatabase } from './db/connect.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded/server.js';
 import { migrateToLatest } from './db/migrate.js';
 
 /** The repository root (where package.json is), whether running from src/ (tsx) or dist/src/ (built). */

@@ -10,12 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import {
-  connectDatabase,
-  startEmbeddedPostgres,
-  withDatabaseName,
-  type EmbeddedServer,
-} from '../src/db/connect.js';
+import { connectDatabase, withDatabaseName } from '../src/db/connect.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded/server.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { BULK_CONSENTS_QUEUE } from '../src/jobs/bulk-consents.job.js';
 import { CONSENT_NOTICES_QUEUE } from '../src/jobs/consent-notices.job.js';

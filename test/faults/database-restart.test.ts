@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/connect.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/embedded/server.js';
 import { createSystem } from '../../src/system.js';
 import { onboardProvider, uploadFile, waitForUpload } from '../helpers/portal.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';

@@ -1,17 +1,18 @@
 /**
  * The embedded database next to its server: the admin CLI must attach to it rather than stop it, and a
- * crashed database must be brought back by the server that owns it.
+ * crashed database must be brought back by the server that owns it. Nobody else may use it: its password
+ * is its own, it listens on loopback only, and its socket is not in the shared temporary directory.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { DEMO, recentWireDate } from '../helpers/system.js';
+import pg from 'pg';
+import { recordDemoConsent, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 let dataDir: string;
 let server: ServerProcess;
@@ -38,27 +39,27 @@ const alive = (pid: number) => {
   }
 };
 
-async function recordConsent(recipient: string): Promise<number> {
-  const { access_token: token } = (await (
-    await fetch(`${server.url}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'password', username: DEMO.username, password: DEMO.password }),
-    })
-  ).json()) as { access_token: string };
-  const response = await fetch(`${server.url}/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      recipient,
-      recipientType: 'BIREYSEL',
-      type: 'MESAJ',
-      status: 'ONAY',
-      source: 'HS_WEB',
-      consentDate: recentWireDate(60_000),
-    }),
-  });
-  return response.status;
+const runtime = () =>
+  JSON.parse(readFileSync(path.join(dataDir, 'openiys-runtime.json'), 'utf8')) as {
+    pid: number;
+    port: number;
+    password: string;
+  };
+const passwordFile = () => path.join(dataDir, 'postgres-password');
+
+/** Connects as the superuser with `password`; answers the error's SQLSTATE, or runs `query`. */
+async function connectAs(password: string, query = 'SELECT 1'): Promise<string | pg.QueryResult> {
+  const client = new pg.Client({ host: '127.0.0.1', port: runtime().port, user: 'postgres', password });
+  try {
+    await client.connect();
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+  try {
+    return await client.query(query);
+  } finally {
+    await client.end();
+  }
 }
 
 async function waitForReady(expected: number): Promise<void> {
@@ -76,6 +77,21 @@ test('the runtime file names the owner and is readable by nobody else', () => {
   assert.equal(runtime.pid, server.child.pid);
 });
 
+test('the database has its own password, listens on loopback only, and keeps its socket private', async () => {
+  assert.equal(statSync(passwordFile()).mode & 0o777, 0o600);
+  const password = readFileSync(passwordFile(), 'utf8');
+  assert.equal(runtime().password, password);
+  assert.ok(password.length >= 32);
+  assert.equal(await connectAs('openiys'), '28P01', 'the old shared constant is refused');
+  const settings = (await connectAs(
+    password,
+    `SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets`,
+  )) as pg.QueryResult<{ listen: string; sockets: string }>;
+  assert.equal(settings.rows[0]!.listen, '127.0.0.1');
+  assert.equal(settings.rows[0]!.sockets, path.join(dataDir, 'postgres'));
+  assert.ok(!readdirSync(tmpdir()).includes(`.s.PGSQL.${runtime().port}`));
+});
+
 test('an admin command next to the running server attaches to its database and stops nothing', async () => {
   const before = postmasterPid();
   const { stdout } = await promisify(execFile)(
@@ -87,7 +103,7 @@ test('an admin command next to the running server attaches to its database and s
   assert.equal(postmasterPid(), before, 'the same PostgreSQL keeps running');
   assert.ok(alive(before));
   assert.equal((await fetch(`${server.url}/ready`)).status, 200);
-  assert.equal(await recordConsent('+905380000001'), 200);
+  assert.equal(await recordDemoConsent(server, '+905380000001'), 200);
 });
 
 test('a crashed embedded PostgreSQL is restarted by the server that owns it', async () => {
@@ -97,7 +113,7 @@ test('a crashed embedded PostgreSQL is restarted by the server that owns it', as
   await waitForReady(200);
   assert.notEqual(postmasterPid(), crashed);
   assert.equal(server.child.exitCode, null);
-  assert.equal(await recordConsent('+905380000002'), 200);
+  assert.equal(await recordDemoConsent(server, '+905380000002'), 200);
 });
 
 test('a clean stop stops the database and removes the runtime file', async () => {
@@ -106,4 +122,18 @@ test('a clean stop stops the database and removes the runtime file', async () =>
   await server.exited;
   assert.ok(!alive(pid));
   assert.ok(!existsSync(path.join(dataDir, 'openiys-runtime.json')));
+});
+
+test('a cluster from before generated passwords gets its own at its next start', async () => {
+  server = await startServerProcess({ OPENIYS_DATA_DIR: dataDir, DATABASE_URL: '' });
+  await connectAs(runtime().password, `ALTER ROLE postgres PASSWORD 'openiys'`);
+  rmSync(passwordFile());
+  server.child.kill('SIGTERM');
+  await server.exited;
+
+  server = await startServerProcess({ OPENIYS_DATA_DIR: dataDir, DATABASE_URL: '' });
+  const password = readFileSync(passwordFile(), 'utf8');
+  assert.notEqual(password, 'openiys');
+  assert.equal(await connectAs('openiys'), '28P01');
+  assert.equal(await recordDemoConsent(server, '+905380000003'), 200);
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { DEMO, recentWireDate } from './system.js';
 
 export interface ServerProcess {
   url: string;
@@ -10,9 +11,13 @@ export interface ServerProcess {
   output(): string;
 }
 
-/** Runs `src/main.ts` as a real process and resolves once it logs the address it serves on. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Runs `src/main.ts` as a real process (from `cwd`, the repository by default) and resolves once it logs the
+ * address it serves on.
+ */
+export async function startServerProcess(env: Record<string, string>, cwd?: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,4 +47,38 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     void exited.then((code) => reject(new Error(`server exited (${code}) before serving: ${stderr}`)));
   });
   return { url, child, exited, output: () => output };
+}
+
+/** An İYS call (POST) to a server process, signed in as the sandbox's demo provider, on its demo brand. */
+export async function postAsDemoProvider(
+  server: ServerProcess,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const { access_token: token } = (await (
+    await fetch(`${server.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'password', username: DEMO.username, password: DEMO.password }),
+    })
+  ).json()) as { access_token: string };
+  const response = await fetch(`${server.url}/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Records an SMS ONAY for `recipient` through the API; answers the HTTP status. */
+export async function recordDemoConsent(server: ServerProcess, recipient: string): Promise<number> {
+  const consent = {
+    recipient,
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+    status: 'ONAY',
+    source: 'HS_WEB',
+    consentDate: recentWireDate(60_000),
+  };
+  return (await postAsDemoProvider(server, '/consents', consent)).status;
 }
