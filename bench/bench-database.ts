@@ -7,7 +7,7 @@ import pino from 'pino';
 import { connectDatabase, withDatabaseName } from '../src/db/connect.js';
 import { startEmbeddedPostgres } from '../src/db/embedded/server.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { createSystem, type System, type SystemOptions } from '../src/system.js';
+import { createSystem, SANDBOX_MESSAGING, type System, type SystemOptions } from '../src/system.js';
 
 export interface BenchDatabase {
   url: string;
@@ -77,6 +77,7 @@ export async function startBenchServer(options: Partial<SystemOptions> = {}): Pr
     masterKey: randomBytes(32),
     logger: pino({ level: 'warn' }),
     tokenRequestsPerHour: 1e6,
+    messaging: SANDBOX_MESSAGING,
     ...options,
   });
   await system.providerAdmin.seedDemo();

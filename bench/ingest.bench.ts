@@ -11,7 +11,7 @@ import pino from 'pino';
 import { connectDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { formatWireDate } from '../src/domain/wire-date.js';
-import { createSystem } from '../src/system.js';
+import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
 import { createBenchDatabase, runWithConcurrency } from './bench-database.js';
 
 const TOTAL = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
@@ -67,6 +67,7 @@ export async function benchIngest(): Promise<void> {
     databaseUrl: database.url,
     masterKey: randomBytes(32),
     logger: pino({ level: 'warn' }),
+    messaging: SANDBOX_MESSAGING,
   });
   await system.providerAdmin.seedDemo();
   const url = await system.app.listen({ port: 0, host: '127.0.0.1' });

@@ -91,10 +91,12 @@ async function run(argv: string[]): Promise<void> {
     return void (await runtime.embedded?.stop());
   }
 
-  const system = await createSystem({ ...runtime, logger, workers: false });
+  const system = await createSystem({ ...runtime, logger, workers: false, messaging: config });
   try {
     const admin = system.providerAdmin;
     if (command === 'seed-demo') {
+      if (!config.sandbox)
+        throw new AdminError('seed-demo creates accounts with published passwords: sandbox only');
       console.log(
         (await admin.seedDemo())
           ? 'sandbox providers created'

@@ -14,16 +14,75 @@ test('defaults serve the sandbox on the embedded database', () => {
   assert.ok(Object.isFrozen(config));
 });
 
-test('an external database needs a master key and turns the sandbox seed off by default', () => {
-  const key = 'ab'.repeat(32);
-  const config = loadConfig({ DATABASE_URL: 'postgres://u@db/openiys', OPENIYS_MASTER_KEY: key });
-  assert.equal(config.seedDemo, false);
-  assert.equal(config.masterKey, key);
-  assert.equal(
-    loadConfig({ DATABASE_URL: 'postgres://u@db/x', OPENIYS_MASTER_KEY: key, OPENIYS_SEED_DEMO: 'yes' })
-      .seedDemo,
-    true,
-  );
+const PRODUCTION = {
+  DATABASE_URL: 'postgres://u@db/openiys',
+  OPENIYS_MASTER_KEY: 'ab'.repeat(32),
+  SMTP_URL: 'smtp://mail.example:587',
+  SMS_HTTP_URL: 'https://sms.example/send',
+};
+
+test('the sandbox is on by default only for the embedded database on loopback', () => {
+  for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) {
+    assert.equal(loadConfig({ HOST: host }).sandbox, true, host);
+  }
+  const sandbox = loadConfig({});
+  assert.equal(sandbox.seedDemo, true);
+  assert.equal(sandbox.webhookAllowLoopbackHttp, true);
+  assert.equal(sandbox.inboundSmsSecret, 'sandbox-inbound-sms-secret');
+
+  const production = loadConfig(PRODUCTION);
+  assert.equal(production.sandbox, false);
+  assert.equal(production.seedDemo, false);
+  assert.equal(production.webhookAllowLoopbackHttp, false);
+  assert.equal(production.inboundSmsSecret, undefined);
+  // The embedded database serving the network is not a sandbox either.
+  const networked = loadConfig({
+    HOST: '0.0.0.0',
+    SMTP_URL: PRODUCTION.SMTP_URL,
+    SMS_HTTP_URL: PRODUCTION.SMS_HTTP_URL,
+  });
+  assert.equal(networked.sandbox, false);
+  assert.equal(networked.seedDemo, false);
+});
+
+test('outside the sandbox a start without an SMS or e-mail adapter is refused, saying what is missing', () => {
+  for (const env of [
+    { DATABASE_URL: PRODUCTION.DATABASE_URL, OPENIYS_MASTER_KEY: PRODUCTION.OPENIYS_MASTER_KEY },
+    { HOST: '0.0.0.0' },
+  ]) {
+    assert.throws(
+      () => loadConfig(env),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /SMTP_URL is required outside the sandbox/);
+        assert.match(error.message, /SMS_HTTP_URL is required outside the sandbox/);
+        return true;
+      },
+    );
+  }
+  assert.throws(() => loadConfig({ ...PRODUCTION, SMTP_URL: '' }), /SMTP_URL is required/);
+});
+
+test('sandbox conveniences are refused outside the sandbox, and the sandbox can be chosen explicitly', () => {
+  for (const name of ['OPENIYS_SEED_DEMO', 'OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP']) {
+    assert.throws(
+      () => loadConfig({ ...PRODUCTION, [name]: 'true' }),
+      new RegExp(`${name} is a sandbox convenience`),
+    );
+    assert.equal(
+      loadConfig({ [name]: 'false' })[name === 'OPENIYS_SEED_DEMO' ? 'seedDemo' : 'webhookAllowLoopbackHttp'],
+      false,
+    );
+  }
+  const explicit = loadConfig({
+    DATABASE_URL: PRODUCTION.DATABASE_URL,
+    OPENIYS_MASTER_KEY: PRODUCTION.OPENIYS_MASTER_KEY,
+    OPENIYS_SANDBOX: 'true',
+  });
+  assert.equal(explicit.sandbox, true);
+  assert.equal(explicit.seedDemo, true);
+  assert.equal(loadConfig({ OPENIYS_SANDBOX: 'false', ...PRODUCTION, DATABASE_URL: '' }).sandbox, false);
+  assert.throws(() => loadConfig({ OPENIYS_SANDBOX: 'maybe' }), /OPENIYS_SANDBOX must be true or false/);
 });
 
 test('every problem is reported at once', () => {
@@ -37,12 +96,14 @@ test('every problem is reported at once', () => {
       }),
     (error: unknown) => {
       assert.ok(error instanceof ConfigError);
-      assert.equal(error.problems.length, 5);
+      assert.equal(error.problems.length, 7);
       assert.match(error.message, /PORT/);
       assert.match(error.message, /DATABASE_URL must start with postgres/);
       assert.match(error.message, /OPENIYS_MASTER_KEY is required/);
       assert.match(error.message, /OPENIYS_SEED_DEMO/);
       assert.match(error.message, /LOG_LEVEL/);
+      assert.match(error.message, /SMTP_URL is required/);
+      assert.match(error.message, /SMS_HTTP_URL is required/);
       return true;
     },
   );

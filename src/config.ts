@@ -11,8 +11,14 @@ export interface Config {
   readonly dataDir: string;
   /** Hex or base64 key material (≥ 32 bytes). Unset → generated into the data dir (embedded mode only). */
   readonly masterKey: string | undefined;
+  /**
+   * Conveniences for trying openiys locally: the sandbox providers, the outbox page showing every message
+   * (sign-in codes included) instead of sending it, a known inbound-SMS secret, loopback webhooks. Never in
+   * production: on by default only for the embedded database listening on loopback.
+   */
+  readonly sandbox: boolean;
   readonly seedDemo: boolean;
-  /** Webhooks may target http://127.0.0.1 (the sandbox's default); otherwise https only. */
+  /** Webhooks may target http://127.0.0.1 (sandbox only); otherwise https only. */
   readonly webhookAllowLoopbackHttp: boolean;
   /** Token requests allowed per client address per hour (İYS answers H084 beyond its own limit). */
   readonly tokenRequestsPerHour: number;
@@ -22,10 +28,10 @@ export interface Config {
   readonly noticesPerSecond: number;
   /** Where citizens reach this server; links in SMS and e-mail start with it. */
   readonly publicUrl: string;
-  /** smtp(s)://user:pass@host:port; unset → the built-in catcher shown at /dev/outbox. */
+  /** smtp(s)://user:pass@host:port; unset → the built-in catcher shown at /dev/outbox (sandbox only). */
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
-  /** SMS operator HTTP endpoint; unset → the built-in sink shown at /dev/outbox. */
+  /** SMS operator HTTP endpoint; unset → the built-in sink shown at /dev/outbox (sandbox only). */
   readonly smsHttpUrl: string | undefined;
   readonly smsHttpAuthorization: string | undefined;
   /** JSON body with {{to}}, {{text}} and {{from}} placeholders (filled JSON-escaped). */
@@ -45,12 +51,19 @@ export class ConfigError extends Error {
   }
 }
 
-function parseBoolean(name: string, raw: string, problems: string[]): boolean {
+/** Undefined when unset (or empty), so that the caller picks the default. */
+function optionalBoolean(name: string, env: NodeJS.ProcessEnv, problems: string[]): boolean | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   problems.push(`${name} must be true or false, got "${raw}"`);
-  return false;
+  return undefined;
 }
+
+/** Only these keep a server unreachable from the network; 0.0.0.0, :: or a public name do not. */
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 
 /** Parses the environment; throws one ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,20 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('OPENIYS_MASTER_KEY must be at least 32 bytes, written as 64+ hex digits or base64');
   }
 
-  const seedDemo =
-    env.OPENIYS_SEED_DEMO === undefined || env.OPENIYS_SEED_DEMO === ''
-      ? !databaseUrl
-      : parseBoolean('OPENIYS_SEED_DEMO', env.OPENIYS_SEED_DEMO, problems);
-
-  const webhookAllowLoopbackHttp =
-    env.OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP === undefined || env.OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP === ''
-      ? !databaseUrl
-      : parseBoolean(
-          'OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP',
-          env.OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP,
-          problems,
-        );
-
   const tokenRequestsPerHour = Number(env.OPENIYS_TOKEN_REQUESTS_PER_HOUR ?? '600');
   if (!Number.isInteger(tokenRequestsPerHour) || tokenRequestsPerHour < 1) {
     problems.push(
@@ -112,6 +111,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const host = env.HOST?.trim() || '127.0.0.1';
+  const sandbox = optionalBoolean('OPENIYS_SANDBOX', env, problems) ?? (!databaseUrl && isLoopback(host));
+  // Each sandbox convenience is on by default in the sandbox, and refused outside it.
+  const sandboxOnly = (name: string) => {
+    const value = optionalBoolean(name, env, problems);
+    if (value && !sandbox) problems.push(`${name} is a sandbox convenience; it needs OPENIYS_SANDBOX=true`);
+    return value ?? sandbox;
+  };
+  const seedDemo = sandboxOnly('OPENIYS_SEED_DEMO');
+  const webhookAllowLoopbackHttp = sandboxOnly('OPENIYS_WEBHOOK_ALLOW_LOOPBACK_HTTP');
   const publicUrl = (
     env.PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
   ).replace(/\/+$/, '');
@@ -126,9 +134,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!smsHttpBodyTemplate.includes('{{to}}') || !smsHttpBodyTemplate.includes('{{text}}')) {
     problems.push('SMS_HTTP_BODY_TEMPLATE must contain {{to}} and {{text}}');
   }
-  // The sandbox (embedded database) accepts inbound SMS with a documented secret, so it can be tried at once.
+  if (!sandbox) {
+    // Outside the sandbox there is no catcher: a message that cannot be sent must not start the registry.
+    if (!smtpUrl) problems.push('SMTP_URL is required outside the sandbox (e-mail notices and codes)');
+    if (!smsHttpUrl) problems.push('SMS_HTTP_URL is required outside the sandbox (SMS notices and codes)');
+  }
+  // The sandbox accepts inbound SMS with a documented secret, so that it can be tried at once.
   const inboundSmsSecret =
-    env.OPENIYS_INBOUND_SMS_SECRET?.trim() || (databaseUrl ? undefined : 'sandbox-inbound-sms-secret');
+    env.OPENIYS_INBOUND_SMS_SECRET?.trim() || (sandbox ? 'sandbox-inbound-sms-secret' : undefined);
 
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -143,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dataDir: path.resolve(env.OPENIYS_DATA_DIR?.trim() || './data'),
     masterKey,
+    sandbox,
     seedDemo,
     webhookAllowLoopbackHttp,
     tokenRequestsPerHour,

@@ -39,6 +39,13 @@ async function main(): Promise<void> {
   }
 
   const address = await system.app.listen({ port: config.port, host: config.host });
+  if (config.sandbox) {
+    logger.warn(
+      { host: config.host },
+      'SANDBOX mode: messages are not sent but shown at /dev/outbox (sign-in codes included) and demo ' +
+        'accounts exist; never serve it to the public',
+    );
+  }
   logger.info(
     { address, docs: `${address}/docs`, outbox: system.devOutbox ? `${address}/dev/outbox` : undefined },
     'openiys is serving',

@@ -59,11 +59,13 @@ import type { WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
 import type { UploadService } from './services/upload.service.js';
 
 export interface MessagingOptions {
+  /** Only the sandbox may catch messages instead of sending them (shown at /dev/outbox). */
+  sandbox: boolean;
   publicUrl: string;
-  /** Unset → e-mail goes to the built-in SMTP catcher (sandbox). */
+  /** Unset → e-mail goes to the built-in SMTP catcher (sandbox only). */
   smtpUrl?: string;
   mailFrom: string;
-  /** Unset → SMS go to the built-in sink (sandbox). */
+  /** Unset → SMS go to the built-in sink (sandbox only). */
   smsHttpUrl?: string;
   smsHttpAuthorization?: string;
   smsHttpBodyTemplate: string;
@@ -72,6 +74,7 @@ export interface MessagingOptions {
 }
 
 export const SANDBOX_MESSAGING: MessagingOptions = {
+  sandbox: true,
   publicUrl: 'http://127.0.0.1:3000',
   mailFrom: 'İYS <bildirim@openiys.local>',
   smsHttpBodyTemplate: '{"from":"{{from}}","to":"{{to}}","text":"{{text}}"}',
@@ -91,7 +94,8 @@ export interface SystemOptions {
   uploadMaxBytes?: number;
   /** ONAY notices sent per second at most (default 50); other messages are not paced. */
   noticesPerSecond?: number;
-  messaging?: MessagingOptions;
+  /** How messages leave (real adapters, or the sandbox's catcher): stated by every caller, never assumed. */
+  messaging: MessagingOptions;
   webhooks?: {
     /** Accept http://127.0.0.1 endpoints (the sandbox); otherwise https only. */
     allowLoopbackHttp?: boolean;
@@ -120,7 +124,7 @@ export interface System {
 /** The composition root: every dependency is built and wired here, by hand, in one place. */
 export async function createSystem(options: SystemOptions): Promise<System> {
   const { logger, clock = () => new Date() } = options;
-  const messaging = options.messaging ?? SANDBOX_MESSAGING;
+  const { messaging } = options;
   const database = connectDatabase(options.databaseUrl, { max: 16 });
   const { db } = database;
   const keys = createKeyRing(options.masterKey);
@@ -136,9 +140,13 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const outboxRepository = createOutboxRepository(db);
   const complaintRepository = createComplaintRepository(db);
 
-  // Delivery adapters: real SMTP / HTTP when configured, the in-memory sandbox catcher otherwise.
+  // Delivery adapters: real SMTP / HTTP when configured, the in-memory catcher otherwise, in the sandbox only
+  // (it shows sign-in codes to whoever opens /dev/outbox).
   let devOutbox: DevOutbox | undefined;
-  const sandboxOutbox = () => (devOutbox ??= new DevOutbox());
+  const sandboxOutbox = () => {
+    if (!messaging.sandbox) throw new Error('SMTP_URL and SMS_HTTP_URL are required outside the sandbox');
+    return (devOutbox ??= new DevOutbox());
+  };
   const emailSender: MessageSender & { close?: () => void } = createSmtpSender(
     messaging.smtpUrl ?? (await sandboxOutbox().startSmtp()),
     messaging.mailFrom,

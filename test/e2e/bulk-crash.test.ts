@@ -25,6 +25,7 @@ test('a server killed with SIGKILL mid-batch resumes after restart and applies e
   const env = {
     DATABASE_URL: database.url,
     OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
+    OPENIYS_SANDBOX: 'true',
     OPENIYS_SEED_DEMO: 'true',
   };
   const first = await startServerProcess(env);

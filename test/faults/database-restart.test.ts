@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/embedded/server.js';
-import { createSystem } from '../../src/system.js';
+import { createSystem, SANDBOX_MESSAGING } from '../../src/system.js';
 import { onboardProvider, uploadFile, waitForUpload } from '../helpers/portal.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { DEMO, recentWireDate, type TestSystem } from '../helpers/system.js';
@@ -25,7 +25,11 @@ let port: number;
 let database: EmbeddedServer;
 let server: ServerProcess;
 let token: string;
-const env = { OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'), OPENIYS_SEED_DEMO: 'true' };
+const env = {
+  OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
+  OPENIYS_SANDBOX: 'true',
+  OPENIYS_SEED_DEMO: 'true',
+};
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'openiys-fault-'));
@@ -216,6 +220,7 @@ test('an upload interrupted by a database restart completes later with every row
     databaseUrl: database.url,
     masterKey: Buffer.from(env.OPENIYS_MASTER_KEY, 'hex'),
     logger: pino({ level: 'silent' }),
+    messaging: SANDBOX_MESSAGING,
     webhooks: { allowLoopbackHttp: true },
   });
   const t = { system, app: system.app, logLines } as unknown as TestSystem;

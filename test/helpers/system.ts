@@ -62,7 +62,7 @@ export async function startTestSystem(
     tokenRequestsPerHour: options.tokenRequestsPerHour,
     uploadMaxBytes: options.uploadMaxBytes,
     noticesPerSecond: options.noticesPerSecond,
-    messaging: options.smsHttpUrl ? { ...SANDBOX_MESSAGING, smsHttpUrl: options.smsHttpUrl } : undefined,
+    messaging: { ...SANDBOX_MESSAGING, smsHttpUrl: options.smsHttpUrl },
     webhooks: { allowLoopbackHttp: true, delivery: options.webhookDelivery },
   });
   await system.providerAdmin.seedDemo();
