@@ -85,7 +85,7 @@ async function run(argv: string[]): Promise<void> {
 
   const config = loadConfig();
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
-  const runtime = await prepareRuntime(config, logger);
+  const runtime = await prepareRuntime(config, logger, 'admin');
   if (command === 'migrate') {
     console.log('database is up to date');
     return void (await runtime.embedded?.stop());

@@ -6,8 +6,10 @@ import { DEFAULT_NOTICES_PER_SECOND } from './jobs/send-message.job.js';
 export interface Config {
   readonly port: number;
   readonly host: string;
-  /** Unset → embedded PostgreSQL under `${dataDir}/postgres`. */
+  /** The serving role's connection. Unset → embedded PostgreSQL under `${dataDir}/postgres`. */
   readonly databaseUrl: string | undefined;
+  /** The owner's connection, for migrations and grants; unset → DATABASE_URL's role owns and serves. */
+  readonly databaseOwnerUrl: string | undefined;
   readonly dataDir: string;
   /** Hex or base64 key material (≥ 32 bytes). Unset → generated into the data dir (embedded mode only). */
   readonly masterKey: string | undefined;
@@ -78,6 +80,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
+
+  const databaseOwnerUrl = env.DATABASE_OWNER_URL?.trim() || undefined;
+  if (databaseOwnerUrl && !/^postgres(ql)?:\/\//.test(databaseOwnerUrl)) {
+    problems.push('DATABASE_OWNER_URL must start with postgres:// or postgresql://');
+  }
+  if (databaseOwnerUrl && !databaseUrl)
+    problems.push('DATABASE_OWNER_URL needs DATABASE_URL (the serving role)');
 
   const masterKey = env.OPENIYS_MASTER_KEY?.trim() || undefined;
   if (databaseUrl && !masterKey) {
@@ -154,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host,
     databaseUrl,
+    databaseOwnerUrl,
     dataDir: path.resolve(env.OPENIYS_DATA_DIR?.trim() || './data'),
     masterKey,
     sandbox,

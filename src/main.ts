@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   // rejection nobody handled — from a library's own timers while the database is away — must not end the
   // registry. It is logged; the work it belonged to is retried by its job's expiry or its owner's sweep.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  const runtime = await prepareRuntime(config, logger, { supervise: true });
+  const runtime = await prepareRuntime(config, logger, 'server');
   const system = await createSystem({
     databaseUrl: runtime.databaseUrl,
     masterKey: runtime.masterKey,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,13 @@ import { loadOrCreateMasterKey } from './crypto/keys.js';
 import { connectDatabase } from './db/connect.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded/server.js';
 import { migrateToLatest } from './db/migrate.js';
+import {
+  canRewriteEvidence,
+  EMBEDDED_SERVING_ROLE,
+  ensureLoginRole,
+  grantServingRole,
+} from './db/serving-role.js';
+import { installJobQueues } from './jobs/queues.js';
 
 /** The repository root (where package.json is), whether running from src/ (tsx) or dist/src/ (built). */
 export function projectRoot(): string {
@@ -16,42 +24,84 @@ export function projectRoot(): string {
 }
 
 export interface Runtime {
+  /** The connection the application works with: the serving role's for the server. */
   databaseUrl: string;
   masterKey: Buffer;
   embedded: EmbeddedServer | undefined;
 }
 
 /**
- * Brings the database up to the point where the application can run: starts the embedded server when no
- * DATABASE_URL is set, applies pending migrations, and loads the master key.
+ * - `server`: the long-running registry. It supervises the embedded database and serves as a role that owns
+ *   nothing and cannot change the evidence (db/serving-role.ts).
+ * - `admin`: a CLI command, working as the database owner, next to a running server or on its own.
  */
-export async function prepareRuntime(
-  config: Config,
-  logger: Logger,
-  options: { supervise?: boolean } = {},
-): Promise<Runtime> {
+export type RuntimeRole = 'server' | 'admin';
+
+/**
+ * Brings the database up to the point where the application can run: starts the embedded server when no
+ * DATABASE_URL is set, applies pending migrations and installs the job queues as the owner, prepares the
+ * serving role, and loads the master key.
+ */
+export async function prepareRuntime(config: Config, logger: Logger, role: RuntimeRole): Promise<Runtime> {
   let embedded: EmbeddedServer | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
+  if (!config.databaseUrl) {
     const dir = path.join(config.dataDir, 'postgres');
     logger.info({ dir }, 'starting embedded PostgreSQL');
-    // The server supervises its database (restarts it if it dies); the CLI attaches to a running server's.
     embedded = await startEmbeddedPostgres(dir, (line) => logger.info({ postgres: line }), {
-      supervise: options.supervise,
+      supervise: role === 'server',
     });
-    databaseUrl = embedded.url;
+    if (embedded.attached && role === 'server') {
+      throw new Error(`Another openiys server already runs on ${config.dataDir}; stop it first`);
+    }
   }
   try {
-    const handle = connectDatabase(databaseUrl, { max: 1 });
+    const ownerUrl = embedded?.url ?? config.databaseOwnerUrl ?? config.databaseUrl!;
+    const owner = connectDatabase(ownerUrl, { max: 1 });
+    // External: DATABASE_URL is the serving role's (the owner's too when no DATABASE_OWNER_URL is set).
+    let servingUrl = config.databaseUrl ?? ownerUrl;
     try {
-      const applied = await migrateToLatest(handle.db);
+      const applied = await migrateToLatest(owner.db);
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
+      await installJobQueues(ownerUrl);
+      if (embedded && role === 'server') {
+        // A fresh password at every start: only this process needs it, so it is kept nowhere.
+        const password = randomBytes(24).toString('base64url');
+        await ensureLoginRole(owner.db, EMBEDDED_SERVING_ROLE, password);
+        servingUrl = withCredentials(ownerUrl, EMBEDDED_SERVING_ROLE, password);
+      }
+      if (servingUrl !== ownerUrl) await grantServingRole(owner.db, userOf(servingUrl));
     } finally {
-      await handle.close();
+      await owner.close();
     }
+    const databaseUrl = role === 'server' ? servingUrl : ownerUrl;
+    if (role === 'server' && databaseUrl === ownerUrl) await warnIfServingAsOwner(databaseUrl, logger);
     return { databaseUrl, masterKey: loadOrCreateMasterKey(config.masterKey, config.dataDir), embedded };
   } catch (error) {
     await embedded?.stop();
     throw error;
+  }
+}
+
+const userOf = (url: string) => decodeURIComponent(new URL(url).username);
+
+function withCredentials(url: string, user: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(user);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
+/** An external database given only DATABASE_URL: allowed (as before), but said loudly at every start. */
+async function warnIfServingAsOwner(url: string, logger: Logger): Promise<void> {
+  const handle = connectDatabase(url, { max: 1 });
+  try {
+    if (await canRewriteEvidence(handle.db)) {
+      logger.warn(
+        'serving as a role that owns the event log or is a superuser: it could rewrite history. Set ' +
+          'DATABASE_OWNER_URL to the owner and DATABASE_URL to a serving role (see README, Least privilege)',
+      );
+    }
+  } finally {
+    await handle.close();
   }
 }

@@ -179,10 +179,6 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     perSecond: options.noticesPerSecond ?? DEFAULT_NOTICES_PER_SECOND,
   });
   const noticesJob = createConsentNoticesJob({ boss, notifications: () => notifications, logger });
-  // One after the other: pg-boss's createQueue deadlocks with itself when run concurrently.
-  await sendJob.prepare();
-  await noticeSendJob.prepare();
-  await noticesJob.prepare();
 
   const retailerRepository = createRetailerRepository(db);
   const integratorRepository = createIntegratorRepository(db);

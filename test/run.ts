@@ -3,19 +3,17 @@
  * when set, otherwise an embedded one started for this run. A migrated template database is built once;
  * each test file clones it (see test/helpers/database.ts).
  */
-import { CONSENT_UPLOAD_QUEUE } from '../src/jobs/consent-upload.job.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import PgBoss from 'pg-boss';
 import { connectDatabase, withDatabaseName } from '../src/db/connect.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded/server.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { BULK_CONSENTS_QUEUE } from '../src/jobs/bulk-consents.job.js';
-import { CONSENT_NOTICES_QUEUE } from '../src/jobs/consent-notices.job.js';
-import { SEND_MESSAGE_QUEUE, SEND_NOTICE_QUEUE } from '../src/jobs/send-message.job.js';
+import { ensureLoginRole, grantServingRole } from '../src/db/serving-role.js';
+import { installJobQueues } from '../src/jobs/queues.js';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -35,20 +33,28 @@ async function adminQuery(serverUrl: string, text: string): Promise<pg.QueryResu
   }
 }
 
-async function buildTemplate(serverUrl: string, name: string): Promise<void> {
+/**
+ * Migrated, with the job queues installed and the run's serving role granted what the server gets in
+ * production (src/runtime.ts): every test's system works as that role, so a missing privilege fails here.
+ */
+async function buildTemplate(serverUrl: string, name: string, servingRole: ServingRole): Promise<void> {
   await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name}`);
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
   const url = withDatabaseName(serverUrl, name);
   const handle = connectDatabase(url, { max: 1 });
-  await migrateToLatest(handle.db);
-  await handle.close();
-  // pg-boss installs its schema on first start; doing it once here keeps every clone ready to use.
-  const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 1 });
-  await boss.start();
-  for (const queue of [BULK_CONSENTS_QUEUE, SEND_MESSAGE_QUEUE, SEND_NOTICE_QUEUE, CONSENT_UPLOAD_QUEUE])
-    await boss.createQueue(queue);
-  await boss.createQueue(CONSENT_NOTICES_QUEUE, { name: CONSENT_NOTICES_QUEUE, policy: 'short' });
-  await boss.stop({ graceful: false, wait: true });
+  try {
+    await migrateToLatest(handle.db);
+    await installJobQueues(url);
+    await ensureLoginRole(handle.db, servingRole.name, servingRole.password);
+    await grantServingRole(handle.db, servingRole.name);
+  } finally {
+    await handle.close();
+  }
+}
+
+interface ServingRole {
+  name: string;
+  password: string;
 }
 
 async function dropRunDatabases(serverUrl: string, prefix: string): Promise<void> {
@@ -79,9 +85,10 @@ if (!serverUrl) {
 }
 
 const template = `${runId}_template`;
+const servingRole: ServingRole = { name: `${runId}_app`, password: randomBytes(24).toString('base64url') };
 let exitCode = 1;
 try {
-  await buildTemplate(serverUrl, template);
+  await buildTemplate(serverUrl, template, servingRole);
   // `--browser` runs the Chromium tests in test/browser (they need Debian's chromium and the built web app);
   // the default run is everything else.
   const browser = process.argv.includes('--browser');
@@ -103,6 +110,8 @@ try {
           OPENIYS_TEST_SERVER_URL: serverUrl,
           OPENIYS_TEST_TEMPLATE: template,
           OPENIYS_TEST_RUN: runId,
+          OPENIYS_TEST_SERVING_ROLE: servingRole.name,
+          OPENIYS_TEST_SERVING_PASSWORD: servingRole.password,
         },
       },
     );
@@ -110,6 +119,10 @@ try {
   });
 } finally {
   await dropRunDatabases(serverUrl, runId).catch((error) => console.error('cleanup failed', error));
+  // Its grants went with the databases; the role is cluster-wide and goes last.
+  await adminQuery(serverUrl, `DROP ROLE IF EXISTS ${servingRole.name}`).catch((error) =>
+    console.error('cleanup failed', error),
+  );
   await embedded?.stop();
   if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
 }

@@ -65,7 +65,6 @@ export function createBulkConsentsWorker(options: {
     queue,
 
     async start(): Promise<void> {
-      await boss.createQueue(BULK_CONSENTS_QUEUE);
       await worker.start();
     },
 

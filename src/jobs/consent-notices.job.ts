@@ -46,9 +46,6 @@ export function createConsentNoticesJob(options: {
   return {
     queue,
     stop: () => worker.stop(),
-    async prepare(): Promise<void> {
-      await boss.createQueue(CONSENT_NOTICES_QUEUE, { name: CONSENT_NOTICES_QUEUE, policy: 'short' });
-    },
     async start(): Promise<void> {
       await worker.start();
     },

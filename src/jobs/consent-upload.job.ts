@@ -66,7 +66,6 @@ export function createConsentUploadJob(options: {
   return {
     queue,
     async start(): Promise<void> {
-      await boss.createQueue(CONSENT_UPLOAD_QUEUE);
       await worker.start();
     },
     /** Asks the file in hand to stop after its current batch (called before pg-boss stops). */

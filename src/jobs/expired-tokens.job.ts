@@ -15,7 +15,6 @@ export async function startExpiredTokensJob(options: {
   clock: () => Date;
 }): Promise<{ stop(): Promise<void> }> {
   const { boss, users, logger, clock } = options;
-  await boss.createQueue(EXPIRED_TOKENS_QUEUE);
   await boss.schedule(EXPIRED_TOKENS_QUEUE, CRON, {}, { retryLimit: 3 });
   const worker = createQueueWorker({
     boss,

@@ -98,9 +98,6 @@ export function createSendMessageJob(options: {
 
   return {
     queue,
-    async prepare(): Promise<void> {
-      await boss.createQueue(queueName);
-    },
     stop: () => worker.stop(),
     async start(): Promise<void> {
       await worker.start();

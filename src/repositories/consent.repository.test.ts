@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
 import { leafHash } from '../crypto/event-hash.js';
+import { connectDatabase } from '../db/connect.js';
 import type { ConsentEventRow } from './consent.repository.js';
 
 let t: TestSystem;
@@ -43,14 +44,33 @@ test('every stored event carries the leaf hash of its own columns, and the proje
   assert.equal(current[0]!.transaction_id, events[1]!.transaction_id);
 });
 
-test('the event log refuses UPDATE, DELETE and TRUNCATE', async () => {
+test('the serving role may not change the event log, nor switch its guard off', async () => {
   const db = t.system.database.db;
+  for (const statement of [
+    sql`UPDATE consent_events SET status = 'ONAY'`,
+    sql`DELETE FROM consent_events`,
+    sql`TRUNCATE consent_events`,
+  ]) {
+    await assert.rejects(statement.execute(db), /permission denied for table consent_events/);
+  }
   await assert.rejects(
-    sql`UPDATE consent_events SET status = 'ONAY'`.execute(db),
-    /append-only \(UPDATE refused\)/,
+    sql`ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_update_or_delete`.execute(db),
+    /must be owner of table consent_events/,
   );
-  await assert.rejects(sql`DELETE FROM consent_events`.execute(db), /append-only \(DELETE refused\)/);
-  await assert.rejects(sql`TRUNCATE consent_events`.execute(db), /append-only \(TRUNCATE refused\)/);
   const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM consent_events`.execute(db);
   assert.equal(Number(rows[0]!.n), 2);
+});
+
+test('even its owner meets the append-only trigger on UPDATE, DELETE and TRUNCATE', async () => {
+  const owner = connectDatabase(t.database.ownerUrl, { max: 1 });
+  try {
+    await assert.rejects(
+      sql`UPDATE consent_events SET status = 'ONAY'`.execute(owner.db),
+      /append-only \(UPDATE refused\)/,
+    );
+    await assert.rejects(sql`DELETE FROM consent_events`.execute(owner.db), /append-only \(DELETE refused\)/);
+    await assert.rejects(sql`TRUNCATE consent_events`.execute(owner.db), /append-only \(TRUNCATE refused\)/);
+  } finally {
+    await owner.close();
+  }
 });

@@ -24,6 +24,7 @@ const count = async (query: string) => Number((await client.query<{ n: string }>
 test('a server killed with SIGKILL mid-batch resumes after restart and applies every item exactly once', async () => {
   const env = {
     DATABASE_URL: database.url,
+    DATABASE_OWNER_URL: database.ownerUrl,
     OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
     OPENIYS_SANDBOX: 'true',
     OPENIYS_SEED_DEMO: 'true',

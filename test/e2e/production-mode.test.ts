@@ -16,6 +16,7 @@ before(async () => {
   database = await createTestDatabase();
   env = {
     DATABASE_URL: database.url,
+    DATABASE_OWNER_URL: database.ownerUrl,
     OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
     // Never reached: nothing is sent in this test.
     SMTP_URL: 'smtp://127.0.0.1:9',

@@ -92,6 +92,39 @@ test('the database has its own password, listens on loopback only, and keeps its
   assert.ok(!readdirSync(tmpdir()).includes(`.s.PGSQL.${runtime().port}`));
 });
 
+test('the server works as a role that owns nothing and cannot change an event', async () => {
+  assert.equal(await recordDemoConsent(server, '+905380000009'), 200);
+  const password = runtime().password;
+  const roles = (await connectAs(
+    password,
+    `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'postgres' AND pid <> pg_backend_pid()
+       AND usename IS NOT NULL AND backend_type = 'client backend'`,
+  )) as pg.QueryResult<{ usename: string }>;
+  assert.deepEqual(
+    roles.rows.map((row) => row.usename),
+    ['openiys_app'],
+  );
+  const role = (await connectAs(
+    password,
+    `SELECT rolsuper, rolcreaterole, rolcreatedb,
+            (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) AS owned
+       FROM pg_roles r WHERE rolname = 'openiys_app'`,
+  )) as pg.QueryResult<{ rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean; owned: number }>;
+  assert.deepEqual(role.rows[0], { rolsuper: false, rolcreaterole: false, rolcreatedb: false, owned: 0 });
+  for (const statement of [
+    `UPDATE consent_events SET status = 'ONAY'`,
+    `DELETE FROM consent_events`,
+    `TRUNCATE consent_events`,
+    `ALTER TABLE consent_events DISABLE TRIGGER ALL`,
+    `UPDATE audit_log SET actor = 'x'`,
+  ]) {
+    const attempt = await connectAs(password, `SET ROLE openiys_app; ${statement}`).catch(
+      (error: { code: string }) => error.code,
+    );
+    assert.equal(attempt, '42501', statement); // insufficient_privilege
+  }
+});
+
 test('an admin command next to the running server attaches to its database and stops nothing', async () => {
   const before = postmasterPid();
   const { stdout } = await promisify(execFile)(

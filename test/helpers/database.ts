@@ -5,9 +5,14 @@ import { withDatabaseName } from '../../src/db/connect.js';
 const serverUrl = process.env.OPENIYS_TEST_SERVER_URL;
 const template = process.env.OPENIYS_TEST_TEMPLATE;
 const runId = process.env.OPENIYS_TEST_RUN;
+const servingRole = process.env.OPENIYS_TEST_SERVING_ROLE;
+const servingPassword = process.env.OPENIYS_TEST_SERVING_PASSWORD;
 
 export interface TestDatabase {
+  /** As the serving role, which the server uses in production: what systems under test connect with. */
   url: string;
+  /** As the owner (a superuser): for tests that set up or inspect what the serving role may not touch. */
+  ownerUrl: string;
   drop(): Promise<void>;
 }
 
@@ -23,12 +28,17 @@ async function admin(text: string): Promise<void> {
 
 /** A fresh, migrated database cloned from the run's template: each test file gets its own. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  if (!serverUrl || !template || !runId)
+  if (!serverUrl || !template || !runId || !servingRole || !servingPassword)
     throw new Error('Run tests with `npm test` (it prepares the database server).');
   const name = `${runId}_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  const ownerUrl = withDatabaseName(serverUrl, name);
+  const serving = new URL(ownerUrl);
+  serving.username = servingRole;
+  serving.password = encodeURIComponent(servingPassword);
   return {
-    url: withDatabaseName(serverUrl, name),
+    url: serving.toString(),
+    ownerUrl,
     drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }

@@ -7,7 +7,10 @@ import { reachableBinaries, reachableClusterDir, serverUser } from './placement.
 import { Postmaster, type PostmasterOptions } from './postmaster.js';
 
 export interface EmbeddedServer {
+  /** The superuser's connection. */
   readonly url: string;
+  /** Another openiys process runs this server; this one only uses it. */
+  readonly attached: boolean;
   stop(): Promise<void>;
 }
 
@@ -56,7 +59,7 @@ export async function startEmbeddedPostgres(
   const running = readRuntimeFile(dir);
   if (running && running.pid !== process.pid && isRunning(running.pid)) {
     log(`attaching to the embedded PostgreSQL of openiys process ${running.pid}`);
-    return { url: urlOf(running), stop: async () => {} };
+    return { url: urlOf(running), attached: true, stop: async () => {} };
   }
   const user = serverUser();
   const binaries = reachableBinaries(await locateBinaries(), user);
@@ -104,6 +107,7 @@ export async function startEmbeddedPostgres(
 
   return {
     url: urlOf(runtime),
+    attached: false,
     async stop() {
       stopping = true;
       await restarting;
