@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify/sync';
+import { csvOptions } from '../../spreadsheet.js';
 import type { FastifyRequest } from 'fastify';
 import { formatWireDate } from '../../../domain/wire-date.js';
 import type { CitizenService } from '../../../services/citizen.service.js';
@@ -274,23 +275,21 @@ export function citizenRoutes(deps: {
               .header('content-disposition', `attachment; filename="iys-verilerim-${stamp}.csv"`)
               .send(
                 '\uFEFF' +
-                  stringify(rows, {
-                    header: true,
-                    columns: Object.keys(
-                      rows[0] ?? {
-                        address: '',
-                        brandCode: '',
-                        brandName: '',
-                        company: '',
-                        recipientType: '',
-                        type: '',
-                        status: '',
-                        source: '',
-                        consentDate: '',
-                        lastChange: '',
-                      },
-                    ),
-                  }),
+                  stringify(
+                    rows,
+                    csvOptions([
+                      'address',
+                      'brandCode',
+                      'brandName',
+                      'company',
+                      'recipientType',
+                      'type',
+                      'status',
+                      'source',
+                      'consentDate',
+                      'lastChange',
+                    ]),
+                  ),
               );
           }
           const history = await Promise.all(

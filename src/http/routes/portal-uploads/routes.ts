@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
+import { csvOptions, inertCell } from '../../spreadsheet.js';
 import type { FastifyReply } from 'fastify';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import { EXPORT_COLUMNS, TEMPLATE_EXAMPLE, UPLOAD_COLUMNS } from '../../../domain/upload-row.js';
@@ -67,7 +68,7 @@ function writeXlsx(
         sheet.addRow([...columns]).commit();
         rowsInSheet = 0;
       }
-      sheet!.addRow(row).commit();
+      sheet!.addRow(row.map((cell) => (typeof cell === 'string' ? inertCell(cell) : cell))).commit();
       rowsInSheet++;
     }
     if (!sheet)
@@ -151,9 +152,7 @@ export function portalUploadRoutes(deps: {
         { schema: { tags, summary: 'The per-row error report (row, code, message, field)', params: Params } },
         async (request, reply) => {
           const rows = await uploads.errors(portalUserOf(request), request.params.id);
-          const csv = Readable.from(rows).pipe(
-            stringify({ header: true, columns: ['row', 'code', 'message', 'field'] }),
-          );
+          const csv = Readable.from(rows).pipe(stringify(csvOptions(['row', 'code', 'message', 'field'])));
           return attachment(reply, 'text/csv; charset=utf-8', `hatalar-${request.params.id}.csv`).send(csv);
         },
       );
@@ -179,7 +178,7 @@ export function portalUploadRoutes(deps: {
                 EXPORT_COLUMNS,
                 rows,
               );
-            const csv = Readable.from(rows).pipe(stringify({ header: true, columns: [...EXPORT_COLUMNS] }));
+            const csv = Readable.from(rows).pipe(stringify(csvOptions(EXPORT_COLUMNS)));
             return attachment(reply, 'text/csv; charset=utf-8', name).send(csv);
           },
         );

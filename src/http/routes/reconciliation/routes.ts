@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify';
+import { csvOptions } from '../../spreadsheet.js';
 import type { AuthService } from '../../../services/auth.service.js';
 import { MOVEMENT_COLUMNS, type ReconciliationService } from '../../../services/reconciliation.service.js';
 import { requireOwnerOrRight, type TenancyService } from '../../../services/tenancy.service.js';
@@ -83,7 +84,7 @@ export function reconciliationRoutes(deps: {
       async (request, reply) => {
         const scope = await scopeOf(request);
         const rows = deps.reconciliation.movementFile(scope, request.params.reportDate);
-        const csv = Readable.from(rows).pipe(stringify({ header: true, columns: [...MOVEMENT_COLUMNS] }));
+        const csv = Readable.from(rows).pipe(stringify(csvOptions(MOVEMENT_COLUMNS)));
         return reply
           .type('text/csv; charset=utf-8')
           .header(

@@ -115,3 +115,11 @@ test('a refusal delivered by webhook within a day counts as reached, like a feed
   // The earlier test's two refusals (one pulled in time) and this one (delivered in time).
   assert.deepEqual([due, reached], [3, 2]);
 });
+
+test('a company title written as a formula reaches the public CSV inert', async () => {
+  await sql`UPDATE providers SET title = ${'=HYPERLINK("http://evil.example","Tıkla")'} WHERE iys_code = ${OTHER.iysCode}`.execute(
+    t.system.database.db,
+  );
+  const csv = (await t.app.inject('/api/public/transparency.csv')).body;
+  assert.ok(csv.includes(`${OTHER.iysCode},"'=HYPERLINK(""http://evil.example"",""Tıkla"")"`), csv);
+});

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify/sync';
+import { csvOptions } from '../../spreadsheet.js';
 import { PROVINCES } from '../../../domain/provinces.js';
 import type { TransparencyService } from '../../../services/transparency.service.js';
 
@@ -61,7 +62,7 @@ export function transparencyRoutes(transparency: TransparencyService): FastifyPl
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="openiys-seffaflik.csv"')
-          .send('\uFEFF' + stringify(rows, { header: true, columns }));
+          .send('\uFEFF' + stringify(rows, csvOptions(columns)));
       },
     );
   };
