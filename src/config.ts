@@ -41,6 +41,8 @@ export interface Config {
   readonly smsSender: string;
   /** Shared secret of the SMS operator calling POST /inbound/sms; unset → the endpoint is off. */
   readonly inboundSmsSecret: string | undefined;
+  /** Bearer token for /metrics; unset → open in the sandbox, no /metrics route outside it. */
+  readonly metricsToken: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -152,6 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const inboundSmsSecret =
     env.OPENIYS_INBOUND_SMS_SECRET?.trim() || (sandbox ? 'sandbox-inbound-sms-secret' : undefined);
 
+  const metricsToken = env.OPENIYS_METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken && metricsToken.length < 32) {
+    problems.push('OPENIYS_METRICS_TOKEN must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+  }
+
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
@@ -180,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsHttpBodyTemplate,
     smsSender: env.SMS_SENDER?.trim() || 'IYS',
     inboundSmsSecret,
+    metricsToken,
     logLevel,
   });
 }

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     noticesPerSecond: config.noticesPerSecond,
     messaging: config,
     webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp },
+    metricsAccess: config.metricsToken ? { token: config.metricsToken } : undefined,
     webRoot: path.join(projectRoot(), 'web', 'dist'),
   });
 

@@ -101,6 +101,8 @@ export interface SystemOptions {
     allowLoopbackHttp?: boolean;
     delivery?: WebhookDeliveryOptions;
   };
+  /** Who may read /metrics; default: anyone in the sandbox, nobody (no route) outside it. */
+  metricsAccess?: { token: string } | 'open' | 'off';
   /** Directory of the built web app, served at / (omitted in API-only tests). */
   webRoot?: string;
 }
@@ -340,6 +342,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       citizens,
     }),
     inboundSmsSecret: messaging.inboundSmsSecret,
+    metricsAccess: options.metricsAccess ?? (messaging.sandbox ? 'open' : 'off'),
     secureCookies: messaging.publicUrl.startsWith('https:'),
     devOutbox,
     gateway,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
  * SHA-256 of a bearer secret (access token, session, staff or gateway key). Secrets are random and long, so a
@@ -6,4 +6,9 @@ import { createHash } from 'node:crypto';
  */
 export function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** Compares a presented secret with the expected one in constant time, whatever either's length. */
+export function sameSecret(given: unknown, expected: string): boolean {
+  return typeof given === 'string' && timingSafeEqual(hashSecret(given), hashSecret(expected));
 }

@@ -39,6 +39,10 @@ export interface ApiTokensTable {
   api_user_id: number;
   expires_at: Date;
   created_at: CreatedAt;
+  /** Every token issued from one password sign-in, through all its refreshes. */
+  family: string;
+  /** Set when a refresh token is used; presenting it again revokes the family. */
+  used_at: Date | null;
 }
 
 export interface RecipientsTable {

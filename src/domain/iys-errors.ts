@@ -163,6 +163,7 @@ export const IYS_ERRORS = {
   H970: [400, 'İstek gövdesi en fazla 32 düzey iç içe olabilir.'],
   H971: [403, 'Hizmet sağlayıcı hesabı askıya alınmıştır; portala giriş yapılamaz.'],
   H972: [503, 'Kayıt sistemi geçici olarak hizmet veremiyor; lütfen birkaç saniye sonra tekrar deneyin.'],
+  H973: [401, 'Ölçümleri okumak için geçerli bir erişim anahtarı gerekir.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

@@ -52,7 +52,7 @@ import { retailerRoutes } from './routes/retailers/routes.js';
 import { shortLinkRoutes } from './routes/short-links/routes.js';
 import { isWebAppBuilt, serveWebApp, webAppFallback } from './web.js';
 import { consentRoutes } from './routes/consents/routes.js';
-import { systemRoutes } from './routes/system/routes.js';
+import { systemRoutes, type SystemRouteDeps } from './routes/system/routes.js';
 import { tokenRoutes } from './routes/token/routes.js';
 import { transparencyRoutes } from './routes/transparency/routes.js';
 
@@ -81,6 +81,7 @@ export interface AppDeps {
   logger: FastifyBaseLogger;
   tokenRequestsPerHour: number;
   metrics: Registry;
+  metricsAccess: SystemRouteDeps['metricsAccess'];
   pingDatabase: () => Promise<void>;
   auth: AuthService;
   tenancy: TenancyService;

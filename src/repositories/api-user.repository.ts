@@ -36,6 +36,7 @@ export function createApiUserRepository(db: Kysely<Database>) {
       kind: 'access' | 'refresh';
       api_user_id: number;
       expires_at: Date;
+      family: string;
     }) => db.insertInto('api_tokens').values(row).execute(),
 
     /** The owner of a live token of this kind, if its user has not been revoked. */
@@ -52,14 +53,36 @@ export function createApiUserRepository(db: Kysely<Database>) {
         .where('t.token_hash', '=', tokenHash)
         .where('t.kind', '=', kind)
         .where('t.expires_at', '>', now)
+        .where('t.used_at', 'is', null)
         .where('u.revoked_at', 'is', null)
         .executeTakeFirst(),
 
-    /** Deletes a refresh token; true only for the one caller that consumed it (rotation, no replay). */
-    consumeToken: async (tokenHash: Buffer): Promise<boolean> => {
-      const result = await db.deleteFrom('api_tokens').where('token_hash', '=', tokenHash).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+    /** A live refresh token with its family, used or not (a used one presented again means theft). */
+    findRefreshToken: (tokenHash: Buffer, now: Date) =>
+      db
+        .selectFrom('api_tokens as t')
+        .innerJoin('api_users as u', 'u.id', 't.api_user_id')
+        .innerJoin('providers as p', 'p.id', 'u.provider_id')
+        .select([...ownerColumns, 't.family as family', 't.used_at as usedAt'])
+        .where('t.token_hash', '=', tokenHash)
+        .where('t.kind', '=', 'refresh')
+        .where('t.expires_at', '>', now)
+        .where('u.revoked_at', 'is', null)
+        .executeTakeFirst(),
+
+    /** Marks a refresh token used; true only for the one caller that used it (rotation, no replay). */
+    useRefreshToken: async (tokenHash: Buffer, now: Date): Promise<boolean> => {
+      const result = await db
+        .updateTable('api_tokens')
+        .set({ used_at: now })
+        .where('token_hash', '=', tokenHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
+
+    /** Ends every access and refresh token of a sign-in. */
+    revokeTokenFamily: (family: string) => db.deleteFrom('api_tokens').where('family', '=', family).execute(),
 
     listApiUsers: (providerId: number) =>
       db

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hashSecret as hashToken } from '../crypto/secret-hash.js';
 import type { ApiUserRepository, TokenOwner } from '../repositories/api-user.repository.js';
 
@@ -48,7 +48,7 @@ export function verifyPassword(passwordHash: string | null | undefined, password
 }
 
 export function createAuthService(users: ApiUserRepository, clock: () => Date = () => new Date()) {
-  async function issue(apiUserId: number): Promise<IssuedTokens> {
+  async function issue(apiUserId: number, family: string = randomUUID()): Promise<IssuedTokens> {
     const now = clock().getTime();
     const accessToken = newToken();
     const refreshToken = newToken();
@@ -56,12 +56,14 @@ export function createAuthService(users: ApiUserRepository, clock: () => Date = 
       token_hash: hashToken(accessToken),
       kind: 'access',
       api_user_id: apiUserId,
+      family,
       expires_at: new Date(now + ACCESS_TOKEN_SECONDS * 1000),
     });
     await users.insertToken({
       token_hash: hashToken(refreshToken),
       kind: 'refresh',
       api_user_id: apiUserId,
+      family,
       expires_at: new Date(now + REFRESH_TOKEN_SECONDS * 1000),
     });
     return {
@@ -106,12 +108,17 @@ export function createAuthService(users: ApiUserRepository, clock: () => Date = 
     if (refreshToken === '')
       throw new TokenRequestError('invalid_request', 'H252', 'Yenileme jetonu boş olamaz.');
     const tokenHash = hashToken(refreshToken);
-    const owner = await users.findTokenOwner(tokenHash, 'refresh', clock());
-    // Rotation: a refresh token works once; a replayed one finds nothing to consume.
-    if (!owner || owner.providerStatus !== 'active' || !(await users.consumeToken(tokenHash))) {
-      throw new TokenRequestError('invalid_grant', 'H252', 'Yenileme jetonu geçersiz veya süresi dolmuş.');
+    const invalid = () =>
+      new TokenRequestError('invalid_grant', 'H252', 'Yenileme jetonu geçersiz veya süresi dolmuş.');
+    const token = await users.findRefreshToken(tokenHash, clock());
+    if (!token || token.providerStatus !== 'active') throw invalid();
+    // Rotation: a refresh token works once. Presented again, by whoever copied it or by its owner after a
+    // thief used it first, it cannot tell who is who: the whole sign-in ends, and the owner signs in anew.
+    if (token.usedAt || !(await users.useRefreshToken(tokenHash, clock()))) {
+      await users.revokeTokenFamily(token.family);
+      throw invalid();
     }
-    return issue(owner.apiUserId);
+    return issue(token.apiUserId, token.family);
   }
 
   return {

@@ -36,11 +36,11 @@ test('a production start without an SMS or e-mail adapter refuses to start and s
   assert.match(start.stderr, /SMS_HTTP_URL is required outside the sandbox/);
 });
 
-test('in production there is no outbox page, no demo account and no default inbound-SMS secret', async () => {
+test('in production there is no outbox page, no open /metrics, no demo account and no default inbound-SMS secret', async () => {
   let server: ServerProcess | undefined;
   try {
     server = await startServerProcess(env);
-    for (const page of ['/dev/outbox', '/dev/outbox.json']) {
+    for (const page of ['/dev/outbox', '/dev/outbox.json', '/metrics']) {
       assert.equal((await fetch(`${server.url}${page}`)).status, 404, page);
     }
     const token = await fetch(`${server.url}/oauth2/token`, {

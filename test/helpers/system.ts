@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { formatWireDate } from '../../src/domain/wire-date.js';
 import type { WebhookDeliveryOptions } from '../../src/jobs/webhook-delivery.job.js';
-import { createSystem, SANDBOX_MESSAGING, type System } from '../../src/system.js';
+import { createSystem, SANDBOX_MESSAGING, type System, type SystemOptions } from '../../src/system.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestSystem {
@@ -43,6 +43,7 @@ export async function startTestSystem(
     /** An SMS operator to send to instead of the sandbox sink (e-mail still goes to the sandbox). */
     smsHttpUrl?: string;
     webhookDelivery?: WebhookDeliveryOptions;
+    metricsAccess?: SystemOptions['metricsAccess'];
   } = {},
 ): Promise<TestSystem> {
   const database = await createTestDatabase();
@@ -64,6 +65,7 @@ export async function startTestSystem(
     noticesPerSecond: options.noticesPerSecond,
     messaging: { ...SANDBOX_MESSAGING, smsHttpUrl: options.smsHttpUrl },
     webhooks: { allowLoopbackHttp: true, delivery: options.webhookDelivery },
+    metricsAccess: options.metricsAccess,
   });
   await system.providerAdmin.seedDemo();
   return {

@@ -1,16 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { sameSecret } from '../../../crypto/secret-hash.js';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import type { InboundSmsService } from '../../../services/inbound-sms.service.js';
 import { ErrorResponse } from '../consents/schema.js';
-
-function sameSecret(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** `POST /inbound/sms`: texts citizens send to the registry's number, relayed by the SMS operator. */
 export function inboundSmsRoutes(deps: {

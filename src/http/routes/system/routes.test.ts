@@ -29,6 +29,30 @@ test('metrics are Prometheus text, labelled by route pattern', async () => {
   assert.match(response.body, /openiys_outbox_messages\{status="failed"\} 0/);
 });
 
+test('with a metrics token, /metrics answers only that bearer token', async () => {
+  const token = 'm'.repeat(40);
+  const guarded = await startTestSystem({ workers: false, metricsAccess: { token } });
+  try {
+    for (const authorization of [undefined, 'Bearer wrong', `Basic ${token}`, `Bearer ${token}x`]) {
+      const refused = await guarded.app.inject({
+        url: '/metrics',
+        headers: authorization ? { authorization } : {},
+      });
+      assert.equal(refused.statusCode, 401, authorization);
+      assert.equal(refused.json().errors[0].code, 'H973');
+      assert.doesNotMatch(refused.body, /openiys_http_requests_total/);
+    }
+    const allowed = await guarded.app.inject({
+      url: '/metrics',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(allowed.statusCode, 200);
+    assert.match(allowed.body, /openiys_http_requests_total/);
+  } finally {
+    await guarded.close();
+  }
+});
+
 test('the OpenAPI document lists the İYS endpoints, and the docs UI is served', async () => {
   const spec = (await t.app.inject('/openapi.json')).json();
   assert.equal(spec.openapi, '3.1.0');

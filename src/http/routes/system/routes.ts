@@ -1,11 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
+import { sameSecret } from '../../../crypto/secret-hash.js';
+import { IysRequestError } from '../../../domain/iys-errors.js';
 
 export interface SystemRouteDeps {
   /** Resolves when the database answers; rejects otherwise. */
   pingDatabase: () => Promise<void>;
   metrics: Registry;
+  /**
+   * `token`: /metrics answers only `Authorization: Bearer <token>`. `open`: anyone (the sandbox's default).
+   * `off`: no /metrics route (production without a token).
+   */
+  metricsAccess: { token: string } | 'open' | 'off';
 }
 
 const Status = Type.Object({ status: Type.String() });
@@ -44,10 +51,18 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
       },
     );
 
+    const access = deps.metricsAccess;
+    if (access === 'off') return;
     app.get(
       '/metrics',
-      { schema: { tags, summary: 'Prometheus metrics', hide: false } },
-      async (_request, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.metrics()),
+      { schema: { tags, summary: 'Prometheus metrics (Authorization: Bearer OPENIYS_METRICS_TOKEN)' } },
+      async (request, reply) => {
+        if (access !== 'open') {
+          const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+          if (!sameSecret(presented, access.token)) throw IysRequestError.of('H973');
+        }
+        return reply.type(deps.metrics.contentType).send(await deps.metrics.metrics());
+      },
     );
   };
 }

@@ -58,6 +58,32 @@ test('a refresh token yields new tokens once; replaying it fails', async () => {
   assert.equal(replay.json().error, 'invalid_grant');
 });
 
+test('a replayed refresh token ends its whole sign-in; other sign-ins keep working', async () => {
+  const signIn = async () =>
+    (await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password })).json();
+  const brandsWith = async (access: string) =>
+    (
+      await t.app.inject({
+        method: 'GET',
+        url: `/sps/${DEMO.iysCode}/brands`,
+        headers: { authorization: `Bearer ${access}` },
+      })
+    ).statusCode;
+  const stolen = await signIn();
+  const other = await signIn();
+  // The thief refreshes first; the owner's later use of the same token is the replay.
+  const thief = (await token({ grant_type: 'refresh_token', refresh_token: stolen.refresh_token })).json();
+  assert.equal(await brandsWith(thief.access_token), 200);
+  const replay = await token({ grant_type: 'refresh_token', refresh_token: stolen.refresh_token });
+  assert.equal(replay.json().error, 'invalid_grant');
+
+  assert.equal(await brandsWith(thief.access_token), 401, "the family's access tokens stop working");
+  assert.equal(await brandsWith(stolen.access_token), 401);
+  const thiefRefresh = await token({ grant_type: 'refresh_token', refresh_token: thief.refresh_token });
+  assert.equal(thiefRefresh.statusCode, 400, 'and so do its refresh tokens');
+  assert.equal(await brandsWith(other.access_token), 200, 'another sign-in is not touched');
+});
+
 test('an access token is not a refresh token', async () => {
   const first = (
     await token({ grant_type: 'password', username: DEMO.username, password: DEMO.password })
