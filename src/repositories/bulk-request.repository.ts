@@ -29,6 +29,14 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         .where('brand_id', '=', brandId)
         .executeTakeFirst(),
 
+    /** The channel (type) of each item, in order: read only for integrators, whose rights filter results. */
+    itemTypes: async (id: string): Promise<string[]> => {
+      const { rows } = await sql<{ types: string[] }>`
+        SELECT ARRAY(SELECT item->>'t' FROM json_array_elements(items) AS item) AS types
+          FROM bulk_requests WHERE id = ${id}`.execute(db);
+      return rows[0]?.types ?? [];
+    },
+
     /** Locks an unfinished request for processing; undefined when it is already complete (or unknown). */
     lockUnfinished: (trx: Transaction<Database>, id: string) =>
       trx

@@ -213,17 +213,21 @@ export function createBulkService(deps: BulkServiceDeps) {
         throw IysRequestError.of('H093', { location: ['requestId'], value: requestId, vars: { requestId } });
       }
       const results = request.results as StoredResult[];
+      // An integrator sees only the items of the channels it was granted (positions stay the submitted ones).
+      const types = scope.rights ? await bulkRequests.itemTypes(requestId) : undefined;
+      const allowed = new Set(allowedChannels(scope));
       return {
         requestId,
-        items: request.subrequest_ids.map((subrequestId, i): BulkItemResult => {
+        items: request.subrequest_ids.flatMap((subrequestId, i): BulkItemResult[] => {
+          if (types && !allowed.has(types[i]!)) return [];
           const result = results[i] ?? null;
           const transactionId = request.transaction_ids[i]!;
           const base = { index: i + 1, subrequestId };
           if (result === null)
-            return { ...base, status: 'enqueue', transactionId, creationDate: request.accepted_at };
+            return [{ ...base, status: 'enqueue', transactionId, creationDate: request.accepted_at }];
           if (result.ok)
-            return { ...base, status: 'success', transactionId, creationDate: new Date(result.at) };
-          return { ...base, status: 'failure', error: { code: result.code, message: result.message } };
+            return [{ ...base, status: 'success', transactionId, creationDate: new Date(result.at) }];
+          return [{ ...base, status: 'failure', error: { code: result.code, message: result.message } }];
         }),
       };
     },

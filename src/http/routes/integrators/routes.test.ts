@@ -119,6 +119,32 @@ test('granted MESAJ and reconciliation, the partner works within exactly those r
     ['MESAJ'],
   );
 
+  // The owner's bulk request mixing channels: the partner reads back only the MESAJ item's result.
+  const mixed = await t.app.inject({
+    method: 'POST',
+    url: `${sps()}/consents/request`,
+    headers: { authorization: `Bearer ${ownerToken}` },
+    payload: [consent('+905537770004', 'ARAMA'), consent('+905537770005', 'MESAJ')],
+  });
+  const { requestId } = mixed.json();
+  await t.system.bulk.processBulkRequest(requestId);
+  const ownerView = (
+    await t.app.inject({
+      method: 'GET',
+      url: `${sps()}/consents/request/${requestId}`,
+      headers: { authorization: `Bearer ${ownerToken}` },
+    })
+  ).json();
+  assert.deepEqual(
+    ownerView.map((item: { index: number }) => item.index),
+    [1, 2],
+  );
+  const partnerView = (await asPartner('GET', `${sps()}/consents/request/${requestId}`)).json();
+  assert.deepEqual(
+    partnerView.map((item: { index: number; status: string }) => [item.index, item.status]),
+    [[2, 'success']],
+  );
+
   assert.equal((await asPartner('GET', `${sps()}/retailers`)).json().errors[0].code, 'H363');
   const summary = await asPartner('GET', `${sps()}/changes/${turkeyDay(new Date())}/recipients/BIREYSEL`);
   assert.equal(summary.statusCode, 200, summary.body);
