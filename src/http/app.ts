@@ -52,6 +52,7 @@ import { retailerRoutes } from './routes/retailers/routes.js';
 import { shortLinkRoutes } from './routes/short-links/routes.js';
 import { isWebAppBuilt, serveWebApp, webAppFallback } from './web.js';
 import { consentRoutes } from './routes/consents/routes.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { systemRoutes, type SystemRouteDeps } from './routes/system/routes.js';
 import { tokenRoutes } from './routes/token/routes.js';
 import { transparencyRoutes } from './routes/transparency/routes.js';
@@ -109,6 +110,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   guardRequests(app);
+  await registerSecurityHeaders(app, { https: deps.secureCookies });
   await app.register(formBody);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
@@ -180,7 +182,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(portalUploadRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });
+  // Fonts come from scalar.com by default: every page's fonts are our own (see security-headers.ts).
+  await app.register(apiReference, {
+    routePrefix: '/docs',
+    configuration: { url: '/openapi.json', withDefaultFonts: false },
+  });
   if (withWeb) await serveWebApp(app, deps.webRoot!);
   return app;
 }

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -62,6 +63,7 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
       '--disable-sync',
     ],
   });
+  const blocked: string[] = [];
   return {
     system,
     url,
@@ -87,7 +89,12 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
             }
           : { locale: 'tr-TR', viewport: { width: 1200, height: 800 } },
       );
-      return context.newPage();
+      const page = await context.newPage();
+      // The Content-Security-Policy must hold for the whole web app: anything it blocks fails the test.
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) blocked.push(`${page.url()}: ${message.text()}`);
+      });
+      return page;
     },
     async providerToken() {
       const response = await fetch(`${url}/oauth2/token`, {
@@ -99,6 +106,7 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
     },
     async close() {
       await browser.close();
+      assert.deepEqual(blocked, [], 'nothing was blocked by the Content-Security-Policy');
       await system.close();
       await database.drop();
     },
