@@ -77,6 +77,7 @@ export async function startBenchServer(options: Partial<SystemOptions> = {}): Pr
     masterKey: randomBytes(32),
     logger: pino({ level: 'warn' }),
     tokenRequestsPerHour: 1e6,
+    apiRequestsPerSecond: 1e6,
     messaging: SANDBOX_MESSAGING,
     ...options,
   });

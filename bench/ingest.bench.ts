@@ -68,6 +68,8 @@ export async function benchIngest(): Promise<void> {
     masterKey: randomBytes(32),
     logger: pino({ level: 'warn' }),
     messaging: SANDBOX_MESSAGING,
+    // Measures the write path, not the per-user request budget.
+    apiRequestsPerSecond: 1e6,
   });
   await system.providerAdmin.seedDemo();
   const url = await system.app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_UPLOAD_MAX_MB } from './domain/upload-limits.js';
+import { DEFAULT_API_REQUESTS_PER_SECOND } from './http/rate-limit.js';
 import { DEFAULT_NOTICES_PER_SECOND } from './jobs/send-message.job.js';
 
 /** Every setting openiys reads from its environment, parsed once. No other module reads process.env. */
@@ -24,6 +25,8 @@ export interface Config {
   readonly webhookAllowLoopbackHttp: boolean;
   /** Token requests allowed per client address per hour (İYS answers H084 beyond its own limit). */
   readonly tokenRequestsPerHour: number;
+  /** Provider API requests per API user and second (İYS answers H124 beyond its own limit). */
+  readonly apiRequestsPerSecond: number;
   /** The largest consent file the portal accepts, in MB. */
   readonly uploadMaxMb: number;
   /** ONAY notices sent per second at most. */
@@ -107,6 +110,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const apiRequestsPerSecond = Number(env.OPENIYS_API_REQUESTS_PER_SECOND ?? DEFAULT_API_REQUESTS_PER_SECOND);
+  if (!Number.isInteger(apiRequestsPerSecond) || apiRequestsPerSecond < 1) {
+    problems.push(
+      `OPENIYS_API_REQUESTS_PER_SECOND must be a positive integer, got "${env.OPENIYS_API_REQUESTS_PER_SECOND}"`,
+    );
+  }
+
   const uploadMaxMb = Number(env.OPENIYS_UPLOAD_MAX_MB ?? DEFAULT_UPLOAD_MAX_MB);
   if (!Number.isInteger(uploadMaxMb) || uploadMaxMb < 1 || uploadMaxMb > 2048) {
     problems.push(
@@ -177,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo,
     webhookAllowLoopbackHttp,
     tokenRequestsPerHour,
+    apiRequestsPerSecond,
     uploadMaxMb,
     noticesPerSecond,
     publicUrl,

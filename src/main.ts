@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     masterKey: runtime.masterKey,
     logger,
     tokenRequestsPerHour: config.tokenRequestsPerHour,
+    apiRequestsPerSecond: config.apiRequestsPerSecond,
     uploadMaxBytes: config.uploadMaxMb * 1024 * 1024,
     noticesPerSecond: config.noticesPerSecond,
     messaging: config,

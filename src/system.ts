@@ -8,6 +8,7 @@ import { TokenSigner } from './crypto/signed-token.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { turkishWorkingCalendar } from './domain/business-days.js';
 import { createApp } from './http/app.js';
+import { createWindowLimiter, DEFAULT_API_REQUESTS_PER_SECOND } from './http/rate-limit.js';
 import { composeProviderSide } from './provider-side.js';
 import { countGatewayChecks, createMetrics, watchBulkBacklog, watchOutbox } from './http/metrics.js';
 import { startBoss } from './jobs/boss.js';
@@ -90,6 +91,8 @@ export interface SystemOptions {
   /** Start the background workers (bulk processing, messages, maintenance); off for CLI commands. */
   workers?: boolean;
   tokenRequestsPerHour?: number;
+  /** Provider API requests per API user and second (default 50). */
+  apiRequestsPerSecond?: number;
   /** The largest consent file the portal accepts (default 200 MB). */
   uploadMaxBytes?: number;
   /** ONAY notices sent per second at most (default 50); other messages are not paced. */
@@ -302,6 +305,10 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const app = await createApp({
     logger,
     tokenRequestsPerHour: options.tokenRequestsPerHour ?? 600,
+    apiRequestLimiter: createWindowLimiter(
+      options.apiRequestsPerSecond ?? DEFAULT_API_REQUESTS_PER_SECOND,
+      1000,
+    ),
     metrics,
     pingDatabase: async () => void (await sql`SELECT 1`.execute(db)),
     auth: createAuthService(apiUsers, clock),

@@ -36,6 +36,7 @@ export const IYS_ERRORS = {
     422,
     'Alıcı (recipient) E.164 formatında bir telefon numarası veya geçerli bir e-posta adresi olmalıdır.',
   ],
+  H124: [429, 'Saniyede kabul edilen istek limitine ulaşıldı.'],
   H125: [422, 'Tek seferde eklenecek izin sayısı en fazla 1000 olmalıdır.'],
   H126: [422, 'Bayi erişim listesi (retailerAccess) en fazla 100 kayıt içerebilir.'],
   H127: [422, 'Alıcı listesi (recipients) en fazla 100 kayıt içerebilir.'],

@@ -52,6 +52,7 @@ import { retailerRoutes } from './routes/retailers/routes.js';
 import { shortLinkRoutes } from './routes/short-links/routes.js';
 import { isWebAppBuilt, serveWebApp, webAppFallback } from './web.js';
 import { consentRoutes } from './routes/consents/routes.js';
+import type { WindowLimiter } from './rate-limit.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { systemRoutes, type SystemRouteDeps } from './routes/system/routes.js';
 import { tokenRoutes } from './routes/token/routes.js';
@@ -81,6 +82,8 @@ export interface AppDeps {
   gateway: GatewayService;
   logger: FastifyBaseLogger;
   tokenRequestsPerHour: number;
+  /** The provider API's request budget per API user and second (İYS's H124). */
+  apiRequestLimiter: WindowLimiter;
   metrics: Registry;
   metricsAccess: SystemRouteDeps['metricsAccess'];
   pingDatabase: () => Promise<void>;

@@ -7,6 +7,9 @@ export interface WindowLimiter {
   hit(key: string, now?: number): number;
 }
 
+/** Provider API requests per API user and second unless configured (İYS publishes no figure). */
+export const DEFAULT_API_REQUESTS_PER_SECOND = 50;
+
 export function createWindowLimiter(limit: number, windowMs: number): WindowLimiter {
   let windowStart = 0;
   let counts = new Map<string, number>();

@@ -27,6 +27,7 @@ test('a server killed with SIGKILL mid-batch resumes after restart and applies e
     DATABASE_OWNER_URL: database.ownerUrl,
     OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
     OPENIYS_SANDBOX: 'true',
+    OPENIYS_API_REQUESTS_PER_SECOND: '1000000',
     OPENIYS_SEED_DEMO: 'true',
   };
   const first = await startServerProcess(env);

@@ -38,6 +38,8 @@ export async function startTestSystem(
     clock?: () => Date;
     workers?: boolean;
     tokenRequestsPerHour?: number;
+    /** Default: no practical limit (tests that are not about it send bursts). */
+    apiRequestsPerSecond?: number;
     uploadMaxBytes?: number;
     noticesPerSecond?: number;
     /** An SMS operator to send to instead of the sandbox sink (e-mail still goes to the sandbox). */
@@ -61,6 +63,7 @@ export async function startTestSystem(
     clock: options.clock,
     workers: options.workers,
     tokenRequestsPerHour: options.tokenRequestsPerHour,
+    apiRequestsPerSecond: options.apiRequestsPerSecond ?? 1e6,
     uploadMaxBytes: options.uploadMaxBytes,
     noticesPerSecond: options.noticesPerSecond,
     messaging: { ...SANDBOX_MESSAGING, smsHttpUrl: options.smsHttpUrl },

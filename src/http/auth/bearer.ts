@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IysRequestError } from '../../domain/iys-errors.js';
 import type { TokenOwner } from '../../repositories/api-user.repository.js';
 import type { AuthService } from '../../services/auth.service.js';
+import type { WindowLimiter } from '../rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,13 +10,22 @@ declare module 'fastify' {
   }
 }
 
-/** Accepts `Authorization: Bearer <token>` (scheme case-insensitive, as OAuth 2 clients vary). */
-export function requireBearer(auth: AuthService) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+/**
+ * Accepts `Authorization: Bearer <token>` (scheme case-insensitive, as OAuth 2 clients vary), within the API
+ * user's request budget: over it, `429 H124` (İYS's per-second limit) with `Retry-After`. Counted per API
+ * user, not per token or address, so that neither more tokens nor more machines raise it.
+ */
+export function requireBearer(auth: AuthService, budget: WindowLimiter) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^bearer\s+(\S+)\s*$/i.exec(header) : null;
     const owner = match ? await auth.authenticate(match[1]!) : undefined;
     if (!owner) throw IysRequestError.of('H351');
+    const wait = budget.hit(String(owner.apiUserId));
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw IysRequestError.of('H124');
+    }
     request.owner = owner;
   };
 }

@@ -4,6 +4,7 @@ import type { BrandWithStats, ProviderRepository } from '../../../repositories/p
 import type { AuthService } from '../../../services/auth.service.js';
 import type { TenancyService } from '../../../services/tenancy.service.js';
 import { ownerOf, requireBearer } from '../../auth/bearer.js';
+import type { WindowLimiter } from '../../rate-limit.js';
 import { parseIysCode } from '../../params.js';
 import { ErrorResponse } from '../consents/schema.js';
 import { BrandListResponse, type BrandResponse } from './schema.js';
@@ -26,6 +27,7 @@ function presentBrand(brand: BrandWithStats): Static<typeof BrandResponse> {
 
 export function brandRoutes(deps: {
   auth: AuthService;
+  apiRequestLimiter: WindowLimiter;
   tenancy: TenancyService;
   providers: ProviderRepository;
 }): FastifyPluginAsyncTypebox {
@@ -33,7 +35,7 @@ export function brandRoutes(deps: {
     app.get(
       '/sps/:iysCode/brands',
       {
-        preHandler: requireBearer(deps.auth),
+        preHandler: requireBearer(deps.auth, deps.apiRequestLimiter),
         schema: {
           tags: ['Marka'],
           summary: "List the provider's brands with consent counts",

@@ -7,6 +7,7 @@ import type { BulkService } from '../../../services/bulk.service.js';
 import type { ConsentService } from '../../../services/consent.service.js';
 import type { BrandScope, TenancyService } from '../../../services/tenancy.service.js';
 import { ownerOf, requireBearer } from '../../auth/bearer.js';
+import type { WindowLimiter } from '../../rate-limit.js';
 import { brandScopeOf } from '../../auth/brand-scope.js';
 import { presentChange, presentConsent } from './present.js';
 import {
@@ -26,6 +27,7 @@ import {
 
 export interface ConsentRouteDeps {
   auth: AuthService;
+  apiRequestLimiter: WindowLimiter;
   tenancy: TenancyService;
   consents: ConsentService;
   bulk: BulkService;
@@ -39,7 +41,7 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
   const scopeOf = (request: FastifyRequest): Promise<BrandScope> => brandScopeOf(deps.tenancy, request);
 
   return async (app) => {
-    app.addHook('preHandler', requireBearer(deps.auth));
+    app.addHook('preHandler', requireBearer(deps.auth, deps.apiRequestLimiter));
     const common = { tags: ['İzin'], security: [{ bearer: [] }] };
 
     for (const spelling of SPELLINGS) {

@@ -5,6 +5,7 @@ import type { AuthService } from '../../../services/auth.service.js';
 import type { IntegratorService } from '../../../services/integrator.service.js';
 import type { PortalAccountService } from '../../../services/portal-account.service.js';
 import { ownerOf, requireBearer } from '../../auth/bearer.js';
+import type { WindowLimiter } from '../../rate-limit.js';
 import { portalUserOf, requirePortalUser } from '../../auth/portal-session.js';
 import { ErrorResponse } from '../consents/schema.js';
 
@@ -34,6 +35,7 @@ const Authorisations = Type.Object({
 /** Integrators (iş ortağı): the İYS integrator paths (§3.2) and the grants in the provider portal. */
 export function integratorRoutes(deps: {
   auth: AuthService;
+  apiRequestLimiter: WindowLimiter;
   integrators: IntegratorService;
   portalAccounts: PortalAccountService;
 }): FastifyPluginAsyncTypebox {
@@ -43,7 +45,7 @@ export function integratorRoutes(deps: {
 
     await app.register(async (scope) => {
       const api = scope.withTypeProvider<TypeBoxTypeProvider>();
-      api.addHook('preHandler', requireBearer(deps.auth));
+      api.addHook('preHandler', requireBearer(deps.auth, deps.apiRequestLimiter));
       const common = { tags: ['Entegratör (integrator)'], security: [{ bearer: [] as string[] }] };
       api.get(
         '/integrator/:integratorCode/sps',

@@ -5,17 +5,19 @@ import type { AuthService } from '../../../services/auth.service.js';
 import type { IysYoluService } from '../../../services/iys-yolu.service.js';
 import type { TenancyService } from '../../../services/tenancy.service.js';
 import { ownerOf, requireBearer } from '../../auth/bearer.js';
+import type { WindowLimiter } from '../../rate-limit.js';
 import { brandScopeOf } from '../../auth/brand-scope.js';
 import { ErrorResponse } from '../consents/schema.js';
 
 /** İYS Yolu (§3.8): a consent collected through the registry with a one-time code. */
 export function iysYoluRoutes(deps: {
   auth: AuthService;
+  apiRequestLimiter: WindowLimiter;
   tenancy: TenancyService;
   iysYolu: IysYoluService;
 }): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook('preHandler', requireBearer(deps.auth));
+    app.addHook('preHandler', requireBearer(deps.auth, deps.apiRequestLimiter));
     const errors = { '4xx': ErrorResponse };
     for (const spelling of ['consents', 'consent']) {
       const base = `/sps/:iysCode/brands/:brandCode/${spelling}`;

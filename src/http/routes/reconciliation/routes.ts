@@ -8,12 +8,14 @@ import type { AuthService } from '../../../services/auth.service.js';
 import { MOVEMENT_COLUMNS, type ReconciliationService } from '../../../services/reconciliation.service.js';
 import { requireOwnerOrRight, type TenancyService } from '../../../services/tenancy.service.js';
 import { requireBearer } from '../../auth/bearer.js';
+import type { WindowLimiter } from '../../rate-limit.js';
 import { brandScopeOf } from '../../auth/brand-scope.js';
 import { ErrorResponse } from '../consents/schema.js';
 
 /** Reconciliation (mutabakat, iys-api.md §3.6): a day's summary and its movement file. */
 export function reconciliationRoutes(deps: {
   auth: AuthService;
+  apiRequestLimiter: WindowLimiter;
   tenancy: TenancyService;
   reconciliation: ReconciliationService;
 }): FastifyPluginAsyncTypebox {
@@ -24,7 +26,7 @@ export function reconciliationRoutes(deps: {
     return scope;
   };
   return async (app) => {
-    app.addHook('preHandler', requireBearer(deps.auth));
+    app.addHook('preHandler', requireBearer(deps.auth, deps.apiRequestLimiter));
     const common = { tags: ['Mutabakat'], security: [{ bearer: [] }] };
     const base = '/sps/:iysCode/brands/:brandCode/changes/:reportDate';
 

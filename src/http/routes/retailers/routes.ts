@@ -6,6 +6,7 @@ import type { AuthService } from '../../../services/auth.service.js';
 import type { RetailerService } from '../../../services/retailer.service.js';
 import { requireOwnerOrRight, type TenancyService } from '../../../services/tenancy.service.js';
 import { requireBearer } from '../../auth/bearer.js';
+import type { WindowLimiter } from '../../rate-limit.js';
 import { brandScopeOf } from '../../auth/brand-scope.js';
 import { ErrorResponse } from '../consents/schema.js';
 
@@ -62,6 +63,7 @@ function spellings(pattern: string): string[] {
 /** Retailers (bayi) of a brand and their access to consents: iys-api.md §3.4 and §3.5. */
 export function retailerRoutes(deps: {
   auth: AuthService;
+  apiRequestLimiter: WindowLimiter;
   tenancy: TenancyService;
   retailers: RetailerService;
 }): FastifyPluginAsyncTypebox {
@@ -73,7 +75,7 @@ export function retailerRoutes(deps: {
     return scope;
   };
   return async (app) => {
-    app.addHook('preHandler', requireBearer(deps.auth));
+    app.addHook('preHandler', requireBearer(deps.auth, deps.apiRequestLimiter));
     const common = { tags: ['Bayi'], security: [{ bearer: [] }] };
     const errors = { '4xx': ErrorResponse };
     const brandBase = '/sps/:iysCode/brands/:brandCode';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEMO, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
+import { DEMO, OTHER, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
 
 let t: TestSystem;
 before(async () => {
@@ -169,6 +169,40 @@ test('past the hourly limit per client address the token endpoint answers 429 H0
     assert.equal(third.json().errors[0].code, 'H084');
     const retryAfter = Number(third.headers['retry-after']);
     assert.ok(retryAfter > 0 && retryAfter <= 3600, String(retryAfter));
+  } finally {
+    await limited.close();
+  }
+});
+
+test('past its per-second budget an API user gets 429 H124 with Retry-After, whatever its tokens; others do not', async () => {
+  const limited = await startTestSystem({ workers: false, apiRequestsPerSecond: 5 });
+  try {
+    const brands = (token: string, iysCode: number) =>
+      limited.app.inject({
+        method: 'GET',
+        url: `/sps/${iysCode}/brands`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const [first, second, other] = await Promise.all([
+      limited.token(),
+      limited.token(),
+      limited.token(OTHER.username, OTHER.password),
+    ]);
+    // 40 at once over two tokens of one user: a burst spans at most two one-second windows.
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => brands(i % 2 ? first : second, DEMO.iysCode)),
+    );
+    const passed = burst.filter((r) => r.statusCode === 200).length;
+    assert.ok(passed >= 5 && passed <= 10, `${passed} passed`);
+    const refused = burst.find((r) => r.statusCode === 429)!;
+    assert.equal(refused.json().errors[0].code, 'H124');
+    const retryAfter = Number(refused.headers['retry-after']);
+    assert.equal(retryAfter, 1);
+    const others = await Promise.all(Array.from({ length: 5 }, () => brands(other, OTHER.iysCode)));
+    assert.deepEqual(
+      others.map((r) => r.statusCode),
+      [200, 200, 200, 200, 200],
+    );
   } finally {
     await limited.close();
   }
