@@ -165,6 +165,8 @@ export const IYS_ERRORS = {
   H971: [403, 'Hizmet sağlayıcı hesabı askıya alınmıştır; portala giriş yapılamaz.'],
   H972: [503, 'Kayıt sistemi geçici olarak hizmet veremiyor; lütfen birkaç saniye sonra tekrar deneyin.'],
   H973: [401, 'Ölçümleri okumak için geçerli bir erişim anahtarı gerekir.'],
+  H974: [422, 'Marka adı bağlantı, alan adı, e-posta, telefon numarası veya görünmez karakter içeremez.'],
+  H975: [422, 'Şirketinizin bu adla bir markası zaten var.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

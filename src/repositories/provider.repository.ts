@@ -91,6 +91,17 @@ export function createProviderRepository(db: Kysely<Database>) {
         ? db.selectFrom('brands').selectAll().where('brand_code', '=', brandCode).executeTakeFirst()
         : undefined,
 
+    /** The names of a company's brands, but one (the brand being renamed): for the duplicate-name rule. */
+    brandNamesOf: async (providerId: number, exceptBrandCode?: number): Promise<string[]> => {
+      const rows = await db
+        .selectFrom('brands')
+        .select('name')
+        .where('provider_id', '=', providerId)
+        .where('brand_code', '!=', exceptBrandCode ?? -1)
+        .execute();
+      return rows.map((row) => row.name);
+    },
+
     renameBrand: async (providerId: number, brandCode: number, name: string): Promise<boolean> => {
       if (!isInt4(brandCode)) return false;
       const result = await db

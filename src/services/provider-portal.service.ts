@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
+import { brandNameKey, checkBrandName } from '../domain/brand-name.js';
 import { normaliseTypedPhone, parseRecipient } from '../domain/recipient.js';
 import type { ApiUserRepository } from '../repositories/api-user.repository.js';
 import type { BulkRequestRepository } from '../repositories/bulk-request.repository.js';
@@ -59,11 +60,18 @@ export function createProviderPortalService(deps: {
     return { provider, brand };
   }
 
-  function requireName(value: unknown): string {
-    const name = typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : '';
-    if (name.length < 2 || name.length > 255)
-      throw IysRequestError.of('H940', { location: ['name'], value, vars: { field: 'name' } });
-    return name;
+  /** A brand name the registry can put in its own notices, not already used by another of the company's brands. */
+  async function requireBrandName(providerId: number, value: unknown, renaming?: number): Promise<string> {
+    const checked = checkBrandName(typeof value === 'string' ? value : '');
+    if ('problem' in checked) {
+      if (checked.problem === 'length')
+        throw IysRequestError.of('H940', { location: ['name'], value, vars: { field: 'name' } });
+      throw IysRequestError.of('H974', { location: ['name'], value });
+    }
+    const taken = (await providers.brandNamesOf(providerId, renaming)).map(brandNameKey);
+    if (taken.includes(brandNameKey(checked.name)))
+      throw IysRequestError.of('H975', { location: ['name'], value });
+    return checked.name;
   }
 
   return {
@@ -163,7 +171,7 @@ export function createProviderPortalService(deps: {
     },
 
     async createBrand(session: PortalSession, name: unknown): Promise<{ brandCode: number; name: string }> {
-      const brandName = requireName(name);
+      const brandName = await requireBrandName(session.providerId, name);
       return db.transaction().execute(async (trx) => {
         const brandCode = await providers.nextRegistryCode(trx);
         await providers.insertBrand(
@@ -175,8 +183,8 @@ export function createProviderPortalService(deps: {
     },
 
     async renameBrand(session: PortalSession, brandCode: string, name: unknown): Promise<void> {
-      const brandName = requireName(name);
       const code = /^\d{1,10}$/.test(brandCode) ? Number(brandCode) : -1;
+      const brandName = await requireBrandName(session.providerId, name, code);
       if (!(await providers.renameBrand(session.providerId, code, brandName)))
         throw IysRequestError.of('H930', { location: ['brandCode'], value: brandCode });
     },

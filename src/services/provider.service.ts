@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { brandNameKey, checkBrandName } from '../domain/brand-name.js';
 import type { ApiUserRepository } from '../repositories/api-user.repository.js';
 import type { ProviderRepository, ProviderRow } from '../repositories/provider.repository.js';
 import { hashPassword } from './auth.service.js';
@@ -44,7 +45,20 @@ export function createProviderService(
       const provider = await requireProvider(iysCode);
       if (await providers.findBrandByCode(brandCode))
         throw new AdminError(`Brand code ${brandCode} is taken`);
-      return providers.insertBrand({ brand_code: brandCode, provider_id: provider.id, name, master });
+      const checked = checkBrandName(name);
+      if ('problem' in checked)
+        throw new AdminError(
+          `Brand name refused (${checked.problem}): no links, domains, phone numbers or hidden characters`,
+        );
+      const taken = (await providers.brandNamesOf(provider.id)).map(brandNameKey);
+      if (taken.includes(brandNameKey(checked.name)))
+        throw new AdminError(`${provider.title} already has a brand named so`);
+      return providers.insertBrand({
+        brand_code: brandCode,
+        provider_id: provider.id,
+        name: checked.name,
+        master,
+      });
     },
 
     /** Creates an API user; without a password one is generated. The secret is returned once, stored hashed. */

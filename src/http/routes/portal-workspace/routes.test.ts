@@ -64,6 +64,29 @@ test('brands are created with a registry code and renamed; another provider’s 
   assert.equal((await admin.call('POST', '/api/portal/brands', { name: ' ' })).json().errors[0].code, 'H940');
 });
 
+test('a brand name cannot carry a link, a phone number or hidden characters, nor repeat another brand', async () => {
+  for (const name of ['Kampanya bit.ly/x', 'Hemen ara 0532 123 45 67', 'Güvenli\u202Ekaf', 'www.indirim']) {
+    const refused = await admin.call('POST', '/api/portal/brands', { name });
+    assert.equal(refused.statusCode, 422, name);
+    assert.equal(refused.json().errors[0].code, 'H974', name);
+  }
+  const created = (await admin.call('POST', '/api/portal/brands', { name: 'Kış Koleksiyonu' })).json();
+  const twin = await admin.call('POST', '/api/portal/brands', { name: '  KIŞ   koleksiyonu ' });
+  assert.equal(twin.json().errors[0].code, 'H975');
+  const renamed = await admin.call('PUT', `/api/portal/brands/${created.brandCode}`, {
+    name: 'ara: 05321234567',
+  });
+  assert.equal(renamed.json().errors[0].code, 'H974');
+  // Renaming a brand to (a spelling of) its own name is not a duplicate.
+  const same = await admin.call('PUT', `/api/portal/brands/${created.brandCode}`, {
+    name: 'Kış koleksiyonu',
+  });
+  assert.equal(same.statusCode, 200, same.body);
+  const names = (await admin.call('GET', '/api/portal/brands')).json().map((b: { name: string }) => b.name);
+  assert.ok(!names.some((n: string) => /bit\.ly|0532|www\./.test(n)));
+  assert.equal(names.filter((n: string) => n.toLocaleLowerCase('tr-TR') === 'kış koleksiyonu').length, 1);
+});
+
 test('counts per channel and an exact search show only this provider’s consents', async () => {
   const { username, password } = (
     await admin.call('POST', '/api/portal/api-users', { username: 'sayim' })
