@@ -56,25 +56,28 @@ export async function prepareRuntime(config: Config, logger: Logger, role: Runti
   }
   try {
     const ownerUrl = embedded?.url ?? config.databaseOwnerUrl ?? config.databaseUrl!;
-    const owner = connectDatabase(ownerUrl, { max: 1 });
     // External: DATABASE_URL is the serving role's (the owner's too when no DATABASE_OWNER_URL is set).
-    let servingUrl = config.databaseUrl ?? ownerUrl;
-    try {
-      const applied = await migrateToLatest(owner.db);
-      if (applied.length > 0) logger.info({ applied }, 'database migrated');
-      await installJobQueues(ownerUrl);
-      if (embedded && role === 'server') {
-        // A fresh password at every start: only this process needs it, so it is kept nowhere.
-        const password = randomBytes(24).toString('base64url');
-        await ensureLoginRole(owner.db, EMBEDDED_SERVING_ROLE, password);
-        servingUrl = withCredentials(ownerUrl, EMBEDDED_SERVING_ROLE, password);
-      }
-      if (servingUrl !== ownerUrl) await grantServingRole(owner.db, userOf(servingUrl));
-    } finally {
-      await owner.close();
-    }
+    // Embedded: the server creates its serving role, with a fresh password at every start: only this
+    // process needs it, so it is kept nowhere.
+    const serving: ServingRole | undefined =
+      embedded && role === 'server'
+        ? { name: EMBEDDED_SERVING_ROLE, password: randomBytes(24).toString('base64url') }
+        : config.databaseUrl && config.databaseUrl !== ownerUrl
+          ? { name: userOf(config.databaseUrl) }
+          : undefined;
+    const { applied, ownerCanRewrite } = await prepareDatabase(ownerUrl, serving);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    const servingUrl =
+      serving?.password !== undefined
+        ? withCredentials(ownerUrl, serving.name, serving.password)
+        : (config.databaseUrl ?? ownerUrl);
     const databaseUrl = role === 'server' ? servingUrl : ownerUrl;
-    if (role === 'server' && databaseUrl === ownerUrl) await warnIfServingAsOwner(databaseUrl, logger);
+    if (role === 'server' && databaseUrl === ownerUrl && ownerCanRewrite) {
+      logger.warn(
+        'serving as a role that owns the event log or is a superuser: it could rewrite history. Set ' +
+          'DATABASE_OWNER_URL to the owner and DATABASE_URL to a serving role (see README, Least privilege)',
+      );
+    }
     return { databaseUrl, masterKey: loadOrCreateMasterKey(config.masterKey, config.dataDir), embedded };
   } catch (error) {
     await embedded?.stop();
@@ -91,17 +94,30 @@ function withCredentials(url: string, user: string, password: string): string {
   return parsed.toString();
 }
 
-/** An external database given only DATABASE_URL: allowed (as before), but said loudly at every start. */
-async function warnIfServingAsOwner(url: string, logger: Logger): Promise<void> {
-  const handle = connectDatabase(url, { max: 1 });
+/** The role the server works as; with a password, it is created (or re-keyed) too. */
+export interface ServingRole {
+  name: string;
+  password?: string;
+}
+
+/**
+ * What the owner does before anyone serves: applies pending migrations, installs the job queues, creates
+ * the serving role when it comes with a password, and grants it its rights. Also says whether the owner
+ * could rewrite history (an external database given only DATABASE_URL serves as its owner: allowed, as
+ * before, but warned about at every start). The test runner prepares its template the same way.
+ */
+export async function prepareDatabase(
+  ownerUrl: string,
+  serving: ServingRole | undefined,
+): Promise<{ applied: string[]; ownerCanRewrite: boolean }> {
+  const owner = connectDatabase(ownerUrl, { max: 1 });
   try {
-    if (await canRewriteEvidence(handle.db)) {
-      logger.warn(
-        'serving as a role that owns the event log or is a superuser: it could rewrite history. Set ' +
-          'DATABASE_OWNER_URL to the owner and DATABASE_URL to a serving role (see README, Least privilege)',
-      );
-    }
+    const applied = await migrateToLatest(owner.db);
+    await installJobQueues(ownerUrl);
+    if (serving?.password !== undefined) await ensureLoginRole(owner.db, serving.name, serving.password);
+    if (serving) await grantServingRole(owner.db, serving.name);
+    return { applied, ownerCanRewrite: await canRewriteEvidence(owner.db) };
   } finally {
-    await handle.close();
+    await owner.close();
   }
 }

@@ -9,11 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { connectDatabase, withDatabaseName } from '../src/db/connect.js';
+import { withDatabaseName } from '../src/db/connect.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded/server.js';
-import { migrateToLatest } from '../src/db/migrate.js';
-import { ensureLoginRole, grantServingRole } from '../src/db/serving-role.js';
-import { installJobQueues } from '../src/jobs/queues.js';
+import { prepareDatabase, type ServingRole } from '../src/runtime.js';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -40,21 +38,7 @@ async function adminQuery(serverUrl: string, text: string): Promise<pg.QueryResu
 async function buildTemplate(serverUrl: string, name: string, servingRole: ServingRole): Promise<void> {
   await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name}`);
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  const url = withDatabaseName(serverUrl, name);
-  const handle = connectDatabase(url, { max: 1 });
-  try {
-    await migrateToLatest(handle.db);
-    await installJobQueues(url);
-    await ensureLoginRole(handle.db, servingRole.name, servingRole.password);
-    await grantServingRole(handle.db, servingRole.name);
-  } finally {
-    await handle.close();
-  }
-}
-
-interface ServingRole {
-  name: string;
-  password: string;
+  await prepareDatabase(withDatabaseName(serverUrl, name), servingRole);
 }
 
 async function dropRunDatabases(serverUrl: string, prefix: string): Promise<void> {
@@ -85,7 +69,10 @@ if (!serverUrl) {
 }
 
 const template = `${runId}_template`;
-const servingRole: ServingRole = { name: `${runId}_app`, password: randomBytes(24).toString('base64url') };
+const servingRole: Required<ServingRole> = {
+  name: `${runId}_app`,
+  password: randomBytes(24).toString('base64url'),
+};
 let exitCode = 1;
 try {
   await buildTemplate(serverUrl, template, servingRole);
