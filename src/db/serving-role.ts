@@ -11,7 +11,6 @@ const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock'] as const;
 /** The role the embedded database serves as; the superuser only migrates. */
 export const EMBEDDED_SERVING_ROLE = 'openiys_app';
 
-const ident = (name: string) => sql.id(name);
 const list = (names: readonly string[]) => sql.join(names.map((name) => sql.id(name)));
 
 /**
@@ -24,7 +23,7 @@ export async function ensureLoginRole(db: Kysely<any>, role: string, password: s
   const { rows } = await sql<{ exists: boolean }>`
     SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${role}) AS exists`.execute(db);
   const verb = rows[0]!.exists ? sql`ALTER ROLE` : sql`CREATE ROLE`;
-  await sql`${verb} ${ident(role)} ${attributes} PASSWORD ${sql.lit(password)}`.execute(db);
+  await sql`${verb} ${sql.id(role)} ${attributes} PASSWORD ${sql.lit(password)}`.execute(db);
 }
 
 /**
@@ -35,7 +34,7 @@ export async function ensureLoginRole(db: Kysely<any>, role: string, password: s
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- grants need no schema type
 export async function grantServingRole(db: Kysely<any>, role: string): Promise<void> {
-  const to = ident(role);
+  const to = sql.id(role);
   await sql`
     GRANT USAGE ON SCHEMA public, pgboss TO ${to};
     REVOKE CREATE ON SCHEMA public FROM ${to};

@@ -17,8 +17,9 @@ export type BrandNameProblem = 'length' | 'invisible' | 'link' | 'phone';
 
 /** The name as stored (trimmed, inner spaces collapsed), or what is wrong with it. */
 export function checkBrandName(raw: string): { name: string } | { problem: BrandNameProblem } {
-  if (INVISIBLE.test(raw.replace(/^\s+|\s+$/g, ''))) return { problem: 'invisible' };
-  const name = raw.trim().replace(/\s+/g, ' ');
+  const trimmed = raw.trim();
+  if (INVISIBLE.test(trimmed)) return { problem: 'invisible' };
+  const name = trimmed.replace(/\s+/g, ' ');
   if (name.length < 2 || name.length > 255) return { problem: 'length' };
   if (LINK.test(name) || DOMAIN.test(name)) return { problem: 'link' };
   if (PHONE.test(name)) return { problem: 'phone' };

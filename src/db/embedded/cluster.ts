@@ -15,7 +15,7 @@ export const isInitialised = (cluster: string) => existsSync(path.join(cluster, 
 /** The superuser's password lives next to the cluster's link in the data dir, readable by openiys only. */
 const passwordFileOf = (dir: string) => path.join(path.dirname(dir), 'postgres-password');
 
-export function readPassword(dir: string): string | undefined {
+function readPassword(dir: string): string | undefined {
   try {
     return readFileSync(passwordFileOf(dir), 'utf8').trim() || undefined;
   } catch {

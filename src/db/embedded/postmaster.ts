@@ -81,10 +81,6 @@ export class Postmaster {
     return postmaster;
   }
 
-  get isRunning(): boolean {
-    return this.running;
-  }
-
   /** Fast shutdown (open transactions roll back), immediate if it hangs. */
   async stop(): Promise<void> {
     if (!this.running) return;

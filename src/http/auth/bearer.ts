@@ -10,6 +10,12 @@ declare module 'fastify' {
   }
 }
 
+/** The token of `Authorization: Bearer <token>` (scheme case-insensitive, as OAuth 2 clients vary). */
+export function bearerTokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return typeof header === 'string' ? /^bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+}
+
 /**
  * Accepts `Authorization: Bearer <token>` (scheme case-insensitive, as OAuth 2 clients vary), within the API
  * user's request budget: over it, `429 H124` (İYS's per-second limit) with `Retry-After`. Counted per API
@@ -17,9 +23,8 @@ declare module 'fastify' {
  */
 export function requireBearer(auth: AuthService, budget: WindowLimiter) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const owner = match ? await auth.authenticate(match[1]!) : undefined;
+    const token = bearerTokenOf(request);
+    const owner = token ? await auth.authenticate(token) : undefined;
     if (!owner) throw IysRequestError.of('H351');
     const wait = budget.hit(String(owner.apiUserId));
     if (wait > 0) {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
 import { sameSecret } from '../../../crypto/secret-hash.js';
+import { bearerTokenOf } from '../../auth/bearer.js';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 
 export interface SystemRouteDeps {
@@ -58,8 +59,7 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
       { schema: { tags, summary: 'Prometheus metrics (Authorization: Bearer OPENIYS_METRICS_TOKEN)' } },
       async (request, reply) => {
         if (access !== 'open') {
-          const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-          if (!sameSecret(presented, access.token)) throw IysRequestError.of('H973');
+          if (!sameSecret(bearerTokenOf(request), access.token)) throw IysRequestError.of('H973');
         }
         return reply.type(deps.metrics.contentType).send(await deps.metrics.metrics());
       },
