@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/runtime.js';
 import { createSystem, SANDBOX_MESSAGING, type System } from '../../src/system.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { demoProviderToken } from '../helpers/server-process.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(projectRoot(), 'docs', 'screenshots');
@@ -96,14 +97,7 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
       });
       return page;
     },
-    async providerToken() {
-      const response = await fetch(`${url}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'password', username: 'demo', password: 'demo-password-123' }),
-      });
-      return ((await response.json()) as { access_token: string }).access_token;
-    },
+    providerToken: () => demoProviderToken(url),
     async close() {
       await browser.close();
       assert.deepEqual(blocked, [], 'nothing was blocked by the Content-Security-Policy');

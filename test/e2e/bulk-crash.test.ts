@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { demoProviderToken, startServerProcess } from '../helpers/server-process.js';
 import { DEMO, recentWireDate } from '../helpers/system.js';
 
 let database: TestDatabase;
@@ -31,12 +31,7 @@ test('a server killed with SIGKILL mid-batch resumes after restart and applies e
     OPENIYS_SEED_DEMO: 'true',
   };
   const first = await startServerProcess(env);
-  const tokenResponse = await fetch(`${first.url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'password', username: DEMO.username, password: DEMO.password }),
-  });
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const token = await demoProviderToken(first.url);
 
   const REQUESTS = 12;
   const PER_REQUEST = 1000;

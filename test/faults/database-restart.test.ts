@@ -17,7 +17,7 @@ import pino from 'pino';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/embedded/server.js';
 import { createSystem, SANDBOX_MESSAGING } from '../../src/system.js';
 import { onboardProvider, uploadFile, waitForUpload } from '../helpers/portal.js';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { demoProviderToken, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { DEMO, recentWireDate, type TestSystem } from '../helpers/system.js';
 
 let dir: string;
@@ -38,7 +38,7 @@ before(async () => {
   database = await startEmbeddedPostgres(path.join(dir, 'postgres'));
   port = Number(new URL(database.url).port);
   server = await startServerProcess({ ...env, DATABASE_URL: database.url });
-  token = await tokenFor(server.url);
+  token = await demoProviderToken(server.url);
 });
 after(async () => {
   if (server && server.child.exitCode !== null) console.log(server.output().slice(-5000));
@@ -47,15 +47,6 @@ after(async () => {
   await database?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function tokenFor(url: string): Promise<string> {
-  const response = await fetch(`${url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'password', username: DEMO.username, password: DEMO.password }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 const api = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
   fetch(server.url + url, {

@@ -49,19 +49,23 @@ export async function startServerProcess(env: Record<string, string>, cwd?: stri
   return { url, child, exited, output: () => output };
 }
 
+/** An access token of the sandbox's demo provider from the server at `baseUrl`. */
+export async function demoProviderToken(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'password', username: DEMO.username, password: DEMO.password }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
 /** An İYS call (POST) to a server process, signed in as the sandbox's demo provider, on its demo brand. */
 export async function postAsDemoProvider(
   server: ServerProcess,
   path: string,
   body: unknown,
 ): Promise<{ status: number; body: unknown }> {
-  const { access_token: token } = (await (
-    await fetch(`${server.url}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'password', username: DEMO.username, password: DEMO.password }),
-    })
-  ).json()) as { access_token: string };
+  const token = await demoProviderToken(server.url);
   const response = await fetch(`${server.url}/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
