@@ -9,6 +9,8 @@ import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { turkishWorkingCalendar } from './domain/business-days.js';
 import { createApp } from './http/app.js';
 import { createWindowLimiter, DEFAULT_API_REQUESTS_PER_SECOND } from './http/rate-limit.js';
+import { createDeliveryAdapters, type MessagingOptions } from './messaging.js';
+import type { DevOutbox } from './services/messaging/dev-outbox.js';
 import { composeProviderSide } from './provider-side.js';
 import { countGatewayChecks, createMetrics, watchBulkBacklog, watchOutbox } from './http/metrics.js';
 import { startBoss } from './jobs/boss.js';
@@ -43,10 +45,6 @@ import { createDashboardService } from './services/dashboard.service.js';
 import { createGatewayService, type GatewayService } from './services/gateway/gateway.service.js';
 import { createOtpIdentityProvider } from './services/identity.service.js';
 import { createInboundSmsService } from './services/inbound-sms.service.js';
-import { DevOutbox } from './services/messaging/dev-outbox.js';
-import { createHttpSmsSender } from './services/messaging/http-sms-sender.js';
-import type { MessageSender } from './services/messaging/message-sender.js';
-import { createSmtpSender } from './services/messaging/smtp-sender.js';
 import { createNotificationService } from './services/notification.service.js';
 import type { OnboardingService } from './services/onboarding.service.js';
 import { createOutboxService } from './services/outbox.service.js';
@@ -59,29 +57,7 @@ import type { WebhookService } from './services/webhook.service.js';
 import type { WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
 import type { UploadService } from './services/upload.service.js';
 
-export interface MessagingOptions {
-  /** Only the sandbox may catch messages instead of sending them (shown at /dev/outbox). */
-  sandbox: boolean;
-  publicUrl: string;
-  /** Unset → e-mail goes to the built-in SMTP catcher (sandbox only). */
-  smtpUrl?: string;
-  mailFrom: string;
-  /** Unset → SMS go to the built-in sink (sandbox only). */
-  smsHttpUrl?: string;
-  smsHttpAuthorization?: string;
-  smsHttpBodyTemplate: string;
-  smsSender: string;
-  inboundSmsSecret?: string;
-}
-
-export const SANDBOX_MESSAGING: MessagingOptions = {
-  sandbox: true,
-  publicUrl: 'http://127.0.0.1:3000',
-  mailFrom: 'İYS <bildirim@openiys.local>',
-  smsHttpBodyTemplate: '{"from":"{{from}}","to":"{{to}}","text":"{{text}}"}',
-  smsSender: 'IYS',
-  inboundSmsSecret: 'sandbox-inbound-sms-secret',
-};
+export { SANDBOX_MESSAGING, type MessagingOptions } from './messaging.js';
 
 export interface SystemOptions {
   databaseUrl: string;
@@ -145,25 +121,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const outboxRepository = createOutboxRepository(db);
   const complaintRepository = createComplaintRepository(db);
 
-  // Delivery adapters: real SMTP / HTTP when configured, the in-memory catcher otherwise, in the sandbox only
-  // (it shows sign-in codes to whoever opens /dev/outbox).
-  let devOutbox: DevOutbox | undefined;
-  const sandboxOutbox = () => {
-    if (!messaging.sandbox) throw new Error('SMTP_URL and SMS_HTTP_URL are required outside the sandbox');
-    return (devOutbox ??= new DevOutbox());
-  };
-  const emailSender: MessageSender & { close?: () => void } = createSmtpSender(
-    messaging.smtpUrl ?? (await sandboxOutbox().startSmtp()),
-    messaging.mailFrom,
-  );
-  const smsSender: MessageSender = messaging.smsHttpUrl
-    ? createHttpSmsSender({
-        url: messaging.smsHttpUrl,
-        authorization: messaging.smsHttpAuthorization,
-        bodyTemplate: messaging.smsHttpBodyTemplate,
-        from: messaging.smsSender,
-      })
-    : sandboxOutbox().smsSink(messaging.smsSender);
+  const { emailSender, smsSender, devOutbox } = await createDeliveryAdapters(messaging);
 
   let closing = false;
   // While shutting down, connections dropping under pg-boss are expected, not worth an error line.
