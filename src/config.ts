@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_UPLOAD_MAX_MB } from './domain/upload-limits.js';
 import { DEFAULT_API_REQUESTS_PER_SECOND } from './http/rate-limit.js';
+import { DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './services/abuse-guard.service.js';
 import { DEFAULT_NOTICES_PER_SECOND } from './jobs/send-message.job.js';
 
 /** Every setting openiys reads from its environment, parsed once. No other module reads process.env. */
@@ -27,6 +29,10 @@ export interface Config {
   readonly tokenRequestsPerHour: number;
   /** Provider API requests per API user and second (İYS answers H124 beyond its own limit). */
   readonly apiRequestsPerSecond: number;
+  /** Reverse proxies (addresses or CIDRs) trusted to name the client: OPENIYS_TRUSTED_PROXIES. */
+  readonly trustedProxies: string[];
+  /** Sign-in codes, İYS Yolu codes and applications allowed per address, network, provider and overall. */
+  readonly abuseLimits: AbuseLimits;
   /** The largest consent file the portal accepts, in MB. */
   readonly uploadMaxMb: number;
   /** ONAY notices sent per second at most. */
@@ -48,6 +54,16 @@ export interface Config {
   readonly metricsToken: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
+
+/** The environment variable of each abuse limit. */
+export const ABUSE_LIMIT_VARIABLES: Record<keyof AbuseLimits, string> = {
+  codesPerAddressPerHour: 'OPENIYS_CODES_PER_ADDRESS_PER_HOUR',
+  codesPerNetworkPerHour: 'OPENIYS_CODES_PER_NETWORK_PER_HOUR',
+  codesPerProviderPerHour: 'OPENIYS_CODES_PER_PROVIDER_PER_HOUR',
+  codesPerMinute: 'OPENIYS_CODES_PER_MINUTE',
+  applicationsPerAddressPerDay: 'OPENIYS_APPLICATIONS_PER_ADDRESS_PER_DAY',
+  applicationStorageMb: 'OPENIYS_APPLICATION_STORAGE_MB',
+};
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -115,6 +131,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       `OPENIYS_API_REQUESTS_PER_SECOND must be a positive integer, got "${env.OPENIYS_API_REQUESTS_PER_SECOND}"`,
     );
+  }
+
+  const abuseLimits = { ...DEFAULT_ABUSE_LIMITS };
+  for (const [setting, name] of Object.entries(ABUSE_LIMIT_VARIABLES) as [keyof AbuseLimits, string][]) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value >= 1) abuseLimits[setting] = value;
+    else problems.push(`${name} must be a positive integer, got "${raw}"`);
+  }
+
+  const trustedProxies = (env.OPENIYS_TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of trustedProxies) {
+    const [address = '', bits] = entry.split('/');
+    if (isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits)))
+      problems.push(`OPENIYS_TRUSTED_PROXIES must list IP addresses or CIDRs, got "${entry}"`);
   }
 
   const uploadMaxMb = Number(env.OPENIYS_UPLOAD_MAX_MB ?? DEFAULT_UPLOAD_MAX_MB);
@@ -188,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowLoopbackHttp,
     tokenRequestsPerHour,
     apiRequestsPerSecond,
+    abuseLimits: Object.freeze(abuseLimits),
+    trustedProxies,
     uploadMaxMb,
     noticesPerSecond,
     publicUrl,

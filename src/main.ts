@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     logger,
     tokenRequestsPerHour: config.tokenRequestsPerHour,
     apiRequestsPerSecond: config.apiRequestsPerSecond,
+    abuseLimits: config.abuseLimits,
+    trustedProxies: config.trustedProxies,
     uploadMaxBytes: config.uploadMaxMb * 1024 * 1024,
     noticesPerSecond: config.noticesPerSecond,
     messaging: config,

@@ -22,6 +22,7 @@ import type { WebhookRepository } from './repositories/webhook.repository.js';
 import type { NoticeQueue, WriterDeps } from './services/consent-writer.js';
 import { createIntegratorService } from './services/integrator.service.js';
 import { createIysYoluService } from './services/iys-yolu.service.js';
+import type { AbuseGuard } from './services/abuse-guard.service.js';
 import { createOnboardingService } from './services/onboarding.service.js';
 import type { MessageQueue, OutboxService } from './services/outbox.service.js';
 import { createPortalAccountService } from './services/portal-account.service.js';
@@ -58,6 +59,7 @@ export function composeProviderSide(deps: {
   notices: NoticeQueue;
   webhooks?: { allowLoopbackHttp?: boolean; delivery?: WebhookDeliveryOptions };
   uploadMaxBytes?: number;
+  guard: AbuseGuard;
 }) {
   const { db, boss, logger, clock, cipher, providers, consents, outboxRepository: outbox } = deps;
   const { messages, sendQueue: queue } = deps;
@@ -70,6 +72,7 @@ export function composeProviderSide(deps: {
     messages,
     queue,
     cipher,
+    guard: deps.guard,
     publicUrl: deps.publicUrl,
     clock,
   });
@@ -142,6 +145,7 @@ export function composeProviderSide(deps: {
       queue,
       cipher,
       signingKey: deps.signingKey,
+      guard: deps.guard,
       clock,
     }),
     reconciliation: createReconciliationService({

@@ -23,6 +23,8 @@ import {
   SEND_NOTICE_QUEUE,
 } from './jobs/send-message.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
+import { createThrottleRepository } from './repositories/throttle.repository.js';
+import { createAbuseGuard, DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './services/abuse-guard.service.js';
 import { createAuditRepository } from './repositories/audit.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
 import { createCitizenRepository } from './repositories/citizen.repository.js';
@@ -71,6 +73,10 @@ export interface SystemOptions {
   apiRequestsPerSecond?: number;
   /** The largest consent file the portal accepts (default 200 MB). */
   uploadMaxBytes?: number;
+  /** Reverse proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs). */
+  trustedProxies?: string[];
+  /** Limits on codes, applications and the like (default DEFAULT_ABUSE_LIMITS). */
+  abuseLimits?: Partial<AbuseLimits>;
   /** ONAY notices sent per second at most (default 50); other messages are not paced. */
   noticesPerSecond?: number;
   /** How messages leave (real adapters, or the sandbox's catcher): stated by every caller, never assumed. */
@@ -120,6 +126,12 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const citizenRepository = createCitizenRepository(db);
   const outboxRepository = createOutboxRepository(db);
   const complaintRepository = createComplaintRepository(db);
+  const throttles = createThrottleRepository(db);
+  const guard = createAbuseGuard({
+    throttles,
+    limits: { ...DEFAULT_ABUSE_LIMITS, ...options.abuseLimits },
+    clock,
+  });
 
   const { emailSender, smsSender, devOutbox } = await createDeliveryAdapters(messaging);
 
@@ -195,6 +207,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     consents: consentRepository,
     writer,
     identity,
+    guard,
     cipher,
     clock,
   });
@@ -245,6 +258,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     notices: noticesJob.queue,
     webhooks: options.webhooks,
     uploadMaxBytes: options.uploadMaxBytes,
+    guard,
   });
   const metrics = createMetrics();
   const countChecks = countGatewayChecks(metrics);
@@ -263,6 +277,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const app = await createApp({
     logger,
     tokenRequestsPerHour: options.tokenRequestsPerHour ?? 600,
+    trustedProxies: options.trustedProxies ?? [],
     apiRequestLimiter: createWindowLimiter(
       options.apiRequestsPerSecond ?? DEFAULT_API_REQUESTS_PER_SECOND,
       1000,
@@ -322,7 +337,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     await sendJob.start();
     await noticeSendJob.start();
     await noticesJob.start();
-    expiredTokensJob = await startExpiredTokensJob({ boss, users: apiUsers, logger, clock });
+    expiredTokensJob = await startExpiredTokensJob({ boss, users: apiUsers, throttles, logger, clock });
     const resumed = await bulk.resumeUnfinished();
     if (resumed > 0) logger.info({ resumed }, 'resumed unfinished bulk requests');
     // Messages and notices left pending by an earlier run (crash, deploy) go out now.

@@ -17,6 +17,7 @@ import * as uploadFailures from './migrations/0015-upload-failures.js';
 import * as deliveriesByEvent from './migrations/0016-deliveries-by-event.js';
 import * as noticePerDay from './migrations/0017-notice-per-day.js';
 import * as tokenFamilies from './migrations/0018-token-families.js';
+import * as throttles from './migrations/0019-throttles.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-deliveries-by-event': deliveriesByEvent,
   '0017-notice-per-day': noticePerDay,
   '0018-token-families': tokenFamilies,
+  '0019-throttles': throttles,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -249,8 +249,6 @@ export interface PortalUsersTable {
   role: PortalRole;
   password_hash: string | null;
   totp_secret_enc: Buffer | null;
-  failed_sign_ins: Generated<number>;
-  locked_until: Date | null;
   disabled_at: Date | null;
   retailer_id: number | null;
   created_at: CreatedAt;

@@ -145,7 +145,7 @@ export const IYS_ERRORS = {
   H951: [401, 'İki adımlı doğrulama kodu gerekli veya hatalı.'],
   H952: [410, 'Davet bağlantısı geçersiz, kullanılmış veya süresi dolmuş.'],
   H953: [422, 'Parola en az 12 karakter olmalıdır.'],
-  H954: [429, 'Çok fazla hatalı giriş denemesi; hesap {{minutes}} dakika kilitlendi.'],
+  H954: [429, 'Çok fazla hatalı giriş denemesi; lütfen {{seconds}} saniye sonra tekrar deneyin.'],
   H955: [403, 'Bu işlem için yetkiniz yok.'],
   H956: [409, 'Bu e-posta adresiyle bir kullanıcı zaten var.'],
   H957: [409, 'Bu T.C. kimlik numarası ve MERSİS numarasıyla bir bayi bu markada zaten kayıtlı.'],
@@ -167,6 +167,9 @@ export const IYS_ERRORS = {
   H973: [401, 'Ölçümleri okumak için geçerli bir erişim anahtarı gerekir.'],
   H974: [422, 'Marka adı bağlantı, alan adı, e-posta, telefon numarası veya görünmez karakter içeremez.'],
   H975: [422, 'Şirketinizin bu adla bir markası zaten var.'],
+  H976: [429, 'Çok fazla doğrulama kodu istendi; lütfen {{seconds}} saniye sonra tekrar deneyin.'],
+  H977: [429, 'Bu bağlantıdan çok fazla başvuru yapıldı; lütfen {{seconds}} saniye sonra tekrar deneyin.'],
+  H978: [503, 'Başvuru kabulü geçici olarak durdu; lütfen bir süre sonra tekrar deneyin.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;
@@ -200,6 +203,8 @@ export function httpStatusOf(code: IysErrorCode): number {
 /** A rejected request: one or more İYS error items, rendered as `{"errors": [...]}` by the HTTP layer. */
 export class IysRequestError extends Error {
   readonly status: number;
+  /** Seconds after which trying again can succeed: sent as `Retry-After` (limits, temporary refusals). */
+  retryAfter: number | undefined;
   constructor(readonly errors: IysErrorItem[]) {
     super(errors.map((e) => `${e.code} ${e.message}`).join('; '));
     this.name = 'IysRequestError';
@@ -208,5 +213,12 @@ export class IysRequestError extends Error {
 
   static of(code: IysErrorCode, options?: Parameters<typeof iysError>[1]): IysRequestError {
     return new IysRequestError([iysError(code, options)]);
+  }
+
+  /** A limit's refusal: the code's `{{seconds}}` and the `Retry-After` header both say how long to wait. */
+  static wait(code: IysErrorCode, seconds: number): IysRequestError {
+    const error = IysRequestError.of(code, { vars: { seconds: String(seconds) } });
+    error.retryAfter = seconds;
+    return error;
   }
 }

@@ -79,6 +79,8 @@ export interface AppDeps {
   secureCookies: boolean;
   devOutbox: DevOutbox | undefined;
   webRoot: string | undefined;
+  /** Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs); none by default. */
+  trustedProxies: string[];
   gateway: GatewayService;
   logger: FastifyBaseLogger;
   tokenRequestsPerHour: number;
@@ -110,6 +112,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     // A number is not a string and an object is neither: validated routes get exactly the types they
     // declare (query strings and path parameters are declared as strings).
     ajv: { customOptions: { coerceTypes: false } },
+    // Every per-address limit keys on request.ip: only the listed proxies may say who the client is.
+    trustProxy: deps.trustedProxies.length > 0 ? deps.trustedProxies : false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   guardRequests(app);

@@ -41,7 +41,10 @@ export function registerErrorHandling(
 ): void {
   app.setErrorHandler(
     (error: FastifyError | IysRequestError, request: FastifyRequest, reply: FastifyReply) => {
-      if (error instanceof IysRequestError) return sendIysErrors(reply, error.status, error.errors);
+      if (error instanceof IysRequestError) {
+        if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
+        return sendIysErrors(reply, error.status, error.errors);
+      }
       if (error.validation) return sendIysErrors(reply, 422, validationErrors(error));
       const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
       if (mapped) return sendIysErrors(reply, httpStatusOf(mapped), [iysError(mapped)]);

@@ -30,10 +30,7 @@ export function createPortalUserRepository(db: Kysely<Database>) {
       executor: Executor,
       id: number,
       changes: Partial<
-        Pick<
-          PortalUserRow,
-          'password_hash' | 'totp_secret_enc' | 'failed_sign_ins' | 'locked_until' | 'disabled_at'
-        > & { role: PortalRole }
+        Pick<PortalUserRow, 'password_hash' | 'totp_secret_enc' | 'disabled_at'> & { role: PortalRole }
       >,
     ) => executor.updateTable('portal_users').set(changes).where('id', '=', id).execute(),
 

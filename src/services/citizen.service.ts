@@ -19,6 +19,7 @@ import { normaliseTypedPhone, parseRecipient } from '../domain/recipient.js';
 import type { CitizenRepository } from '../repositories/citizen.repository.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
 import { newTransactionId, writeConsents, type SealedConsent, type WriterDeps } from './consent-writer.js';
+import type { AbuseGuard } from './abuse-guard.service.js';
 import type { IdentityProvider } from './identity.service.js';
 
 export const SESSION_TTL_MS = 8 * 3600_000;
@@ -67,10 +68,11 @@ export function createCitizenService(deps: {
   consents: ConsentRepository;
   writer: WriterDeps;
   identity: IdentityProvider;
+  guard: AbuseGuard;
   cipher: FieldCipher;
   clock?: () => Date;
 }) {
-  const { db, citizens, consents, writer, identity, cipher, clock = () => new Date() } = deps;
+  const { db, citizens, consents, writer, identity, guard, cipher, clock = () => new Date() } = deps;
 
   function parseAddress(value: unknown) {
     const parsed = parseRecipient(normaliseTypedPhone(value), ['address']);
@@ -164,8 +166,9 @@ export function createCitizenService(deps: {
   return {
     recordCitizenChanges,
 
-    async startSignIn(address: unknown) {
+    async startSignIn(address: unknown, clientAddress: string) {
       const parsed = parseAddress(address);
+      await guard.codeForCitizen(clientAddress);
       return identity.startVerification({
         address: parsed.address,
         kind: parsed.kind,
@@ -197,8 +200,9 @@ export function createCitizenService(deps: {
 
     signOut: (sessionToken: string) => citizens.deleteSession(hashToken(sessionToken)),
 
-    async startAddAddress(citizenId: string, address: unknown) {
+    async startAddAddress(citizenId: string, address: unknown, clientAddress: string) {
       const parsed = parseAddress(address);
+      await guard.codeForCitizen(clientAddress);
       return identity.startVerification({
         address: parsed.address,
         kind: parsed.kind,

@@ -11,6 +11,7 @@ import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { IysYoluRepository } from '../repositories/iys-yolu.repository.js';
 import type { OutboxRepository } from '../repositories/outbox.repository.js';
 import { newTransactionId, writeConsents, type WriterDeps } from './consent-writer.js';
+import type { AbuseGuard } from './abuse-guard.service.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import { requireChannelRight, type BrandScope } from './tenancy.service.js';
 import { isUuid } from '../domain/uuid.js';
@@ -36,9 +37,10 @@ export function createIysYoluService(deps: {
   queue: MessageQueue;
   cipher: FieldCipher;
   signingKey: Buffer;
+  guard: AbuseGuard;
   clock?: () => Date;
 }) {
-  const { db, requests, consents, writer, outbox, messages, queue, cipher, signingKey } = deps;
+  const { db, requests, consents, writer, outbox, messages, queue, cipher, signingKey, guard } = deps;
   const clock = deps.clock ?? (() => new Date());
   const hashCode = (id: string, code: string) =>
     createHmac('sha256', signingKey).update(`iys-yolu:${id}:${code}`).digest();
@@ -59,6 +61,7 @@ export function createIysYoluService(deps: {
       if (recent[0] && now.getTime() - recent[0].getTime() < YOLU_RESEND_INTERVAL_MS)
         throw IysRequestError.of('H465', { location: ['recipient'] });
       if (recent.length >= YOLU_MAX_PER_DAY) throw IysRequestError.of('H453', { location: ['recipient'] });
+      await guard.codeForProvider(scope.provider.iys_code);
 
       const id = randomUUID();
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');

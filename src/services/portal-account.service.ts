@@ -10,15 +10,13 @@ import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { PortalUserRepository, PortalUserRow } from '../repositories/portal-user.repository.js';
 import { hashPassword, verifyPassword } from './auth.service.js';
+import type { AbuseGuard } from './abuse-guard.service.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import { isUniqueViolation } from '../db/errors.js';
 
 export const PORTAL_SESSION_TTL_MS = 8 * 3600_000;
 export const INVITATION_TTL_MS = 72 * 3600_000;
 export const MIN_PASSWORD_CHARS = 12;
-/** Failed sign-ins in a row before the account is locked for LOCK_MS. */
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCK_MS = 15 * 60_000;
 export const PORTAL_ROLES = ['admin', 'operator', 'readonly'] as const;
 
 export interface PortalSession {
@@ -32,11 +30,13 @@ export interface PortalSession {
   totpEnabled: boolean;
   /** Set for a retailer's (bayi) user: they see only the consents of that retailer. */
   retailer: { id: number; code: number; brandId: number; title: string } | null;
+  /** Where this request came from: for the audit log and the per-address limits. */
+  clientAddress: string;
 }
 
 /**
  * Accounts of the provider portal: invitations by one-time link, argon2id passwords, an optional TOTP second
- * factor, lockout after repeated failures, and sessions bound to a CSRF token like the citizen side's.
+ * factor, a growing wait after repeated failures (abuse-guard.service.ts), and sessions bound to a CSRF token like the citizen side's.
  */
 export function createPortalAccountService(deps: {
   db: Kysely<Database>;
@@ -46,10 +46,12 @@ export function createPortalAccountService(deps: {
   messages: OutboxService;
   queue: MessageQueue;
   cipher: FieldCipher;
+  guard: AbuseGuard;
   publicUrl: string;
   clock?: () => Date;
 }) {
-  const { db, users, consents, outbox, messages, queue, cipher, publicUrl, clock = () => new Date() } = deps;
+  const { db, users, consents, outbox, messages, queue, cipher, guard, publicUrl } = deps;
+  const clock = deps.clock ?? (() => new Date());
   const totpAad = (userId: number) => Buffer.from(`portal-user:${userId}:totp`);
   /** A 6-digit code from the user's app, valid now (one 30-second step of clock drift allowed). */
   const totpMatches = (code: unknown, secret: string, now = clock()): boolean => {
@@ -157,11 +159,7 @@ export function createPortalAccountService(deps: {
       const user = await db.transaction().execute(async (trx) => {
         const userId = await users.consumeInvitation(trx, hashToken(token), clock());
         if (userId === undefined) return undefined;
-        await users.updateUser(trx, userId, {
-          password_hash: passwordHash,
-          failed_sign_ins: 0,
-          locked_until: null,
-        });
+        await users.updateUser(trx, userId, { password_hash: passwordHash });
         await users.deleteSessionsOf(trx, userId);
         return users.findUser(userId);
       });
@@ -173,19 +171,17 @@ export function createPortalAccountService(deps: {
       email: unknown;
       password: unknown;
       code?: unknown;
+      clientAddress: string;
     }): Promise<{ sessionToken: string }> {
       const parsed = parseRecipient(request.email, ['email']);
-      const user = parsed.ok ? await users.findUserByEmailKey(cipher.blindIndex(parsed.address)) : undefined;
+      const emailKey = parsed.ok ? cipher.blindIndex(parsed.address) : undefined;
+      // Counted before anything is checked, keyed by the e-mail as typed (known or not): a burst of guesses
+      // is counted one by one, and the answer never tells whether the account exists.
+      const attempt = await guard.beginSignIn(emailKey?.toString('hex') ?? 'invalid', request.clientAddress);
+      const user = emailKey ? await users.findUserByEmailKey(emailKey) : undefined;
       const now = clock();
-      if (user?.locked_until && user.locked_until > now) {
-        const minutes = Math.ceil((user.locked_until.getTime() - now.getTime()) / 60_000);
-        throw IysRequestError.of('H954', { vars: { minutes: String(minutes) } });
-      }
       const passwordOk = await verifyPassword(user?.password_hash, String(request.password ?? ''));
-      if (!user || !user.password_hash || user.disabled_at || !passwordOk) {
-        if (user) await service.countFailure(user, now);
-        throw IysRequestError.of('H950');
-      }
+      if (!user || !user.password_hash || user.disabled_at || !passwordOk) throw IysRequestError.of('H950');
       // The right password of a suspended company's user: said plainly, and no session is opened that
       // would come alive again at the reactivation.
       if (user.provider_status !== 'active') throw IysRequestError.of('H971');
@@ -194,27 +190,18 @@ export function createPortalAccountService(deps: {
         const secret = cipher.decrypt(user.totp_secret_enc, totpAad(user.id));
         if (!totpMatches(code, secret, now)) {
           // Asking for the code is not a failure; a wrong code is.
-          if (code !== '') await service.countFailure(user, now);
+          if (code === '') await attempt.notAFailure();
           throw IysRequestError.of('H951', {
             location: ['code'],
             value: code === '' ? 'required' : 'invalid',
           });
         }
       }
-      await users.updateUser(db, user.id, { failed_sign_ins: 0, locked_until: null });
+      await attempt.succeeded();
       return openSession(user);
     },
 
-    async countFailure(user: PortalUserRow, now: Date): Promise<void> {
-      const failures = user.failed_sign_ins + 1;
-      const locked = failures >= MAX_FAILED_SIGN_INS;
-      await users.updateUser(db, user.id, {
-        failed_sign_ins: locked ? 0 : failures,
-        locked_until: locked ? new Date(now.getTime() + LOCK_MS) : null,
-      });
-    },
-
-    async authenticate(sessionToken: string): Promise<PortalSession | undefined> {
+    async authenticate(sessionToken: string, clientAddress: string): Promise<PortalSession | undefined> {
       const row = await users.findSession(hashToken(sessionToken), clock());
       if (!row) return undefined;
       return {
@@ -226,6 +213,7 @@ export function createPortalAccountService(deps: {
         providerTitle: row.title,
         csrfToken: row.csrf_token,
         totpEnabled: row.totp_secret_enc !== null,
+        clientAddress,
         retailer:
           row.retailer_id === null
             ? null
@@ -275,6 +263,8 @@ export function createPortalAccountService(deps: {
       body: { email?: unknown; name?: unknown; role?: unknown },
       retailerId?: number,
     ) {
+      // An invitation is a message the registry sends to an address someone typed: limited like codes.
+      await guard.codeForCitizen(session.clientAddress);
       const invited = await db.transaction().execute((trx) =>
         service.invite(trx, {
           providerId: session.providerId,

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { formatWireDate } from '../../src/domain/wire-date.js';
 import type { WebhookDeliveryOptions } from '../../src/jobs/webhook-delivery.job.js';
+import type { AbuseLimits } from '../../src/services/abuse-guard.service.js';
 import { createSystem, SANDBOX_MESSAGING, type System, type SystemOptions } from '../../src/system.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -32,6 +33,15 @@ export const OTHER = {
   password: 'other-password-123',
 };
 
+const UNREACHED_ABUSE_LIMITS: AbuseLimits = {
+  codesPerAddressPerHour: 1e6,
+  codesPerNetworkPerHour: 1e6,
+  codesPerProviderPerHour: 1e6,
+  codesPerMinute: 1e6,
+  applicationsPerAddressPerDay: 1e6,
+  applicationStorageMb: 1e6,
+};
+
 /** The whole system on a fresh database with the sandbox seed, logging at debug level into memory. */
 export async function startTestSystem(
   options: {
@@ -40,6 +50,8 @@ export async function startTestSystem(
     tokenRequestsPerHour?: number;
     /** Default: no practical limit (tests that are not about it send bursts). */
     apiRequestsPerSecond?: number;
+    /** Default: none that a test would reach, unless the test is about them. */
+    abuseLimits?: Partial<AbuseLimits>;
     uploadMaxBytes?: number;
     noticesPerSecond?: number;
     /** An SMS operator to send to instead of the sandbox sink (e-mail still goes to the sandbox). */
@@ -64,6 +76,7 @@ export async function startTestSystem(
     workers: options.workers,
     tokenRequestsPerHour: options.tokenRequestsPerHour,
     apiRequestsPerSecond: options.apiRequestsPerSecond ?? 1e6,
+    abuseLimits: { ...UNREACHED_ABUSE_LIMITS, ...options.abuseLimits },
     uploadMaxBytes: options.uploadMaxBytes,
     noticesPerSecond: options.noticesPerSecond,
     messaging: { ...SANDBOX_MESSAGING, smsHttpUrl: options.smsHttpUrl },

@@ -35,7 +35,7 @@ export function requirePortalUser(
 ) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = request.cookies[PORTAL_COOKIE];
-    const session = token ? await accounts.authenticate(token) : undefined;
+    const session = token ? await accounts.authenticate(token, request.ip) : undefined;
     if (!session) throw IysRequestError.of('H916');
     requireCsrf(request, session.csrfToken);
     if (roles && !roles.includes(session.role)) throw IysRequestError.of('H955');

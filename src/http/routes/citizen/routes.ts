@@ -54,7 +54,7 @@ export function citizenRoutes(deps: {
         },
       },
       async (request) => {
-        const started = await citizens.startSignIn(body(request).address);
+        const started = await citizens.startSignIn(body(request).address, request.ip);
         return { challengeId: started.challengeId, expiresAt: formatWireDate(started.expiresAt) };
       },
     );
@@ -111,7 +111,11 @@ export function citizenRoutes(deps: {
           },
         },
         async (request) => {
-          const started = await citizens.startAddAddress(citizenOf(request).citizenId, body(request).address);
+          const started = await citizens.startAddAddress(
+            citizenOf(request).citizenId,
+            body(request).address,
+            request.ip,
+          );
           return { challengeId: started.challengeId, expiresAt: formatWireDate(started.expiresAt) };
         },
       );

@@ -42,7 +42,8 @@ export function portalAccountRoutes(deps: {
     const tags = ['Firma portalı (provider portal)'];
     const errors = { '4xx': ErrorResponse };
 
-    const signedInAs = async (token: string) => presentSession((await accounts.authenticate(token))!);
+    const signedInAs = async (token: string, clientAddress: string) =>
+      presentSession((await accounts.authenticate(token, clientAddress))!);
 
     app.post(
       '/api/portal/invitation',
@@ -57,7 +58,7 @@ export function portalAccountRoutes(deps: {
       async (request, reply) => {
         const { sessionToken } = await accounts.acceptInvitation(body(request).token, body(request).password);
         setPortalCookie(reply, sessionToken, deps.secureCookies);
-        return signedInAs(sessionToken);
+        return signedInAs(sessionToken, request.ip);
       },
     );
 
@@ -78,9 +79,9 @@ export function portalAccountRoutes(deps: {
       },
       async (request, reply) => {
         const { email, password, code } = body(request);
-        const { sessionToken } = await accounts.signIn({ email, password, code });
+        const { sessionToken } = await accounts.signIn({ email, password, code, clientAddress: request.ip });
         setPortalCookie(reply, sessionToken, deps.secureCookies);
-        return signedInAs(sessionToken);
+        return signedInAs(sessionToken, request.ip);
       },
     );
 
