@@ -132,6 +132,8 @@ export function composeProviderSide(deps: {
       messages,
       queue,
       cipher,
+      guard: deps.guard,
+      publicUrl: deps.publicUrl,
       clock,
     }),
     integrators: createIntegratorService({ integrators: deps.integratorRepository, providers }),

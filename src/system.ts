@@ -337,7 +337,15 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     await sendJob.start();
     await noticeSendJob.start();
     await noticesJob.start();
-    expiredTokensJob = await startExpiredTokensJob({ boss, users: apiUsers, throttles, logger, clock });
+    expiredTokensJob = await startExpiredTokensJob({
+      boss,
+      logger,
+      sweeps: {
+        tokens: async () => Number((await apiUsers.deleteExpiredTokens(clock()))[0]?.numDeletedRows ?? 0),
+        throttles: () => throttles.sweep(clock()),
+        unconfirmedApplications: () => providerSide.onboarding.deleteExpiredUnconfirmed(),
+      },
+    });
     const resumed = await bulk.resumeUnfinished();
     if (resumed > 0) logger.info({ resumed }, 'resumed unfinished bulk requests');
     // Messages and notices left pending by an earlier run (crash, deploy) go out now.

@@ -18,6 +18,7 @@ import * as deliveriesByEvent from './migrations/0016-deliveries-by-event.js';
 import * as noticePerDay from './migrations/0017-notice-per-day.js';
 import * as tokenFamilies from './migrations/0018-token-families.js';
 import * as throttles from './migrations/0019-throttles.js';
+import * as applicationConfirmation from './migrations/0020-application-confirmation.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-notice-per-day': noticePerDay,
   '0018-token-families': tokenFamilies,
   '0019-throttles': throttles,
+  '0020-application-confirmation': applicationConfirmation,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

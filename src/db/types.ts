@@ -212,7 +212,8 @@ export interface GatewayCheckDaysTable {
   blocked: string;
 }
 
-export type ApplicationStatus = 'pending' | 'approved' | 'rejected';
+/** 'unconfirmed' until the applicant opens the link sent to the e-mail address the application names. */
+export type ApplicationStatus = 'unconfirmed' | 'pending' | 'approved' | 'rejected';
 
 export interface ProviderApplicationsTable {
   id: string;
@@ -236,6 +237,8 @@ export interface ProviderApplicationsTable {
   decided_by: string | null;
   rejection_reason: string | null;
   provider_id: number | null;
+  confirm_token_hash: Buffer | null;
+  confirm_by: Date | null;
 }
 
 export type PortalRole = 'admin' | 'operator' | 'readonly';

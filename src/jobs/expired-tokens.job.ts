@@ -1,7 +1,5 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import type { ApiUserRepository } from '../repositories/api-user.repository.js';
-import type { ThrottleRepository } from '../repositories/throttle.repository.js';
 import { createQueueWorker } from './queue-worker.js';
 
 export const EXPIRED_TOKENS_QUEUE = 'expired-tokens';
@@ -9,17 +7,16 @@ export const EXPIRED_TOKENS_QUEUE = 'expired-tokens';
 const CRON = '17 * * * *';
 
 /**
- * Deletes expired access and refresh tokens, so the table holds only live credentials, and abuse-limit
- * counters that no longer limit anything. Idempotent.
+ * The hourly clean-up: each sweep deletes what has expired (tokens, idle abuse-limit counters, applications
+ * never confirmed) and says how many rows went. Every sweep is idempotent; one failing does not stop the
+ * others, and the job is retried.
  */
 export async function startExpiredTokensJob(options: {
   boss: PgBoss;
-  users: ApiUserRepository;
-  throttles: ThrottleRepository;
+  sweeps: Record<string, () => Promise<number>>;
   logger: Logger;
-  clock: () => Date;
 }): Promise<{ stop(): Promise<void> }> {
-  const { boss, users, throttles, logger, clock } = options;
+  const { boss, sweeps, logger } = options;
   await boss.schedule(EXPIRED_TOKENS_QUEUE, CRON, {}, { retryLimit: 3 });
   const worker = createQueueWorker({
     boss,
@@ -27,12 +24,13 @@ export async function startExpiredTokensJob(options: {
     logger,
     idlePollMs: 60_000,
     async handle() {
-      const result = await users.deleteExpiredTokens(clock());
-      const counters = await throttles.sweep(clock());
-      logger.info(
-        { deleted: Number(result[0]?.numDeletedRows ?? 0), counters },
-        'expired tokens and idle throttle counters deleted',
-      );
+      const deleted: Record<string, number> = {};
+      const failures: unknown[] = [];
+      for (const [name, sweep] of Object.entries(sweeps)) {
+        deleted[name] = await sweep().catch((error: unknown) => (failures.push(error), -1));
+      }
+      logger.info({ deleted }, 'expired rows deleted');
+      if (failures.length > 0) throw failures[0];
     },
   });
   await worker.start();

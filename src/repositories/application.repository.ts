@@ -3,7 +3,10 @@ import type { ApplicationStatus, Database, ProviderApplicationsTable } from '../
 
 type Executor = Kysely<Database> | Transaction<Database>;
 export type ApplicationRow = Selectable<ProviderApplicationsTable>;
-export type ApplicationSummaryRow = Omit<ApplicationRow, 'agreement_enc'>;
+export type ApplicationSummaryRow = Omit<
+  ApplicationRow,
+  'agreement_enc' | 'confirm_token_hash' | 'confirm_by'
+>;
 
 /** Provider applications and the codes handed out when one is approved. */
 export function createApplicationRepository(db: Kysely<Database>) {
@@ -51,6 +54,39 @@ export function createApplicationRepository(db: Kysely<Database>) {
       return row !== undefined;
     },
 
+    /** The agreement bytes held for applications nobody has decided yet (the storage cap's measure). */
+    undecidedBytes: async (): Promise<number> => {
+      const row = await db
+        .selectFrom('provider_applications')
+        .select(sql<string>`coalesce(sum(agreement_bytes), 0)`.as('bytes'))
+        .where('status', 'in', ['unconfirmed', 'pending'])
+        .executeTakeFirstOrThrow();
+      return Number(row.bytes);
+    },
+
+    /** Confirms the application whose link this is, while the link is valid; its id, else undefined. */
+    confirm: async (tokenHash: Buffer, now: Date): Promise<string | undefined> => {
+      const row = await db
+        .updateTable('provider_applications')
+        .set({ status: 'pending', confirm_token_hash: null, confirm_by: null })
+        .where('confirm_token_hash', '=', tokenHash)
+        .where('status', '=', 'unconfirmed')
+        .where('confirm_by', '>', now)
+        .returning('id')
+        .executeTakeFirst();
+      return row?.id;
+    },
+
+    /** Deletes applications (and their agreements) whose confirmation link expired unused. */
+    deleteExpiredUnconfirmed: async (now: Date): Promise<number> => {
+      const result = await db
+        .deleteFrom('provider_applications')
+        .where('status', '=', 'unconfirmed')
+        .where('confirm_by', '<=', now)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     /** The latest applications, each with the iysCode it was given (null until approved). */
     listApplications: async (
       status: ApplicationStatus | undefined,
@@ -62,7 +98,8 @@ export function createApplicationRepository(db: Kysely<Database>) {
         .select('p.iys_code')
         .orderBy('a.submitted_at', 'desc')
         .limit(200);
-      if (status) query = query.where('a.status', '=', status);
+      // Unconfirmed applications are nobody's work yet: listed only when asked for by name.
+      query = query.where('a.status', status ? '=' : '!=', status ?? 'unconfirmed');
       return query.execute();
     },
 

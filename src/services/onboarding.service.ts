@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { hashSecret } from '../crypto/secret-hash.js';
 import type { ApplicationStatus, Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
 import {
@@ -14,6 +15,7 @@ import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
+import type { AbuseGuard } from './abuse-guard.service.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import type { PortalAccountService } from './portal-account.service.js';
 import type { Staff } from './regulator.service.js';
@@ -21,6 +23,8 @@ import { isUuid } from '../domain/uuid.js';
 import { isUniqueViolation } from '../db/errors.js';
 
 const MAX_REASON_CHARS = 2000;
+/** How long the applicant has to confirm by the e-mailed link before the application is deleted. */
+export const CONFIRM_TTL_MS = 24 * 3600_000;
 
 /** An application as the registry staff review it: what was applied with, and what became of it. */
 export interface ApplicationView extends ProviderApplicationInput {
@@ -51,11 +55,20 @@ export function createOnboardingService(deps: {
   messages: OutboxService;
   queue: MessageQueue;
   cipher: FieldCipher;
+  guard: AbuseGuard;
+  publicUrl: string;
   clock?: () => Date;
 }) {
   const { db, applications, providers, consents, portalAccounts, audit, outbox, messages, queue, cipher } =
     deps;
+  const { guard, publicUrl } = deps;
   const clock = deps.clock ?? (() => new Date());
+
+  /** Refuses a new agreement of `bytes` when undecided ones already fill the storage allowed them. */
+  async function requireRoom(bytes: number): Promise<void> {
+    if ((await applications.undecidedBytes()) + bytes > guard.applicationStorageBytes)
+      throw IysRequestError.wait('H978', 3600);
+  }
   const aad = (id: string, field: string) => Buffer.from(`application:${id}:${field}`);
   const taxIdKeyOf = (taxId: string) => cipher.blindIndex(`tax-id:${taxId}`);
   const actorOf = (staff: Staff) => `${staff.role}:${staff.name}`;
@@ -94,7 +107,19 @@ export function createOnboardingService(deps: {
   }
 
   const service = {
-    /** Stores an application with its agreement; answers with its id for the applicant's reference. */
+    /**
+     * Before an anonymous application's body is even read: the client's daily allowance (H977) and the room
+     * left for undecided applications (H978), so that nobody can fill the registry's disk with PDFs.
+     */
+    async admit(clientAddress: string): Promise<void> {
+      await guard.application(clientAddress);
+      await requireRoom(0);
+    },
+
+    /**
+     * Stores an application with its agreement, unconfirmed, and e-mails the applicant a link to confirm it
+     * within CONFIRM_TTL_MS; answers with its id for the applicant's reference.
+     */
     async submit(fields: Record<string, unknown>, agreement: Buffer | undefined): Promise<{ id: string }> {
       const parsed = parseProviderApplication(fields);
       const agreementOk =
@@ -109,37 +134,78 @@ export function createOnboardingService(deps: {
       if (await applications.isTaxIdTaken(taxIdKey))
         throw IysRequestError.of('H947', { location: ['taxId'] });
 
+      await requireRoom(agreement!.length);
+
       const id = randomUUID();
       const email = cipher.sealAddress(input.email);
+      const confirmToken = randomBytes(32).toString('base64url');
+      const now = clock();
+      const message = messages.prepare({
+        channel: 'email',
+        recipientKey: email.recipientKey,
+        purpose: 'application-confirmation',
+        subject: 'İYS başvurunuzu onaylayın',
+        text:
+          `${input.title} adına İYS hizmet sağlayıcı başvurusu yapıldı (başvuru no: ${id}).\n\n` +
+          `Başvuruyu siz yaptıysanız 24 saat içinde bu bağlantıyı açarak onaylayın; onaylanmayan başvuru ` +
+          `silinir:\n\n${publicUrl}/basvuru#onay=${confirmToken}\n`,
+      });
       try {
-        await applications.insertApplication(db, {
-          id,
-          kind: input.kind,
-          title: input.title,
-          tax_id_key: taxIdKey,
-          tax_id_enc: cipher.encrypt(input.taxId, aad(id, 'tax-id')),
-          mersis_enc: input.mersis ? cipher.encrypt(input.mersis, aad(id, 'mersis')) : null,
-          tax_office: input.taxOffice,
-          invoice_address_enc: cipher.encrypt(input.invoiceAddress, aad(id, 'invoice-address')),
-          email_key: email.recipientKey,
-          email_enc: email.addressEnc,
-          contact_name_enc: cipher.encrypt(input.contactName, aad(id, 'contact-name')),
-          contact_tckn_enc: cipher.encrypt(input.contactTckn, aad(id, 'contact-tckn')),
-          agreement_enc: cipher.encrypt(agreement!, aad(id, 'agreement')),
-          agreement_sha256: createHash('sha256').update(agreement!).digest(),
-          agreement_bytes: agreement!.length,
-          submitted_at: clock(),
+        await db.transaction().execute(async (trx) => {
+          await applications.insertApplication(trx, {
+            id,
+            kind: input.kind,
+            title: input.title,
+            tax_id_key: taxIdKey,
+            tax_id_enc: cipher.encrypt(input.taxId, aad(id, 'tax-id')),
+            mersis_enc: input.mersis ? cipher.encrypt(input.mersis, aad(id, 'mersis')) : null,
+            tax_office: input.taxOffice,
+            invoice_address_enc: cipher.encrypt(input.invoiceAddress, aad(id, 'invoice-address')),
+            email_key: email.recipientKey,
+            email_enc: email.addressEnc,
+            contact_name_enc: cipher.encrypt(input.contactName, aad(id, 'contact-name')),
+            contact_tckn_enc: cipher.encrypt(input.contactTckn, aad(id, 'contact-tckn')),
+            agreement_enc: cipher.encrypt(agreement!, aad(id, 'agreement')),
+            agreement_sha256: createHash('sha256').update(agreement!).digest(),
+            agreement_bytes: agreement!.length,
+            submitted_at: now,
+            status: 'unconfirmed',
+            confirm_token_hash: hashSecret(confirmToken),
+            confirm_by: new Date(now.getTime() + CONFIRM_TTL_MS),
+          });
+          await consents.insertRecipients(trx, [
+            { recipientKey: email.recipientKey, addressEnc: email.addressEnc, kind: 'email' },
+          ]);
+          await outbox.insertMessages(trx, [message]);
         });
       } catch (error) {
         // Two submissions racing past the check above: the partial unique index keeps only one.
         if (isUniqueViolation(error)) throw IysRequestError.of('H947', { location: ['taxId'] });
         throw error;
       }
+      await queue.sendSoon([message.id]);
       return { id };
     },
 
+    /** The applicant opened the link: the application goes to the registry staff (H979 if it expired). */
+    async confirm(token: unknown): Promise<{ id: string }> {
+      if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) throw IysRequestError.of('H979');
+      try {
+        const id = await applications.confirm(hashSecret(token), clock());
+        if (!id) throw IysRequestError.of('H979');
+        return { id };
+      } catch (error) {
+        // Someone else's application for the same tax number was confirmed first.
+        if (isUniqueViolation(error)) throw IysRequestError.of('H947', { location: ['taxId'] });
+        throw error;
+      }
+    },
+
+    /** Deletes applications never confirmed (run by the hourly maintenance job). */
+    deleteExpiredUnconfirmed: () => applications.deleteExpiredUnconfirmed(clock()),
+
     async list(staff: Staff, status?: string): Promise<ApplicationView[]> {
-      const filter = ['pending', 'approved', 'rejected'].includes(status ?? '')
+      const filter = ['unconfirmed', 'pending', 'approved', 'rejected'].includes(status ?? '')
         ? (status as ApplicationStatus)
         : undefined;
       const rows = await applications.listApplications(filter);

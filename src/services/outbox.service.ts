@@ -7,7 +7,13 @@ export interface MessageDraft {
   channel: 'sms' | 'email';
   recipientKey: Buffer;
   purpose:
-    'otp' | 'consent-notice' | 'sms-reply' | 'complaint-update' | 'portal-invitation' | 'provider-notice';
+    | 'otp'
+    | 'consent-notice'
+    | 'sms-reply'
+    | 'complaint-update'
+    | 'portal-invitation'
+    | 'provider-notice'
+    | 'application-confirmation';
   subject?: string;
   text: string;
 }

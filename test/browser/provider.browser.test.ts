@@ -31,6 +31,12 @@ test('a company applies, an admin approves, its admin sets a password from the i
   await page.screenshot({ path: path.join(SCREENSHOTS, '10-provider-application.png'), fullPage: true });
   await page.getByRole('button', { name: 'Başvuruyu gönder' }).click();
   await page.getByText(/Başvurunuz alındı/).waitFor();
+  // The applicant confirms by the link sent to the e-mail address the application names.
+  const confirmation = await bed.system.devOutbox!.waitFor(
+    (m) => m.to === 'uyum@tarayici.example.com' && m.text.includes('#onay='),
+  );
+  await page.goto(/(http:\/\/\S+\/basvuru#onay=\S+)/.exec(confirmation.text)![1]!);
+  await page.getByText(/Başvurunuz onaylandı/).waitFor();
 
   const adminKey = await bed.system.regulator.addKey('Kayıt Yöneticisi', 'admin');
   const console = await bed.newPage();
@@ -46,7 +52,9 @@ test('a company applies, an admin approves, its admin sets a password from the i
   await console.getByLabel('Durum').selectOption('approved');
   await console.getByText(/Onaylandı: İYS numarası \d+/).waitFor();
 
-  const invitation = await bed.system.devOutbox!.waitFor((m) => m.to === 'uyum@tarayici.example.com');
+  const invitation = await bed.system.devOutbox!.waitFor(
+    (m) => m.to === 'uyum@tarayici.example.com' && m.text.includes('/firma/davet#'),
+  );
   const link = /(http:\/\/\S+\/firma\/davet#\S+)/.exec(invitation.text)![1]!;
   await page.goto(link);
   await page.getByLabel('Yeni parola (en az 12 karakter)').fill('tarayıcı parolası 2026');

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { invitationTokenFor, onboardProvider, type PortalUser } from '../helpers/portal.js';
+import {
+  AGREEMENT_PDF,
+  confirmApplication,
+  invitationTokenFor,
+  onboardProvider,
+  submitApplication,
+  type PortalUser,
+} from '../helpers/portal.js';
 import type { AbuseLimits } from '../../src/services/abuse-guard.service.js';
 import { DEMO, startTestSystem, type TestSystem } from '../helpers/system.js';
 
@@ -190,5 +197,71 @@ describe('messages sent on request', () => {
       });
     for (let n = 0; n < 3; n++) assert.equal((await invite(n)).statusCode, 200);
     assert.equal(errorOf(await invite(3)).code, 'H976');
+  });
+});
+
+describe('anonymous applications', () => {
+  before(() => startWith({ applicationsPerAddressPerDay: 2, applicationStorageMb: 1 }));
+  after(() => t.close());
+  const staff = { name: 'test-admin', role: 'admin' as const };
+  // A sole trader: the company of COMPANY_APPLICATION is already a provider here (startWith onboarded it).
+  const person = {
+    kind: 'GERCEK',
+    title: 'Mehmet Demir Reklam',
+    tckn: '12345678950',
+    taxOffice: 'Çankaya',
+    invoiceAddress: 'Kızılay Mah. Atatürk Blv. No: 5 Çankaya / Ankara',
+    email: 'mehmet@demir.example.com',
+    contactName: 'Mehmet Demir',
+    contactTckn: '12345678950',
+  };
+  const apply = async (from: string, agreement = AGREEMENT_PDF) => {
+    const response = await submitApplication(t, person, agreement, { confirm: false, from });
+    assert.notEqual(response.statusCode, 409, 'unconfirmed applications never block each other');
+    return response;
+  };
+
+  test('staff see an application only once its e-mail is confirmed; unconfirmed ones expire', async () => {
+    const kept = (await apply('203.0.113.40')).json().id as string;
+    const dropped = (await apply('203.0.113.41')).json().id as string;
+    const listed = async (status?: string) =>
+      (await t.system.onboarding.list(staff, status)).map((a) => a.id);
+    assert.ok(!(await listed()).includes(kept), 'not in the default list');
+    assert.ok((await listed('unconfirmed')).includes(kept));
+    assert.equal((await confirmApplication(t, kept)).statusCode, 200);
+    assert.ok((await listed('pending')).includes(kept));
+
+    advance(24 * 3600_000 + 1);
+    assert.ok((await t.system.onboarding.deleteExpiredUnconfirmed()) >= 1);
+    assert.ok(!(await listed('unconfirmed')).includes(dropped), 'deleted with its agreement');
+    const late = await confirmApplication(t, dropped);
+    assert.equal(late.statusCode, 410);
+    assert.equal(errorOf(late).code, 'H979');
+    assert.ok((await listed('pending')).includes(kept), 'the confirmed one stays');
+    await t.system.onboarding.reject(staff, kept, 'Deneme bitti'); // the tax number is free again
+  });
+
+  test('per address and day: the third is refused before its body is read (H977)', async () => {
+    advance(24 * 3600_000);
+    await t.system.onboarding.deleteExpiredUnconfirmed();
+    assert.equal((await apply('203.0.113.50')).statusCode, 200);
+    assert.equal((await apply('203.0.113.50')).statusCode, 200);
+    const third = await apply('203.0.113.50');
+    assert.equal(third.statusCode, 429);
+    assert.equal(errorOf(third).code, 'H977');
+    assert.ok(Number(third.headers['retry-after']) > 3600);
+    assert.equal((await apply('203.0.113.51')).statusCode, 200, 'another address is not affected');
+  });
+
+  test('undecided agreements together stay under the storage cap (H978)', async () => {
+    advance(24 * 3600_000);
+    await t.system.onboarding.deleteExpiredUnconfirmed();
+    const big = Buffer.concat([AGREEMENT_PDF.subarray(0, 9), Buffer.alloc(700 * 1024, 0x20), AGREEMENT_PDF]);
+    const first = await apply('198.51.100.60', big);
+    assert.equal(first.statusCode, 200, first.body);
+    const full = await apply('198.51.100.61', big);
+    assert.equal(full.statusCode, 503);
+    assert.equal(errorOf(full).code, 'H978');
+    assert.ok(Number(full.headers['retry-after']) >= 60);
   });
 });

@@ -20,10 +20,15 @@ export const COMPANY_APPLICATION = {
   contactTckn: '10000000146',
 };
 
-export function submitApplication(
+/**
+ * Submits an application as the public form does and, unless told not to, confirms it by the link the
+ * applicant was e-mailed, so that it reaches the registry staff.
+ */
+export async function submitApplication(
   t: TestSystem,
   fields: Record<string, string> = COMPANY_APPLICATION,
   agreement: Buffer | null = AGREEMENT_PDF,
+  options: { confirm?: boolean; from?: string } = {},
 ): Promise<LightMyRequestResponse> {
   const body = multipart(
     fields,
@@ -31,12 +36,24 @@ export function submitApplication(
       ? { field: 'agreement', name: 'sozlesme.pdf', type: 'application/pdf', data: agreement }
       : undefined,
   );
-  return t.app.inject({
+  const submitted = await t.app.inject({
     method: 'POST',
     url: '/api/applications',
     headers: { 'content-type': body.contentType },
     payload: body.payload,
+    remoteAddress: options.from,
   });
+  if (submitted.statusCode !== 200 || options.confirm === false) return submitted;
+  const confirmed = await confirmApplication(t, submitted.json().id);
+  assert.equal(confirmed.statusCode, 200, confirmed.body);
+  return submitted;
+}
+
+/** Opens the confirmation link e-mailed for application `id`, as the applicant would. */
+export async function confirmApplication(t: TestSystem, id: string): Promise<LightMyRequestResponse> {
+  const message = await t.system.devOutbox!.waitFor((m) => m.text.includes(id) && m.text.includes('#onay='));
+  const token = /#onay=([A-Za-z0-9_-]+)/.exec(message.text)![1]!;
+  return t.app.inject({ method: 'POST', url: '/api/applications/confirm', payload: { token } });
 }
 
 /** The one-time token in the newest invitation e-mail the sandbox catcher took for `email`. */

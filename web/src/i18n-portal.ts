@@ -20,7 +20,10 @@ export const portalTr = {
   agreementLabel: 'İmzalı hizmet sözleşmesi (PDF, en fazla 10 MB)',
   submitApplication: 'Başvuruyu gönder',
   applicationReceived: (id: string) =>
-    `Başvurunuz alındı. Başvuru numaranız: ${id}. Sonuç e-posta ile bildirilecektir.`,
+    `Başvurunuz alındı. Başvuru numaranız: ${id}. Başvuruyu, e-posta adresinize gönderdiğimiz bağlantıyı 24 saat içinde açarak onaylayın; onaylanmayan başvuru silinir.`,
+  confirmingApplication: 'Başvurunuz onaylanıyor…',
+  applicationConfirmed: (id: string) =>
+    `Başvurunuz onaylandı ve incelemeye alındı. Başvuru numaranız: ${id}. Sonuç e-posta ile bildirilecektir.`,
   invitationTitle: 'Portal parolanızı belirleyin',
   newPassword: 'Yeni parola (en az 12 karakter)',
   repeatPassword: 'Parola (tekrar)',
@@ -135,7 +138,11 @@ export const portalEn: typeof portalTr = {
   contactTcknLabel: 'Authorised person’s TCKN',
   agreementLabel: 'Signed service agreement (PDF, at most 10 MB)',
   submitApplication: 'Submit application',
-  applicationReceived: (id) => `Application received. Reference: ${id}. The decision will arrive by e-mail.`,
+  applicationReceived: (id) =>
+    `Application received. Reference: ${id}. Confirm it within 24 hours with the link we sent to your e-mail address; unconfirmed applications are deleted.`,
+  confirmingApplication: 'Confirming your application…',
+  applicationConfirmed: (id) =>
+    `Your application is confirmed and under review. Reference: ${id}. The decision will arrive by e-mail.`,
   invitationTitle: 'Choose your portal password',
   newPassword: 'New password (at least 12 characters)',
   repeatPassword: 'Repeat password',

@@ -1,9 +1,46 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../api.js';
 import { useI18n } from '../i18n.js';
 
-/** The public application form: a company or a natural person, with the signed agreement as a PDF. */
+/** The link e-mailed to the applicant: /basvuru#onay=<token> (a fragment, so it never reaches a log). */
+const confirmToken = () => /^#onay=([A-Za-z0-9_-]+)$/.exec(window.location.hash)?.[1];
+
+/**
+ * The public application form: a company or a natural person, with the signed agreement as a PDF; and the
+ * page the confirmation link opens.
+ */
 export function Apply() {
+  const token = confirmToken();
+  return token ? <ConfirmApplication token={token} /> : <ApplicationForm />;
+}
+
+function ConfirmApplication({ token }: { token: string }) {
+  const { t } = useI18n();
+  const [outcome, setOutcome] = useState<{ id: string } | { error: string } | null>(null);
+  useEffect(() => {
+    api<{ id: string }>('POST', '/api/applications/confirm', { token }).then(setOutcome, (failure: unknown) =>
+      setOutcome({ error: failure instanceof ApiFailure ? failure.message : String(failure) }),
+    );
+  }, [token]);
+  return (
+    <section className="card narrow">
+      <h1>{t.applyTitle}</h1>
+      {outcome === null && <p role="status">{t.confirmingApplication}</p>}
+      {outcome && 'id' in outcome && (
+        <p className="success" role="status">
+          {t.applicationConfirmed(outcome.id)}
+        </p>
+      )}
+      {outcome && 'error' in outcome && (
+        <p className="error" role="alert">
+          {outcome.error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ApplicationForm() {
   const { t } = useI18n();
   const [kind, setKind] = useState<'TUZEL' | 'GERCEK'>('TUZEL');
   const [received, setReceived] = useState<string | null>(null);

@@ -96,9 +96,24 @@ export function applicationRoutes(deps: {
         },
       },
       async (request) => {
+        await onboarding.admit(request.ip); // before a byte of the body is read
         const { fields, agreement } = await readApplication(request);
         return onboarding.submit(fields, agreement);
       },
+    );
+
+    app.post(
+      '/api/applications/confirm',
+      {
+        schema: {
+          tags: ['Başvuru (application)'],
+          summary:
+            'Confirm an application with the token from the e-mailed link (unconfirmed ones are deleted after 24 hours)',
+          body: Type.Object({ token: Type.String() }),
+          response: { 200: Type.Object({ id: Type.String() }), ...errors },
+        },
+      },
+      async (request) => onboarding.confirm(request.body.token),
     );
 
     await app.register(async (scope) => {
@@ -114,7 +129,8 @@ export function applicationRoutes(deps: {
           schema: {
             tags,
             security,
-            summary: 'Provider applications, newest first (status: pending, approved, rejected)',
+            summary:
+              'Provider applications, newest first (status: pending, approved, rejected; unconfirmed only when asked for)',
             querystring: Type.Object({ status: Type.Optional(Type.String()) }),
             response: { 200: Type.Array(Application), ...errors },
           },
