@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Database } from './db/types.js';
 import { createConsentUploadJob } from './jobs/consent-upload.job.js';
-import { createWebhookDeliveryJob, type WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
+import { createWebhookDeliveryJob } from './jobs/webhook-delivery.job.js';
+import type { SystemOptions } from './system.js';
 import type { ApiUserRepository } from './repositories/api-user.repository.js';
 import { createApplicationRepository } from './repositories/application.repository.js';
 import type { AuditRepository } from './repositories/audit.repository.js';
@@ -57,7 +58,7 @@ export function composeProviderSide(deps: {
   messages: OutboxService;
   sendQueue: MessageQueue;
   notices: NoticeQueue;
-  webhooks?: { allowLoopbackHttp?: boolean; delivery?: WebhookDeliveryOptions };
+  webhooks?: SystemOptions['webhooks'];
   uploadMaxBytes?: number;
   guard: AbuseGuard;
 }) {
@@ -85,6 +86,7 @@ export function composeProviderSide(deps: {
     queue,
     cipher,
     allowLoopbackHttp: deps.webhooks?.allowLoopbackHttp ?? false,
+    lookup: deps.webhooks?.lookup,
     clock,
   });
   const webhookJob = createWebhookDeliveryJob({
@@ -93,7 +95,11 @@ export function composeProviderSide(deps: {
     logger,
     onGivenUp: (webhookId, reason) => webhooks.disableAfterFailures(webhookId, reason),
     clock,
-    options: deps.webhooks?.delivery,
+    options: {
+      allowLoopback: deps.webhooks?.allowLoopbackHttp ?? false,
+      lookup: deps.webhooks?.lookup,
+      ...deps.webhooks?.delivery,
+    },
   });
   // The job runs the service and the service queues jobs: the getter breaks the cycle.
   const uploadJob = createConsentUploadJob({ boss, uploads: () => uploads, logger });

@@ -57,6 +57,7 @@ import { createTenancyService } from './services/tenancy.service.js';
 import { createTransparencyService } from './services/transparency.service.js';
 import type { WebhookService } from './services/webhook.service.js';
 import type { WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
+import type { HostLookup } from './net/public-destination.js';
 import type { UploadService } from './services/upload.service.js';
 
 export { SANDBOX_MESSAGING, type MessagingOptions } from './messaging.js';
@@ -82,9 +83,11 @@ export interface SystemOptions {
   /** How messages leave (real adapters, or the sandbox's catcher): stated by every caller, never assumed. */
   messaging: MessagingOptions;
   webhooks?: {
-    /** Accept http://127.0.0.1 endpoints (the sandbox); otherwise https only. */
+    /** Accept http://127.0.0.1 endpoints (the sandbox); otherwise https to public addresses only. */
     allowLoopbackHttp?: boolean;
     delivery?: WebhookDeliveryOptions;
+    /** How endpoint names resolve; default the system resolver (tests script public and private answers). */
+    lookup?: HostLookup;
   };
   /** Who may read /metrics; default: anyone in the sandbox, nobody (no route) outside it. */
   metricsAccess?: { token: string } | 'open' | 'off';

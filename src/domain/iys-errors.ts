@@ -170,6 +170,10 @@ export const IYS_ERRORS = {
   H976: [429, 'Çok fazla doğrulama kodu istendi; lütfen {{seconds}} saniye sonra tekrar deneyin.'],
   H977: [429, 'Bu bağlantıdan çok fazla başvuru yapıldı; lütfen {{seconds}} saniye sonra tekrar deneyin.'],
   H978: [503, 'Başvuru kabulü geçici olarak durdu; lütfen bir süre sonra tekrar deneyin.'],
+  H980: [
+    422,
+    'Webhook adresi internetten erişilebilen bir sunucuya çıkmıyor (yerel, özel veya ayrılmış bir ağ adresi ya da çözümlenemeyen bir ad).',
+  ],
   H979: [410, 'Başvuru onay bağlantısı geçersiz, kullanılmış veya süresi dolmuş; lütfen yeniden başvurun.'],
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -1,7 +1,15 @@
 import type { Logger } from 'pino';
+import { request } from 'undici';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from '../crypto/webhook-signature.js';
 import { formatWireDate } from '../domain/wire-date.js';
+import {
+  BlockedDestination,
+  publicOnlyAgent,
+  requirePublicLiteral,
+  systemLookup,
+  type HostLookup,
+} from '../net/public-destination.js';
 import type { WebhookRepository } from '../repositories/webhook.repository.js';
 
 export interface WebhookDeliveryOptions {
@@ -12,9 +20,32 @@ export interface WebhookDeliveryOptions {
   giveUpAfterMs?: number;
   timeoutMs?: number;
   concurrency?: number;
+  /** Sandbox only: endpoints on the loopback interface may be called. */
+  allowLoopback?: boolean;
+  /** How host names are resolved (the system resolver unless a test scripts the answers). */
+  lookup?: HostLookup;
 }
 
 const CLAIM_BATCH = 50;
+
+/** What the provider reads in its delivery log about an answer that was not a success. */
+const describeStatus = (status: number) =>
+  status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
+
+/**
+ * A failed attempt in a fixed vocabulary: the network's own words (addresses, resolver and TLS details)
+ * would tell a provider what lies behind the registry, so they go to no log a provider can read.
+ */
+function describeFailure(error: unknown): string {
+  const blocked = [error, (error as { cause?: unknown }).cause].find((e) => e instanceof BlockedDestination);
+  if (blocked) return (blocked as BlockedDestination).message;
+  const code = String(
+    (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code,
+  );
+  if (/TIMEOUT|ABORT/i.test(code)) return 'timeout';
+  if (/CERT|TLS|SSL|ERR_SSL/i.test(code)) return 'tls error';
+  return 'connection failed';
+}
 const TICK_MS = 1000;
 
 type Claimed = Awaited<ReturnType<WebhookRepository['claimDue']>>[number];
@@ -40,7 +71,10 @@ export function createWebhookDeliveryJob(deps: {
     giveUpAfterMs = 24 * 3600_000,
     timeoutMs = 10_000,
     concurrency = 16,
+    allowLoopback = false,
+    lookup = systemLookup,
   } = deps.options ?? {};
+  const agent = publicOnlyAgent({ lookup, allowLoopback, timeoutMs });
   let tick: NodeJS.Timeout | undefined;
   let draining: Promise<void> | undefined;
   let again = false;
@@ -83,7 +117,10 @@ export function createWebhookDeliveryJob(deps: {
     const body = bodyOf(row);
     let failure: { httpStatus: number | null; error: string };
     try {
-      const response = await fetch(row.url, {
+      // IP literals never reach the agent's lookup: they are checked here; names are checked at connect.
+      requirePublicLiteral(new URL(row.url).hostname, allowLoopback);
+      const response = await request(row.url, {
+        dispatcher: agent,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -92,17 +129,15 @@ export function createWebhookDeliveryJob(deps: {
           [SIGNATURE_HEADER]: signatureHeader(secretsOf(row, now), Math.floor(now.getTime() / 1000), body),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
       });
-      await response.body?.cancel();
-      if (response.status >= 200 && response.status < 300) {
-        await webhooks.markDelivered(row.id, response.status, clock());
+      await response.body.dump();
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        await webhooks.markDelivered(row.id, response.statusCode, clock());
         return;
       }
-      failure = { httpStatus: response.status, error: `HTTP ${response.status}` };
+      failure = { httpStatus: response.statusCode, error: describeStatus(response.statusCode) };
     } catch (error) {
-      failure = { httpStatus: null, error: error instanceof Error ? error.message : String(error) };
+      failure = { httpStatus: null, error: describeFailure(error) };
     }
     const age = now.getTime() - row.created_at.getTime();
     const delay = Math.min(retryBaseMs * 2 ** row.attempts, maxRetryMs);
@@ -168,6 +203,7 @@ export function createWebhookDeliveryJob(deps: {
       clearInterval(tick);
       await listener.stop();
       await draining;
+      await agent.close();
     },
   };
 }

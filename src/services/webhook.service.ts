@@ -10,6 +10,12 @@ import type { MessageQueue, OutboxService } from './outbox.service.js';
 import type { PortalSession } from './portal-account.service.js';
 import { isUuid } from '../domain/uuid.js';
 import { codeOf } from '../domain/scalars.js';
+import {
+  BlockedDestination,
+  resolvePublic,
+  systemLookup,
+  type HostLookup,
+} from '../net/public-destination.js';
 
 const MAX_URL_CHARS = 2048;
 /** After a rotation the old secret keeps signing this long beside the new one. */
@@ -18,8 +24,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * A provider's webhook endpoints: every consent change of a brand — above all a citizen's refusal — is
- * POSTed to them, signed with a per-endpoint secret (shown once, rotatable). Only https is accepted, and in
- * the sandbox also http on the loopback interface.
+ * POSTed to them, signed with a per-endpoint secret (shown once, rotatable). Only https to the public
+ * internet is accepted, and in the sandbox also http on the loopback interface.
  */
 export function createWebhookService(deps: {
   db: Kysely<Database>;
@@ -30,9 +36,12 @@ export function createWebhookService(deps: {
   queue: MessageQueue;
   cipher: FieldCipher;
   allowLoopbackHttp: boolean;
+  /** How endpoint host names are resolved (the system resolver unless a test scripts the answers). */
+  lookup?: HostLookup;
   clock?: () => Date;
 }) {
   const { db, webhooks, providers, outbox, messages, queue, cipher, allowLoopbackHttp } = deps;
+  const lookup = deps.lookup ?? systemLookup;
   const clock = deps.clock ?? (() => new Date());
   const aad = (id: string) => Buffer.from(`webhook:${id}`);
   const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
@@ -54,6 +63,20 @@ export function createWebhookService(deps: {
     return url!.toString();
   }
 
+  /**
+   * The endpoint must be on the public internet: its name resolves, and only to public addresses (checked
+   * again at every delivery, at connect time). Said without naming what the name resolved to.
+   */
+  async function requirePublicEndpoint(url: string): Promise<void> {
+    try {
+      await resolvePublic(new URL(url).hostname, lookup, allowLoopbackHttp);
+    } catch (error) {
+      if (error instanceof BlockedDestination)
+        throw IysRequestError.of('H980', { location: ['url'], value: url });
+      throw error;
+    }
+  }
+
   async function requireWebhook(session: PortalSession, id: string) {
     const webhook = isUuid(id) ? await webhooks.findWebhook(session.providerId, id) : undefined;
     if (!webhook) throw IysRequestError.of('H904', { location: ['id'], value: id });
@@ -67,6 +90,7 @@ export function createWebhookService(deps: {
       const brand = brandCode === undefined ? undefined : await providers.findBrandByCode(brandCode);
       if (!brand || brand.provider_id !== session.providerId)
         throw IysRequestError.of('H930', { location: ['brandCode'], value: body.brandCode });
+      await requirePublicEndpoint(url);
       const id = randomUUID();
       const secret = newSecret();
       await webhooks.insertWebhook({

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { formatWireDate } from '../../src/domain/wire-date.js';
 import type { WebhookDeliveryOptions } from '../../src/jobs/webhook-delivery.job.js';
+import type { HostLookup } from '../../src/net/public-destination.js';
 import type { AbuseLimits } from '../../src/services/abuse-guard.service.js';
 import { createSystem, SANDBOX_MESSAGING, type System, type SystemOptions } from '../../src/system.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -57,6 +58,10 @@ export async function startTestSystem(
     /** An SMS operator to send to instead of the sandbox sink (e-mail still goes to the sandbox). */
     smsHttpUrl?: string;
     webhookDelivery?: WebhookDeliveryOptions;
+    /** Webhooks to the loopback interface allowed, as in the sandbox (default true). */
+    webhookAllowLoopback?: boolean;
+    /** Scripted DNS answers for webhook host names (the public internet is out of a test's reach). */
+    webhookLookup?: HostLookup;
     metricsAccess?: SystemOptions['metricsAccess'];
   } = {},
 ): Promise<TestSystem> {
@@ -80,7 +85,11 @@ export async function startTestSystem(
     uploadMaxBytes: options.uploadMaxBytes,
     noticesPerSecond: options.noticesPerSecond,
     messaging: { ...SANDBOX_MESSAGING, smsHttpUrl: options.smsHttpUrl },
-    webhooks: { allowLoopbackHttp: true, delivery: options.webhookDelivery },
+    webhooks: {
+      allowLoopbackHttp: options.webhookAllowLoopback ?? true,
+      delivery: options.webhookDelivery,
+      lookup: options.webhookLookup,
+    },
     metricsAccess: options.metricsAccess,
   });
   await system.providerAdmin.seedDemo();
