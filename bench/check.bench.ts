@@ -58,7 +58,7 @@ export async function benchCheck(): Promise<void> {
   );
   while (system.gateway.index.size < CONSENTS) await new Promise((resolve) => setTimeout(resolve, 50));
 
-  const account = await system.gateway.addAccount('Bench Operatör', ['MESAJ']);
+  const account = await system.gateway.addAccount('Bench Operatör', ['MESAJ'], { seesDetail: true });
   const gateway = { 'content-type': 'application/json', authorization: `Bearer ${account.token}` };
   const health = await load(`${base}/health`, {});
   const single = await load(`${base}/gateway/v1/check`, {

@@ -12,8 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
-import { connectDatabase } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrate.js';
+import { prepareDatabase } from '../src/runtime.js';
 import { formatWireDate } from '../src/domain/wire-date.js';
 import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
 import { onboardProvider } from '../test/helpers/portal.js';
@@ -39,9 +38,7 @@ export async function benchImport(): Promise<void> {
   const database = await createBenchDatabase();
   const file = path.join(tmpdir(), `openiys-import-${process.pid}.csv`);
   await writeCsv(file);
-  const handle = connectDatabase(database.url, { max: 2 });
-  await migrateToLatest(handle.db);
-  await handle.close();
+  await prepareDatabase(database.url, undefined); // migrations and job queues, as `npm start` does
 
   // Baseline: COPY of the same file into a bare table with one index.
   const client = new pg.Client({ connectionString: database.url });

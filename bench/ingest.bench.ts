@@ -8,8 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import pino from 'pino';
-import { connectDatabase } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrate.js';
+import { prepareDatabase } from '../src/runtime.js';
 import { formatWireDate } from '../src/domain/wire-date.js';
 import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
 import { createBenchDatabase, runWithConcurrency } from './bench-database.js';
@@ -20,9 +19,7 @@ const IN_FLIGHT = 4;
 
 export async function benchIngest(): Promise<void> {
   const database = await createBenchDatabase();
-  const handle = connectDatabase(database.url, { max: 2 });
-  await migrateToLatest(handle.db);
-  await handle.close();
+  await prepareDatabase(database.url, undefined); // migrations and job queues, as `npm start` does
 
   const consentDate = formatWireDate(new Date(Date.now() - 120_000));
   const batches = Array.from({ length: TOTAL / BATCH }, (_, b) =>

@@ -2,6 +2,7 @@
 import { benchCheck } from './check.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchIngest } from './ingest.bench.js';
+import { benchScan } from './scan.bench.js';
 import { benchWebhook } from './webhook.bench.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -9,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   check: benchCheck,
   webhook: benchWebhook,
   import: benchImport,
+  scan: benchScan,
 };
 
 const requested = process.argv.slice(2);

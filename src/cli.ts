@@ -20,7 +20,9 @@ const USAGE = `openiys admin CLI
   openiys brand add --iys-code N --brand-code N --name T [--master]
   openiys user add --iys-code N --username U [--password P]   (a password is generated when omitted)
   openiys regulator-key add --name NAME [--role admin|regulator]   an API key for /api/regulator (shown once)
-  openiys gateway add --name NAME --channels MESAJ,ARAMA   an AHS (message gateway) account; secrets shown once
+  openiys gateway add --name NAME --channels MESAJ,ARAMA [--detail]
+                                                         an AHS (message gateway) account; secrets shown once;
+                                                         --detail: its answers carry reason and since
   openiys application list [--status pending|approved|rejected]   provider applications
   openiys application approve ID                   create the provider, its master brand, and invite its admin
   openiys application reject ID --reason TEXT      the applicant is told the reason by e-mail
@@ -51,6 +53,7 @@ async function run(argv: string[]): Promise<void> {
       activated: { type: 'string' },
       name: { type: 'string' },
       master: { type: 'boolean' },
+      detail: { type: 'boolean' },
       username: { type: 'string' },
       password: { type: 'string' },
       channels: { type: 'string' },
@@ -131,12 +134,13 @@ async function run(argv: string[]): Promise<void> {
         .split(',')
         .map((c) => c.trim().toUpperCase());
       const account = await system.gateway
-        .addAccount(requireText(values.name, 'name'), channels)
+        .addAccount(requireText(values.name, 'name'), channels, { seesDetail: values.detail ?? false })
         .catch((error: Error) => {
           throw new AdminError(error.message);
         });
       console.log(
-        `Gateway account created (channels ${channels.join(', ')}). Shown once, stored only as hashes:\n` +
+        `Gateway account created (channels ${channels.join(', ')}${values.detail ? ', with reason and since' : ''}). ` +
+          `Shown once, stored only as hashes:\n` +
           `  HTTP Basic: ${account.username} / ${account.password}\n  Bearer token: ${account.token}`,
       );
     } else if (command.startsWith('application ')) {

@@ -63,6 +63,9 @@ export const ABUSE_LIMIT_VARIABLES: Record<keyof AbuseLimits, string> = {
   codesPerMinute: 'OPENIYS_CODES_PER_MINUTE',
   applicationsPerAddressPerDay: 'OPENIYS_APPLICATIONS_PER_ADDRESS_PER_DAY',
   applicationStorageMb: 'OPENIYS_APPLICATION_STORAGE_MB',
+  gatewayRequestsPerSecond: 'OPENIYS_GATEWAY_REQUESTS_PER_SECOND',
+  gatewayRecipientsPerMinute: 'OPENIYS_GATEWAY_RECIPIENTS_PER_MINUTE',
+  gatewayScanRecipientsPerHour: 'OPENIYS_GATEWAY_SCAN_RECIPIENTS_PER_HOUR',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -130,11 +130,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const outboxRepository = createOutboxRepository(db);
   const complaintRepository = createComplaintRepository(db);
   const throttles = createThrottleRepository(db);
-  const guard = createAbuseGuard({
-    throttles,
-    limits: { ...DEFAULT_ABUSE_LIMITS, ...options.abuseLimits },
-    clock,
-  });
+  const limits = { ...DEFAULT_ABUSE_LIMITS, ...options.abuseLimits };
+  const guard = createAbuseGuard({ throttles, limits, clock });
 
   const { emailSender, smsSender, devOutbox } = await createDeliveryAdapters(messaging);
 
@@ -272,6 +269,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     cipher,
     signer: new ReceiptSigner(keys.receiptSeed),
     logger,
+    limits,
     onChecked: countChecks,
     clock,
   });

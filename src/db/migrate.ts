@@ -19,6 +19,7 @@ import * as noticePerDay from './migrations/0017-notice-per-day.js';
 import * as tokenFamilies from './migrations/0018-token-families.js';
 import * as throttles from './migrations/0019-throttles.js';
 import * as applicationConfirmation from './migrations/0020-application-confirmation.js';
+import * as gatewayGuard from './migrations/0021-gateway-guard.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-token-families': tokenFamilies,
   '0019-throttles': throttles,
   '0020-application-confirmation': applicationConfirmation,
+  '0021-gateway-guard': gatewayGuard,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -187,8 +187,18 @@ export interface GatewayAccountsTable {
   username: string;
   password_hash: string;
   token_hash: Buffer;
+  /** May see each answer's reason and since (otherwise allowed/blocked only). */
+  sees_detail: Generated<boolean>;
   created_at: CreatedAt;
   revoked_at: Date | null;
+}
+
+export interface GatewayAlertsTable {
+  id: Generated<string>;
+  account_id: number;
+  kind: 'range-scan';
+  detected_at: Date;
+  details: ColumnType<Record<string, unknown>, string, string>;
 }
 
 export interface AuditLogTable {
@@ -400,6 +410,7 @@ export interface Database {
   complaints: ComplaintsTable;
   regulator_keys: RegulatorKeysTable;
   gateway_accounts: GatewayAccountsTable;
+  gateway_alerts: GatewayAlertsTable;
   audit_log: AuditLogTable;
   feed_pulls: FeedPullsTable;
   gateway_check_days: GatewayCheckDaysTable;

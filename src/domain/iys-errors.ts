@@ -174,6 +174,11 @@ export const IYS_ERRORS = {
     422,
     'Webhook adresi internetten erişilebilen bir sunucuya çıkmıyor (yerel, özel veya ayrılmış bir ağ adresi ya da çözümlenemeyen bir ad).',
   ],
+  H982: [429, 'Dakikalık alıcı sorgulama kotası doldu; lütfen {{seconds}} saniye sonra tekrar deneyin.'],
+  H983: [
+    429,
+    'Sorgular bir numara aralığının taranmasına benziyor; bu hesabın bu tür sorguları {{seconds}} saniye yanıtlanmayacak ve durum Kurul’a bildirildi.',
+  ],
   H979: [410, 'Başvuru onay bağlantısı geçersiz, kullanılmış veya süresi dolmuş; lütfen yeniden başvurun.'],
 } as const satisfies Record<string, readonly [number, string]>;
 

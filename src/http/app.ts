@@ -178,7 +178,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(shortLinkRoutes(deps.shortLinks));
   await app.register(inboundSmsRoutes({ inboundSms: deps.inboundSms, secret: deps.inboundSmsSecret }));
   await app.register(
-    regulatorRoutes({ complaints: deps.complaints, regulator: deps.regulator, dashboard: deps.dashboard }),
+    regulatorRoutes({
+      complaints: deps.complaints,
+      regulator: deps.regulator,
+      dashboard: deps.dashboard,
+      gateway: deps.gateway,
+    }),
   );
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
   await app.register(transparencyRoutes(deps.transparency));

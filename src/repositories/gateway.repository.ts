@@ -21,6 +21,7 @@ export function createGatewayRepository(db: Kysely<Database>) {
       username: string;
       password_hash: string;
       token_hash: Buffer;
+      sees_detail: boolean;
     }) => db.insertInto('gateway_accounts').values(row).returning(['id', 'name']).executeTakeFirstOrThrow(),
 
     addCheckCounts: (day: string, allowed: number, blocked: number) =>
@@ -29,10 +30,43 @@ export function createGatewayRepository(db: Kysely<Database>) {
         ON CONFLICT (day) DO UPDATE SET allowed = gateway_check_days.allowed + EXCLUDED.allowed,
                                         blocked = gateway_check_days.blocked + EXCLUDED.blocked`.execute(db),
 
+    insertAlert: (alert: {
+      accountId: number;
+      kind: 'range-scan';
+      at: Date;
+      details: Record<string, unknown>;
+    }) =>
+      db
+        .insertInto('gateway_alerts')
+        .values({
+          account_id: alert.accountId,
+          kind: alert.kind,
+          detected_at: alert.at,
+          details: JSON.stringify(alert.details),
+        })
+        .execute(),
+
+    /** The latest alerts with the account's name, newest first. */
+    listAlerts: (limit: number) =>
+      db
+        .selectFrom('gateway_alerts as a')
+        .innerJoin('gateway_accounts as g', 'g.id', 'a.account_id')
+        .select([
+          'a.id',
+          'a.kind',
+          'a.detected_at',
+          'a.details',
+          'g.id as account_id',
+          'g.name as account_name',
+        ])
+        .orderBy('a.detected_at', 'desc')
+        .limit(limit)
+        .execute(),
+
     findAccountByUsername: (username: string) =>
       db
         .selectFrom('gateway_accounts')
-        .select(['id', 'name', 'channels', 'password_hash'])
+        .select(['id', 'name', 'channels', 'sees_detail', 'password_hash'])
         .where('username', '=', username)
         .where('revoked_at', 'is', null)
         .executeTakeFirst(),
@@ -40,7 +74,7 @@ export function createGatewayRepository(db: Kysely<Database>) {
     findAccountByToken: (tokenHash: Buffer) =>
       db
         .selectFrom('gateway_accounts')
-        .select(['id', 'name', 'channels'])
+        .select(['id', 'name', 'channels', 'sees_detail'])
         .where('token_hash', '=', tokenHash)
         .where('revoked_at', 'is', null)
         .executeTakeFirst(),

@@ -1,9 +1,10 @@
 import { IysRequestError } from '../domain/iys-errors.js';
 import { networkOf, retryAfterSeconds, type ThrottleRule } from '../domain/throttle.js';
 import type { ThrottleRepository } from '../repositories/throttle.repository.js';
+import type { GatewayLimits } from './gateway/scan-guard.js';
 
 /** The configurable abuse limits (SECURITY.md lists them with their reasons). */
-export interface AbuseLimits {
+export interface AbuseLimits extends GatewayLimits {
   /** Sign-in codes (SMS or e-mail) one client address may request per hour. */
   codesPerAddressPerHour: number;
   /** … and one network (/24 or /48) together: rotating through neighbouring addresses does not help. */
@@ -27,6 +28,10 @@ export const DEFAULT_ABUSE_LIMITS: AbuseLimits = Object.freeze({
   codesPerMinute: 600,
   applicationsPerAddressPerDay: 5,
   applicationStorageMb: 2048,
+  // A gateway's peak is a few hundred requests of up to 10,000 numbers a minute; a scan looks different.
+  gatewayRequestsPerSecond: 50,
+  gatewayRecipientsPerMinute: 1_000_000,
+  gatewayScanRecipientsPerHour: 20_000,
 });
 
 const HOUR = 3600_000;

@@ -41,6 +41,9 @@ const UNREACHED_ABUSE_LIMITS: AbuseLimits = {
   codesPerMinute: 1e6,
   applicationsPerAddressPerDay: 1e6,
   applicationStorageMb: 1e6,
+  gatewayRequestsPerSecond: 1e6,
+  gatewayRecipientsPerMinute: 1e9,
+  gatewayScanRecipientsPerHour: 1e9,
 };
 
 /** The whole system on a fresh database with the sandbox seed, logging at debug level into memory. */

@@ -38,10 +38,14 @@ export function receiptRequest(request: {
   };
 }
 
-/** How one checked recipient appears on the wire (and in the receipt's results hash). */
-export function wireItem(item: CheckItem) {
+/**
+ * How one checked recipient appears on the wire (and in the receipt's results hash); reason and since only
+ * for an account entitled to them.
+ */
+export function wireItem(item: CheckItem, withDetail: boolean) {
   if ('error' in item)
     return { recipient: item.recipient, error: { code: item.error.code, message: item.error.message } };
+  if (!withDetail) return { recipient: item.recipient, allowed: item.decision.allowed };
   return {
     recipient: item.recipient,
     allowed: item.decision.allowed,

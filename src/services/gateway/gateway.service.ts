@@ -17,6 +17,7 @@ import { turkeyDay } from '../../domain/wire-date.js';
 import type { GatewayRepository } from '../../repositories/gateway.repository.js';
 import type { ProviderRepository } from '../../repositories/provider.repository.js';
 import { decideCheck } from './check-decision.js';
+import { createGatewayGuard, denseShareOf, type GatewayLimits, type RequestShape } from './scan-guard.js';
 import { parseGatewayRecipient, receiptRequest, wireItem, type CheckItem } from './check-items.js';
 import { createIndexSync } from './index-sync.js';
 
@@ -29,6 +30,8 @@ export interface GatewayAccount {
   id: number;
   name: string;
   channels: string[];
+  /** Entitled to each answer's reason and since; otherwise allowed/blocked only. */
+  seesDetail: boolean;
 }
 
 export interface CheckOutcome {
@@ -56,10 +59,12 @@ export function createGatewayService(deps: {
   cipher: FieldCipher;
   signer: ReceiptSigner;
   logger: Logger;
+  limits: GatewayLimits;
   onChecked?: (allowed: number, blocked: number) => void;
   clock?: () => Date;
 }) {
   const { gateway, providers, cipher, signer, logger, clock = () => new Date() } = deps;
+  const guard = createGatewayGuard(deps.limits, clock);
   const sync = createIndexSync({ gateway, databaseUrl: deps.databaseUrl, logger, clock });
   const { index } = sync;
   const credentials = new Map<string, { account: GatewayAccount; until: number }>();
@@ -103,19 +108,44 @@ export function createGatewayService(deps: {
     const bearer = /^bearer\s+(\S+)$/i.exec(authorization);
     const basic = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
     if (bearer) {
-      account = await gateway.findAccountByToken(hashSecret(bearer[1]!));
+      const found = await gateway.findAccountByToken(hashSecret(bearer[1]!));
+      if (found)
+        account = { id: found.id, name: found.name, channels: found.channels, seesDetail: found.sees_detail };
     } else if (basic) {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       const found = colon > 0 ? await gateway.findAccountByUsername(decoded.slice(0, colon)) : undefined;
       if (found && (await verify(found.password_hash, decoded.slice(colon + 1)))) {
-        account = { id: found.id, name: found.name, channels: found.channels };
+        account = { id: found.id, name: found.name, channels: found.channels, seesDetail: found.sees_detail };
       }
     }
     if (!account) throw IysRequestError.of('H351');
     if (credentials.size > 10_000) credentials.clear();
     credentials.set(authorization, { account, until: Date.now() + CREDENTIAL_CACHE_MS });
     return account;
+  }
+
+  /** Keeps a suspected range scan for the regulator (its console lists them) and logs it. */
+  async function raiseScanAlert(
+    account: GatewayAccount,
+    brandCode: number,
+    type: string,
+    shape: RequestShape,
+  ) {
+    const details = {
+      brandCode,
+      type,
+      recipients: shape.recipients,
+      unknownShare: Math.round((shape.unknown / shape.recipients) * 1000) / 1000,
+      denseShare: Math.round(shape.denseShare * 1000) / 1000,
+    };
+    logger.warn(
+      { accountId: account.id, ...details },
+      'gateway account throttled: suspected number-range scan',
+    );
+    await gateway
+      .insertAlert({ accountId: account.id, kind: 'range-scan', at: clock(), details })
+      .catch((error: unknown) => logger.error({ err: error }, 'gateway alert not saved'));
   }
 
   async function check(
@@ -150,13 +180,16 @@ export function createGatewayService(deps: {
     if (!account.channels.includes(type))
       throw IysRequestError.of('H931', { location: ['type'], value: type });
     const recipientType = (request.recipientType ?? null) as RecipientType | null;
+    guard.admit(account.id, (recipients as unknown[]).length);
 
     // Parse, then answer from the index; collect the misses for one batched query.
+    const addresses: string[] = [];
     const parsed = (recipients as unknown[]).map((value, i) => {
       const result = parseGatewayRecipient(value, ['recipients', i]);
       if (!result.ok) return { value, error: result.error };
       const mismatch = checkTypeMatchesRecipient(type, result.kind, result.address);
       if (mismatch) return { value, error: { ...mismatch, location: ['recipients', i] } };
+      addresses.push(result.address);
       return { value, key: cipher.blindIndex(result.address) };
     });
     const lookup = (key: Buffer) => ({
@@ -178,13 +211,21 @@ export function createGatewayService(deps: {
     }
 
     let allowed = 0;
+    let unknown = 0;
     const items: CheckItem[] = parsed.map((p) => {
       if ('error' in p && p.error) return { recipient: p.value, error: p.error };
       const { individual, trader } = lookup((p as { key: Buffer }).key);
+      if (!individual && !trader) unknown++;
       const decision = decideCheck(individual, trader, recipientType ?? undefined);
       if (decision.allowed) allowed++;
       return { recipient: p.value, decision };
     });
+    const shape = { recipients: addresses.length, unknown, denseShare: denseShareOf(addresses) };
+    const verdict = guard.judge(account.id, shape);
+    if (verdict.refused) {
+      if (verdict.report) await raiseScanAlert(account, brand.brand_code, type, shape);
+      throw verdict.refused;
+    }
     deps.onChecked?.(allowed, items.length - allowed);
     const day = turkeyDay(clock());
     const counts = pendingCounts.get(day) ?? { allowed: 0, blocked: 0 };
@@ -241,7 +282,7 @@ export function createGatewayService(deps: {
     /** The richer check: up to 10,000 recipients, each with allowed, reason and since. */
     async check(account: GatewayAccount, body: unknown) {
       const outcome = await check(account, (body ?? {}) as Parameters<typeof check>[1], MAX_CHECK_RECIPIENTS);
-      const results = outcome.items.map(wireItem);
+      const results = outcome.items.map((item) => wireItem(item, account.seesDetail));
       return { outcome, results, receipt: receiptFor(outcome, 'check', results) };
     },
 
@@ -280,8 +321,14 @@ export function createGatewayService(deps: {
 
     keys: () => ({ keys: [signer.publicJwk] }),
 
-    /** Creates an AHS account; its password (HTTP Basic) and bearer token are returned once. */
-    async addAccount(name: string, channels: string[]) {
+    /** The latest suspected scans, for the regulator's console. */
+    alerts: () => gateway.listAlerts(200),
+
+    /**
+     * Creates an AHS account; its password (HTTP Basic) and bearer token are returned once. `seesDetail`
+     * entitles it to each answer's reason and since (a sender needs only allowed or not).
+     */
+    async addAccount(name: string, channels: string[], options: { seesDetail?: boolean } = {}) {
       if (channels.length === 0 || !channels.every((c) => isOneOf(CONSENT_TYPES, c))) {
         throw new Error('channels must be some of ARAMA, MESAJ, EPOSTA');
       }
@@ -294,6 +341,7 @@ export function createGatewayService(deps: {
         username,
         password_hash: await hash(password),
         token_hash: hashSecret(token),
+        sees_detail: options.seesDetail ?? false,
       });
       return { username, password, token };
     },

@@ -36,7 +36,7 @@ before(async () => {
   await provide(B, 'RET');
   await provide(C, 'ONAY', 'TACIR');
   await provide(D, 'RET', 'TACIR');
-  account = await t.system.gateway.addAccount('Test Operatör A.Ş.', ['MESAJ', 'ARAMA']);
+  account = await t.system.gateway.addAccount('Test Operatör A.Ş.', ['MESAJ', 'ARAMA'], { seesDetail: true });
 });
 after(() => t.close());
 

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import { formatWireDate, parseWireDate } from '../../../domain/wire-date.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
+import type { GatewayService } from '../../../services/gateway/gateway.service.js';
 import type { DashboardService } from '../../../services/dashboard.service.js';
 import type { RegulatorService } from '../../../services/regulator.service.js';
 import { requireStaff, staffOf } from '../../auth/staff.js';
@@ -22,6 +23,7 @@ export function regulatorRoutes(deps: {
   complaints: ComplaintService;
   regulator: RegulatorService;
   dashboard: DashboardService;
+  gateway: GatewayService;
 }): FastifyPluginAsyncTypebox {
   const { regulator } = deps;
   return async (app) => {
@@ -122,6 +124,42 @@ export function regulatorRoutes(deps: {
       async (request) => {
         await regulator.record(staffOf(request), 'dashboard.view', 'dashboard');
         return deps.dashboard.overview();
+      },
+    );
+
+    app.get(
+      '/api/regulator/gateway-alerts',
+      {
+        schema: {
+          tags,
+          security,
+          summary:
+            'Gateway accounts throttled for suspected number-range scans (mostly unknown or sequential numbers), newest first',
+          response: {
+            200: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                kind: Type.String(),
+                detectedAt: Type.String(),
+                accountId: Type.Integer(),
+                accountName: Type.String(),
+                details: Type.Record(Type.String(), Type.Unknown()),
+              }),
+            ),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        await regulator.record(staffOf(request), 'gateway-alerts.view', 'gateway-alerts');
+        return (await deps.gateway.alerts()).map((alert) => ({
+          id: alert.id,
+          kind: alert.kind,
+          detectedAt: formatWireDate(alert.detected_at),
+          accountId: alert.account_id,
+          accountName: alert.account_name,
+          details: alert.details,
+        }));
       },
     );
 
