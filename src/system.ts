@@ -24,6 +24,7 @@ import {
 } from './jobs/send-message.job.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
 import { createThrottleRepository } from './repositories/throttle.repository.js';
+import { createStaffSessionRepository } from './repositories/staff-session.repository.js';
 import { createAbuseGuard, DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './services/abuse-guard.service.js';
 import { createAuditRepository } from './repositories/audit.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
@@ -229,6 +230,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     providers,
     consents: consentRepository,
     audit,
+    sessions: createStaffSessionRepository(db),
     outbox: outboxRepository,
     messages: outbox,
     queue: sendJob.queue,
@@ -345,6 +347,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
         tokens: async () => Number((await apiUsers.deleteExpiredTokens(clock()))[0]?.numDeletedRows ?? 0),
         throttles: () => throttles.sweep(clock()),
         unconfirmedApplications: () => providerSide.onboarding.deleteExpiredUnconfirmed(),
+        staffSessions: () => regulator.deleteExpiredSessions(),
       },
     });
     const resumed = await bulk.resumeUnfinished();

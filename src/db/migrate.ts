@@ -20,6 +20,7 @@ import * as tokenFamilies from './migrations/0018-token-families.js';
 import * as throttles from './migrations/0019-throttles.js';
 import * as applicationConfirmation from './migrations/0020-application-confirmation.js';
 import * as gatewayGuard from './migrations/0021-gateway-guard.js';
+import * as staffSessions from './migrations/0022-staff-sessions.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-throttles': throttles,
   '0020-application-confirmation': applicationConfirmation,
   '0021-gateway-guard': gatewayGuard,
+  '0022-staff-sessions': staffSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -180,6 +180,14 @@ export interface RegulatorKeysTable {
   revoked_at: Date | null;
 }
 
+export interface StaffSessionsTable {
+  token_hash: Buffer;
+  key_hash: Buffer;
+  csrf_token: string;
+  expires_at: Date;
+  created_at: CreatedAt;
+}
+
 export interface GatewayAccountsTable {
   id: Generated<number>;
   name: string;
@@ -409,6 +417,7 @@ export interface Database {
   consent_notifications: ConsentNotificationsTable;
   complaints: ComplaintsTable;
   regulator_keys: RegulatorKeysTable;
+  staff_sessions: StaffSessionsTable;
   gateway_accounts: GatewayAccountsTable;
   gateway_alerts: GatewayAlertsTable;
   audit_log: AuditLogTable;

@@ -48,6 +48,7 @@ import { portalWebhookRoutes } from './routes/portal-webhooks/routes.js';
 import { portalUploadRoutes } from './routes/portal-uploads/routes.js';
 import { reconciliationRoutes } from './routes/reconciliation/routes.js';
 import { regulatorRoutes } from './routes/regulator/routes.js';
+import { staffSessionRoutes } from './routes/regulator/session-routes.js';
 import { retailerRoutes } from './routes/retailers/routes.js';
 import { shortLinkRoutes } from './routes/short-links/routes.js';
 import { isWebAppBuilt, serveWebApp, webAppFallback } from './web.js';
@@ -177,6 +178,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(complaintRoutes(deps));
   await app.register(shortLinkRoutes(deps.shortLinks));
   await app.register(inboundSmsRoutes({ inboundSms: deps.inboundSms, secret: deps.inboundSmsSecret }));
+  await app.register(staffSessionRoutes({ regulator: deps.regulator, secureCookies: deps.secureCookies }));
   await app.register(
     regulatorRoutes({
       complaints: deps.complaints,

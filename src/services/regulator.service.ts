@@ -9,6 +9,7 @@ import type { ComplaintRepository } from '../repositories/complaint.repository.j
 import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
+import type { StaffSessionRepository } from '../repositories/staff-session.repository.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import { codeOf } from '../domain/scalars.js';
 
@@ -17,6 +18,12 @@ export interface Staff {
   name: string;
   role: StaffRole;
 }
+
+export interface StaffSession extends Staff {
+  csrfToken: string;
+}
+
+export const STAFF_SESSION_TTL_MS = 8 * 3600_000;
 
 export const DECISIONS = ['upheld', 'rejected', 'needs_information'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -37,6 +44,7 @@ export function createRegulatorService(deps: {
   providers: ProviderRepository;
   consents: ConsentRepository;
   audit: AuditRepository;
+  sessions: StaffSessionRepository;
   outbox: OutboxRepository;
   messages: OutboxService;
   queue: MessageQueue;
@@ -49,6 +57,7 @@ export function createRegulatorService(deps: {
     providers,
     consents,
     audit,
+    sessions,
     outbox,
     messages,
     queue,
@@ -67,6 +76,42 @@ export function createRegulatorService(deps: {
     async authenticate(key: string): Promise<Staff | undefined> {
       return complaints.findRegulatorKey(hashKey(key));
     },
+
+    /**
+     * Exchanges a staff key for a console session (an httpOnly cookie and its CSRF token), so that the key is
+     * typed once and never kept by the browser. Audited with the client address.
+     */
+    async openSession(
+      key: unknown,
+      clientAddress: string,
+    ): Promise<{ sessionToken: string; session: StaffSession }> {
+      const staff = typeof key === 'string' && key.length <= 200 ? await this.authenticate(key) : undefined;
+      if (!staff) throw IysRequestError.of('H351');
+      const sessionToken = randomBytes(32).toString('base64url');
+      const csrfToken = randomBytes(24).toString('base64url');
+      await sessions.insert({
+        tokenHash: hashKey(sessionToken),
+        keyHash: hashKey(key as string),
+        csrfToken,
+        expiresAt: new Date(clock().getTime() + STAFF_SESSION_TTL_MS),
+      });
+      await audit.record({
+        actor: `${staff.role}:${staff.name}`,
+        action: 'staff.sign-in',
+        target: 'console',
+        details: { clientAddress },
+      });
+      return { sessionToken, session: { ...staff, csrfToken } };
+    },
+
+    async sessionOf(sessionToken: string): Promise<StaffSession | undefined> {
+      const row = await sessions.find(hashKey(sessionToken), clock());
+      return row && { name: row.name, role: row.role, csrfToken: row.csrf_token };
+    },
+
+    closeSession: (sessionToken: string) => sessions.delete(hashKey(sessionToken)),
+
+    deleteExpiredSessions: () => sessions.deleteExpired(clock()),
 
     record: (staff: Staff, action: string, target: string, details?: Record<string, unknown>) =>
       audit.record({ actor: `${staff.role}:${staff.name}`, action, target, details }),

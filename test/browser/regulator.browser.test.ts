@@ -48,6 +48,14 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await page.getByLabel('Personel API anahtarı').fill(key);
   await page.getByRole('button', { name: 'Giriş yap' }).click();
   await page.getByRole('heading', { name: 'Şikayetler' }).waitFor();
+  // The key was exchanged for an httpOnly session: no script can read it, and a reload keeps the session.
+  const stored = await page.evaluate(() =>
+    JSON.stringify([{ ...sessionStorage }, { ...localStorage }, document.cookie]),
+  );
+  assert.equal(stored.includes(key), false, stored);
+  assert.doesNotMatch(stored, /openiys_staff/);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Şikayetler' }).waitFor();
   await page.getByLabel('Ön değerlendirme').selectOption('RET_IN_FORCE');
   await page.getByLabel('İl', { exact: true }).selectOption('06');
   await page

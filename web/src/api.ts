@@ -62,9 +62,22 @@ export function portalApi<T>(method: string, path: string, body?: unknown): Prom
   );
 }
 
-/** Registry staff calls carry the staff API key as a bearer token (no cookie, no CSRF exposure). */
-export function staffApi<T>(key: string, method: string, path: string, body?: unknown): Promise<T> {
-  return request(method, path, { authorization: `Bearer ${key}` }, body);
+let staffCsrfToken = '';
+export const setStaffCsrfToken = (token: string) => {
+  staffCsrfToken = token;
+};
+
+/**
+ * Registry staff calls: the console's httpOnly session cookie (opened once with the staff key, which the
+ * browser never keeps), plus the session's CSRF token on state changes.
+ */
+export function staffApi<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return request(
+    method,
+    path,
+    method !== 'GET' && staffCsrfToken ? { 'x-csrf-token': staffCsrfToken } : {},
+    body,
+  );
 }
 
 export interface Address {

@@ -90,6 +90,18 @@ const tr = {
   saveDecision: 'Kararı kaydet',
   dashboard: 'Pano',
   auditLog: 'Denetim kaydı',
+  gatewayAlerts: 'AHS uyarıları',
+  gatewayAlertsIntro:
+    'Numara aralığı taradığından şüphelenilen ve bu yüzden yavaşlatılan ileti aracı hesapları (çoğu kayıtsız ya da ardışık numaralar).',
+  noGatewayAlerts: 'Şüpheli tarama yok. Bir hesap yavaşlatılırsa burada görünür.',
+  alertFields: {
+    at: 'Zaman',
+    account: 'Hesap',
+    brand: 'Marka',
+    recipients: 'Sorgulanan',
+    unknown: 'Kayıtsız oranı',
+    dense: 'Ardışık oranı',
+  },
   auditFields: { at: 'Zaman', actor: 'Kim', action: 'İşlem', target: 'Hedef' } as Record<
     'at' | 'actor' | 'action' | 'target',
     string
@@ -196,6 +208,18 @@ const en: typeof tr = {
   saveDecision: 'Save decision',
   dashboard: 'Dashboard',
   auditLog: 'Audit log',
+  gatewayAlerts: 'Gateway alerts',
+  gatewayAlertsIntro:
+    'Message gateway accounts throttled on suspicion of scanning number ranges (mostly unknown or sequential numbers).',
+  noGatewayAlerts: 'No suspected scans. A throttled account appears here.',
+  alertFields: {
+    at: 'Time',
+    account: 'Account',
+    brand: 'Brand',
+    recipients: 'Asked about',
+    unknown: 'Unknown share',
+    dense: 'Sequential share',
+  },
   auditFields: { at: 'Time', actor: 'Actor', action: 'Action', target: 'Target' },
   province: 'Province',
   complaintsByProvince: 'Complaints by province',

@@ -22,7 +22,7 @@ interface Application {
 }
 
 /** Provider applications for registry admins: the details, the signed agreement, approve or reject. */
-export function Applications({ staffKey }: { staffKey: string }) {
+export function Applications() {
   const { t } = useI18n();
   const [status, setStatus] = useState('pending');
   const [list, setList] = useState<Application[]>([]);
@@ -31,33 +31,22 @@ export function Applications({ staffKey }: { staffKey: string }) {
   const latest = useRef(0);
   const load = useCallback(async () => {
     const request = ++latest.current;
-    const found = await staffApi<Application[]>(
-      staffKey,
-      'GET',
-      `/api/regulator/applications?status=${status}`,
-    );
+    const found = await staffApi<Application[]>('GET', `/api/regulator/applications?status=${status}`);
     if (request === latest.current) setList(found);
-  }, [staffKey, status]);
+  }, [status]);
   useEffect(() => void run(load), [run, load]);
 
   const openAgreement = (id: string) =>
     void run(async () => {
-      const response = await fetch(`/api/regulator/applications/${id}/agreement`, {
-        headers: { authorization: `Bearer ${staffKey}` },
-      });
-      window.open(URL.createObjectURL(await response.blob()), '_blank', 'noopener');
+      // The session cookie goes with a plain link: the PDF opens as the server sends it.
+      window.open(`/api/regulator/applications/${id}/agreement`, '_blank', 'noopener');
     });
   const approve = (id: string) =>
-    void run(
-      async () => (
-        await staffApi(staffKey, 'POST', `/api/regulator/applications/${id}/approve`),
-        await load()
-      ),
-    );
+    void run(async () => (await staffApi('POST', `/api/regulator/applications/${id}/approve`), await load()));
   const reject = (id: string, reason: string) =>
     void run(
       async () => (
-        await staffApi(staffKey, 'POST', `/api/regulator/applications/${id}/reject`, { reason }),
+        await staffApi('POST', `/api/regulator/applications/${id}/reject`, { reason }),
         await load()
       ),
     );

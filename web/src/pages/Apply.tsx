@@ -10,7 +10,12 @@ const confirmToken = () => /^#onay=([A-Za-z0-9_-]+)$/.exec(window.location.hash)
  * page the confirmation link opens.
  */
 export function Apply() {
-  const token = confirmToken();
+  const [token, setToken] = useState(confirmToken);
+  useEffect(() => {
+    const update = () => setToken(confirmToken());
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
   return token ? <ConfirmApplication token={token} /> : <ApplicationForm />;
 }
 

@@ -12,14 +12,14 @@ interface AuditEntry {
 }
 
 /** The append-only audit log of staff actions, searchable by actor, action and target. */
-export function AuditLog({ staffKey }: { staffKey: string }) {
+export function AuditLog() {
   const { t } = useI18n();
   const [query, setQuery] = useState({ actor: '', action: '', target: '' });
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const load = useCallback(async () => {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''));
-    setEntries(await staffApi<AuditEntry[]>(staffKey, 'GET', `/api/regulator/audit?${params}`));
-  }, [staffKey, query]);
+    setEntries(await staffApi<AuditEntry[]>('GET', `/api/regulator/audit?${params}`));
+  }, [query]);
   useEffect(() => void load(), [load]);
   const search = (event: FormEvent) => {
     event.preventDefault();

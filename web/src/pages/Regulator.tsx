@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiFailure, staffApi, type Complaint } from '../api.js';
+import { ApiFailure, setStaffCsrfToken, staffApi, type Complaint } from '../api.js';
 import { Applications } from './Applications.js';
 import { AuditLog } from './AuditLog.js';
+import { GatewayAlerts } from './GatewayAlerts.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
 import { useProvinces } from '../provinces.js';
@@ -10,33 +11,47 @@ interface RegulatorComplaint extends Complaint {
   iysCode: number;
 }
 
-const KEY_STORAGE = 'openiys-staff-key';
+interface StaffSession {
+  name: string;
+  role: string;
+  csrfToken: string;
+}
 
 /** The regulator console: complaint triage with the registry's evidence beside each complaint. */
 export function Regulator() {
   const { t } = useI18n();
-  const [key, setKey] = useState(() => sessionStorage.getItem(KEY_STORAGE) ?? '');
+  const [key, setKey] = useState('');
   const [signedIn, setSignedIn] = useState(false);
+  // A session from earlier (the cookie survives a reload; the key was never stored).
+  useEffect(() => {
+    staffApi<StaffSession>('GET', '/api/regulator/session').then(
+      (session) => (setStaffCsrfToken(session.csrfToken), setSignedIn(true)),
+      () => undefined,
+    );
+  }, []);
   const [filter, setFilter] = useState({ verdict: '', status: '', province: '', brandCode: '', iysCode: '' });
   const provinces = useProvinces();
   const [complaints, setComplaints] = useState<RegulatorComplaint[]>([]);
   const [open, setOpen] = useState<RegulatorComplaint | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [tab, setTab] = useState<'complaints' | 'applications' | 'dashboard' | 'audit'>('complaints');
+  const [tab, setTab] = useState<'complaints' | 'applications' | 'dashboard' | 'alerts' | 'audit'>(
+    'complaints',
+  );
 
   const load = useCallback(async () => {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ''));
-    const list = await staffApi<RegulatorComplaint[]>(key, 'GET', `/api/regulator/complaints?${query}`);
+    const list = await staffApi<RegulatorComplaint[]>('GET', `/api/regulator/complaints?${query}`);
     setComplaints(list);
     setOpen((current) => (current ? (list.find((c) => c.id === current.id) ?? null) : null));
-  }, [key, filter]);
+  }, [filter]);
 
   const signIn = async (event?: FormEvent) => {
     event?.preventDefault();
     setError(null);
     try {
-      await load();
-      sessionStorage.setItem(KEY_STORAGE, key);
+      const session = await staffApi<StaffSession>('POST', '/api/regulator/session', { key });
+      setStaffCsrfToken(session.csrfToken);
+      setKey('');
       setSignedIn(true);
     } catch (failure) {
       setError(failure instanceof ApiFailure ? failure.message || t.staffKeyInvalid : String(failure));
@@ -51,7 +66,7 @@ export function Regulator() {
     if (!open) return;
     const form = new FormData(event.currentTarget);
     try {
-      await staffApi(key, 'POST', `/api/regulator/complaints/${open.id}/decision`, {
+      await staffApi('POST', `/api/regulator/complaints/${open.id}/decision`, {
         decision: form.get('decision'),
         note: String(form.get('note') ?? ''),
       });
@@ -88,6 +103,7 @@ export function Regulator() {
     ['complaints', t.complaintTriage],
     ['applications', t.applications],
     ['dashboard', t.dashboard],
+    ['alerts', t.gatewayAlerts],
     ['audit', t.auditLog],
   ];
   const tabs = (
@@ -103,17 +119,32 @@ export function Regulator() {
           {label}
         </button>
       ))}
+      <button
+        type="button"
+        className="secondary"
+        onClick={() =>
+          void staffApi('POST', '/api/regulator/sign-out').finally(
+            () => (setStaffCsrfToken(''), setSignedIn(false)),
+          )
+        }
+      >
+        {t.signOut}
+      </button>
     </nav>
   );
-  const otherTab = { audit: AuditLog, dashboard: Dashboard, applications: Applications, complaints: null }[
-    tab
-  ];
+  const otherTab = {
+    audit: AuditLog,
+    alerts: GatewayAlerts,
+    dashboard: Dashboard,
+    applications: Applications,
+    complaints: null,
+  }[tab];
   if (otherTab) {
     const Page = otherTab;
     return (
       <>
         {tabs}
-        <Page staffKey={key} />
+        <Page />
       </>
     );
   }

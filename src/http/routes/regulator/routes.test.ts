@@ -156,3 +156,62 @@ test('every staff action is in the append-only audit log, searchable by actor, a
     await owner.close();
   }
 });
+
+test('the console signs in with the key once and then holds an httpOnly session bound to a CSRF token', async () => {
+  const wrong = await t.app.inject({
+    method: 'POST',
+    url: '/api/regulator/session',
+    payload: { key: 'nope' },
+  });
+  assert.equal(wrong.statusCode, 401);
+  assert.equal(wrong.json().errors[0].code, 'H351');
+
+  const opened = await t.app.inject({
+    method: 'POST',
+    url: '/api/regulator/session',
+    payload: { key: regulatorKey },
+    remoteAddress: '198.51.100.77',
+  });
+  assert.equal(opened.statusCode, 200, opened.body);
+  const setCookie = String(opened.headers['set-cookie']);
+  assert.match(setCookie, /openiys_staff=[^;]+;.*HttpOnly/i);
+  assert.match(setCookie, /SameSite=Lax/i);
+  const cookie = setCookie.split(';')[0]!;
+  const { csrfToken, name } = opened.json();
+  assert.equal(name, 'Ayşe Denetçi');
+  assert.equal(opened.body.includes(regulatorKey), false);
+
+  const asConsole = (
+    method: 'GET' | 'POST',
+    url: string,
+    headers: Record<string, string> = {},
+    payload?: object,
+  ) => t.app.inject({ method, url, headers: { cookie, ...headers }, ...(payload ? { payload } : {}) });
+  assert.equal((await asConsole('GET', '/api/regulator/complaints')).statusCode, 200);
+  const decision = { decision: 'needs_information', note: 'Ekran görüntüsü ekleyin.' };
+  const forged = await asConsole('POST', `/api/regulator/complaints/${complaintId}/decision`, {}, decision);
+  assert.equal(forged.statusCode, 403, 'no CSRF token, no state change');
+  assert.equal(forged.json().errors[0].code, 'H917');
+  const decided = await asConsole(
+    'POST',
+    `/api/regulator/complaints/${complaintId}/decision`,
+    { 'x-csrf-token': csrfToken },
+    decision,
+  );
+  assert.equal(decided.statusCode, 200, decided.body);
+  assert.equal((await asConsole('GET', '/api/regulator/session')).json().csrfToken, csrfToken);
+
+  const audit = await t.app.inject({
+    method: 'GET',
+    url: '/api/regulator/audit?action=staff.sign-in',
+    headers: { authorization: `Bearer ${adminKey}` },
+  });
+  assert.equal(audit.json()[0].details.clientAddress, '198.51.100.77');
+
+  assert.equal((await asConsole('POST', '/api/regulator/sign-out')).statusCode, 204);
+  assert.equal(
+    (await asConsole('GET', '/api/regulator/complaints')).statusCode,
+    401,
+    'the session has ended',
+  );
+});
