@@ -25,6 +25,7 @@ import {
 import { createApiUserRepository } from './repositories/api-user.repository.js';
 import { createThrottleRepository } from './repositories/throttle.repository.js';
 import { createStaffSessionRepository } from './repositories/staff-session.repository.js';
+import { createBrandModerationService } from './services/brand-moderation.service.js';
 import { createAbuseGuard, DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './services/abuse-guard.service.js';
 import { createAuditRepository } from './repositories/audit.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
@@ -281,6 +282,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     logger,
     tokenRequestsPerHour: options.tokenRequestsPerHour ?? 600,
     trustedProxies: options.trustedProxies ?? [],
+    brandModeration: createBrandModerationService({ providers, audit, clock }),
     apiRequestLimiter: createWindowLimiter(
       options.apiRequestsPerSecond ?? DEFAULT_API_REQUESTS_PER_SECOND,
       1000,

@@ -21,6 +21,7 @@ import * as throttles from './migrations/0019-throttles.js';
 import * as applicationConfirmation from './migrations/0020-application-confirmation.js';
 import * as gatewayGuard from './migrations/0021-gateway-guard.js';
 import * as staffSessions from './migrations/0022-staff-sessions.js';
+import * as brandModeration from './migrations/0023-brand-moderation.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-application-confirmation': applicationConfirmation,
   '0021-gateway-guard': gatewayGuard,
   '0022-staff-sessions': staffSessions,
+  '0023-brand-moderation': brandModeration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

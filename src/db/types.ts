@@ -21,6 +21,9 @@ export interface BrandsTable {
   provider_id: number;
   name: string;
   master: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Set by the regulator: no new ONAY, no notice naming the brand, until lifted. */
+  blocked_at: Date | null;
+  blocked_reason: string | null;
   created_at: CreatedAt;
 }
 

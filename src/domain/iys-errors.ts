@@ -179,6 +179,7 @@ export const IYS_ERRORS = {
     429,
     'Sorgular bir numara aralığının taranmasına benziyor; bu hesabın bu tür sorguları {{seconds}} saniye yanıtlanmayacak ve durum Kurul’a bildirildi.',
   ],
+  H984: [403, 'Bu marka Kurul tarafından engellendi; yeni onay (ONAY) kaydedilemez.'],
   H979: [410, 'Başvuru onay bağlantısı geçersiz, kullanılmış veya süresi dolmuş; lütfen yeniden başvurun.'],
 } as const satisfies Record<string, readonly [number, string]>;
 

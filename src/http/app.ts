@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Registry } from 'prom-client';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { AuthService } from '../services/auth.service.js';
+import type { BrandModerationService } from '../services/brand-moderation.service.js';
 import type { BulkService } from '../services/bulk.service.js';
 import type { ConsentService } from '../services/consent.service.js';
 import type { DashboardService } from '../services/dashboard.service.js';
@@ -83,6 +84,7 @@ export interface AppDeps {
   /** Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs); none by default. */
   trustedProxies: string[];
   gateway: GatewayService;
+  brandModeration: BrandModerationService;
   logger: FastifyBaseLogger;
   tokenRequestsPerHour: number;
   /** The provider API's request budget per API user and second (İYS's H124). */
@@ -185,6 +187,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       regulator: deps.regulator,
       dashboard: deps.dashboard,
       gateway: deps.gateway,
+      brandModeration: deps.brandModeration,
     }),
   );
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));

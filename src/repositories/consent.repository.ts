@@ -32,8 +32,15 @@ export function createConsentRepository(db: Kysely<Database>) {
      * brand's event ids are allocated and committed in the same order, so a changes-feed cursor (an event
      * id) never skips a movement that commits late. Every writer of consent_events must take it.
      */
-    lockBrandForWrite: (trx: Transaction<Database>, brandId: number) =>
-      sql`SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, ${brandId})`.execute(trx),
+    /** Serialises writes to one brand; says whether the regulator has blocked it (in the same round trip). */
+    lockBrandForWrite: async (trx: Transaction<Database>, brandId: number): Promise<{ blocked: boolean }> => {
+      const { rows } = await sql<{ blocked: boolean }>`
+        SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, ${brandId}),
+               EXISTS (SELECT 1 FROM brands WHERE id = ${brandId} AND blocked_at IS NOT NULL) AS blocked`.execute(
+        trx,
+      );
+      return { blocked: rows[0]?.blocked === true };
+    },
 
     /** Current state for many identities of one brand in one round trip. */
     findCurrent: async (

@@ -127,6 +127,8 @@ export function createOutboxRepository(db: Kysely<Database>) {
           'p.title as company',
         ])
         .where('n.message_id', 'is', null)
+        // A blocked brand's notices wait: the registry sends no message naming it until it is lifted.
+        .where('b.blocked_at', 'is', null)
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(

@@ -102,6 +102,14 @@ export function createProviderRepository(db: Kysely<Database>) {
       return rows.map((row) => row.name);
     },
 
+    /** Blocks (a time and a reason) or lifts (nulls) the regulator's block on a brand. */
+    setBrandBlock: (brandId: number, block: { at: Date; reason: string } | null) =>
+      db
+        .updateTable('brands')
+        .set({ blocked_at: block?.at ?? null, blocked_reason: block?.reason ?? null })
+        .where('id', '=', brandId)
+        .execute(),
+
     renameBrand: async (providerId: number, brandCode: number, name: string): Promise<boolean> => {
       if (!isInt4(brandCode)) return false;
       const result = await db

@@ -80,7 +80,7 @@ export async function writeConsents(
   batch: WriteBatch,
 ): Promise<WriteResult> {
   const { consents, outbox, retailers, webhooks, calendar } = deps;
-  await consents.lockBrandForWrite(trx, batch.brandId);
+  const { blocked } = await consents.lockBrandForWrite(trx, batch.brandId);
   const knownRetailers = await retailers.findExistingCodes(
     trx,
     batch.brandId,
@@ -105,6 +105,8 @@ export async function writeConsents(
     if (consent.expectedLastEventId !== undefined && held?.lastEventId !== consent.expectedLastEventId) {
       return { ok: false, errors: [iysError('H921')] };
     }
+    // A blocked brand takes no new ONAY; refusals (RET) are always recorded.
+    if (blocked && consent.status === 'ONAY') return { ok: false, errors: [iysError('H984')] };
     const unknownRetailers = unknownRetailerErrors(consent, knownRetailers);
     if (unknownRetailers.length > 0) return { ok: false, errors: unknownRetailers };
     const decision = decideTransition({

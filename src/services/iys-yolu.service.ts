@@ -73,8 +73,9 @@ export function createIysYoluService(deps: {
         recipientKey,
         purpose: 'otp',
         subject: `${scope.brand.name}: İYS onay kodu`,
+        // The registry-verified company title beside the brand name the company chose.
         text:
-          `${scope.brand.name} size ${channels} ile ticari ileti göndermek için onayınızı istiyor. ` +
+          `${scope.brand.name} (${scope.provider.title}) size ${channels} ile ticari ileti göndermek için onayınızı istiyor. ` +
           `Onaylıyorsanız bu kodu yalnızca ona verin: ${code} (3 dakika geçerli). İYS`,
       });
       await db.transaction().execute(async (trx) => {

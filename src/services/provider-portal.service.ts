@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
-import { brandNameKey, checkBrandName } from '../domain/brand-name.js';
+import { requireBrandName } from './brand-names.js';
 import { normaliseTypedPhone, parseRecipient } from '../domain/recipient.js';
 import type { ApiUserRepository } from '../repositories/api-user.repository.js';
 import type { BulkRequestRepository } from '../repositories/bulk-request.repository.js';
@@ -58,20 +58,6 @@ export function createProviderPortalService(deps: {
     if (!brand || !provider || brand.provider_id !== provider.id)
       throw IysRequestError.of('H930', { location: ['brandCode'], value: brandCode });
     return { provider, brand };
-  }
-
-  /** A brand name the registry can put in its own notices, not already used by another of the company's brands. */
-  async function requireBrandName(providerId: number, value: unknown, renaming?: number): Promise<string> {
-    const checked = checkBrandName(typeof value === 'string' ? value : '');
-    if ('problem' in checked) {
-      if (checked.problem === 'length')
-        throw IysRequestError.of('H940', { location: ['name'], value, vars: { field: 'name' } });
-      throw IysRequestError.of('H974', { location: ['name'], value });
-    }
-    const taken = (await providers.brandNamesOf(providerId, renaming)).map(brandNameKey);
-    if (taken.includes(brandNameKey(checked.name)))
-      throw IysRequestError.of('H975', { location: ['name'], value });
-    return checked.name;
   }
 
   return {
@@ -171,7 +157,7 @@ export function createProviderPortalService(deps: {
     },
 
     async createBrand(session: PortalSession, name: unknown): Promise<{ brandCode: number; name: string }> {
-      const brandName = await requireBrandName(session.providerId, name);
+      const brandName = await requireBrandName(providers, session.providerId, name);
       return db.transaction().execute(async (trx) => {
         const brandCode = await providers.nextRegistryCode(trx);
         await providers.insertBrand(
@@ -184,7 +170,7 @@ export function createProviderPortalService(deps: {
 
     async renameBrand(session: PortalSession, brandCode: string, name: unknown): Promise<void> {
       const code = /^\d{1,10}$/.test(brandCode) ? Number(brandCode) : -1;
-      const brandName = await requireBrandName(session.providerId, name, code);
+      const brandName = await requireBrandName(providers, session.providerId, name, code);
       if (!(await providers.renameBrand(session.providerId, code, brandName)))
         throw IysRequestError.of('H930', { location: ['brandCode'], value: brandCode });
     },

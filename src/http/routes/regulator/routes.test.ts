@@ -215,3 +215,56 @@ test('the console signs in with the key once and then holds an httpOnly session 
     'the session has ended',
   );
 });
+
+test('staff rename a misleading brand and block it: no new ONAY (H984), refusals still recorded', async () => {
+  const staff = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    t.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${regulatorKey}` },
+      ...(payload ? { payload } : {}),
+    });
+  const brand = '/api/regulator/brands/700011';
+  const phishing = await staff('POST', `${brand}/rename`, { name: 'iys-iade.com', reason: 'deneme' });
+  assert.equal(phishing.json().errors[0].code, 'H974', 'the name rules apply to staff too');
+  const renamed = await staff('POST', `${brand}/rename`, { name: 'Demo Outlet', reason: 'Yanıltıcı ad' });
+  assert.equal(renamed.statusCode, 200, renamed.body);
+  assert.deepEqual(renamed.json(), { brandCode: 700011, name: 'Demo Outlet', blocked: false });
+  const token = await t.token();
+  const record = (status: string, recipient: string, ageMs = 60_000) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/sps/${DEMO.iysCode}/brands/700011/consents`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        recipient,
+        recipientType: 'BIREYSEL',
+        type: 'MESAJ',
+        status,
+        source: 'HS_WEB',
+        consentDate: recentWireDate(ageMs),
+      },
+    });
+  assert.equal((await record('ONAY', '+905557770102', 120_000)).statusCode, 200, 'before the block');
+  assert.equal((await staff('POST', `${brand}/block`, {})).statusCode, 422, 'a block needs a reason');
+  assert.equal(
+    (await staff('POST', `${brand}/block`, { reason: 'Şikayet incelemesi' })).json().blocked,
+    true,
+  );
+
+  const onay = await record('ONAY', '+905557770101');
+  assert.equal(onay.json().errors?.[0].code, 'H984', onay.body);
+  const ret = await record('RET', '+905557770102');
+  assert.equal(ret.statusCode, 200, `a refusal is always recorded: ${ret.body}`);
+  assert.equal((await staff('POST', `${brand}/unblock`, { reason: 'İnceleme bitti' })).statusCode, 200);
+  assert.equal((await record('ONAY', '+905557770101')).statusCode, 200);
+
+  const audit = await t.app.inject({
+    method: 'GET',
+    url: '/api/regulator/audit?target=brand:700011',
+    headers: { authorization: `Bearer ${adminKey}` },
+  });
+  const actions = audit.json().map((e: { action: string }) => e.action);
+  assert.deepEqual(actions, ['brand.unblock', 'brand.block', 'brand.rename']);
+  assert.equal(audit.json()[2].details.to, 'Demo Outlet');
+});

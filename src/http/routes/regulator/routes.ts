@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import { formatWireDate, parseWireDate } from '../../../domain/wire-date.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
+import type { BrandModerationService } from '../../../services/brand-moderation.service.js';
 import type { GatewayService } from '../../../services/gateway/gateway.service.js';
 import type { DashboardService } from '../../../services/dashboard.service.js';
 import type { RegulatorService } from '../../../services/regulator.service.js';
@@ -24,6 +25,7 @@ export function regulatorRoutes(deps: {
   regulator: RegulatorService;
   dashboard: DashboardService;
   gateway: GatewayService;
+  brandModeration: BrandModerationService;
 }): FastifyPluginAsyncTypebox {
   const { regulator } = deps;
   return async (app) => {
@@ -126,6 +128,49 @@ export function regulatorRoutes(deps: {
         return deps.dashboard.overview();
       },
     );
+
+    const BrandState = Type.Object({
+      brandCode: Type.Integer(),
+      name: Type.String(),
+      blocked: Type.Boolean(),
+    });
+    const brandParams = Type.Object({ brandCode: Type.String() });
+    app.post(
+      '/api/regulator/brands/:brandCode/rename',
+      {
+        schema: {
+          tags,
+          security,
+          summary:
+            'Rename a brand whose name misleads (the name rules of the portal apply; audited with the reason)',
+          params: brandParams,
+          body: Type.Object({ name: Type.String(), reason: Type.String() }),
+          response: { 200: BrandState, ...errors },
+        },
+      },
+      async (request) =>
+        deps.brandModeration.rename(staffOf(request), request.params.brandCode, request.body),
+    );
+    for (const action of ['block', 'unblock'] as const) {
+      app.post(
+        `/api/regulator/brands/:brandCode/${action}`,
+        {
+          schema: {
+            tags,
+            security,
+            summary:
+              action === 'block'
+                ? 'Block a brand: no new ONAY (H984), no registry notice naming it, until unblocked (audited)'
+                : 'Lift the block on a brand (audited with the reason)',
+            params: brandParams,
+            body: Type.Object({ reason: Type.String() }),
+            response: { 200: BrandState, ...errors },
+          },
+        },
+        async (request) =>
+          deps.brandModeration[action](staffOf(request), request.params.brandCode, request.body),
+      );
+    }
 
     app.get(
       '/api/regulator/gateway-alerts',
