@@ -95,6 +95,9 @@ async function run(argv: string[]): Promise<void> {
   }
 
   const system = await createSystem({ ...runtime, logger, workers: false, messaging: config });
+  // Everything the command line creates is in the audit log, under the OS user who ran it.
+  const audited = (action: string, target: string, details: Record<string, unknown>) =>
+    system.regulator.record(cliStaff(), action, target, details);
   try {
     const admin = system.providerAdmin;
     if (command === 'seed-demo') {
@@ -120,6 +123,7 @@ async function run(argv: string[]): Promise<void> {
         kind,
         activatedAt,
       });
+      await audited('provider.add', `provider:${provider.iys_code}`, { title: provider.title, kind });
       console.log(`provider ${provider.iys_code} "${provider.title}" created (active)`);
     } else if (command === 'brand add') {
       const brand = await admin.addBrand(
@@ -128,6 +132,7 @@ async function run(argv: string[]): Promise<void> {
         requireText(values.name, 'name'),
         values.master ?? false,
       );
+      await audited('brand.add', `brand:${brand.brand_code}`, { name: brand.name });
       console.log(`brand ${brand.brand_code} "${brand.name}" created`);
     } else if (command === 'gateway add') {
       const channels = requireText(values.channels, 'channels')
@@ -138,6 +143,11 @@ async function run(argv: string[]): Promise<void> {
         .catch((error: Error) => {
           throw new AdminError(error.message);
         });
+      await audited('gateway-account.add', `gateway-account:${account.username}`, {
+        name: values.name,
+        channels,
+        seesDetail: values.detail ?? false,
+      });
       console.log(
         `Gateway account created (channels ${channels.join(', ')}${values.detail ? ', with reason and since' : ''}). ` +
           `Shown once, stored only as hashes:\n` +
@@ -149,6 +159,7 @@ async function run(argv: string[]): Promise<void> {
       const role = values.role ?? 'regulator';
       if (role !== 'admin' && role !== 'regulator') throw new AdminError('--role must be admin or regulator');
       const key = await system.regulator.addKey(requireText(values.name, 'name'), role);
+      await audited('regulator-key.add', `regulator-key:${values.name}`, { role });
       console.log(`Regulator API key (shown once, stored only as a SHA-256 hash):\n  ${key}`);
     } else {
       const user = await admin.addApiUser(
@@ -156,6 +167,7 @@ async function run(argv: string[]): Promise<void> {
         requireText(values.username, 'username'),
         values.password,
       );
+      await audited('api-user.add', `provider:${values['iys-code']}`, { username: user.username });
       console.log(
         `API user created. Shown once, stored only as an argon2id hash:\n  username: ${user.username}\n  password: ${user.password}`,
       );
@@ -166,6 +178,9 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
+/** The command line acts as a registry admin named after the OS user who runs it. */
+const cliStaff = () => ({ name: `cli:${userInfo().username}`, role: 'admin' as const, clientAddress: 'cli' });
+
 /** Applications are decided on the command line as a registry admin named after the OS user. */
 async function runApplicationCommand(
   system: System,
@@ -173,7 +188,7 @@ async function runApplicationCommand(
   id: string | undefined,
   values: { status?: string; reason?: string },
 ): Promise<void> {
-  const staff = { name: `cli:${userInfo().username}`, role: 'admin' as const };
+  const staff = cliStaff();
   if (command === 'application list') {
     const list = await system.onboarding.list(staff, values.status);
     if (list.length === 0) console.log('no applications');

@@ -283,6 +283,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     tokenRequestsPerHour: options.tokenRequestsPerHour ?? 600,
     trustedProxies: options.trustedProxies ?? [],
     brandModeration: createBrandModerationService({ providers, audit, clock }),
+    audit,
     apiRequestLimiter: createWindowLimiter(
       options.apiRequestsPerSecond ?? DEFAULT_API_REQUESTS_PER_SECOND,
       1000,

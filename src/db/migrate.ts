@@ -22,6 +22,7 @@ import * as applicationConfirmation from './migrations/0020-application-confirma
 import * as gatewayGuard from './migrations/0021-gateway-guard.js';
 import * as staffSessions from './migrations/0022-staff-sessions.js';
 import * as brandModeration from './migrations/0023-brand-moderation.js';
+import * as auditClientAddress from './migrations/0024-audit-client-address.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-gateway-guard': gatewayGuard,
   '0022-staff-sessions': staffSessions,
   '0023-brand-moderation': brandModeration,
+  '0024-audit-client-address': auditClientAddress,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

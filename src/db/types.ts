@@ -219,6 +219,8 @@ export interface AuditLogTable {
   action: string;
   target: string;
   details: ColumnType<unknown, string | undefined, never>;
+  /** Where the request came from ('cli' for the admin command line); null in entries before 0024. */
+  client_address: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface FeedPullsTable {

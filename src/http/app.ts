@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import apiReference from '@scalar/fastify-api-reference';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { AuthService } from '../services/auth.service.js';
 import type { BrandModerationService } from '../services/brand-moderation.service.js';
@@ -30,6 +31,7 @@ import type { TenancyService } from '../services/tenancy.service.js';
 import type { TransparencyService } from '../services/transparency.service.js';
 import type { UploadService } from '../services/upload.service.js';
 import type { WebhookService } from '../services/webhook.service.js';
+import { recordProviderActions } from './audit-trail.js';
 import { registerErrorHandling } from './errors.js';
 import { frameworkErrors, guardRequests } from './request-guards.js';
 import { instrumentRequests } from './metrics.js';
@@ -85,6 +87,7 @@ export interface AppDeps {
   trustedProxies: string[];
   gateway: GatewayService;
   brandModeration: BrandModerationService;
+  audit: AuditRepository;
   logger: FastifyBaseLogger;
   tokenRequestsPerHour: number;
   /** The provider API's request budget per API user and second (İYS's H124). */
@@ -129,6 +132,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.logger.warn({ root: deps.webRoot }, 'web app not built; run `npm run build:web`');
   registerErrorHandling(app, withWeb ? webAppFallback : undefined);
   instrumentRequests(app, deps.metrics);
+  recordProviderActions(app, deps.audit);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {

@@ -6,6 +6,8 @@ export interface AuditEntry {
   action: string;
   target: string;
   details?: Record<string, unknown>;
+  /** Where the request came from; 'cli' for the admin command line. */
+  clientAddress?: string;
 }
 
 export interface AuditQuery {
@@ -28,6 +30,7 @@ export function createAuditRepository(db: Kysely<Database>) {
           action: entry.action,
           target: entry.target,
           details: JSON.stringify(entry.details ?? {}),
+          client_address: entry.clientAddress ?? null,
         })
         .execute(),
 

@@ -3,7 +3,7 @@ import { codeOf } from '../domain/scalars.js';
 import type { AuditRepository } from '../repositories/audit.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import { requireBrandName } from './brand-names.js';
-import type { Staff } from './regulator.service.js';
+import { staffActor, type Staff } from './regulator.service.js';
 
 const MAX_REASON_CHARS = 1000;
 
@@ -19,7 +19,6 @@ export function createBrandModerationService(deps: {
 }) {
   const { providers, audit } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const actorOf = (staff: Staff) => `${staff.role}:${staff.name}`;
 
   async function requireBrand(brandCode: string) {
     const code = codeOf(brandCode);
@@ -42,7 +41,7 @@ export function createBrandModerationService(deps: {
       const name = await requireBrandName(providers, brand.provider_id, body.name, brand.brand_code);
       await providers.renameBrand(brand.provider_id, brand.brand_code, name);
       await audit.record({
-        actor: actorOf(staff),
+        ...staffActor(staff),
         action: 'brand.rename',
         target: `brand:${brand.brand_code}`,
         details: { from: brand.name, to: name, reason },
@@ -55,7 +54,7 @@ export function createBrandModerationService(deps: {
       const reason = requireReason(body.reason);
       await providers.setBrandBlock(brand.id, { at: clock(), reason });
       await audit.record({
-        actor: actorOf(staff),
+        ...staffActor(staff),
         action: 'brand.block',
         target: `brand:${brand.brand_code}`,
         details: { name: brand.name, reason },
@@ -68,7 +67,7 @@ export function createBrandModerationService(deps: {
       const reason = requireReason(body.reason);
       await providers.setBrandBlock(brand.id, null);
       await audit.record({
-        actor: actorOf(staff),
+        ...staffActor(staff),
         action: 'brand.unblock',
         target: `brand:${brand.brand_code}`,
         details: { name: brand.name, reason },

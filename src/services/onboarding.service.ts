@@ -18,7 +18,7 @@ import type { ProviderRepository } from '../repositories/provider.repository.js'
 import type { AbuseGuard } from './abuse-guard.service.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import type { PortalAccountService } from './portal-account.service.js';
-import type { Staff } from './regulator.service.js';
+import { staffActor, type Staff } from './regulator.service.js';
 import { isUuid } from '../domain/uuid.js';
 import { isUniqueViolation } from '../db/errors.js';
 
@@ -71,7 +71,6 @@ export function createOnboardingService(deps: {
   }
   const aad = (id: string, field: string) => Buffer.from(`application:${id}:${field}`);
   const taxIdKeyOf = (taxId: string) => cipher.blindIndex(`tax-id:${taxId}`);
-  const actorOf = (staff: Staff) => `${staff.role}:${staff.name}`;
 
   function present(row: ApplicationSummaryRow, iysCode: number | null): ApplicationView {
     const open = (field: string, sealed: Buffer) => cipher.decrypt(sealed, aad(row.id, field));
@@ -210,7 +209,7 @@ export function createOnboardingService(deps: {
         : undefined;
       const rows = await applications.listApplications(filter);
       await audit.record({
-        actor: actorOf(staff),
+        ...staffActor(staff),
         action: 'applications.list',
         target: 'applications',
         details: { status: filter ?? 'all' },
@@ -223,7 +222,7 @@ export function createOnboardingService(deps: {
       const row = await applications.findApplication(requireId(id));
       if (!row) throw IysRequestError.of('H945', { location: ['id'], value: id });
       await audit.record({
-        actor: actorOf(staff),
+        ...staffActor(staff),
         action: 'application.read-agreement',
         target: `application:${id}`,
       });
@@ -279,7 +278,7 @@ export function createOnboardingService(deps: {
       });
       await queue.sendSoon([approved.messageId]);
       await audit.record({
-        actor: actorOf(staff),
+        ...staffActor(staff),
         action: 'application.approve',
         target: `application:${id}`,
         details: { iysCode: approved.iysCode, brandCode: approved.brandCode },
@@ -320,7 +319,7 @@ export function createOnboardingService(deps: {
       });
       await queue.sendSoon([messageId]);
       await audit.record({
-        actor: actorOf(staff),
+        ...staffActor(staff),
         action: 'application.reject',
         target: `application:${id}`,
       });

@@ -17,7 +17,15 @@ export type StaffRole = 'admin' | 'regulator';
 export interface Staff {
   name: string;
   role: StaffRole;
+  /** Where the request came from, for the audit log ('cli' for the command line). */
+  clientAddress?: string;
 }
+
+/** Who a staff member is in the audit log: the actor and the address the request came from. */
+export const staffActor = (staff: Staff) => ({
+  actor: `${staff.role}:${staff.name}`,
+  clientAddress: staff.clientAddress,
+});
 
 export interface StaffSession extends Staff {
   csrfToken: string;
@@ -96,10 +104,9 @@ export function createRegulatorService(deps: {
         expiresAt: new Date(clock().getTime() + STAFF_SESSION_TTL_MS),
       });
       await audit.record({
-        actor: `${staff.role}:${staff.name}`,
+        ...staffActor({ ...staff, clientAddress }),
         action: 'staff.sign-in',
         target: 'console',
-        details: { clientAddress },
       });
       return { sessionToken, session: { ...staff, csrfToken } };
     },
@@ -114,7 +121,7 @@ export function createRegulatorService(deps: {
     deleteExpiredSessions: () => sessions.deleteExpired(clock()),
 
     record: (staff: Staff, action: string, target: string, details?: Record<string, unknown>) =>
-      audit.record({ actor: `${staff.role}:${staff.name}`, action, target, details }),
+      audit.record({ ...staffActor(staff), action, target, details }),
 
     async decideComplaint(staff: Staff, id: string, body: unknown): Promise<Decision> {
       const { decision, note } = (body ?? {}) as { decision?: unknown; note?: unknown };
@@ -140,7 +147,7 @@ export function createRegulatorService(deps: {
           : null,
       });
       await audit.record({
-        actor: `${staff.role}:${staff.name}`,
+        ...staffActor(staff),
         action: 'complaint.decide',
         target: `complaint:${id}`,
         details: { decision },
@@ -169,7 +176,7 @@ export function createRegulatorService(deps: {
         throw IysRequestError.of('H934', { location: ['iysCode'], value: iysCode });
       }
       await audit.record({
-        actor: `${staff.role}:${staff.name}`,
+        ...staffActor(staff),
         action: `provider.${status === 'active' ? 'activate' : 'suspend'}`,
         target: `provider:${code}`,
       });

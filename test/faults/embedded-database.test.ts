@@ -134,6 +134,14 @@ test('an admin command next to the running server attaches to its database and s
   );
   assert.match(stdout, /key/i);
   assert.equal(postmasterPid(), before, 'the same PostgreSQL keeps running');
+  // The key the command line created is in the audit log, with who ran it and from where.
+  const key = stdout.trim().split(/\s+/).pop()!;
+  const audit = await fetch(`${server.url}/api/regulator/audit?action=regulator-key.add`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  const [entry] = (await audit.json()) as { actor: string; target: string; clientAddress: string }[];
+  assert.match(entry!.actor, /^admin:cli:/);
+  assert.deepEqual([entry!.target, entry!.clientAddress], ['regulator-key:Nöbetçi', 'cli']);
   assert.ok(alive(before));
   assert.equal((await fetch(`${server.url}/ready`)).status, 200);
   assert.equal(await recordDemoConsent(server, '+905380000001'), 200);

@@ -38,6 +38,7 @@ export function requireStaff(regulator: RegulatorService) {
       request.staff = session && { name: session.name, role: session.role };
     }
     if (!request.staff) throw IysRequestError.of('H351');
+    request.staff = { ...request.staff, clientAddress: request.ip };
   };
 }
 

@@ -160,6 +160,7 @@ export function portalUploadRoutes(deps: {
         company.get(
           `/api/portal/brands/:brandCode/consents.${format}`,
           {
+            config: { auditAs: `consents.export.${format}` },
             schema: {
               tags,
               summary: `Export a brand's current consents as ${format.toUpperCase()} (streamed)`,

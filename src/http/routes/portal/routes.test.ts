@@ -110,6 +110,45 @@ describe('sign-in', () => {
   });
 });
 
+describe('audit trail', () => {
+  test('admin actions and exports of plaintext addresses are audited with actor, outcome and address', async () => {
+    const session = (await admin.call('GET', '/api/portal/session')).json();
+    const invited = await admin.call('POST', '/api/portal/users', {
+      email: 'denetim@ornek.com.tr',
+      name: 'Denetim Kişi',
+      role: 'operator',
+    });
+    assert.equal(invited.statusCode, 200, invited.body);
+    const brandCode = (await admin.call('GET', '/api/portal/brands')).json()[0].brandCode;
+    const exported = await admin.call('GET', `/api/portal/brands/${brandCode}/consents.csv`);
+    assert.equal(exported.statusCode, 200);
+
+    const staffKey = await t.system.regulator.addKey('Denetçi');
+    const entries = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/regulator/audit?target=provider:${session.iysCode}`,
+        headers: { authorization: `Bearer ${staffKey}` },
+      })
+    ).json() as {
+      actor: string;
+      action: string;
+      clientAddress: string;
+      details: { status: number; name: string };
+    }[];
+    const invitation = entries.find((e) => e.action === 'POST /api/portal/users');
+    assert.ok(invitation, JSON.stringify(entries));
+    assert.match(invitation.actor, new RegExp(`^portal:${session.iysCode}:\\d+$`));
+    assert.deepEqual(
+      [invitation.details.status, invitation.details.name, invitation.clientAddress],
+      [200, session.name, '127.0.0.1'],
+    );
+    const exportEntry = entries.find((e) => e.action === 'consents.export.csv');
+    assert.ok(exportEntry, 'the export is audited although it is a read');
+    assert.equal(JSON.stringify(entries).includes('denetim@ornek.com.tr'), false, 'no body reaches the log');
+  });
+});
+
 describe('two-step verification (TOTP)', () => {
   test('enabled with a code from the app, then required at sign-in', async () => {
     const user = portalUserFrom(t, await signIn({ email: COMPANY_APPLICATION.email, password }));

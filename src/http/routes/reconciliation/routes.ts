@@ -73,6 +73,7 @@ export function reconciliationRoutes(deps: {
     app.get(
       `${base}/file`,
       {
+        config: { auditAs: 'reconciliation.file' },
         schema: {
           ...common,
           summary: `The day's movement file as CSV (${MOVEMENT_COLUMNS.join(', ')}); one of the 7 days before today`,

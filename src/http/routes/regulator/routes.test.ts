@@ -206,7 +206,7 @@ test('the console signs in with the key once and then holds an httpOnly session 
     url: '/api/regulator/audit?action=staff.sign-in',
     headers: { authorization: `Bearer ${adminKey}` },
   });
-  assert.equal(audit.json()[0].details.clientAddress, '198.51.100.77');
+  assert.equal(audit.json()[0].clientAddress, '198.51.100.77');
 
   assert.equal((await asConsole('POST', '/api/regulator/sign-out')).statusCode, 204);
   assert.equal(

@@ -232,6 +232,7 @@ export function regulatorRoutes(deps: {
                 action: Type.String(),
                 target: Type.String(),
                 details: Type.Unknown(),
+                clientAddress: Type.Union([Type.String(), Type.Null()]),
               }),
             ),
             ...errors,
@@ -251,7 +252,11 @@ export function regulatorRoutes(deps: {
           to: wireDateOrNothing(to, 'to'),
           limit: max,
         });
-        return rows.map((row) => ({ ...row, at: formatWireDate(row.at) }));
+        return rows.map(({ client_address, ...row }) => ({
+          ...row,
+          at: formatWireDate(row.at),
+          clientAddress: client_address,
+        }));
       },
     );
   };
