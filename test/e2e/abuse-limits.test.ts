@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import {
   AGREEMENT_PDF,
   confirmApplication,
+  PERSON_APPLICATION,
   invitationTokenFor,
   onboardProvider,
   submitApplication,
@@ -205,16 +206,7 @@ describe('anonymous applications', () => {
   after(() => t.close());
   const staff = { name: 'test-admin', role: 'admin' as const };
   // A sole trader: the company of COMPANY_APPLICATION is already a provider here (startWith onboarded it).
-  const person = {
-    kind: 'GERCEK',
-    title: 'Mehmet Demir Reklam',
-    tckn: '12345678950',
-    taxOffice: 'Çankaya',
-    invoiceAddress: 'Kızılay Mah. Atatürk Blv. No: 5 Çankaya / Ankara',
-    email: 'mehmet@demir.example.com',
-    contactName: 'Mehmet Demir',
-    contactTckn: '12345678950',
-  };
+  const person = PERSON_APPLICATION;
   const apply = async (from: string, agreement = AGREEMENT_PDF) => {
     const response = await submitApplication(t, person, agreement, { confirm: false, from });
     assert.notEqual(response.statusCode, 409, 'unconfirmed applications never block each other');

@@ -20,6 +20,18 @@ export const COMPANY_APPLICATION = {
   contactTckn: '10000000146',
 };
 
+/** A sole trader (GERCEK): a TCKN instead of VKN and MERSİS. */
+export const PERSON_APPLICATION = {
+  kind: 'GERCEK',
+  title: 'Mehmet Demir Reklam',
+  tckn: '12345678950',
+  taxOffice: 'Çankaya',
+  invoiceAddress: 'Kızılay Mah. Atatürk Blv. No: 5 Çankaya / Ankara',
+  email: 'mehmet@demir.example.com',
+  contactName: 'Mehmet Demir',
+  contactTckn: '12345678950',
+};
+
 /**
  * Submits an application as the public form does and, unless told not to, confirms it by the link the
  * applicant was e-mailed, so that it reaches the registry staff.

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   AGREEMENT_PDF,
   COMPANY_APPLICATION,
+  PERSON_APPLICATION,
   invitationTokenFor,
   submitApplication,
 } from '../../../../test/helpers/portal.js';
@@ -136,16 +137,7 @@ describe('review and decision', () => {
   });
 
   test('rejection needs a reason and tells the applicant', async () => {
-    const person = {
-      kind: 'GERCEK',
-      title: 'Mehmet Demir Reklam',
-      tckn: '12345678950',
-      taxOffice: 'Çankaya',
-      invoiceAddress: 'Kızılay Mah. Atatürk Blv. No: 5 Çankaya / Ankara',
-      email: 'mehmet@demir.example.com',
-      contactName: 'Mehmet Demir',
-      contactTckn: '12345678950',
-    };
+    const person = PERSON_APPLICATION;
     const submitted = await submitApplication(t, person);
     assert.equal(submitted.statusCode, 200, submitted.body);
     const personId = submitted.json().id;
