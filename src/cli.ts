@@ -94,7 +94,7 @@ async function run(argv: string[]): Promise<void> {
     return void (await runtime.embedded?.stop());
   }
 
-  const system = await createSystem({ ...runtime, logger, workers: false, messaging: config });
+  const system = await createSystem({ ...runtime, logger, workers: false, serve: false, messaging: config });
   // Everything the command line creates is in the audit log, under the OS user who ran it.
   const audited = (action: string, target: string, details: Record<string, unknown>) =>
     system.regulator.record(cliStaff(), action, target, details);

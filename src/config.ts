@@ -5,8 +5,17 @@ import { DEFAULT_API_REQUESTS_PER_SECOND } from './http/rate-limit.js';
 import { DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './services/abuse-guard.service.js';
 import { DEFAULT_NOTICES_PER_SECOND } from './jobs/send-message.job.js';
 
+/**
+ * What a server process does: `all` serves HTTP and runs the background workers; `api` only serves (scale it
+ * out behind a load balancer); `worker` only works the queues (bulk requests, uploads, messages, notices,
+ * webhooks, clean-up) and listens on no port.
+ */
+export type ProcessRole = 'all' | 'api' | 'worker';
+const ROLES: readonly ProcessRole[] = ['all', 'api', 'worker'];
+
 /** Every setting openiys reads from its environment, parsed once. No other module reads process.env. */
 export interface Config {
+  readonly role: ProcessRole;
   readonly port: number;
   readonly host: string;
   /** The serving role's connection. Unset → embedded PostgreSQL under `${dataDir}/postgres`. */
@@ -207,6 +216,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('OPENIYS_METRICS_TOKEN must be at least 32 characters (e.g. `openssl rand -hex 32`)');
   }
 
+  const role = (env.OPENIYS_ROLE?.trim() || 'all') as ProcessRole;
+  if (!ROLES.includes(role)) problems.push(`OPENIYS_ROLE must be one of ${ROLES.join(', ')}, got "${role}"`);
+
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
@@ -215,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
+    role,
     port,
     host,
     databaseUrl,

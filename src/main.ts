@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   const runtime = await prepareRuntime(config, logger, 'server');
   const system = await createSystem({
+    workers: config.role !== 'api',
+    serve: config.role !== 'worker',
     databaseUrl: runtime.databaseUrl,
     masterKey: runtime.masterKey,
     logger,
@@ -42,7 +44,6 @@ async function main(): Promise<void> {
     );
   }
 
-  const address = await system.app.listen({ port: config.port, host: config.host });
   if (config.sandbox) {
     logger.warn(
       { host: config.host },
@@ -50,10 +51,20 @@ async function main(): Promise<void> {
         'accounts exist; never serve it to the public',
     );
   }
-  logger.info(
-    { address, docs: `${address}/docs`, outbox: system.devOutbox ? `${address}/dev/outbox` : undefined },
-    'openiys is serving',
-  );
+  if (config.role === 'worker') {
+    logger.info({ role: config.role }, 'openiys is working the queues');
+  } else {
+    const address = await system.app.listen({ port: config.port, host: config.host });
+    logger.info(
+      {
+        role: config.role,
+        address,
+        docs: `${address}/docs`,
+        outbox: system.devOutbox ? `${address}/dev/outbox` : undefined,
+      },
+      'openiys is serving',
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

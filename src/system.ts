@@ -71,6 +71,11 @@ export interface SystemOptions {
   clock?: () => Date;
   /** Start the background workers (bulk processing, messages, maintenance); off for CLI commands. */
   workers?: boolean;
+  /**
+   * Keep the serving side live: the gateway's index and its change stream (default on). Off for CLI commands
+   * and worker-only processes, which answer no checks.
+   */
+  serve?: boolean;
   tokenRequestsPerHour?: number;
   /** Provider API requests per API user and second (default 50). */
   apiRequestsPerSecond?: number;
@@ -336,8 +341,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   });
 
   let expiredTokensJob: { stop(): Promise<void> } | undefined;
+  // Every serving process keeps its own gateway index fresh from the change stream, workers or not.
+  if (options.serve !== false) await gateway.start();
   if (options.workers !== false) {
-    await gateway.start();
     await providerSide.start();
     await bulkWorker.start();
     await sendJob.start();

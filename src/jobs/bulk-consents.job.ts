@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { BulkQueue, BulkService } from '../services/bulk.service.js';
-import { createQueueWorker, RECOVER_MS } from './queue-worker.js';
+import { createQueueWorker, requireJobId, RECOVER_MS } from './queue-worker.js';
 
 export const BULK_CONSENTS_QUEUE = 'bulk-consents';
 
@@ -51,12 +51,13 @@ export function createBulkConsentsWorker(options: {
   const queue: BulkQueue = {
     async enqueue(requestId) {
       const payload: BulkConsentsPayload = { requestId };
-      await boss.send(BULK_CONSENTS_QUEUE, payload, {
+      const id = await boss.send(BULK_CONSENTS_QUEUE, payload, {
         retryLimit: 10,
         retryDelay: 2,
         retryBackoff: true,
         expireInSeconds: JOB_EXPIRE_SECONDS,
       });
+      requireJobId(id, BULK_CONSENTS_QUEUE);
       worker.wake();
     },
   };

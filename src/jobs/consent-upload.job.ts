@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { UploadQueue, UploadService } from '../services/upload.service.js';
-import { createQueueWorker } from './queue-worker.js';
+import { createQueueWorker, requireJobId } from './queue-worker.js';
 
 export const CONSENT_UPLOAD_QUEUE = 'consent-upload';
 
@@ -27,7 +27,7 @@ export function createConsentUploadJob(options: {
 
   const queue: UploadQueue = {
     async enqueue(uploadId, afterSeconds = 0) {
-      await boss.send(CONSENT_UPLOAD_QUEUE, { uploadId } satisfies ConsentUploadPayload, {
+      const id = await boss.send(CONSENT_UPLOAD_QUEUE, { uploadId } satisfies ConsentUploadPayload, {
         // 30 s, 1 min, 2 min, … doubling: about a day and a half before pg-boss gives up, and every start
         // re-queues what is still unfinished (UploadService.resumeUnfinished).
         retryLimit: 12,
@@ -36,6 +36,7 @@ export function createConsentUploadJob(options: {
         expireInSeconds: JOB_EXPIRE_SECONDS,
         startAfter: afterSeconds,
       });
+      requireJobId(id, CONSENT_UPLOAD_QUEUE);
       if (afterSeconds === 0) worker.wake();
     },
   };

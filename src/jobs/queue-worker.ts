@@ -113,3 +113,12 @@ export function createQueueWorker<T extends object>(options: {
     },
   };
 }
+
+/**
+ * pg-boss answers a send to a queue that does not exist with `null` and stores nothing: an accepted request
+ * would then wait for a job that was never written. A missing job is an error, never a silence.
+ */
+export function requireJobId(id: string | null, queue: string): string {
+  if (id === null) throw new Error(`pg-boss stored no job in queue "${queue}" (does the queue exist?)`);
+  return id;
+}

@@ -26,12 +26,15 @@ async function admin(text: string): Promise<void> {
   }
 }
 
-/** A fresh, migrated database cloned from the run's template: each test file gets its own. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database cloned from the run's template: each test file gets its own. `empty`: a blank
+ * database instead (no tables, no job queues), for tests of what a first start creates.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   if (!serverUrl || !template || !runId || !servingRole || !servingPassword)
     throw new Error('Run tests with `npm test` (it prepares the database server).');
   const name = `${runId}_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await admin(`CREATE DATABASE ${name} TEMPLATE ${options.empty ? 'template0' : template}`);
   const ownerUrl = withDatabaseName(serverUrl, name);
   const serving = new URL(ownerUrl);
   serving.username = servingRole;

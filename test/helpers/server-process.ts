@@ -13,7 +13,8 @@ export interface ServerProcess {
 
 /**
  * Runs `src/main.ts` as a real process (from `cwd`, the repository by default) and resolves once it logs the
- * address it serves on.
+ * address it serves on — or, for `OPENIYS_ROLE=worker`, which serves nothing, once it works the queues (its
+ * `url` is then empty).
  */
 export async function startServerProcess(env: Record<string, string>, cwd?: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -39,6 +40,9 @@ export async function startServerProcess(env: Record<string, string>, cwd?: stri
         if (entry.msg === 'openiys is serving' && entry.address) {
           clearTimeout(timer);
           resolve(entry.address);
+        } else if (entry.msg === 'openiys is working the queues') {
+          clearTimeout(timer);
+          resolve('');
         }
       } catch {
         // not a JSON log line

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { demoProviderToken, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { DEMO, recentWireDate } from '../helpers/system.js';
+
+/**
+ * A split deployment on one fresh database (issue 11, items 7 and 8): two API-only processes behind an
+ * imagined load balancer and one worker-only process, each a real `src/main.ts`.
+ */
+
+let database: TestDatabase;
+let api1: ServerProcess;
+let api2: ServerProcess;
+let worker: ServerProcess | undefined;
+let env: Record<string, string>;
+
+before(async () => {
+  database = await createTestDatabase({ empty: true });
+  env = {
+    DATABASE_URL: database.url,
+    DATABASE_OWNER_URL: database.ownerUrl,
+    OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
+    OPENIYS_SANDBOX: 'true',
+    OPENIYS_API_REQUESTS_PER_SECOND: '1000000',
+  };
+  // The first process on an empty database migrates it and creates every queue, although it runs no worker.
+  api1 = await startServerProcess({ ...env, OPENIYS_ROLE: 'api' });
+  api2 = await startServerProcess({ ...env, OPENIYS_ROLE: 'api', OPENIYS_SEED_DEMO: 'false' });
+});
+after(async () => {
+  for (const server of [api1, api2, worker]) {
+    server?.child.kill('SIGTERM');
+    await server?.exited;
+  }
+  await database.drop();
+});
+
+const base = `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents`;
+async function call(server: ServerProcess, method: 'GET' | 'POST', path: string, body?: unknown) {
+  const response = await fetch(`${server.url}${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${await demoProviderToken(server.url)}`,
+      'content-type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each caller reads the İYS shape it asked for
+  return { status: response.status, body: (await response.json()) as any };
+}
+const consent = (recipient: string, status: 'ONAY' | 'RET', ageMs: number) => ({
+  recipient,
+  recipientType: 'BIREYSEL',
+  type: 'MESAJ',
+  status,
+  source: 'HS_WEB',
+  consentDate: recentWireDate(ageMs),
+});
+
+test('an API-only process queues bulk work that a worker-only process started later applies', async () => {
+  const recipients = ['+905390000001', '+905390000002', '+905390000003'];
+  const accepted = await call(
+    api1,
+    'POST',
+    '/request',
+    recipients.map((r) => consent(r, 'ONAY', 120_000)),
+  );
+  assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+  const requestId = accepted.body.requestId as string;
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const waiting = await call(api2, 'GET', `/request/${requestId}`);
+  assert.equal(waiting.status, 200);
+  const items = waiting.body as { status: string }[];
+  assert.deepEqual(
+    items.map((item) => item.status),
+    ['enqueue', 'enqueue', 'enqueue'],
+    'accepted, durable, and nobody works the queue yet',
+  );
+
+  worker = await startServerProcess({ ...env, OPENIYS_ROLE: 'worker', OPENIYS_SEED_DEMO: 'false' });
+  assert.equal(worker.url, '', 'a worker listens on no port');
+  for (let i = 0; i < 100; i++) {
+    const found = await call(api2, 'POST', '/status', {
+      recipient: recipients[2],
+      recipientType: 'BIREYSEL',
+      type: 'MESAJ',
+    });
+    if (found.status === 200 && found.body.status === 'ONAY') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`the worker did not apply the bulk request:\n${worker.output().slice(-2000)}`);
+});
+
+test('a refusal written through one API process reaches the other one’s gateway index', async () => {
+  const created = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', 'gateway', 'add', '--name', 'İki Süreç', '--channels', 'MESAJ'],
+    { env: { ...process.env, ...env } },
+  );
+  const bearer = /Bearer token: (\S+)/.exec(created.stdout)![1]!;
+  const recipient = '+905390000001';
+  const allowedAt = async (server: ServerProcess) => {
+    const response = await fetch(`${server.url}/gateway/v1/check`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [recipient] }),
+    });
+    assert.equal(response.status, 200);
+    return ((await response.json()) as { results: { allowed: boolean }[] }).results[0]!.allowed;
+  };
+  assert.equal(await allowedAt(api1), true, 'api1 holds the ONAY in its index');
+  const refused = await call(api2, 'POST', '', consent(recipient, 'RET', 30_000));
+  assert.equal(refused.status, 200, JSON.stringify(refused.body));
+  for (let i = 0; i < 50; i++) {
+    if (!(await allowedAt(api1))) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail('api1 still allows a recipient who refused through api2');
+});
