@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { Metadata, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { ConsentType, RecipientKind } from './consent.js';
 import { iysError, type IysErrorItem } from './iys-errors.js';
 
@@ -12,6 +12,22 @@ const PHONE_MAX_CHARS = 15;
 const EMAIL_SHAPE = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const EMAIL_MIN = 6;
 const EMAIL_MAX = 265;
+
+/**
+ * Türkiye's mobile numbers in E.164, from libphonenumber's own metadata: nearly every recipient is one,
+ * and this test costs ~0.1 µs where a full parse costs ~7 µs. A mobile number is a valid number, so a match
+ * is exactly libphonenumber's answer; anything else still gets the full parse (recipient.test.ts compares
+ * both on a large sample). Should a future metadata format hide the pattern, the fast path simply matches
+ * nothing.
+ */
+export const TURKISH_MOBILE = ((): RegExp => {
+  const plan = new Metadata(); // the same "max" metadata the full parse below uses
+  plan.selectNumberingPlan('TR');
+  const numbering = plan.numberingPlan as
+    { type?(name: string): { pattern(): string } | undefined } | undefined;
+  const pattern = numbering?.type?.('MOBILE')?.pattern();
+  return pattern ? new RegExp(`^\\+90(?:${pattern})$`) : /(?!)/;
+})();
 
 /**
  * Validates and normalises a recipient address. Phones must already be E.164 (`+905xx…`) and a number
@@ -41,6 +57,7 @@ export function parseRecipient(
   if (/^\+?\d/.test(value)) {
     if (/^\+?\d+$/.test(value) && value.length > PHONE_MAX_CHARS)
       return { ok: false, error: iysError('H166', { location, value }) };
+    if (TURKISH_MOBILE.test(value)) return { ok: true, address: value, kind: 'phone' };
     const phone = E164_SHAPE.test(value) ? parsePhoneNumberFromString(value) : undefined;
     return phone?.isValid()
       ? { ok: true, address: phone.number, kind: 'phone' }
