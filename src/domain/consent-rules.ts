@@ -46,7 +46,7 @@ export function decideTransition({
   if (consentDate) {
     if (consentDate < REGISTRY_EPOCH) return reject(iysError('H156', { location: ['consentDate'] }));
     if (consentDate > now) return reject(iysError('H162', { location: ['consentDate'] }));
-    const isLegacy = input.source === 'HS_2015' || consentDate < activatedAt;
+    const isLegacy = isHistorical({ source: input.source, consentDate }, activatedAt);
     if (!isLegacy && now >= businessDeadline(consentDate, UPLOAD_DEADLINE_BUSINESS_DAYS, calendar)) {
       return reject(iysError('H901', { location: ['consentDate'] }));
     }
@@ -75,4 +75,17 @@ export function decideTransition({
     return reject(iysError('H178', { location: ['consentDate'] }));
 
   return { ok: true, next: { status: input.status, source: input.source, consentDate } };
+}
+
+/**
+ * A record of the company's past rather than a consent given now: the `HS_2015` marker of consents older
+ * than İYS, or any consent dated before the company joined the registry. The 3-business-day deadline does
+ * not bind it, and the registry sends the person no notice for it (a migration of millions of old records
+ * must not become millions of SMS); the person still sees it in the citizen portal.
+ */
+export function isHistorical(
+  record: { source: string | null; consentDate: Date },
+  activatedAt: Date,
+): boolean {
+  return record.source === 'HS_2015' || record.consentDate < activatedAt;
 }

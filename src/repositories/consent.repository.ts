@@ -30,9 +30,9 @@ export function createConsentRepository(db: Kysely<Database>) {
      * Serialises writers of one brand for the rest of the transaction. Two things rest on it: two requests
      * can never both read "no record" for the same recipient and both pass the first-record rules; and a
      * brand's event ids are allocated and committed in the same order, so a changes-feed cursor (an event
-     * id) never skips a movement that commits late. Every writer of consent_events must take it.
+     * id) never skips a movement that commits late. Every writer of consent_events must take it. It also
+     * says whether the regulator has blocked the brand, in the same round trip.
      */
-    /** Serialises writes to one brand; says whether the regulator has blocked it (in the same round trip). */
     lockBrandForWrite: async (trx: Transaction<Database>, brandId: number): Promise<{ blocked: boolean }> => {
       const { rows } = await sql<{ blocked: boolean }>`
         SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, ${brandId}),

@@ -5,7 +5,7 @@ import { createRandomPool } from '../crypto/random-pool.js';
 import type { Database } from '../db/types.js';
 import type { WorkingCalendar } from '../domain/business-days.js';
 import type { ConsentInput, ConsentSource, ConsentStatus, StoredConsent } from '../domain/consent.js';
-import { decideTransition } from '../domain/consent-rules.js';
+import { decideTransition, isHistorical } from '../domain/consent-rules.js';
 import { iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import type { ConsentRepository, NewConsentEvent } from '../repositories/consent.repository.js';
 import type { OutboxRepository } from '../repositories/outbox.repository.js';
@@ -157,11 +157,17 @@ export async function writeConsents(
     retailerCodesOf(batch.consents.filter((_, i) => outcomes[i]!.ok)),
   );
 
-  // Individuals are told when a company records an ONAY for them, and can refuse from that message.
+  // Individuals are told when a company records an ONAY for them, and can refuse from that message; not for
+  // a record of the company's past (isHistorical), which they still see in the portal.
   const notices =
     batch.actor.kind === 'provider'
       ? events
-          .filter((e) => e.status === 'ONAY' && e.recipient_type === 'BIREYSEL')
+          .filter(
+            (e) =>
+              e.status === 'ONAY' &&
+              e.recipient_type === 'BIREYSEL' &&
+              !isHistorical({ source: e.source, consentDate: e.consent_date }, batch.activatedAt),
+          )
           .map((e) => ({
             event_id: eventIds.get(e.transaction_id)!,
             recipient_key: e.recipient_key,

@@ -9,6 +9,7 @@ import {
   startTestSystem,
   type TestSystem,
 } from '../../test/helpers/system.js';
+import { signIn } from '../../test/helpers/citizen.js';
 
 let t: TestSystem;
 let token: string;
@@ -111,6 +112,32 @@ test('an e-mail address is told by e-mail', async () => {
   assert.equal(sent.channel, 'email');
   assert.equal(sent.subject, 'İYS: adınıza ticari ileti izni kaydedildi');
   assert.match(sent.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – e-posta/);
+});
+
+test('a record of the company’s past (HS_2015) sends no notice, yet the person sees it', async () => {
+  const legacy = '+905552220101';
+  const fresh = '+905552220102';
+  await provide(token, DEMO.iysCode, DEMO.brandCode, {
+    recipient: legacy,
+    type: 'MESAJ',
+    source: 'HS_2015',
+    consentDate: '2015-05-01 00:00:00',
+  });
+  await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: fresh, type: 'MESAJ' });
+  await t.system.devOutbox!.waitFor((m) => m.to === fresh, 15_000);
+  assert.deepEqual(
+    t.system.devOutbox!.list().filter((m) => m.to === legacy),
+    [],
+    'no message for the legacy record',
+  );
+  assert.equal(await t.system.notifications.countPending(), 0, 'nor one waiting to be sent');
+
+  const citizen = await signIn(t, legacy);
+  const consents = (await citizen.call('GET', '/api/citizen/consents')).json() as { source: string }[];
+  assert.ok(
+    JSON.stringify(consents).includes('HS_2015'),
+    `the citizen sees the legacy consent: ${JSON.stringify(consents)}`,
+  );
 });
 
 test('ONAY notices to one person: at most one message a day, each consent listed once', async () => {
