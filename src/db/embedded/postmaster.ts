@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { totalmem } from 'node:os';
 import { postgresOf, type PostgresBinaries } from './binaries.js';
 import type { ServerUser } from './placement.js';
 
@@ -6,6 +7,20 @@ import type { ServerUser } from './placement.js';
 const MAX_SOCKET_DIR_LENGTH = 80;
 /** A fast shutdown that takes longer than this is turned into an immediate one (crash recovery at start). */
 const FAST_SHUTDOWN_MS = 30_000;
+
+/**
+ * Sized for the registry's write path rather than PostgreSQL's minimal defaults (README, "Database
+ * settings"): the random-key indexes of the event log outgrow 128 MB of buffers at about a million rows,
+ * and the default 1 GB of WAL between checkpoints makes a bulk load checkpoint every few seconds, each
+ * followed by a burst of full-page writes. An eighth of the memory for buffers, at most 1 GB.
+ */
+export const WRITE_PATH_SETTINGS = {
+  shared_buffers: `${Math.max(128, Math.min(1024, Math.floor(totalmem() / 8 / 1024 ** 2)))}MB`,
+  max_wal_size: '4GB',
+  min_wal_size: '1GB',
+  checkpoint_timeout: '15min',
+  wal_compression: 'on',
+};
 
 export interface PostmasterOptions {
   binaries: PostgresBinaries;
@@ -31,6 +46,7 @@ export class Postmaster {
       unix_socket_directories: socketDir,
       unix_socket_permissions: '0700',
       max_connections: '200',
+      ...WRITE_PATH_SETTINGS,
     };
     this.child = spawn(
       postgresOf(options.binaries),
