@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { demoProviderToken, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import {
+  addGatewayAccount,
+  demoProviderToken,
+  gatewayAllows,
+  startServerProcess,
+  type ServerProcess,
+} from '../helpers/server-process.js';
 import { DEMO, recentWireDate } from '../helpers/system.js';
 
 /**
@@ -96,22 +100,9 @@ test('an API-only process queues bulk work that a worker-only process started la
 });
 
 test('a refusal written through one API process reaches the other one’s gateway index', async () => {
-  const created = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli.ts', 'gateway', 'add', '--name', 'İki Süreç', '--channels', 'MESAJ'],
-    { env: { ...process.env, ...env } },
-  );
-  const bearer = /Bearer token: (\S+)/.exec(created.stdout)![1]!;
+  const bearer = await addGatewayAccount(env, 'İki Süreç');
   const recipient = '+905390000001';
-  const allowedAt = async (server: ServerProcess) => {
-    const response = await fetch(`${server.url}/gateway/v1/check`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [recipient] }),
-    });
-    assert.equal(response.status, 200);
-    return ((await response.json()) as { results: { allowed: boolean }[] }).results[0]!.allowed;
-  };
+  const allowedAt = (server: ServerProcess) => gatewayAllows(server.url, bearer, recipient);
   assert.equal(await allowedAt(api1), true, 'api1 holds the ONAY in its index');
   const refused = await call(api2, 'POST', '', consent(recipient, 'RET', 30_000));
   assert.equal(refused.status, 200, JSON.stringify(refused.body));

@@ -4,20 +4,24 @@
  * between, recover by itself, and have lost nothing it had accepted.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/db/embedded/server.js';
 import { createSystem, SANDBOX_MESSAGING } from '../../src/system.js';
 import { onboardProvider, uploadFile, waitForUpload } from '../helpers/portal.js';
-import { demoProviderToken, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import {
+  addGatewayAccount,
+  demoProviderToken,
+  gatewayAllows,
+  startServerProcess,
+  type ServerProcess,
+} from '../helpers/server-process.js';
 import { DEMO, recentWireDate, type TestSystem } from '../helpers/system.js';
 
 let dir: string;
@@ -168,22 +172,9 @@ test('a fast shutdown of the database mid-ingest: 503 meanwhile, nothing accepte
 });
 
 test('a crash of the database (SIGKILL) and a change made while the gateway index was deaf', async () => {
-  const gateway = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli.ts', 'gateway', 'add', '--name', 'Arıza Testi', '--channels', 'MESAJ'],
-    { env: { ...process.env, ...env, DATABASE_URL: database.url } },
-  );
-  const bearer = /Bearer token: (\S+)/.exec(gateway.stdout)![1]!;
+  const bearer = await addGatewayAccount({ ...env, DATABASE_URL: database.url }, 'Arıza Testi');
   const recipient = '+905370000002';
-  const allowed = async () => {
-    const response = await fetch(`${server.url}/gateway/v1/check`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [recipient] }),
-    });
-    assert.equal(response.status, 200);
-    return ((await response.json()) as { results: { allowed: boolean }[] }).results[0]!.allowed;
-  };
+  const allowed = () => gatewayAllows(server.url, bearer, recipient);
   assert.equal((await api('POST', `${base}/consents`, consent(recipient))).status, 200);
   for (let i = 0; i < 50 && !(await allowed()); i++) await sleep(100);
   assert.equal(await allowed(), true, 'the index holds the ONAY');

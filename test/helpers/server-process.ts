@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
 import { DEMO, recentWireDate } from './system.js';
 
@@ -89,4 +91,25 @@ export async function recordDemoConsent(server: ServerProcess, recipient: string
     consentDate: recentWireDate(60_000),
   };
   return (await postAsDemoProvider(server, '/consents', consent)).status;
+}
+
+/** Creates a gateway (AHS) account for the MESAJ channel with the real CLI; answers its bearer token. */
+export async function addGatewayAccount(env: Record<string, string>, name: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', 'gateway', 'add', '--name', name, '--channels', 'MESAJ'],
+    { env: { ...process.env, ...env } },
+  );
+  return /Bearer token: (\S+)/.exec(stdout)![1]!;
+}
+
+/** May the demo brand send an SMS to `recipient`, by the gateway of the server at `baseUrl`? */
+export async function gatewayAllows(baseUrl: string, bearer: string, recipient: string): Promise<boolean> {
+  const response = await fetch(`${baseUrl}/gateway/v1/check`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [recipient] }),
+  });
+  assert.equal(response.status, 200);
+  return ((await response.json()) as { results: { allowed: boolean }[] }).results[0]!.allowed;
 }
