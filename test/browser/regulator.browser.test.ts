@@ -94,6 +94,18 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await page.getByRole('cell', { name: 'regulator:Ayşe Denetçi' }).first().waitFor();
   assert.equal(await page.getByRole('cell', { name: 'complaint.decide' }).count(), 1);
 
+  // A misleading brand name is changed, then the brand blocked, from the console.
+  await page.getByRole('button', { name: 'Markalar' }).click();
+  await page.getByLabel('Marka kodu').fill('700011');
+  await page.getByLabel('Yeni marka adı').fill('Demo Outlet');
+  await page.getByLabel('Gerekçe').fill('Yanıltıcı ad');
+  await page.getByRole('button', { name: 'Adını değiştir' }).click();
+  await page.getByText('Marka 700011 «Demo Outlet»: etkin.').waitFor();
+  await page.getByLabel('İşlem').selectOption('block');
+  await page.getByLabel('Gerekçe').fill('Şikayet incelemesi');
+  await page.getByRole('button', { name: 'Engelle' }).click();
+  await page.getByText('Marka 700011 «Demo Outlet»: engelli.').waitFor();
+
   // A wrong key opens nothing.
   const stranger = await bed.newPage();
   await stranger.goto(`${bed.url}/kurul`);

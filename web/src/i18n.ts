@@ -90,6 +90,18 @@ const tr = {
   saveDecision: 'Kararı kaydet',
   dashboard: 'Pano',
   auditLog: 'Denetim kaydı',
+  brandModeration: 'Markalar',
+  brandModerationIntro:
+    'Kayıt sisteminin kendi iletilerinde geçen marka adları: yanıltıcı bir adı değiştirin ya da markayı engelleyin (yeni ONAY kaydedilmez, adını taşıyan bildirim gönderilmez). Her adım gerekçesiyle denetim kaydına yazılır.',
+  moderationAction: 'İşlem',
+  moderationActions: { rename: 'Adını değiştir', block: 'Engelle', unblock: 'Engeli kaldır' } as Record<
+    'rename' | 'block' | 'unblock',
+    string
+  >,
+  newBrandName: 'Yeni marka adı',
+  reason: 'Gerekçe',
+  brandModerated: (code: number, name: string, blocked: boolean) =>
+    `Marka ${code} «${name}»: ${blocked ? 'engelli' : 'etkin'}.`,
   gatewayAlerts: 'AHS uyarıları',
   gatewayAlertsIntro:
     'Numara aralığı taradığından şüphelenilen ve bu yüzden yavaşlatılan ileti aracı hesapları (çoğu kayıtsız ya da ardışık numaralar).',
@@ -208,6 +220,14 @@ const en: typeof tr = {
   saveDecision: 'Save decision',
   dashboard: 'Dashboard',
   auditLog: 'Audit log',
+  brandModeration: 'Brands',
+  brandModerationIntro:
+    'Brand names the registry sends in its own messages: rename a misleading one, or block the brand (no new ONAY, no notice naming it). Every step is written to the audit log with its reason.',
+  moderationAction: 'Action',
+  moderationActions: { rename: 'Rename', block: 'Block', unblock: 'Lift the block' },
+  newBrandName: 'New brand name',
+  reason: 'Reason',
+  brandModerated: (code, name, blocked) => `Brand ${code} “${name}”: ${blocked ? 'blocked' : 'active'}.`,
   gatewayAlerts: 'Gateway alerts',
   gatewayAlertsIntro:
     'Message gateway accounts throttled on suspicion of scanning number ranges (mostly unknown or sequential numbers).',

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiFailure, setStaffCsrfToken, staffApi, type Complaint } from '../api.js';
 import { Applications } from './Applications.js';
 import { AuditLog } from './AuditLog.js';
+import { BrandModeration } from './BrandModeration.js';
 import { GatewayAlerts } from './GatewayAlerts.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
@@ -34,7 +35,7 @@ export function Regulator() {
   const [complaints, setComplaints] = useState<RegulatorComplaint[]>([]);
   const [open, setOpen] = useState<RegulatorComplaint | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [tab, setTab] = useState<'complaints' | 'applications' | 'dashboard' | 'alerts' | 'audit'>(
+  const [tab, setTab] = useState<'complaints' | 'applications' | 'dashboard' | 'brands' | 'alerts' | 'audit'>(
     'complaints',
   );
 
@@ -103,6 +104,7 @@ export function Regulator() {
     ['complaints', t.complaintTriage],
     ['applications', t.applications],
     ['dashboard', t.dashboard],
+    ['brands', t.brandModeration],
     ['alerts', t.gatewayAlerts],
     ['audit', t.auditLog],
   ];
@@ -135,6 +137,7 @@ export function Regulator() {
   const otherTab = {
     audit: AuditLog,
     alerts: GatewayAlerts,
+    brands: BrandModeration,
     dashboard: Dashboard,
     applications: Applications,
     complaints: null,
