@@ -20,6 +20,17 @@ describe('stepThrottle', () => {
     assert.deepEqual(run(rule, [0, 10, 20, 59, 60]), ['ok', 'ok', 40_000, 1_000, 'ok']);
   });
 
+  it('counts a weighted event whole: refused when it would cross the limit, unless it opens the window', () => {
+    const rule: ThrottleRule = { kind: 'window', key: 'k', limit: 100, windowMs: 60_000 };
+    const first = stepThrottle(rule, undefined, at(0), 150);
+    assert.ok(first.allowed, 'one oversized request opens the window');
+    const fresh = stepThrottle(rule, undefined, at(0), 60);
+    assert.ok(fresh.allowed);
+    assert.deepEqual(stepThrottle(rule, fresh.next, at(30), 41), { allowed: false, waitMs: 30_000 });
+    const fits = stepThrottle(rule, fresh.next, at(30), 40);
+    assert.ok(fits.allowed && fits.next.hits === 100);
+  });
+
   it('lets free failures pass, then doubles the wait up to the cap, and refusals do not count', () => {
     const rule: ThrottleRule = {
       kind: 'backoff',

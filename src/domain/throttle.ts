@@ -19,15 +19,25 @@ export interface ThrottleState {
 
 export type ThrottleStep = { allowed: true; next: ThrottleState } | { allowed: false; waitMs: number };
 
-/** One more event against a key: allowed with the counter's next state, or refused with the wait. */
-export function stepThrottle(rule: ThrottleRule, state: ThrottleState | undefined, now: Date): ThrottleStep {
+/**
+ * One more event against a key — or, for a window rule, `weight` events at once (a request of many
+ * recipients): allowed with the counter's next state, or refused with the wait. A weighted event is refused
+ * when it would cross the limit, except as the first of its window (one oversized request is answered).
+ */
+export function stepThrottle(
+  rule: ThrottleRule,
+  state: ThrottleState | undefined,
+  now: Date,
+  weight = 1,
+): ThrottleStep {
   const t = now.getTime();
   if (rule.kind === 'window') {
     const fresh = !state || t - state.since.getTime() >= rule.windowMs;
-    const hits = fresh ? 1 : state.hits + 1;
+    const used = fresh ? 0 : state.hits;
     const since = fresh ? now : state.since;
-    if (hits > rule.limit) return { allowed: false, waitMs: since.getTime() + rule.windowMs - t };
-    return { allowed: true, next: { hits, since, blockedUntil: null } };
+    if (used > 0 && used + weight > rule.limit)
+      return { allowed: false, waitMs: since.getTime() + rule.windowMs - t };
+    return { allowed: true, next: { hits: used + weight, since, blockedUntil: null } };
   }
   if (state?.blockedUntil && state.blockedUntil.getTime() > t) {
     return { allowed: false, waitMs: state.blockedUntil.getTime() - t };

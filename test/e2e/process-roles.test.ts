@@ -44,11 +44,17 @@ after(async () => {
 });
 
 const base = `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents`;
+// One token per server (they share a database, not their token requests' per-address budget).
+const tokens = new Map<ServerProcess, Promise<string>>();
+const tokenOf = (server: ServerProcess) => {
+  if (!tokens.has(server)) tokens.set(server, demoProviderToken(server.url));
+  return tokens.get(server)!;
+};
 async function call(server: ServerProcess, method: 'GET' | 'POST', path: string, body?: unknown) {
   const response = await fetch(`${server.url}${base}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${await demoProviderToken(server.url)}`,
+      authorization: `Bearer ${await tokenOf(server)}`,
       'content-type': 'application/json',
     },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -56,21 +56,10 @@ export interface GatewayLimits {
  */
 export function createGatewayGuard(limits: GatewayLimits, clock: () => Date) {
   const states = new Map<string, ThrottleState>();
-  const take = (rule: ThrottleRule): number => {
-    const step = stepThrottle(rule, states.get(rule.key), clock());
+  const take = (rule: ThrottleRule, weight = 1): number => {
+    const step = stepThrottle(rule, states.get(rule.key), clock(), weight);
     if (!step.allowed) return step.waitMs;
     states.set(rule.key, step.next);
-    return 0;
-  };
-  const count = (rule: Extract<ThrottleRule, { kind: 'window' }>, weight: number): number => {
-    // Volume windows add a whole request at once: refused when it would cross the limit.
-    const now = clock();
-    const state = states.get(rule.key);
-    const fresh = !state || now.getTime() - state.since.getTime() >= rule.windowMs;
-    const used = fresh ? 0 : state.hits;
-    const since = fresh ? now : state.since;
-    if (used + weight > rule.limit && used > 0) return since.getTime() + rule.windowMs - now.getTime();
-    states.set(rule.key, { hits: used + weight, since, blockedUntil: null });
     return 0;
   };
   // A bounded map: idle entries go once it grows (one per active account and rule).
@@ -90,7 +79,7 @@ export function createGatewayGuard(limits: GatewayLimits, clock: () => Date) {
         windowMs: 1000,
       });
       if (perSecond > 0) throw IysRequestError.wait('H124', retryAfterSeconds(perSecond));
-      const volume = count(
+      const volume = take(
         {
           kind: 'window',
           key: `rpm:${accountId}`,
@@ -111,7 +100,7 @@ export function createGatewayGuard(limits: GatewayLimits, clock: () => Date) {
       const key = `scan:${accountId}`;
       const limit = limits.gatewayScanRecipientsPerHour;
       const wasOver = (states.get(key)?.hits ?? 0) > limit;
-      const waitMs = count({ kind: 'window', key, limit, windowMs: 3600_000 }, shape.recipients);
+      const waitMs = take({ kind: 'window', key, limit, windowMs: 3600_000 }, shape.recipients);
       if (waitMs === 0) return { report: false };
       // Marked as over the allowance, so that only the first refusal of the hour is reported.
       states.set(key, { ...states.get(key)!, hits: limit + 1 });
