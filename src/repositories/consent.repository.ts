@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { brandOfKeyProbe } from '../db/probe.js';
 import type { ConsentEventsTable, ConsentsTable, Database } from '../db/types.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -22,6 +23,22 @@ export type NewConsentEvent = Omit<ConsentEventRow, 'id'>;
 
 // Arrays of arrays cannot pass through unnest() (it flattens them), so retailer lists travel as literals.
 const toIntArrayLiteral = (values: number[]) => `{${values.join(',')}}`;
+
+/**
+ * One primary-key probe per identity, whatever the statistics say (see brandOfKeyProbe). A plain join lets
+ * the planner hash the brand's whole projection instead; LIMIT 1 (the key is unique, so it changes nothing)
+ * keeps the subquery from being flattened into such a join.
+ */
+export function currentStateQuery(brandId: number, ids: ConsentIdentity[]) {
+  return sql<ConsentRow>`
+    SELECT c.* FROM unnest(${ids.map((i) => i.recipientKey)}::bytea[], ${ids.map((i) => i.recipientType)}::text[],
+                           ${ids.map((i) => i.type)}::text[]) AS q(k, rt, t)
+    CROSS JOIN LATERAL (
+      SELECT * FROM consents
+      WHERE recipient_key = q.k AND ${brandOfKeyProbe(brandId)} AND recipient_type = q.rt AND type = q.t
+      LIMIT 1
+    ) c`;
+}
 
 /** All SQL for consents: the event log, the current-state projection and the recipients they point at. */
 export function createConsentRepository(db: Kysely<Database>) {
@@ -49,13 +66,7 @@ export function createConsentRepository(db: Kysely<Database>) {
       ids: ConsentIdentity[],
     ): Promise<ConsentRow[]> => {
       if (ids.length === 0) return [];
-      const result = await sql<ConsentRow>`
-        SELECT c.* FROM consents c
-        JOIN unnest(${ids.map((i) => i.recipientKey)}::bytea[], ${ids.map((i) => i.recipientType)}::text[],
-                    ${ids.map((i) => i.type)}::text[]) AS q(k, rt, t)
-          ON c.recipient_key = q.k AND c.recipient_type = q.rt AND c.type = q.t
-        WHERE c.brand_id = ${brandId}`.execute(executor);
-      return result.rows;
+      return (await currentStateQuery(brandId, ids).execute(executor)).rows;
     },
 
     insertRecipients: async (executor: Executor, rows: NewRecipient[]): Promise<void> => {
@@ -133,7 +144,7 @@ export function createConsentRepository(db: Kysely<Database>) {
       const rows = await db
         .selectFrom('consents')
         .select('recipient_key')
-        .where('brand_id', '=', brandId)
+        .where(brandOfKeyProbe(brandId))
         .where('recipient_type', '=', recipientType)
         .where('type', '=', type)
         .where('status', '=', status)

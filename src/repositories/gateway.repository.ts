@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { brandOfKeyProbe } from '../db/probe.js';
 import type { Database } from '../db/types.js';
 
 export interface ConsentStateRow {
@@ -103,7 +104,9 @@ export function createGatewayRepository(db: Kysely<Database>) {
         SELECT recipient_key, brand_id, recipient_type, type, status,
                floor(extract(epoch FROM consent_date))::float8 AS since
         FROM consents
-        WHERE brand_id = ${brandId} AND type = ${type} AND recipient_key = ANY(${keys}::bytea[])`.execute(db);
+        WHERE ${brandOfKeyProbe(brandId)} AND type = ${type} AND recipient_key = ANY(${keys}::bytea[])`.execute(
+        db,
+      );
       return result.rows;
     },
 

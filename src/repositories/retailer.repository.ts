@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { brandOfKeyProbe } from '../db/probe.js';
 import type { Database, RetailersTable } from '../db/types.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -119,7 +120,7 @@ export function createRetailerRepository(db: Kysely<Database>) {
       executor
         .selectFrom('consents')
         .select(['recipient_key', 'retailer_access', 'retailer_code', 'transaction_id'])
-        .where('brand_id', '=', brandId)
+        .where(brandOfKeyProbe(brandId))
         .where('recipient_type', '=', recipientType)
         .where('type', '=', type)
         .where(sql<boolean>`recipient_key = ANY(${keys}::bytea[])`)
@@ -136,7 +137,7 @@ export function createRetailerRepository(db: Kysely<Database>) {
       executor
         .updateTable('consents')
         .set({ retailer_access: access })
-        .where('brand_id', '=', brandId)
+        .where(brandOfKeyProbe(brandId))
         .where('recipient_key', '=', key)
         .where('recipient_type', '=', recipientType)
         .where('type', '=', type)
