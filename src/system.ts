@@ -34,6 +34,7 @@ import { createGatewayRepository } from './repositories/gateway.repository.js';
 import { createComplaintRepository } from './repositories/complaint.repository.js';
 import { createConsentRepository } from './repositories/consent.repository.js';
 import { createDashboardRepository } from './repositories/dashboard.repository.js';
+import { createNoticeRepository } from './repositories/notice.repository.js';
 import { createOutboxRepository } from './repositories/outbox.repository.js';
 import { createProviderRepository } from './repositories/provider.repository.js';
 import { createRetailerRepository } from './repositories/retailer.repository.js';
@@ -167,7 +168,6 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const webhookRepository = createWebhookRepository(db, options.databaseUrl);
   const writer = {
     consents: consentRepository,
-    outbox: outboxRepository,
     retailers: retailerRepository,
     webhooks: webhookRepository,
     calendar,
@@ -181,10 +181,12 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const notifications = createNotificationService({
     db,
     outbox: outboxRepository,
+    notices: createNoticeRepository(db),
     messages: outbox,
     queue: noticeSendJob.queue,
     signer,
     publicUrl: messaging.publicUrl,
+    maxQueuedMessages: 60 * (options.noticesPerSecond ?? DEFAULT_NOTICES_PER_SECOND),
     clock,
   });
   const bulk = createBulkService({

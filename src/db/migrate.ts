@@ -23,6 +23,7 @@ import * as gatewayGuard from './migrations/0021-gateway-guard.js';
 import * as staffSessions from './migrations/0022-staff-sessions.js';
 import * as brandModeration from './migrations/0023-brand-moderation.js';
 import * as auditClientAddress from './migrations/0024-audit-client-address.js';
+import * as noticesFromLog from './migrations/0025-notices-from-log.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-staff-sessions': staffSessions,
   '0023-brand-moderation': brandModeration,
   '0024-audit-client-address': auditClientAddress,
+  '0025-notices-from-log': noticesFromLog,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

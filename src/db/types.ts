@@ -86,6 +86,8 @@ export interface ConsentEventsTable {
   actor_kind: 'provider' | 'citizen' | 'system';
   actor_id: string | null;
   leaf_hash: Buffer;
+  /** The writing transaction's id (xid8, as text): the notice reader's horizon (migration 0025). */
+  tx: Generated<string>;
 }
 
 export interface ConsentsTable {
@@ -160,6 +162,13 @@ export interface OutboxMessagesTable {
   sent_at: Date | null;
 }
 
+export interface NoticeCursorTable {
+  only_row: Generated<boolean>;
+  tx: string;
+  event_id: string;
+}
+
+/** A notice held back (the person was told something within a day, or the brand is blocked). */
 export interface ConsentNotificationsTable {
   id: Generated<string>;
   event_id: string;
@@ -265,6 +274,7 @@ export interface Database {
   citizen_sessions: CitizenSessionsTable;
   outbox_messages: OutboxMessagesTable;
   consent_notifications: ConsentNotificationsTable;
+  notice_cursor: NoticeCursorTable;
   complaints: ComplaintsTable;
   regulator_keys: RegulatorKeysTable;
   staff_sessions: StaffSessionsTable;

@@ -33,8 +33,12 @@ export function createConsentNoticesJob(options: {
     queue: CONSENT_NOTICES_QUEUE,
     logger,
     async handle() {
-      const messages = await options.notifications().dispatchPending();
-      if (messages > 0) logger.info({ messages }, 'consent notices queued');
+      // A large import leaves more than one claim's worth: it is read claim after claim, not one a wake-up.
+      for (let more = true; more;) {
+        const dispatched = await options.notifications().dispatchPending();
+        if (dispatched.messages > 0) logger.info({ messages: dispatched.messages }, 'consent notices queued');
+        more = dispatched.more;
+      }
     },
     // A wake-up lost while the database was away would leave notices waiting. Notices held for a person's
     // next day also count as pending, so this is a routine nudge, not lost work: nothing to report.

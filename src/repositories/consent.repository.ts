@@ -19,7 +19,7 @@ export interface NewRecipient {
   kind: 'phone' | 'email';
 }
 
-export type NewConsentEvent = Omit<ConsentEventRow, 'id'>;
+export type NewConsentEvent = Omit<ConsentEventRow, 'id' | 'tx'>;
 
 // Arrays of arrays cannot pass through unnest() (it flattens them), so retailer lists travel as literals.
 const toIntArrayLiteral = (values: number[]) => `{${values.join(',')}}`;

@@ -13,7 +13,7 @@ export interface NewOutboxMessage {
   created_at: Date;
 }
 
-/** The message outbox and the pending consent notices that feed it. */
+/** The message outbox. */
 /** The outbox purpose of ONAY notices (they are sent from their own, paced queue). */
 export const NOTICE_PURPOSE = 'consent-notice';
 
@@ -64,6 +64,19 @@ export function createOutboxRepository(db: Kysely<Database>) {
         .where('id', '=', id)
         .execute(),
 
+    /** Notice messages waiting for the paced sender. */
+    countPendingNotices: async (): Promise<number> =>
+      Number(
+        (
+          await db
+            .selectFrom('outbox_messages')
+            .select(sql<string>`count(*)`.as('n'))
+            .where('status', '=', 'pending')
+            .where('purpose', '=', NOTICE_PURPOSE)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+
     countByStatus: async (): Promise<Record<string, number>> => {
       const rows = await db
         .selectFrom('outbox_messages')
@@ -86,87 +99,6 @@ export function createOutboxRepository(db: Kysely<Database>) {
       if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore);
       return (await query.orderBy('created_at').execute()).map((r) => r.id);
     },
-
-    insertNotifications: async (
-      executor: Executor,
-      rows: Array<{
-        event_id: string;
-        recipient_key: Buffer;
-        brand_id: number;
-        type: string;
-        created_at: Date;
-      }>,
-    ): Promise<void> => {
-      if (rows.length === 0) return;
-      await sql`
-        INSERT INTO consent_notifications (event_id, recipient_key, brand_id, type, created_at)
-        SELECT * FROM unnest(${rows.map((r) => r.event_id)}::bigint[], ${rows.map((r) => r.recipient_key)}::bytea[],
-                             ${rows.map((r) => r.brand_id)}::integer[], ${rows.map((r) => r.type)}::text[],
-                             ${rows.map((r) => r.created_at)}::timestamptz[])`.execute(executor);
-    },
-
-    /** Pending notices with their brand and company, locked so two dispatchers never send one twice. */
-    /**
-     * Pending notices to tell now, locked for this transaction: those of people who were not sent a notice
-     * since `lastNoticeBefore` (the others wait, so a person gets at most one a day).
-     */
-    claimPendingNotifications: (trx: Transaction<Database>, limit: number, lastNoticeBefore: Date) =>
-      trx
-        .selectFrom('consent_notifications as n')
-        .innerJoin('brands as b', 'b.id', 'n.brand_id')
-        .innerJoin('providers as p', 'p.id', 'b.provider_id')
-        .innerJoin('recipients as r', 'r.recipient_key', 'n.recipient_key')
-        .select([
-          'n.id',
-          'n.event_id',
-          'n.recipient_key',
-          'n.brand_id',
-          'n.type',
-          'r.kind',
-          'b.name as brand_name',
-          'p.title as company',
-        ])
-        .where('n.message_id', 'is', null)
-        // A blocked brand's notices wait: the registry sends no message naming it until it is lifted.
-        .where('b.blocked_at', 'is', null)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('outbox_messages as m')
-                .select('m.id')
-                .whereRef('m.recipient_key', '=', 'n.recipient_key')
-                .where('m.purpose', '=', NOTICE_PURPOSE)
-                .where('m.created_at', '>', lastNoticeBefore),
-            ),
-          ),
-        )
-        .orderBy('n.id')
-        .limit(limit)
-        .forUpdate('n')
-        .skipLocked()
-        .execute(),
-
-    attachNotifications: async (
-      trx: Transaction<Database>,
-      links: Array<{ notificationId: string; messageId: string }>,
-    ) => {
-      if (links.length === 0) return;
-      await sql`
-        UPDATE consent_notifications n SET message_id = l.message_id
-        FROM unnest(${links.map((l) => l.notificationId)}::bigint[], ${links.map((l) => l.messageId)}::uuid[]) AS l(id, message_id)
-        WHERE n.id = l.id`.execute(trx);
-    },
-
-    countPendingNotifications: async (): Promise<number> =>
-      Number(
-        (
-          await db
-            .selectFrom('consent_notifications')
-            .select(sql<string>`count(*)`.as('n'))
-            .where('message_id', 'is', null)
-            .executeTakeFirstOrThrow()
-        ).n,
-      ),
   };
 }
 

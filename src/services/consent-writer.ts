@@ -8,7 +8,6 @@ import type { ConsentInput, ConsentSource, ConsentStatus, StoredConsent } from '
 import { decideTransition, isHistorical } from '../domain/consent-rules.js';
 import { iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import type { ConsentRepository, NewConsentEvent } from '../repositories/consent.repository.js';
-import type { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { RetailerRepository } from '../repositories/retailer.repository.js';
 import type { WebhookRepository } from '../repositories/webhook.repository.js';
 
@@ -57,7 +56,6 @@ export function newTransactionId(): string {
  */
 export interface WriterDeps {
   consents: ConsentRepository;
-  outbox: OutboxRepository;
   retailers: RetailerRepository;
   webhooks: WebhookRepository;
   calendar: WorkingCalendar;
@@ -79,7 +77,7 @@ export async function writeConsents(
   deps: WriterDeps,
   batch: WriteBatch,
 ): Promise<WriteResult> {
-  const { consents, outbox, retailers, webhooks, calendar } = deps;
+  const { consents, retailers, webhooks, calendar } = deps;
   const { blocked } = await consents.lockBrandForWrite(trx, batch.brandId);
   const knownRetailers = await retailers.findExistingCodes(
     trx,
@@ -158,26 +156,18 @@ export async function writeConsents(
   );
 
   // Individuals are told when a company records an ONAY for them, and can refuse from that message; not for
-  // a record of the company's past (isHistorical), which they still see in the portal.
+  // a record of the company's past (isHistorical), which they still see in the portal. The notice is read
+  // from the log later (notification service); here it is only counted, to wake the dispatcher.
   const notices =
     batch.actor.kind === 'provider'
-      ? events
-          .filter(
-            (e) =>
-              e.status === 'ONAY' &&
-              e.recipient_type === 'BIREYSEL' &&
-              !isHistorical({ source: e.source, consentDate: e.consent_date }, batch.activatedAt),
-          )
-          .map((e) => ({
-            event_id: eventIds.get(e.transaction_id)!,
-            recipient_key: e.recipient_key,
-            brand_id: e.brand_id,
-            type: e.type,
-            created_at: batch.now,
-          }))
-      : [];
-  await outbox.insertNotifications(trx, notices);
-  return { outcomes, notices: notices.length };
+      ? events.filter(
+          (e) =>
+            e.status === 'ONAY' &&
+            e.recipient_type === 'BIREYSEL' &&
+            !isHistorical({ source: e.source, consentDate: e.consent_date }, batch.activatedAt),
+        ).length
+      : 0;
+  return { outcomes, notices };
 }
 
 /** Every retailer a batch names, as mediator or in an access list: checked with one query. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
 import {
   recentWireDate,
   citizenChanges,
@@ -177,4 +178,46 @@ test('ONAY notices to one person: at most one message a day, each consent listed
   assert.equal(next.text.match(/Diğer Marka/g)!.length, 1, `listed once: ${next.text}`);
   assert.equal(next.text.match(/Demo Marka İki/g)!.length, 1);
   assert.doesNotMatch(next.text, /Demo Marka \(/, 'the first day’s consent is not told again');
+});
+
+test('a notice whose event commits after a later one is still sent (the cursor never passes it)', async () => {
+  const late = '+905552220201';
+  const early = '+905552220202';
+  offsetMs = 0; // back from the day the test above moved to
+  const token = await t.token();
+  // The late person's address is on file (a trader record notifies no one).
+  await provide(token, DEMO.iysCode, DEMO.brandCode, {
+    recipient: late,
+    type: 'MESAJ',
+    recipientType: 'TACIR',
+  });
+  const writer = new pg.Client({ connectionString: t.database.url });
+  await writer.connect();
+  try {
+    // A writer takes its event id first and commits last: the id is below the next write's.
+    await writer.query('BEGIN');
+    await writer.query(
+      `INSERT INTO consent_events (transaction_id, brand_id, recipient_key, recipient_type, type, status, source,
+         consent_date, creation_date, actor_kind, actor_id, leaf_hash)
+       SELECT encode(sha256('late'), 'hex'), c.brand_id, c.recipient_key, 'BIREYSEL', 'ARAMA', 'ONAY', 'HS_WEB',
+              now(), now(), 'provider', '1', sha256('late')
+       FROM consents c WHERE c.recipient_type = 'TACIR' AND c.consent_date > now() - interval '1 hour'
+       ORDER BY c.creation_date DESC LIMIT 1`,
+    );
+    await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: early, type: 'MESAJ' });
+    // Nothing after a transaction still running is read: it could yet commit an event before them.
+    await t.system.notifications.dispatchPending();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepEqual(
+      t.system.devOutbox!.list().filter((m) => m.to === early || m.to === late),
+      [],
+    );
+    await writer.query('COMMIT');
+  } finally {
+    await writer.end();
+  }
+  await t.system.notifications.dispatchPending();
+  const told = await t.system.devOutbox!.waitFor((m) => m.to === late, 15_000);
+  assert.match(told.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – arama/);
+  await t.system.devOutbox!.waitFor((m) => m.to === early, 15_000);
 });

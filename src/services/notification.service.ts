@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { TokenSigner } from '../crypto/signed-token.js';
 import type { Database } from '../db/types.js';
 import type { ConsentType } from '../domain/consent.js';
+import type { NoticeCandidate, NoticeRepository } from '../repositories/notice.repository.js';
 import {
   NOTICE_PURPOSE,
   type NewOutboxMessage,
@@ -21,37 +22,34 @@ export const SHORT_LINK_PURPOSE = 'short-link';
 
 const CHANNEL_NAMES: Record<ConsentType, string> = { ARAMA: 'arama', MESAJ: 'SMS', EPOSTA: 'e-posta' };
 
-interface PendingNotice {
-  id: string;
-  event_id: string;
-  recipient_key: Buffer;
-  brand_id: number;
-  type: string;
-  kind: 'phone' | 'email';
-  brand_name: string;
-  company: string;
-}
-
 /**
- * Tells recipients about the ONAYs companies record for them. Notices wait in consent_notifications; the
- * dispatcher runs at most once per coalescing window (a singleton job), so several ONAYs for one person
- * within the window become one message, with one short link that lets them refuse each, without signing in.
- * A person is sent at most one such message a day: what is recorded for them meanwhile waits for the next
- * one, and a consent recorded more than once (ONAY, RET, ONAY again) is listed once, as its latest ONAY.
+ * Tells recipients about the ONAYs companies record for them. Notices are read from the event log past a
+ * cursor (nothing is written for them on the write path); the dispatcher runs at most once per coalescing
+ * window (a singleton job), so several ONAYs for one person within the window become one message, with one
+ * short link that lets them refuse each, without signing in. A person is sent at most one such message a
+ * day: what is recorded for them meanwhile is held (written down) for the next one, and a consent recorded
+ * more than once (ONAY, RET, ONAY again) is listed once, as its latest ONAY.
  */
 export function createNotificationService(deps: {
   db: Kysely<Database>;
   outbox: OutboxRepository;
+  notices: NoticeRepository;
   messages: OutboxService;
   queue: MessageQueue;
   signer: TokenSigner;
   publicUrl: string;
+  /**
+   * How many notice messages may wait to be sent: about a minute of the sender's pace. Notices beyond it
+   * wait in the log, where they cost nothing and keep coalescing, not as messages in the outbox.
+   */
+  maxQueuedMessages: number;
   clock?: () => Date;
 }) {
-  const { db, outbox, messages, queue, signer, publicUrl, clock = () => new Date() } = deps;
+  const { db, outbox, notices, messages, queue, signer, publicUrl, maxQueuedMessages } = deps;
+  const { clock = () => new Date() } = deps;
 
-  function compose(notices: PendingNotice[], link: string): string {
-    const items = notices.map(
+  function compose(listed: NoticeCandidate[], link: string): string {
+    const items = listed.map(
       (n) => `${n.brand_name} (${n.company}) – ${CHANNEL_NAMES[n.type as ConsentType] ?? n.type}`,
     );
     const head =
@@ -62,31 +60,43 @@ export function createNotificationService(deps: {
   }
 
   return {
-    /** Turns every pending notice into messages, one per recipient (per 10 consents); returns their count. */
-    async dispatchPending(): Promise<number> {
+    /**
+     * Turns the notices that can go now — held ones whose wait is over, then new ones from the log — into
+     * messages, one per recipient (per 10 consents), holds the rest, and moves the cursor past what it read.
+     * Returns the number of messages, and whether the log has more to read now.
+     */
+    async dispatchPending(): Promise<{ messages: number; more: boolean }> {
+      const room = Math.min(CLAIM_BATCH, maxQueuedMessages - (await outbox.countPendingNotices()));
+      if (room <= 0) return { messages: 0, more: false };
       const created = await db.transaction().execute(async (trx) => {
-        const pending: PendingNotice[] = await outbox.claimPendingNotifications(
-          trx,
-          CLAIM_BATCH,
-          new Date(clock().getTime() - NOTICE_INTERVAL_MS),
-        );
-        const byRecipient = new Map<string, PendingNotice[]>();
-        for (const notice of pending) {
+        const now = clock();
+        const lastNoticeBefore = new Date(now.getTime() - NOTICE_INTERVAL_MS);
+        const cursor = await notices.lockCursor(trx);
+        const held = await notices.claimHeld(trx, room, lastNoticeBefore);
+        const logged = await notices.readFromLog(trx, cursor, room, lastNoticeBefore);
+        const last = logged.at(-1);
+        if (last) await notices.moveCursor(trx, { tx: last.tx, event_id: last.event_id });
+        const fresh = logged.filter((n) => !n.historical);
+        const toHold: NoticeCandidate[] = fresh.filter((n) => n.held);
+
+        const byRecipient = new Map<string, NoticeCandidate[]>();
+        for (const notice of [...held, ...fresh.filter((n) => !n.held)]) {
           const hex = notice.recipient_key.toString('hex');
           byRecipient.set(hex, [...(byRecipient.get(hex) ?? []), notice]);
         }
         const rows: NewOutboxMessage[] = [];
-        const links: Array<{ notificationId: string; messageId: string }> = [];
-        const expiresAt = new Date(clock().getTime() + SHORT_LINK_TTL_MS);
+        const sent: Array<{ id: string; messageId: string }> = [];
+        const expiresAt = new Date(now.getTime() + SHORT_LINK_TTL_MS);
         for (const group of byRecipient.values()) {
           const kind = group[0]!.kind;
           // One entry per consent (brand and channel): the latest notice stands for the earlier ones.
-          const byConsent = new Map<string, PendingNotice[]>();
+          const byConsent = new Map<string, NoticeCandidate[]>();
           for (const notice of group) {
             const key = `${notice.brand_id}|${notice.type}`;
             byConsent.set(key, [...(byConsent.get(key) ?? []), notice]);
           }
-          const consents = [...byConsent.values()].slice(0, MAX_CONSENTS_PER_NOTICE);
+          const all = [...byConsent.values()];
+          const consents = all.slice(0, MAX_CONSENTS_PER_NOTICE);
           const listed = consents.map((same) => same.at(-1)!);
           const token = signer.sign(
             SHORT_LINK_PURPOSE,
@@ -102,19 +112,26 @@ export function createNotificationService(deps: {
           });
           rows.push(message);
           for (const notice of consents.flat())
-            links.push({ notificationId: notice.id, messageId: message.id });
+            if (notice.id !== null) sent.push({ id: notice.id, messageId: message.id });
+          // More than a message lists waits for the person's next one.
+          toHold.push(
+            ...all
+              .slice(MAX_CONSENTS_PER_NOTICE)
+              .flat()
+              .filter((n) => n.id === null),
+          );
         }
-        // Two statements for the whole claim, however many messages it makes.
+        // A handful of statements for the whole claim, however many messages it makes.
         await outbox.insertMessages(trx, rows);
-        await outbox.attachNotifications(trx, links);
-        const ids = rows.map((row) => row.id);
-        return ids;
+        await notices.markSent(trx, sent);
+        await notices.hold(trx, toHold, now);
+        return { ids: rows.map((row) => row.id), more: logged.length === room };
       });
-      await queue.sendSoon(created);
-      return created.length;
+      await queue.sendSoon(created.ids);
+      return { messages: created.ids.length, more: created.more };
     },
 
-    countPending: () => outbox.countPendingNotifications(),
+    countPending: () => notices.countPending(),
   };
 }
 
