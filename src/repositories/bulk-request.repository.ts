@@ -37,22 +37,67 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
       return rows[0]?.types ?? [];
     },
 
-    /** Locks an unfinished request for processing; undefined when it is already complete (or unknown). */
-    lockUnfinished: (trx: Transaction<Database>, id: string) =>
-      trx
+    findPlace: (id: string) =>
+      db
         .selectFrom('bulk_requests')
-        .select(['id', 'brand_id', 'api_user_id', 'accepted_at', 'transaction_ids', 'items', 'results'])
+        .select(['id', 'brand_id', 'accepted_at'])
         .where('id', '=', id)
-        .where('completed_at', 'is', null)
-        .forUpdate()
         .executeTakeFirst(),
 
-    complete: (trx: Transaction<Database>, id: string, results: unknown[], completedAt: Date) =>
-      trx
-        .updateTable('bulk_requests')
-        .set({ results: JSON.stringify(results), completed_at: completedAt })
-        .where('id', '=', id)
+    /**
+     * The unfinished requests of a request's brand accepted up to it (itself included), oldest first. Read
+     * without a lock (lockUnfinished then says which are still to do), as are their items (loadItems): items
+     * never change once stored, so they are read before the brand's write lock is taken.
+     */
+    listUnfinishedUpTo: (request: { id: string; brand_id: number; accepted_at: Date }, limit: number) =>
+      db
+        .selectFrom('bulk_requests')
+        .select(['id', 'api_user_id', 'accepted_at', 'transaction_ids'])
+        .where('brand_id', '=', request.brand_id)
+        .where('completed_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb('accepted_at', '<', request.accepted_at),
+            eb.and([eb('accepted_at', '=', request.accepted_at), eb('id', '<=', request.id)]),
+          ]),
+        )
+        .orderBy('accepted_at')
+        .orderBy('id')
+        .limit(limit)
         .execute(),
+
+    loadItems: async (ids: string[]): Promise<Map<string, unknown[]>> => {
+      const rows = await db
+        .selectFrom('bulk_requests')
+        .select(['id', 'items'])
+        .where('id', 'in', ids)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.items as unknown[]]));
+    },
+
+    /** Locks those of these requests still unfinished, with their results so far. */
+    lockUnfinished: (trx: Transaction<Database>, ids: string[]) =>
+      trx
+        .selectFrom('bulk_requests')
+        .select(['id', 'results'])
+        .where('id', 'in', ids)
+        .where('completed_at', 'is', null)
+        .forUpdate()
+        .execute(),
+
+    /** Stores the results of several requests, each now complete, in one statement. */
+    complete: async (
+      trx: Transaction<Database>,
+      done: Array<{ id: string; results: unknown[] }>,
+      completedAt: Date,
+    ) => {
+      if (done.length === 0) return;
+      await sql`
+        UPDATE bulk_requests r SET results = d.results, completed_at = ${completedAt}
+        FROM unnest(${done.map((d) => d.id)}::uuid[], ${done.map((d) => JSON.stringify(d.results))}::jsonb[])
+          AS d(id, results)
+        WHERE r.id = d.id`.execute(trx);
+    },
 
     /** A provider's latest bulk requests with their item counts, for the portal. */
     listRecentForProvider: async (providerId: number, limit: number) =>

@@ -150,3 +150,40 @@ test('request limits: not an array or empty H092, over 1000 H125; unknown reques
   assert.equal((await results('x'.repeat(37))).errors[0].code, 'H198');
   assert.equal((await results('not-a-uuid')).errors[0].code, 'H093');
 });
+
+test("a brand's requests are applied in the order they were accepted, together, whichever job runs first", async () => {
+  const [person] = phones(1, 4000);
+  const consent = (status: string, agoMs: number) => ({
+    recipient: person,
+    recipientType: 'BIREYSEL',
+    type: 'ARAMA',
+    status,
+    source: 'HS_WEB',
+    consentDate: recentWireDate(agoMs),
+  });
+  // The person agreed, then refused: two requests, accepted in that order.
+  const given = (await post(`${base}/consents/request`, [consent('ONAY', 120_000)])).json().requestId;
+  const refused = (await post(`${base}/consents/request`, [consent('RET', 60_000)])).json().requestId;
+  const others = (
+    await post(`${base}/consents/request`, [{ ...consent('ONAY', 60_000), recipient: '+905330004001' }])
+  ).json().requestId;
+
+  // The last request's job happens to run first: it applies the brand's older requests before its own.
+  assert.equal(await t.system.bulk.processBulkRequest(others), 3);
+  assert.equal(await t.system.bulk.processBulkRequest(given), 0);
+  const transactionIds: string[] = [];
+  for (const id of [given, refused, others]) {
+    const [result] = await results(id);
+    assert.equal(result.status, 'success');
+    transactionIds.push(result.transactionId);
+  }
+  const { rows } = await sql<{ status: string; transactions: number }>`
+    SELECT (SELECT c.status FROM consents c JOIN consent_events e ON e.id = c.last_event_id
+            WHERE e.transaction_id = ${transactionIds[1]}) AS status,
+           (SELECT count(DISTINCT tx)::int FROM consent_events
+            WHERE transaction_id = ANY(${transactionIds}::text[])) AS transactions`.execute(
+    t.system.database.db,
+  );
+  assert.equal(rows[0]!.status, 'RET', 'the refusal stands');
+  assert.equal(rows[0]!.transactions, 1, 'the three requests were committed in one transaction');
+});

@@ -19,6 +19,9 @@ export interface SealedConsent extends Omit<ConsentInput, 'recipient' | 'recipie
   transactionId: string;
   /** Apply only if this is still the identity's last event (a short link acts on the ONAY it was sent for). */
   expectedLastEventId?: string;
+  /** When a batch joins several requests: this record's own receipt time and actor id. */
+  receivedAt?: Date;
+  actorId?: string;
 }
 
 export interface Actor {
@@ -110,7 +113,7 @@ export async function writeConsents(
     const decision = decideTransition({
       stored: held,
       input: consent,
-      now: batch.receivedAt,
+      now: consent.receivedAt ?? batch.receivedAt,
       activatedAt: batch.activatedAt,
       calendar,
     });
@@ -128,7 +131,7 @@ export async function writeConsents(
       retailer_code: consent.retailerCode,
       retailer_access: consent.retailerAccess,
       actor_kind: batch.actor.kind,
-      actor_id: batch.actor.id,
+      actor_id: consent.actorId ?? batch.actor.id,
     };
     events.push({ ...event, leaf_hash: leafHash(event) });
     return { ok: true, transactionId: consent.transactionId, creationDate: batch.now };
