@@ -72,7 +72,6 @@ export async function benchIngest(): Promise<void> {
     messaging: SANDBOX_MESSAGING,
     // Measures the write path, not the per-user request budget.
     apiRequestsPerSecond: 1e6,
-    workers: !process.env.SPLIT,
   });
   await system.providerAdmin.seedDemo();
   const url = await system.app.listen({ port: 0, host: '127.0.0.1' });
@@ -91,16 +90,7 @@ export async function benchIngest(): Promise<void> {
     { maxBuffer: 1024 * 1024 },
   );
   const acceptedSeconds = (JSON.parse(load.stdout.trim().split('\n').pop()!) as { seconds: number }).seconds;
-  let applier: Awaited<ReturnType<typeof createSystem>> | undefined;
-  if (process.env.SPLIT) {
-    console.log('accepted only', (performance.now() - apiStart) / 1000);
-    const t0 = performance.now(); const c0 = sampleCpu();
-    applier = await createSystem({ databaseUrl: database.url, masterKey: randomBytes(32), logger: pino({ level: 'warn' }), messaging: SANDBOX_MESSAGING, serve: false });
-    while ((await system.bulk.countUnfinished()) > 0) await sleep(20);
-    console.log('apply only rows/s', TOTAL / ((performance.now() - t0) / 1000), cpuPerRow(c0, sampleCpu(), TOTAL));
-  }
   while ((await system.bulk.countUnfinished()) > 0) await sleep(20);
-  await applier?.close();
   const apiSeconds = (performance.now() - apiStart) / 1000;
   const apiCpu = cpuPerRow(cpu, sampleCpu(), TOTAL);
 
