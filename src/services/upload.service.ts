@@ -22,7 +22,7 @@ import { DEFAULT_UPLOAD_MAX_MB, FileRejected, UPLOAD_LIMITS } from '../domain/up
 import { codeOf } from '../domain/scalars.js';
 
 const CHUNK_BYTES = 1024 * 1024;
-const ROWS_PER_BATCH = 1000;
+const ROWS_PER_BATCH = 5000;
 const LEASE_MS = 60_000;
 
 /** Hands a stored upload to the background worker (pg-boss). */
