@@ -24,6 +24,7 @@ import * as staffSessions from './migrations/0022-staff-sessions.js';
 import * as brandModeration from './migrations/0023-brand-moderation.js';
 import * as auditClientAddress from './migrations/0024-audit-client-address.js';
 import * as noticesFromLog from './migrations/0025-notices-from-log.js';
+import * as writeLanes from './migrations/0026-write-lanes.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0023-brand-moderation': brandModeration,
   '0024-audit-client-address': auditClientAddress,
   '0025-notices-from-log': noticesFromLog,
+  '0026-write-lanes': writeLanes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -250,6 +250,8 @@ export interface AuditLogTable {
 export interface FeedPullsTable {
   brand_id: number;
   up_to_event_id: string;
+  /** The pull's last movement's writing transaction (feed order is tx, id); null before migration 0026. */
+  up_to_tx: string | null;
   pulled_at: Date;
 }
 

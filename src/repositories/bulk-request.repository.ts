@@ -75,28 +75,41 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
       return new Map(rows.map((r) => [r.id, r.items as unknown[]]));
     },
 
-    /** Locks those of these requests still unfinished, with their results so far. */
-    lockUnfinished: (trx: Transaction<Database>, ids: string[]) =>
+    /**
+     * The results so far of those of these requests still unfinished. Read without a row lock: each lane's
+     * items are only ever written under that lane's write lock, which the caller holds.
+     */
+    readUnfinishedResults: (trx: Transaction<Database>, ids: string[]) =>
       trx
         .selectFrom('bulk_requests')
         .select(['id', 'results'])
         .where('id', 'in', ids)
         .where('completed_at', 'is', null)
-        .forUpdate()
         .execute(),
 
-    /** Stores the results of several requests, each now complete, in one statement. */
-    complete: async (
+    /**
+     * Stores results of some items of several requests, and completes those with none left to apply. The
+     * merge is computed from the row as it is when the update runs, so two lanes storing their items' results
+     * at the same time both keep theirs (the second waits for the first's commit, then merges into it).
+     */
+    storeResults: async (
       trx: Transaction<Database>,
-      done: Array<{ id: string; results: unknown[] }>,
+      updates: Array<{ id: string; results: Record<number, unknown> }>,
       completedAt: Date,
     ) => {
-      if (done.length === 0) return;
+      if (updates.length === 0) return;
       await sql`
-        UPDATE bulk_requests r SET results = d.results, completed_at = ${completedAt}
-        FROM unnest(${done.map((d) => d.id)}::uuid[], ${done.map((d) => JSON.stringify(d.results))}::jsonb[])
-          AS d(id, results)
+        UPDATE bulk_requests r
+        SET results = (SELECT jsonb_agg(coalesce(u.value, o.value) ORDER BY o.n)
+                       FROM jsonb_array_elements(r.results) WITH ORDINALITY AS o(value, n)
+                       LEFT JOIN jsonb_each(d.updates) AS u(key, value) ON u.key::bigint = o.n - 1)
+        FROM unnest(${updates.map((u) => u.id)}::uuid[], ${updates.map((u) => JSON.stringify(u.results))}::jsonb[])
+          AS d(id, updates)
         WHERE r.id = d.id`.execute(trx);
+      await sql`
+        UPDATE bulk_requests SET completed_at = ${completedAt}
+        WHERE id = ANY(${updates.map((u) => u.id)}::uuid[]) AND completed_at IS NULL
+          AND NOT results @> '[null]'::jsonb`.execute(trx);
     },
 
     /** A provider's latest bulk requests with their item counts, for the portal. */

@@ -44,19 +44,36 @@ export function currentStateQuery(brandId: number, ids: ConsentIdentity[]) {
 export function createConsentRepository(db: Kysely<Database>) {
   return {
     /**
-     * Serialises writers of one brand for the rest of the transaction. Two things rest on it: two requests
-     * can never both read "no record" for the same recipient and both pass the first-record rules; and a
-     * brand's event ids are allocated and committed in the same order, so a changes-feed cursor (an event
-     * id) never skips a movement that commits late. Every writer of consent_events must take it. It also
-     * says whether the regulator has blocked the brand, in the same round trip.
+     * Takes the write locks of these (brand, lane) pairs for the rest of the transaction, in a fixed order,
+     * and says which of the brands the regulator has blocked. A lane lock serialises the writers of one
+     * part of a brand's identities (see laneOf), so two requests can never both read "no record" for the
+     * same identity and both pass the first-record rules, while two writers of different lanes of one brand
+     * work at the same time.
+     *
+     * The locks must come before the transaction's first write: the changes feed and the notice reader
+     * order events by their writing transaction's id (tx), which PostgreSQL assigns at the first write, so
+     * a writer that waited for a lane gets a later tx than the one it waited for, and an identity's movements
+     * keep their order. A transaction that has already written is refused, loudly.
      */
-    lockBrandForWrite: async (trx: Transaction<Database>, brandId: number): Promise<{ blocked: boolean }> => {
-      const { rows } = await sql<{ blocked: boolean }>`
-        SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, ${brandId}),
-               EXISTS (SELECT 1 FROM brands WHERE id = ${brandId} AND blocked_at IS NOT NULL) AS blocked`.execute(
+    lockForWrite: async (
+      trx: Transaction<Database>,
+      locks: Array<{ brandId: number; lane: number }>,
+    ): Promise<Set<number>> => {
+      const ordered = [...locks].sort((a, b) => a.brandId - b.brandId || a.lane - b.lane);
+      const brandIds = [...new Set(ordered.map((l) => l.brandId))];
+      const { rows } = await sql<{ wrote: boolean; blocked: number[] }>`
+        SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote,
+               ARRAY(SELECT id FROM brands WHERE id = ANY(${brandIds}::int[]) AND blocked_at IS NOT NULL) AS blocked`.execute(
         trx,
       );
-      return { blocked: rows[0]?.blocked === true };
+      if (rows[0]!.wrote)
+        throw new Error('consent write locks are taken before the transaction writes anything');
+      await sql`
+        SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE} + l.lane, l.brand)
+        FROM unnest(${ordered.map((l) => l.brandId)}::int[], ${ordered.map((l) => l.lane)}::int[])
+          WITH ORDINALITY AS l(brand, lane, n)
+        ORDER BY l.n`.execute(trx);
+      return new Set(rows[0]!.blocked);
     },
 
     /** Current state for many identities of one brand in one round trip. */
@@ -222,23 +239,26 @@ export function createConsentRepository(db: Kysely<Database>) {
     findEventById: (id: string) =>
       db.selectFrom('consent_events').selectAll().where('id', '=', id).executeTakeFirst(),
 
-    findEventIdByTransactionId: async (
+    /** Where a movement stands in its brand's changes feed: (writing transaction, id). */
+    findFeedPosition: async (
       brandId: number,
       transactionId: string,
-    ): Promise<string | undefined> => {
-      const row = await db
+    ): Promise<{ tx: string; id: string } | undefined> =>
+      db
         .selectFrom('consent_events')
-        .select('id')
+        .select([sql<string>`tx::text`.as('tx'), 'id'])
         .where('transaction_id', '=', transactionId)
         .where('brand_id', '=', brandId)
-        .executeTakeFirst();
-      return row?.id;
-    },
+        .executeTakeFirst(),
 
-    /** A page of a brand's movements after `afterId`, from one source family, not older than `since`. */
+    /**
+     * A page of a brand's movements after `after` in feed order — by writing transaction, then id — from
+     * one source family, not older than `since`. Only transactions that have ended are read (those below the
+     * oldest one still running), so a movement that commits late is never passed over.
+     */
     listEventsAfter: (params: {
       brandId: number;
-      afterId: string;
+      after: { tx: string; id: string } | null;
       since: Date;
       registrySources: boolean;
       /** Channels to include (an integrator sees only those it was granted). */
@@ -251,7 +271,12 @@ export function createConsentRepository(db: Kysely<Database>) {
         .selectAll('e')
         .select('r.address_enc')
         .where('e.brand_id', '=', params.brandId)
-        .where('e.id', '>', params.afterId)
+        .where(
+          params.after
+            ? sql<boolean>`(e.tx, e.id) > (${params.after.tx}::xid8, ${params.after.id}::bigint)`
+            : sql<boolean>`true`,
+        )
+        .where(sql<boolean>`e.tx < pg_snapshot_xmin(pg_current_snapshot())`)
         .where('e.creation_date', '>=', params.since)
         .where('e.type', 'in', params.types)
         .where(
@@ -259,13 +284,23 @@ export function createConsentRepository(db: Kysely<Database>) {
             ? sql<boolean>`e.source LIKE 'IYS\\_%'`
             : sql<boolean>`(e.source IS NULL OR e.source NOT LIKE 'IYS\\_%')`,
         )
+        .orderBy('e.tx')
         .orderBy('e.id')
         .limit(params.limit)
         .execute(),
   };
 }
 
-/** First key of the two-int advisory locks this module takes; keeps them apart from other lock users. */
+/**
+ * First key of the two-int advisory locks this module takes (plus the lane); keeps them apart from other
+ * lock users.
+ */
 const ADVISORY_NAMESPACE = 0x1_15;
+
+/** How many parts a brand's identities are split into for writing (see lockForWrite). */
+export const WRITE_LANES = 2;
+
+/** The lane of an identity: from its blind index, whose bytes are uniformly distributed. */
+export const laneOf = (recipientKey: Buffer): number => recipientKey[0]! % WRITE_LANES;
 
 export type ConsentRepository = ReturnType<typeof createConsentRepository>;

@@ -22,6 +22,17 @@ export function createIysYoluRepository(db: Kysely<Database>) {
           .execute()
       ).map((r) => r.created_at),
 
+    /** Whose request it is (a plain read: the consent write lock must be taken before any row lock). */
+    findRecipientKey: async (executor: Executor, id: string, brandId: number): Promise<Buffer | undefined> =>
+      (
+        await executor
+          .selectFrom('iys_yolu_requests')
+          .select('recipient_key')
+          .where('id', '=', id)
+          .where('brand_id', '=', brandId)
+          .executeTakeFirst()
+      )?.recipient_key,
+
     lockRequest: (trx: Transaction<Database>, id: string, brandId: number) =>
       trx
         .selectFrom('iys_yolu_requests as q')

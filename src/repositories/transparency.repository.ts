@@ -14,10 +14,15 @@ export interface ProviderFigures {
 /** Per-provider aggregates for the public transparency page: counts only, never a person. */
 export function createTransparencyRepository(db: Kysely<Database>) {
   return {
-    recordFeedPull: (brandId: number, upToEventId: string, at: Date) =>
+    recordFeedPull: (brandId: number, upTo: { tx: string; id: string }, at: Date) =>
       db
         .insertInto('feed_pulls')
-        .values({ brand_id: brandId, up_to_event_id: upToEventId, pulled_at: at })
+        .values({
+          brand_id: brandId,
+          up_to_event_id: upTo.id,
+          up_to_tx: sql<string>`${upTo.tx}::xid8`,
+          pulled_at: at,
+        })
         .execute(),
 
     /**
@@ -47,7 +52,9 @@ export function createTransparencyRepository(db: Kysely<Database>) {
           SELECT b.provider_id, count(*) AS due,
             count(*) FILTER (WHERE EXISTS (
               SELECT 1 FROM feed_pulls f
-              WHERE f.brand_id = e.brand_id AND f.up_to_event_id >= e.id
+              WHERE f.brand_id = e.brand_id
+                AND CASE WHEN f.up_to_tx IS NULL THEN f.up_to_event_id >= e.id
+                         ELSE (f.up_to_tx, f.up_to_event_id) >= (e.tx, e.id) END
                 AND f.pulled_at <= e.creation_date + interval '1 day')
               OR EXISTS (
               SELECT 1 FROM webhook_deliveries d

@@ -6,8 +6,10 @@ import type { ConsentInput } from '../domain/consent.js';
 import { parseConsentInput } from '../domain/consent-input.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import type { BulkRequestRepository } from '../repositories/bulk-request.repository.js';
+import { laneOf } from '../repositories/consent.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import {
+  lockForWrite,
   newTransactionId,
   writeConsents,
   type NoticeQueue,
@@ -107,6 +109,55 @@ export function createBulkService(deps: BulkServiceDeps) {
     return parsed;
   }
 
+  /** Applies one lane's items of a group, those still without a result, in one transaction. */
+  async function applyLane(
+    brandId: number,
+    activatedAt: Date | null,
+    laneItems: GroupItem[],
+  ): Promise<number> {
+    const { count, noticed } = await db.transaction().execute(async (trx) => {
+      // The lane's lock first: whoever holds it sees the results its last holder committed.
+      const lock = await lockForWrite(trx, writer, [
+        { brandId, recipientKeys: [laneItems[0]!.consent.recipientKey] },
+      ]);
+      const ids = [...new Set(laneItems.map((item) => item.request.id))];
+      const results = new Map(
+        (await bulkRequests.readUnfinishedResults(trx, ids)).map((r) => [r.id, r.results as StoredResult[]]),
+      );
+      const pending = laneItems.filter((item) => results.get(item.request.id)?.[item.i] === null);
+      const now = clock();
+      const updates = new Map<string, Record<number, StoredResult>>();
+      let noticed = 0;
+      // A batch holds each identity once; a person named again by a later request starts the next.
+      for (const segment of uniqueIdentitySegments(pending)) {
+        const written = await writeConsents(trx, writer, lock, {
+          brandId,
+          activatedAt: activatedAt ?? segment[0]!.request.accepted_at,
+          receivedAt: segment[0]!.request.accepted_at,
+          now,
+          actor: { kind: 'provider', id: null },
+          consents: segment.map((p) => p.consent),
+        });
+        noticed += written.notices;
+        written.outcomes.forEach((outcome, n) => {
+          const { request, i } = segment[n]!;
+          const stored: StoredResult = outcome.ok
+            ? { ok: true, at: outcome.creationDate.getTime() }
+            : { ok: false, code: outcome.errors[0]!.code, message: outcome.errors[0]!.message };
+          updates.set(request.id, { ...updates.get(request.id), [i]: stored });
+        });
+      }
+      await bulkRequests.storeResults(
+        trx,
+        [...updates].map(([id, byIndex]) => ({ id, results: byIndex })),
+        now,
+      );
+      return { count: pending.length, noticed };
+    });
+    if (noticed > 0) await notices.wake();
+    return count;
+  }
+
   return {
     /** Stores the request durably, then queues it; returns once the items are safe on disk. */
     async acceptBulk(scope: BrandScope, apiUserId: number, body: unknown): Promise<AcceptedBulk> {
@@ -162,68 +213,34 @@ export function createBulkService(deps: BulkServiceDeps) {
     /**
      * Applies the request, together with every older unfinished request of its brand, in the order they
      * were accepted: a refusal sent after a consent is never applied before it, whichever job runs first.
-     * Up to GROUP_ITEMS items are committed per transaction, with their results, so each item is applied
+     * Up to GROUP_ITEMS items are applied at a time, split by write lane (laneOf): each lane's items in a
+     * transaction of their own, with their results, the lanes at the same time. So each item is applied
      * exactly once however often this runs or wherever it is interrupted. Returns the number of items
      * applied now (0 when another run already finished the request).
      */
     async processBulkRequest(requestId: string): Promise<number> {
       const place = await bulkRequests.findPlace(requestId);
       if (!place) return 0;
-      const brandId = place.brand_id;
-      const provider = await providers.findProviderOfBrand(brandId);
+      const provider = await providers.findProviderOfBrand(place.brand_id);
+      const activatedAt = provider?.activated_at ?? null;
       let applied = 0;
       for (;;) {
         const waiting = await bulkRequests.listUnfinishedUpTo(place, GROUP_REQUESTS);
         if (waiting.length === 0) return applied;
         const group = takeGroup(waiting);
         const items = await bulkRequests.loadItems(group.map((r) => r.id));
-        const { count, noticed } = await db.transaction().execute(async (trx) => {
-          // The brand's lock first, then the requests: whoever holds the lock sees what the last holder did.
-          await writer.consents.lockBrandForWrite(trx, brandId);
-          const locked = new Map(
-            (
-              await bulkRequests.lockUnfinished(
-                trx,
-                group.map((r) => r.id),
-              )
-            ).map((r) => [r.id, r.results]),
-          );
-          const requests = group.filter((r) => locked.has(r.id));
-          const pending = requests.flatMap((request) => {
-            const results = locked.get(request.id) as StoredResult[];
-            return (items.get(request.id) as StoredItem[]).flatMap((item, i) =>
-              results[i] === null ? [{ request, results, i, consent: unsealItem(item, request, i) }] : [],
-            );
+        const lanes = new Map<number, GroupItem[]>();
+        for (const request of group)
+          (items.get(request.id) as StoredItem[]).forEach((item, i) => {
+            const consent = unsealItem(item, request, i);
+            const lane = laneOf(consent.recipientKey);
+            if (!lanes.has(lane)) lanes.set(lane, []);
+            lanes.get(lane)!.push({ request, i, consent });
           });
-          const now = clock();
-          let noticed = 0;
-          // A batch holds each identity once; a person named again by a later request starts the next.
-          for (const segment of uniqueIdentitySegments(pending)) {
-            const written = await writeConsents(trx, writer, {
-              brandId,
-              activatedAt: provider?.activated_at ?? segment[0]!.request.accepted_at,
-              receivedAt: segment[0]!.request.accepted_at,
-              now,
-              actor: { kind: 'provider', id: null },
-              consents: segment.map((p) => p.consent),
-            });
-            noticed += written.notices;
-            written.outcomes.forEach((outcome, n) => {
-              const { results, i } = segment[n]!;
-              results[i] = outcome.ok
-                ? { ok: true, at: outcome.creationDate.getTime() }
-                : { ok: false, code: outcome.errors[0]!.code, message: outcome.errors[0]!.message };
-            });
-          }
-          await bulkRequests.complete(
-            trx,
-            requests.map((r) => ({ id: r.id, results: locked.get(r.id) as StoredResult[] })),
-            now,
-          );
-          return { count: pending.length, noticed };
-        });
-        applied += count;
-        if (noticed > 0) await notices.wake();
+        const counts = await Promise.all(
+          [...lanes.values()].map((laneItems) => applyLane(place.brand_id, activatedAt, laneItems)),
+        );
+        applied += counts.reduce((sum, n) => sum + n, 0);
       }
     },
 
@@ -306,11 +323,21 @@ function uniqueIdentitySegments<T extends { consent: SealedConsent }>(items: T[]
   return segments;
 }
 
-function unsealItem(
-  item: StoredItem,
-  request: { accepted_at: Date; api_user_id: number; transaction_ids: string[] },
-  i: number,
-): SealedConsent {
+interface GroupRequest {
+  id: string;
+  accepted_at: Date;
+  api_user_id: number;
+  transaction_ids: string[];
+}
+
+/** An item of a group being applied: its request, its place in it, and the record. */
+interface GroupItem {
+  request: GroupRequest;
+  i: number;
+  consent: SealedConsent;
+}
+
+function unsealItem(item: StoredItem, request: GroupRequest, i: number): SealedConsent {
   return {
     recipientKey: Buffer.from(item.k, 'hex'),
     addressEnc: Buffer.from(item.e, 'base64'),

@@ -18,7 +18,13 @@ import { IysRequestError, iysError } from '../domain/iys-errors.js';
 import { normaliseTypedPhone, parseRecipient } from '../domain/recipient.js';
 import type { CitizenRepository } from '../repositories/citizen.repository.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
-import { newTransactionId, writeConsents, type SealedConsent, type WriterDeps } from './consent-writer.js';
+import {
+  lockForWrite,
+  newTransactionId,
+  writeConsents,
+  type SealedConsent,
+  type WriterDeps,
+} from './consent-writer.js';
 import type { AbuseGuard } from './abuse-guard.service.js';
 import type { IdentityProvider } from './identity.service.js';
 
@@ -113,7 +119,7 @@ export function createCitizenService(deps: {
     return { sessionToken, csrfToken, citizenId };
   }
 
-  /** Writes citizen movements (IYS_* source) for consents of one address, one brand lock at a time in order. */
+  /** Writes citizen movements (IYS_* source) for consents of one address, in one transaction. */
   async function recordCitizenChanges(
     address: { recipientKey: Buffer; addressEnc: Buffer; kind: RecipientKind },
     changes: Array<{
@@ -129,6 +135,12 @@ export function createCitizenService(deps: {
     const now = clock();
     const byBrand = [...new Set(changes.map((c) => c.brandId))].sort((a, b) => a - b);
     return db.transaction().execute(async (trx) => {
+      // Every brand's lock before the first write (see lockForWrite).
+      const lock = await lockForWrite(
+        trx,
+        writer,
+        byBrand.map((brandId) => ({ brandId, recipientKeys: [address.recipientKey] })),
+      );
       let applied = 0;
       for (const brandId of byBrand) {
         const batch: SealedConsent[] = changes
@@ -147,7 +159,7 @@ export function createCitizenService(deps: {
             transactionId: newTransactionId(),
             expectedLastEventId: c.expectedLastEventId,
           }));
-        const { outcomes } = await writeConsents(trx, writer, {
+        const { outcomes } = await writeConsents(trx, writer, lock, {
           brandId,
           activatedAt: now,
           receivedAt: now,

@@ -7,7 +7,7 @@ import type { WorkingCalendar } from '../domain/business-days.js';
 import type { ConsentInput, ConsentSource, ConsentStatus, StoredConsent } from '../domain/consent.js';
 import { decideTransition, isHistorical } from '../domain/consent-rules.js';
 import { iysError, type IysErrorItem } from '../domain/iys-errors.js';
-import type { ConsentRepository, NewConsentEvent } from '../repositories/consent.repository.js';
+import { laneOf, type ConsentRepository, type NewConsentEvent } from '../repositories/consent.repository.js';
 import type { RetailerRepository } from '../repositories/retailer.repository.js';
 import type { WebhookRepository } from '../repositories/webhook.repository.js';
 
@@ -51,12 +51,6 @@ export function newTransactionId(): string {
   return random(32).toString('hex');
 }
 
-/**
- * Applies a batch of consents of one brand inside the caller's transaction: takes the brand's write lock,
- * reads the current state of every identity in one query, decides each record with the pure rules, and
- * appends all accepted events (moving the projection) in one statement. Identities must be unique within
- * a batch (H194 guarantees it for requests).
- */
 export interface WriterDeps {
   consents: ConsentRepository;
   retailers: RetailerRepository;
@@ -75,13 +69,49 @@ export interface WriteResult {
   notices: number;
 }
 
+/** Proof that a transaction holds the write locks of some brands' lanes (see lockForWrite). */
+export interface WriteLock {
+  readonly held: ReadonlySet<string>;
+  /** Brands the regulator has blocked: they take no new ONAY. */
+  readonly blocked: ReadonlySet<number>;
+}
+
+/**
+ * Takes the write locks a transaction needs to write these consents, before it writes anything (see
+ * ConsentRepository.lockForWrite for why the order matters). Every write of consents goes through one.
+ */
+export async function lockForWrite(
+  trx: Transaction<Database>,
+  deps: Pick<WriterDeps, 'consents'>,
+  targets: Array<{ brandId: number; recipientKeys: Buffer[] }>,
+): Promise<WriteLock> {
+  const held = new Map<string, { brandId: number; lane: number }>();
+  for (const { brandId, recipientKeys } of targets)
+    for (const key of recipientKeys) {
+      const lane = laneOf(key);
+      held.set(`${brandId}:${lane}`, { brandId, lane });
+    }
+  const blocked = await deps.consents.lockForWrite(trx, [...held.values()]);
+  return { held: new Set(held.keys()), blocked };
+}
+
+/**
+ * Applies a batch of consents of one brand inside the caller's transaction, which holds their write
+ * locks: reads the current state of every identity in one query, decides each record with the pure rules,
+ * and appends all accepted events (moving the projection) in one statement. Identities must be unique
+ * within a batch (H194 guarantees it for requests).
+ */
 export async function writeConsents(
   trx: Transaction<Database>,
   deps: WriterDeps,
+  lock: WriteLock,
   batch: WriteBatch,
 ): Promise<WriteResult> {
   const { consents, retailers, webhooks, calendar } = deps;
-  const { blocked } = await consents.lockBrandForWrite(trx, batch.brandId);
+  for (const consent of batch.consents)
+    if (!lock.held.has(`${batch.brandId}:${laneOf(consent.recipientKey)}`))
+      throw new Error('writeConsents without the write lock of a consent it writes');
+  const blocked = lock.blocked.has(batch.brandId);
   const knownRetailers = await retailers.findExistingCodes(
     trx,
     batch.brandId,

@@ -15,6 +15,7 @@ import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-erro
 import { checkTypeMatchesRecipient, parseRecipient } from '../domain/recipient.js';
 import type { ConsentRepository, ConsentRow } from '../repositories/consent.repository.js';
 import {
+  lockForWrite,
   newTransactionId,
   writeConsents,
   type Actor,
@@ -51,7 +52,7 @@ export interface ChangesPage {
 export interface ConsentServiceDeps {
   db: Kysely<Database>;
   /** Records which citizen-side movements a provider has pulled (transparency figures). */
-  pulls: { recordFeedPull(brandId: number, upToEventId: string, at: Date): Promise<unknown> };
+  pulls: { recordFeedPull(brandId: number, upTo: { tx: string; id: string }, at: Date): Promise<unknown> };
   consents: ConsentRepository;
   writer: WriterDeps;
   notices: NoticeQueue;
@@ -115,16 +116,19 @@ export function createConsentService({
       requireChannelRight(scope, parsed.consent.type);
       const sealed = sealConsent(cipher, parsed.consent, newTransactionId());
       const now = clock();
-      const { outcomes, notices: noticed } = await db.transaction().execute((trx) =>
-        writeConsents(trx, writer, {
+      const { outcomes, notices: noticed } = await db.transaction().execute(async (trx) => {
+        const lock = await lockForWrite(trx, writer, [
+          { brandId: scope.brand.id, recipientKeys: [sealed.recipientKey] },
+        ]);
+        return writeConsents(trx, writer, lock, {
           brandId: scope.brand.id,
           activatedAt: scope.provider.activated_at ?? now,
           receivedAt: now,
           now,
           actor,
           consents: [sealed],
-        }),
-      );
+        });
+      });
       const outcome = outcomes[0]!;
       if (!outcome.ok) throw new IysRequestError(outcome.errors);
       if (noticed > 0) await notices.wake();
@@ -237,20 +241,18 @@ export function createConsentService({
           throw IysRequestError.of('H183', { location: ['limit'], value: query.limit });
       }
 
-      let afterId = '0';
+      let position: { tx: string; id: string } | null = null;
       const after = query.after === '' ? undefined : query.after;
       if (after !== undefined) {
         const match = typeof after === 'string' ? /^\d{1,15}_([0-9a-f]{64})$/.exec(after) : null;
-        const found = match
-          ? await consents.findEventIdByTransactionId(scope.brand.id, match[1]!)
-          : undefined;
+        const found = match ? await consents.findFeedPosition(scope.brand.id, match[1]!) : undefined;
         if (!found) throw IysRequestError.of('H098', { location: ['after'], value: after });
-        afterId = found;
+        position = found;
       }
 
       const rows = await consents.listEventsAfter({
         brandId: scope.brand.id,
-        afterId,
+        after: position,
         since: new Date(clock().getTime() - CHANGES_WINDOW_MS),
         registrySources: source === 'IYS',
         types: allowedChannels(scope),
@@ -258,7 +260,7 @@ export function createConsentService({
       });
       const list = rows.map(present);
       if (source === 'IYS' && rows.length > 0)
-        await pulls.recordFeedPull(scope.brand.id, rows.at(-1)!.id, clock());
+        await pulls.recordFeedPull(scope.brand.id, rows.at(-1)!, clock());
       const last = list.at(-1);
       return {
         after: last

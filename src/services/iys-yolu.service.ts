@@ -10,7 +10,7 @@ import { truncateToSecond } from '../domain/wire-date.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { IysYoluRepository } from '../repositories/iys-yolu.repository.js';
 import type { OutboxRepository } from '../repositories/outbox.repository.js';
-import { newTransactionId, writeConsents, type WriterDeps } from './consent-writer.js';
+import { lockForWrite, newTransactionId, writeConsents, type WriterDeps } from './consent-writer.js';
 import type { AbuseGuard } from './abuse-guard.service.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import { requireChannelRight, type BrandScope } from './tenancy.service.js';
@@ -108,6 +108,11 @@ export function createIysYoluService(deps: {
       if (!/^\d{6}$/.test(code)) throw IysRequestError.of('H455', { location: ['verificationCode'] });
 
       const outcome = await db.transaction().execute(async (trx) => {
+        const recipientKey = await requests.findRecipientKey(trx, requestId, scope.brand.id);
+        if (!recipientKey) return { refused: 'H456' as const };
+        const lock = await lockForWrite(trx, writer, [
+          { brandId: scope.brand.id, recipientKeys: [recipientKey] },
+        ]);
         const request = await requests.lockRequest(trx, requestId, scope.brand.id);
         if (!request || request.completed_at) return { refused: 'H456' as const };
         const now = clock();
@@ -120,7 +125,7 @@ export function createIysYoluService(deps: {
         await requests.complete(trx, request.id, now);
         // The person gave the code to the provider: an ONAY witnessed by the registry, dated now.
         const consentDate = truncateToSecond(now);
-        const written = await writeConsents(trx, writer, {
+        const written = await writeConsents(trx, writer, lock, {
           brandId: scope.brand.id,
           activatedAt: scope.provider.activated_at ?? now,
           receivedAt: now,

@@ -8,6 +8,7 @@ import { readHeader, rowToConsentBody } from '../domain/upload-row.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { UploadRepository, UploadRow } from '../repositories/upload.repository.js';
 import {
+  lockForWrite,
   newTransactionId,
   writeConsents,
   type NoticeQueue,
@@ -77,7 +78,10 @@ export function createUploadService(deps: {
     rows: number,
   ): Promise<void> {
     const result = await db.transaction().execute(async (trx) => {
-      const written = await writeConsents(trx, writer, {
+      const lock = await lockForWrite(trx, writer, [
+        { brandId: upload.brand_id, recipientKeys: batch.map((b) => b.consent.recipientKey) },
+      ]);
+      const written = await writeConsents(trx, writer, lock, {
         brandId: upload.brand_id,
         activatedAt: upload.activated_at ?? upload.received_at,
         receivedAt: upload.received_at,
