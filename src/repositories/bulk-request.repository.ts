@@ -37,34 +37,32 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
       return rows[0]?.types ?? [];
     },
 
-    findPlace: (id: string) =>
-      db
-        .selectFrom('bulk_requests')
-        .select(['id', 'brand_id', 'accepted_at'])
-        .where('id', '=', id)
-        .executeTakeFirst(),
+    brandOf: async (id: string): Promise<number | undefined> =>
+      (await db.selectFrom('bulk_requests').select('brand_id').where('id', '=', id).executeTakeFirst())
+        ?.brand_id,
 
     /**
-     * The unfinished requests of a request's brand accepted up to it (itself included), oldest first. Read
-     * without a lock (lockUnfinished then says which are still to do), as are their items (loadItems): items
-     * never change once stored, so they are read before the brand's write lock is taken.
+     * A brand's oldest unfinished requests. Read without a lock (readUnfinishedResults, under the write
+     * locks, then says what is still to do), as are their items (loadItems): items never change once stored.
      */
-    listUnfinishedUpTo: (request: { id: string; brand_id: number; accepted_at: Date }, limit: number) =>
+    listUnfinishedOfBrand: (brandId: number, limit: number) =>
       db
         .selectFrom('bulk_requests')
         .select(['id', 'api_user_id', 'accepted_at', 'transaction_ids'])
-        .where('brand_id', '=', request.brand_id)
+        .where('brand_id', '=', brandId)
         .where('completed_at', 'is', null)
-        .where((eb) =>
-          eb.or([
-            eb('accepted_at', '<', request.accepted_at),
-            eb.and([eb('accepted_at', '=', request.accepted_at), eb('id', '<=', request.id)]),
-          ]),
-        )
         .orderBy('accepted_at')
         .orderBy('id')
         .limit(limit)
         .execute(),
+
+    isUnfinished: async (id: string): Promise<boolean> =>
+      (await db
+        .selectFrom('bulk_requests')
+        .select('id')
+        .where('id', '=', id)
+        .where('completed_at', 'is', null)
+        .executeTakeFirst()) !== undefined,
 
     loadItems: async (ids: string[]): Promise<Map<string, unknown[]>> => {
       const rows = await db

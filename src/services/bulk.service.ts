@@ -211,22 +211,24 @@ export function createBulkService(deps: BulkServiceDeps) {
     },
 
     /**
-     * Applies the request, together with every older unfinished request of its brand, in the order they
-     * were accepted: a refusal sent after a consent is never applied before it, whichever job runs first.
+     * Applies the request, together with every older unfinished request of its brand (and newer ones, in
+     * the same transactions), in the order they were accepted: a refusal sent after a consent is never
+     * applied before it, whichever job runs first.
      * Up to GROUP_ITEMS items are applied at a time, split by write lane (laneOf): each lane's items in a
      * transaction of their own, with their results, the lanes at the same time. So each item is applied
      * exactly once however often this runs or wherever it is interrupted. Returns the number of items
      * applied now (0 when another run already finished the request).
      */
     async processBulkRequest(requestId: string): Promise<number> {
-      const place = await bulkRequests.findPlace(requestId);
-      if (!place) return 0;
-      const provider = await providers.findProviderOfBrand(place.brand_id);
+      const brandId = await bulkRequests.brandOf(requestId);
+      if (brandId === undefined) return 0;
+      const provider = await providers.findProviderOfBrand(brandId);
       const activatedAt = provider?.activated_at ?? null;
       let applied = 0;
-      for (;;) {
-        const waiting = await bulkRequests.listUnfinishedUpTo(place, GROUP_REQUESTS);
-        if (waiting.length === 0) return applied;
+      // The brand's oldest requests go first, up to GROUP_ITEMS at a time, until this one is done: with a
+      // backlog, the first job applies the requests of the jobs behind it, which then find nothing to do.
+      while (await bulkRequests.isUnfinished(requestId)) {
+        const waiting = await bulkRequests.listUnfinishedOfBrand(brandId, GROUP_REQUESTS);
         const group = takeGroup(waiting);
         const items = await bulkRequests.loadItems(group.map((r) => r.id));
         const lanes = new Map<number, GroupItem[]>();
@@ -238,10 +240,11 @@ export function createBulkService(deps: BulkServiceDeps) {
             lanes.get(lane)!.push({ request, i, consent });
           });
         const counts = await Promise.all(
-          [...lanes.values()].map((laneItems) => applyLane(place.brand_id, activatedAt, laneItems)),
+          [...lanes.values()].map((laneItems) => applyLane(brandId, activatedAt, laneItems)),
         );
         applied += counts.reduce((sum, n) => sum + n, 0);
       }
+      return applied;
     },
 
     /**
