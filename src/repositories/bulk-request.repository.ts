@@ -48,7 +48,8 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
     listUnfinishedOfBrand: (brandId: number, limit: number) =>
       db
         .selectFrom('bulk_requests')
-        .select(['id', 'api_user_id', 'accepted_at', 'transaction_ids'])
+        // The count, not the ids: parsing 50 arrays of 1000 ids on every look would cost more than applying.
+        .select(['id', 'api_user_id', 'accepted_at', sql<number>`cardinality(transaction_ids)`.as('size')])
         .where('brand_id', '=', brandId)
         .where('completed_at', 'is', null)
         .orderBy('accepted_at')
@@ -64,13 +65,18 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         .where('completed_at', 'is', null)
         .executeTakeFirst()) !== undefined,
 
-    loadItems: async (ids: string[]): Promise<Map<string, unknown[]>> => {
+    /** The stored items of these requests and their transaction ids. */
+    loadItems: async (
+      ids: string[],
+    ): Promise<Map<string, { items: unknown[]; transactionIds: string[] }>> => {
       const rows = await db
         .selectFrom('bulk_requests')
-        .select(['id', 'items'])
+        .select(['id', 'items', 'transaction_ids'])
         .where('id', 'in', ids)
         .execute();
-      return new Map(rows.map((r) => [r.id, r.items as unknown[]]));
+      return new Map(
+        rows.map((r) => [r.id, { items: r.items as unknown[], transactionIds: r.transaction_ids }]),
+      );
     },
 
     /**

@@ -144,7 +144,8 @@ export function createBulkService(deps: BulkServiceDeps) {
           const stored: StoredResult = outcome.ok
             ? { ok: true, at: outcome.creationDate.getTime() }
             : { ok: false, code: outcome.errors[0]!.code, message: outcome.errors[0]!.message };
-          updates.set(request.id, { ...updates.get(request.id), [i]: stored });
+          if (!updates.has(request.id)) updates.set(request.id, {});
+          updates.get(request.id)![i] = stored;
         });
       }
       await bulkRequests.storeResults(
@@ -230,15 +231,18 @@ export function createBulkService(deps: BulkServiceDeps) {
       while (await bulkRequests.isUnfinished(requestId)) {
         const waiting = await bulkRequests.listUnfinishedOfBrand(brandId, GROUP_REQUESTS);
         const group = takeGroup(waiting);
-        const items = await bulkRequests.loadItems(group.map((r) => r.id));
+        const stored = await bulkRequests.loadItems(group.map((r) => r.id));
         const lanes = new Map<number, GroupItem[]>();
-        for (const request of group)
-          (items.get(request.id) as StoredItem[]).forEach((item, i) => {
+        for (const listed of group) {
+          const { items, transactionIds } = stored.get(listed.id)!;
+          const request = { ...listed, transaction_ids: transactionIds };
+          (items as StoredItem[]).forEach((item, i) => {
             const consent = unsealItem(item, request, i);
             const lane = laneOf(consent.recipientKey);
             if (!lanes.has(lane)) lanes.set(lane, []);
             lanes.get(lane)!.push({ request, i, consent });
           });
+        }
         const counts = await Promise.all(
           [...lanes.values()].map((laneItems) => applyLane(brandId, activatedAt, laneItems)),
         );
@@ -295,11 +299,11 @@ export function createBulkService(deps: BulkServiceDeps) {
 }
 
 /** The oldest waiting requests, up to GROUP_ITEMS items (at least one request). */
-function takeGroup<R extends { transaction_ids: string[] }>(waiting: R[]): R[] {
+function takeGroup<R extends { size: number }>(waiting: R[]): R[] {
   let items = 0;
   const group: R[] = [];
   for (const request of waiting) {
-    items += request.transaction_ids.length;
+    items += request.size;
     if (group.length > 0 && items > GROUP_ITEMS) break;
     group.push(request);
   }
