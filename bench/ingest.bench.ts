@@ -56,7 +56,8 @@ async function rawBaseline(pool: pg.Pool, writers: number): Promise<{ rate: numb
   return { rate: TOTAL / seconds, cpu: cpuPerRow(cpu, sampleCpu(), TOTAL) };
 }
 
-export async function benchIngest(): Promise<void> {
+export async function benchIngest(flags: string[] = []): Promise<void> {
+  if (flags.includes('--parallel')) return benchParallelApply();
   const database = await createBenchDatabase();
   await prepareDatabase(database.url, undefined); // migrations and job queues, as `npm start` does
 
@@ -119,4 +120,52 @@ export async function benchIngest(): Promise<void> {
     `ingest ratio = applied / raw with one writer (the product's) = ${(apiRate / oneWriter.rate).toFixed(3)} ` +
       `(target ≥ 0.2); against ${IN_FLIGHT} writers ${(apiRate / manyWriters.rate).toFixed(3)}`,
   );
+}
+
+/**
+ * `--parallel`: one brand, applied by one writer and by two (one per write lane). The requests are accepted
+ * first, with no worker running, then applied by a worker-only system, so each rate is the writers' alone.
+ */
+async function benchParallelApply(): Promise<void> {
+  const rates: Record<number, { rate: number; cpu: string }> = {};
+  for (const writers of [1, 2] as const) {
+    const database = await createBenchDatabase();
+    await prepareDatabase(database.url, undefined);
+    const options = {
+      databaseUrl: database.url,
+      masterKey: randomBytes(32),
+      logger: pino({ level: 'warn' }),
+      messaging: SANDBOX_MESSAGING,
+    };
+    const api = await createSystem({ ...options, apiRequestsPerSecond: 1e6, workers: false });
+    await api.providerAdmin.seedDemo();
+    const url = await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const tokenResponse = await fetch(`${url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'password', username: 'demo', password: 'demo-password-123' }),
+    });
+    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'bench/ingest-load.ts', url, token, String(TOTAL), String(IN_FLIGHT)],
+      { maxBuffer: 1024 * 1024 },
+    );
+    const cpu = sampleCpu();
+    const started = performance.now();
+    const worker = await createSystem({ ...options, serve: false, bulkWriters: writers });
+    while ((await api.bulk.countUnfinished()) > 0) await sleep(20);
+    rates[writers] = {
+      rate: TOTAL / ((performance.now() - started) / 1000),
+      cpu: cpuPerRow(cpu, sampleCpu(), TOTAL),
+    };
+    await worker.close();
+    await api.close();
+    await database.close();
+  }
+  const rate = (n: number) => Math.round(n).toLocaleString('en');
+  console.log(`ingest --parallel: ${TOTAL} consents of one brand, accepted first, then applied`);
+  console.log(`  one writer  : ${rate(rates[1]!.rate)} rows/s — ${rates[1]!.cpu}`);
+  console.log(`  two writers : ${rate(rates[2]!.rate)} rows/s — ${rates[2]!.cpu}`);
+  console.log(`two writers / one writer = ${(rates[2]!.rate / rates[1]!.rate).toFixed(2)} (target ≥ 1.6)`);
 }

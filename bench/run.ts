@@ -5,7 +5,7 @@ import { benchIngest } from './ingest.bench.js';
 import { benchScan } from './scan.bench.js';
 import { benchWebhook } from './webhook.bench.js';
 
-const BENCHMARKS: Record<string, () => Promise<void>> = {
+const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   ingest: benchIngest,
   check: benchCheck,
   webhook: benchWebhook,
@@ -13,7 +13,10 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   scan: benchScan,
 };
 
-const requested = process.argv.slice(2);
+const args = process.argv.slice(2);
+/** `--flag`s go to every benchmark named (e.g. `ingest --parallel`). */
+const flags = args.filter((a) => a.startsWith('--'));
+const requested = args.filter((a) => !a.startsWith('--'));
 const names = requested.length > 0 ? requested : Object.keys(BENCHMARKS);
 for (const name of names) {
   const bench = BENCHMARKS[name];
@@ -21,6 +24,6 @@ for (const name of names) {
     console.error(`unknown benchmark "${name}"; available: ${Object.keys(BENCHMARKS).join(', ')}`);
     process.exit(2);
   }
-  await bench();
+  await bench(flags);
 }
 process.exit(0);

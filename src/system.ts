@@ -72,6 +72,8 @@ export interface SystemOptions {
   clock?: () => Date;
   /** Start the background workers (bulk processing, messages, maintenance); off for CLI commands. */
   workers?: boolean;
+  /** Writers of one brand's bulk requests at a time (1 or 2, the default); `bench -- ingest --parallel`. */
+  bulkWriters?: 1 | 2;
   /**
    * Keep the serving side live: the gateway's index and its change stream (default on). Off for CLI commands
    * and worker-only processes, which answer no checks.
@@ -197,6 +199,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     cipher,
     queue: bulkWorker.queue,
     notices: noticesJob.queue,
+    writers: options.bulkWriters,
     clock,
   });
   const identity = createOtpIdentityProvider({

@@ -72,11 +72,14 @@ export interface BulkServiceDeps {
   cipher: FieldCipher;
   queue: BulkQueue;
   notices: NoticeQueue;
+  /** Write lanes of one brand applied at the same time: 2 (the default) or 1 (one writer; benchmarks). */
+  writers?: 1 | 2;
   clock?: () => Date;
 }
 
 export function createBulkService(deps: BulkServiceDeps) {
-  const { db, bulkRequests, writer, providers, cipher, queue, notices, clock = () => new Date() } = deps;
+  const { db, bulkRequests, writer, providers, cipher, queue, notices, writers = 2 } = deps;
+  const { clock = () => new Date() } = deps;
 
   /** Validates the whole array up front: any field error rejects the request, nothing is stored. */
   function parseBatch(body: unknown): ConsentInput[] {
@@ -243,10 +246,9 @@ export function createBulkService(deps: BulkServiceDeps) {
             lanes.get(lane)!.push({ request, i, consent });
           });
         }
-        const counts = await Promise.all(
-          [...lanes.values()].map((laneItems) => applyLane(brandId, activatedAt, laneItems)),
-        );
-        applied += counts.reduce((sum, n) => sum + n, 0);
+        const work = [...lanes.values()].map((laneItems) => () => applyLane(brandId, activatedAt, laneItems));
+        if (writers === 1) for (const lane of work) applied += await lane();
+        else applied += (await Promise.all(work.map((lane) => lane()))).reduce((sum, n) => sum + n, 0);
       }
       return applied;
     },
