@@ -61,6 +61,8 @@ export async function runWithConcurrency<T>(tasks: Array<() => Promise<T>>, limi
 export interface BenchServer {
   system: System;
   base: string;
+  /** The bench database's URL, for more processes or systems on it. */
+  databaseUrl: string;
   /** The sandbox provider's API token (user `demo`). */
   demoToken: string;
   close(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startBenchServer(options: Partial<SystemOptions> = {}): Pr
   return {
     system,
     base,
+    databaseUrl: database.url,
     demoToken,
     async close() {
       await system.close();

@@ -15,7 +15,7 @@ import pino from 'pino';
 import { formatWireDate } from '../src/domain/wire-date.js';
 import { prepareDatabase } from '../src/runtime.js';
 import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
-import { createBenchDatabase, runWithConcurrency } from './bench-database.js';
+import { createBenchDatabase, runWithConcurrency, startBenchServer } from './bench-database.js';
 import { cpuPerRow, sampleCpu } from './cpu.js';
 
 const TOTAL = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
@@ -129,39 +129,31 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
 async function benchParallelApply(): Promise<void> {
   const rates: Record<number, { rate: number; cpu: string }> = {};
   for (const writers of [1, 2] as const) {
-    const database = await createBenchDatabase();
-    await prepareDatabase(database.url, undefined);
-    const options = {
-      databaseUrl: database.url,
-      masterKey: randomBytes(32),
-      logger: pino({ level: 'warn' }),
-      messaging: SANDBOX_MESSAGING,
-    };
-    const api = await createSystem({ ...options, apiRequestsPerSecond: 1e6, workers: false });
-    await api.providerAdmin.seedDemo();
-    const url = await api.app.listen({ port: 0, host: '127.0.0.1' });
-    const tokenResponse = await fetch(`${url}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'password', username: 'demo', password: 'demo-password-123' }),
-    });
-    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    // One master key: the worker reads what the API sealed (and sends its notices).
+    const masterKey = randomBytes(32);
+    const api = await startBenchServer({ workers: false, masterKey });
     await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'bench/ingest-load.ts', url, token, String(TOTAL), String(IN_FLIGHT)],
+      ['--import', 'tsx', 'bench/ingest-load.ts', api.base, api.demoToken, String(TOTAL), String(IN_FLIGHT)],
       { maxBuffer: 1024 * 1024 },
     );
     const cpu = sampleCpu();
     const started = performance.now();
-    const worker = await createSystem({ ...options, serve: false, bulkWriters: writers });
-    while ((await api.bulk.countUnfinished()) > 0) await sleep(20);
+    const worker = await createSystem({
+      databaseUrl: api.databaseUrl,
+      masterKey,
+      logger: pino({ level: 'warn' }),
+      messaging: SANDBOX_MESSAGING,
+      serve: false,
+      bulkWriters: writers,
+    });
+    while ((await api.system.bulk.countUnfinished()) > 0) await sleep(20);
     rates[writers] = {
       rate: TOTAL / ((performance.now() - started) / 1000),
       cpu: cpuPerRow(cpu, sampleCpu(), TOTAL),
     };
     await worker.close();
     await api.close();
-    await database.close();
   }
   const rate = (n: number) => Math.round(n).toLocaleString('en');
   console.log(`ingest --parallel: ${TOTAL} consents of one brand, accepted first, then applied`);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
 import {
   recentWireDate,
   citizenChanges,
@@ -11,6 +10,7 @@ import {
   type TestSystem,
 } from '../../test/helpers/system.js';
 import { signIn } from '../../test/helpers/citizen.js';
+import { beginLateEvent } from '../../test/helpers/database.js';
 
 let t: TestSystem;
 let token: string;
@@ -191,31 +191,17 @@ test('a notice whose event commits after a later one is still sent (the cursor n
     type: 'MESAJ',
     recipientType: 'TACIR',
   });
-  const writer = new pg.Client({ connectionString: t.database.url });
-  await writer.connect();
-  try {
-    // A writer takes its event id first and commits last: the id is below the next write's.
-    await writer.query('BEGIN');
-    await writer.query(
-      `INSERT INTO consent_events (transaction_id, brand_id, recipient_key, recipient_type, type, status, source,
-         consent_date, creation_date, actor_kind, actor_id, leaf_hash)
-       SELECT encode(sha256('late'), 'hex'), c.brand_id, c.recipient_key, 'BIREYSEL', 'ARAMA', 'ONAY', 'HS_WEB',
-              now(), now(), 'provider', '1', sha256('late')
-       FROM consents c WHERE c.recipient_type = 'TACIR' AND c.consent_date > now() - interval '1 hour'
-       ORDER BY c.creation_date DESC LIMIT 1`,
-    );
-    await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: early, type: 'MESAJ' });
-    // Nothing after a transaction still running is read: it could yet commit an event before them.
-    await t.system.notifications.dispatchPending();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.deepEqual(
-      t.system.devOutbox!.list().filter((m) => m.to === early || m.to === late),
-      [],
-    );
-    await writer.query('COMMIT');
-  } finally {
-    await writer.end();
-  }
+  // A writer takes its event id first and commits last: the id is below the next write's.
+  const lateWriter = await beginLateEvent(t.database.url, { recipientType: 'BIREYSEL', type: 'ARAMA' });
+  await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: early, type: 'MESAJ' });
+  // Nothing after a transaction still running is read: it could yet commit an event before them.
+  await t.system.notifications.dispatchPending();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.deepEqual(
+    t.system.devOutbox!.list().filter((m) => m.to === early || m.to === late),
+    [],
+  );
+  await lateWriter.commit();
   await t.system.notifications.dispatchPending();
   const told = await t.system.devOutbox!.waitFor((m) => m.to === late, 15_000);
   assert.match(told.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – arama/);

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { createConsentRepository } from '../../src/repositories/consent.repository.js';
 import { lockForWrite } from '../../src/services/consent-writer.js';
+import { beginLateEvent } from '../helpers/database.js';
 import { DEMO, recentWireDate, recordConsent, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 let t: TestSystem;
@@ -79,29 +80,15 @@ test('the changes feed never passes over a movement that commits after a later o
   const start = (await changes()).after ?? undefined;
   const [late] = await phonesInLane(0, 1, 3000);
   const early = '+905350009999';
-  const holder = new pg.Client({ connectionString: t.database.url });
-  await holder.connect();
-  try {
-    // A writer takes an event id, then commits after another writer of the brand has committed.
-    await holder.query('BEGIN');
-    await holder.query(
-      `INSERT INTO consent_events (transaction_id, brand_id, recipient_key, recipient_type, type, status, source,
-         consent_date, creation_date, actor_kind, actor_id, leaf_hash)
-       SELECT encode(sha256('late-feed'), 'hex'), e.brand_id, e.recipient_key, 'TACIR', 'EPOSTA', 'ONAY', 'HS_WEB',
-              now(), now(), 'provider', '1', sha256('late-feed')
-       FROM consent_events e WHERE e.brand_id = $1 ORDER BY e.id DESC LIMIT 1`,
-      [brandId],
-    );
-    await recordConsent(t, token, { recipient: early, type: 'MESAJ', consentDate: recentWireDate() });
-    const meanwhile = await changes(start);
-    assert.ok(
-      !meanwhile.list.some((m) => m.recipient === early),
-      'nothing after a transaction still running is served',
-    );
-    await holder.query('COMMIT');
-  } finally {
-    await holder.end();
-  }
+  // A writer takes an event id, then commits after another writer of the brand has committed.
+  const lateWriter = await beginLateEvent(t.database.url, { recipientType: 'TACIR', type: 'EPOSTA' });
+  await recordConsent(t, token, { recipient: early, type: 'MESAJ', consentDate: recentWireDate() });
+  const meanwhile = await changes(start);
+  assert.ok(
+    !meanwhile.list.some((m) => m.recipient === early),
+    'nothing after a transaction still running is served',
+  );
+  await lateWriter.commit();
   const page = await changes(start);
   const types = page.list.map((m) => `${m.recipient}|${m.type}`);
   assert.ok(types.includes(`${late}|EPOSTA`), `the late movement is served: ${types.join(', ')}`);

@@ -45,3 +45,34 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
+
+/**
+ * An event left uncommitted: a writer that took its event id (below the next writes') and commits last.
+ * It repeats the latest event's recipient and brand with the given identity, as an ONAY from a provider.
+ */
+export async function beginLateEvent(
+  url: string,
+  identity: { recipientType: string; type: string },
+): Promise<{ commit(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO consent_events (transaction_id, brand_id, recipient_key, recipient_type, type, status, source,
+         consent_date, creation_date, actor_kind, actor_id, leaf_hash)
+       SELECT encode(sha256(e.leaf_hash), 'hex'), e.brand_id, e.recipient_key, $1, $2, 'ONAY', 'HS_WEB',
+              now(), now(), 'provider', '1', sha256(e.leaf_hash)
+       FROM consent_events e ORDER BY e.id DESC LIMIT 1`,
+      [identity.recipientType, identity.type],
+    );
+  } catch (error) {
+    await client.end();
+    throw error;
+  }
+  return {
+    async commit() {
+      await client.query('COMMIT').finally(() => client.end());
+    },
+  };
+}
