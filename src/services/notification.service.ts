@@ -82,7 +82,7 @@ export function createNotificationService(deps: {
         const byRecipient = new Map<string, NoticeCandidate[]>();
         for (const notice of [...held, ...fresh.filter((n) => !n.held)]) {
           const hex = notice.recipient_key.toString('hex');
-          byRecipient.set(hex, [...(byRecipient.get(hex) ?? []), notice]);
+          groupInto(byRecipient, hex, notice);
         }
         const rows: NewOutboxMessage[] = [];
         const sent: Array<{ id: string; messageId: string }> = [];
@@ -93,7 +93,7 @@ export function createNotificationService(deps: {
           const byConsent = new Map<string, NoticeCandidate[]>();
           for (const notice of group) {
             const key = `${notice.brand_id}|${notice.type}`;
-            byConsent.set(key, [...(byConsent.get(key) ?? []), notice]);
+            groupInto(byConsent, key, notice);
           }
           const all = [...byConsent.values()];
           const consents = all.slice(0, MAX_CONSENTS_PER_NOTICE);
@@ -136,3 +136,10 @@ export function createNotificationService(deps: {
 }
 
 export type NotificationService = ReturnType<typeof createNotificationService>;
+
+/** Appends to the group under `key` (a claim of 5,000 notices must not copy a list per notice). */
+function groupInto<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const group = groups.get(key);
+  if (group) group.push(item);
+  else groups.set(key, [item]);
+}
