@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { NOTICE_PURPOSE } from './outbox.repository.js';
 
@@ -37,6 +37,11 @@ const inNoticeIndex = sql<boolean>`
  */
 const historical = sql<boolean>`e.consent_date < coalesce(p.activated_at, '-infinity')`;
 
+/** Whether the person was sent a consent notice after `since`: at most one a day, for log and held notices. */
+const toldSince = (recipientKey: RawBuilder<unknown>, since: Date) => sql<boolean>`
+  EXISTS (SELECT 1 FROM outbox_messages m
+          WHERE m.recipient_key = ${recipientKey} AND m.purpose = ${NOTICE_PURPOSE} AND m.created_at > ${since})`;
+
 /**
  * Consent notices. They are derived from the event log by a cursor (migration 0025); only those that must
  * wait — for the person's next day, or for a blocked brand to be lifted — are written down, in
@@ -67,10 +72,7 @@ export function createNoticeRepository(db: Kysely<Database>) {
       const { rows } = await sql<LoggedNotice>`
         SELECT NULL AS id, e.id AS event_id, e.tx::text AS tx, e.recipient_key, e.brand_id, e.type, r.kind,
                b.name AS brand_name, p.title AS company, ${historical} AS historical,
-               b.blocked_at IS NOT NULL OR EXISTS (
-                 SELECT 1 FROM outbox_messages m
-                 WHERE m.recipient_key = e.recipient_key AND m.purpose = ${NOTICE_PURPOSE}
-                   AND m.created_at > ${lastNoticeBefore}) AS held
+               b.blocked_at IS NOT NULL OR ${toldSince(sql.ref('e.recipient_key'), lastNoticeBefore)} AS held
         FROM consent_events e
         JOIN brands b ON b.id = e.brand_id
         JOIN providers p ON p.id = b.provider_id
@@ -109,17 +111,7 @@ export function createNoticeRepository(db: Kysely<Database>) {
         .select(['b.name as brand_name', 'p.title as company'])
         .where('n.message_id', 'is', null)
         .where('b.blocked_at', 'is', null)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('outbox_messages as m')
-                .select('m.id')
-                .whereRef('m.recipient_key', '=', 'n.recipient_key')
-                .where('m.purpose', '=', NOTICE_PURPOSE)
-                .where('m.created_at', '>', lastNoticeBefore),
-            ),
-          ),
-        )
+        .where(sql<boolean>`NOT ${toldSince(sql.ref('n.recipient_key'), lastNoticeBefore)}`)
         .orderBy('n.id')
         .limit(limit)
         .forUpdate('n')
