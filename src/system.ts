@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { Logger } from 'pino';
 import { FieldCipher } from './crypto/field-cipher.js';
 import { createKeyRing } from './crypto/keys.js';
 import { ReceiptSigner } from './crypto/receipt-signer.js';
@@ -9,7 +8,7 @@ import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { turkishWorkingCalendar } from './domain/business-days.js';
 import { createApp } from './http/app.js';
 import { createWindowLimiter, DEFAULT_API_REQUESTS_PER_SECOND } from './http/rate-limit.js';
-import { createDeliveryAdapters, type MessagingOptions } from './messaging.js';
+import { createDeliveryAdapters } from './messaging.js';
 import type { DevOutbox } from './services/messaging/dev-outbox.js';
 import { composeProviderSide } from './provider-side.js';
 import { countGatewayChecks, createMetrics, watchBulkBacklog, watchOutbox } from './http/metrics.js';
@@ -26,7 +25,7 @@ import { createApiUserRepository } from './repositories/api-user.repository.js';
 import { createThrottleRepository } from './repositories/throttle.repository.js';
 import { createStaffSessionRepository } from './repositories/staff-session.repository.js';
 import { createBrandModerationService } from './services/brand-moderation.service.js';
-import { createAbuseGuard, DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './services/abuse-guard.service.js';
+import { createAbuseGuard, DEFAULT_ABUSE_LIMITS } from './services/abuse-guard.service.js';
 import { createAuditRepository } from './repositories/audit.repository.js';
 import { createBulkRequestRepository } from './repositories/bulk-request.repository.js';
 import { createCitizenRepository } from './repositories/citizen.repository.js';
@@ -59,51 +58,11 @@ import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
 import { createTransparencyService } from './services/transparency.service.js';
 import type { WebhookService } from './services/webhook.service.js';
-import type { WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
-import type { HostLookup } from './net/public-destination.js';
 import type { UploadService } from './services/upload.service.js';
 
 export { SANDBOX_MESSAGING, type MessagingOptions } from './messaging.js';
-
-export interface SystemOptions {
-  databaseUrl: string;
-  masterKey: Buffer;
-  logger: Logger;
-  clock?: () => Date;
-  /** Start the background workers (bulk processing, messages, maintenance); off for CLI commands. */
-  workers?: boolean;
-  /** Writers of one brand's bulk requests at a time (1 or 2, the default); `bench -- ingest --parallel`. */
-  bulkWriters?: 1 | 2;
-  /**
-   * Keep the serving side live: the gateway's index and its change stream (default on). Off for CLI commands
-   * and worker-only processes, which answer no checks.
-   */
-  serve?: boolean;
-  tokenRequestsPerHour?: number;
-  /** Provider API requests per API user and second (default 50). */
-  apiRequestsPerSecond?: number;
-  /** The largest consent file the portal accepts (default 200 MB). */
-  uploadMaxBytes?: number;
-  /** Reverse proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs). */
-  trustedProxies?: string[];
-  /** Limits on codes, applications and the like (default DEFAULT_ABUSE_LIMITS). */
-  abuseLimits?: Partial<AbuseLimits>;
-  /** ONAY notices sent per second at most (default 50); other messages are not paced. */
-  noticesPerSecond?: number;
-  /** How messages leave (real adapters, or the sandbox's catcher): stated by every caller, never assumed. */
-  messaging: MessagingOptions;
-  webhooks?: {
-    /** Accept http://127.0.0.1 endpoints (the sandbox); otherwise https to public addresses only. */
-    allowLoopbackHttp?: boolean;
-    delivery?: WebhookDeliveryOptions;
-    /** How endpoint names resolve; default the system resolver (tests script public and private answers). */
-    lookup?: HostLookup;
-  };
-  /** Who may read /metrics; default: anyone in the sandbox, nobody (no route) outside it. */
-  metricsAccess?: { token: string } | 'open' | 'off';
-  /** Directory of the built web app, served at / (omitted in API-only tests). */
-  webRoot?: string;
-}
+import type { SystemOptions } from './system-options.js';
+export type { SystemOptions };
 
 export interface System {
   app: FastifyInstance;
@@ -156,12 +115,13 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   // break the cycles, and are first called after everything exists.
   const bulkWorker = createBulkConsentsWorker({ boss, bulk: () => bulk, logger });
   const sendJob = createSendMessageJob({ boss, outbox: () => outbox, logger });
+  const noticesPerSecond = options.noticesPerSecond ?? DEFAULT_NOTICES_PER_SECOND;
   const noticeSendJob = createSendMessageJob({
     boss,
     outbox: () => outbox,
     logger,
     queueName: SEND_NOTICE_QUEUE,
-    perSecond: options.noticesPerSecond ?? DEFAULT_NOTICES_PER_SECOND,
+    perSecond: noticesPerSecond,
   });
   const noticesJob = createConsentNoticesJob({ boss, notifications: () => notifications, logger });
 
@@ -188,7 +148,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     queue: noticeSendJob.queue,
     signer,
     publicUrl: messaging.publicUrl,
-    maxQueuedMessages: 60 * (options.noticesPerSecond ?? DEFAULT_NOTICES_PER_SECOND),
+    // About a minute of the paced sender's work.
+    maxQueuedMessages: 60 * noticesPerSecond,
     clock,
   });
   const bulk = createBulkService({

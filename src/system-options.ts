@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
+import type { MessagingOptions } from './messaging.js';
+import type { HostLookup } from './net/public-destination.js';
+import type { AbuseLimits } from './services/abuse-guard.service.js';
+
+/** What the composition root (createSystem) is told: where the database is, the keys, and the settings. */
+export interface SystemOptions {
+  databaseUrl: string;
+  masterKey: Buffer;
+  logger: Logger;
+  clock?: () => Date;
+  /** Start the background workers (bulk processing, messages, maintenance); off for CLI commands. */
+  workers?: boolean;
+  /** Writers of one brand's bulk requests at a time (1 or 2, the default); `bench -- ingest --parallel`. */
+  bulkWriters?: 1 | 2;
+  /**
+   * Keep the serving side live: the gateway's index and its change stream (default on). Off for CLI commands
+   * and worker-only processes, which answer no checks.
+   */
+  serve?: boolean;
+  tokenRequestsPerHour?: number;
+  /** Provider API requests per API user and second (default 50). */
+  apiRequestsPerSecond?: number;
+  /** The largest consent file the portal accepts (default 200 MB). */
+  uploadMaxBytes?: number;
+  /** Reverse proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs). */
+  trustedProxies?: string[];
+  /** Limits on codes, applications and the like (default DEFAULT_ABUSE_LIMITS). */
+  abuseLimits?: Partial<AbuseLimits>;
+  /** ONAY notices sent per second at most (default 50); other messages are not paced. */
+  noticesPerSecond?: number;
+  /** How messages leave (real adapters, or the sandbox's catcher): stated by every caller, never assumed. */
+  messaging: MessagingOptions;
+  webhooks?: {
+    /** Accept http://127.0.0.1 endpoints (the sandbox); otherwise https to public addresses only. */
+    allowLoopbackHttp?: boolean;
+    delivery?: WebhookDeliveryOptions;
+    /** How endpoint names resolve; default the system resolver (tests script public and private answers). */
+    lookup?: HostLookup;
+  };
+  /** Who may read /metrics; default: anyone in the sandbox, nobody (no route) outside it. */
+  metricsAccess?: { token: string } | 'open' | 'off';
+  /** Directory of the built web app, served at / (omitted in API-only tests). */
+  webRoot?: string;
+}
