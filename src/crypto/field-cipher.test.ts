@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { FieldCipher } from './field-cipher.js';
 import { createKeyRing } from './keys.js';
@@ -31,4 +31,15 @@ test('a ciphertext moved to another row, tampered with, or read with another key
   assert.throws(() => cipher.openAddress(a.recipientKey, tampered));
   const other = new FieldCipher(createKeyRing(randomBytes(32)));
   assert.throws(() => other.openAddress(a.recipientKey, a.addressEnc), /Unknown encryption key id/);
+});
+
+test('the blind index is HMAC-SHA256 of the address under the blind-index key, in both forms', () => {
+  // Stored keys must never change with an optimisation: a changed blind index would orphan every record.
+  const ring = createKeyRing(randomBytes(32));
+  const own = new FieldCipher(ring);
+  for (const address of ['+905321234567', 'ali@example.com', 'çağrı@örnek.com.tr']) {
+    const expected = createHmac('sha256', ring.blindIndexKey).update(address, 'utf8').digest();
+    assert.deepEqual(own.blindIndex(address), expected);
+    assert.equal(own.blindIndexId(address), expected.toString('latin1'));
+  }
 });

@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { leafHash, rootFromAuditPath } from './merkle.js';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -40,10 +41,55 @@ export class ReceiptSigner {
 }
 
 export type ReceiptVerification =
-  { ok: true; payload: Record<string, unknown>; kid: string } | { ok: false; reason: string };
+  | { ok: true; payload: Record<string, unknown>; kid: string; batch?: { size: number; root: string } }
+  | { ok: false; reason: string };
 
-/** Verifies a receipt against published keys (a JWKS's `keys`). */
+/**
+ * Verifies a receipt against published keys (a JWKS's `keys`): a compact JWS over one answer's claims, or a
+ * batch receipt (`<JWS over the batch head>~<claims>~<audit path>`, see receipt-batcher.ts) whose claims
+ * must hash, through the path, to the signed root.
+ */
 export function verifyReceipt(receipt: string, keys: PublicJwk[]): ReceiptVerification {
+  const parts = receipt.split('~');
+  if (parts.length === 1) return verifyJws(receipt, keys);
+  if (parts.length !== 3) return { ok: false, reason: 'not a receipt (expected JWS~claims~proof)' };
+  const [jws, claimsPart, proofPart] = parts as [string, string, string];
+  const head = verifyJws(jws, keys);
+  if (!head.ok) return head;
+  const { size, root } = head.payload as { size?: unknown; root?: unknown };
+  if (head.payload.kind !== 'answers' || typeof size !== 'number' || typeof root !== 'string')
+    return { ok: false, reason: 'the signed part is not a batch head' };
+  const claimsBytes = Buffer.from(claimsPart, 'base64url');
+  let payload: Record<string, unknown>;
+  let proof: { i?: unknown; path?: unknown };
+  try {
+    payload = JSON.parse(claimsBytes.toString('utf8'));
+    proof = JSON.parse(Buffer.from(proofPart, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed claims or proof' };
+  }
+  const path = proof.path;
+  if (
+    typeof proof.i !== 'number' ||
+    !Array.isArray(path) ||
+    !path.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))
+  )
+    return { ok: false, reason: 'malformed proof' };
+  const proved = rootFromAuditPath(
+    leafHash(claimsBytes),
+    proof.i,
+    size,
+    (path as string[]).map((h) => Buffer.from(h, 'hex')),
+  );
+  if (!proved || proved.toString('hex') !== root)
+    return { ok: false, reason: 'the claims are not in the signed batch' };
+  return { ok: true, payload, kid: head.kid, batch: { size, root } };
+}
+
+function verifyJws(
+  receipt: string,
+  keys: PublicJwk[],
+): { ok: true; payload: Record<string, unknown>; kid: string } | { ok: false; reason: string } {
   const parts = receipt.split('.');
   if (parts.length !== 3) return { ok: false, reason: 'not a compact JWS' };
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
@@ -70,5 +116,10 @@ export function verifyReceipt(receipt: string, keys: PublicJwk[]): ReceiptVerifi
 
 /** SHA-256 of a value's JSON, hex: what receipts commit to for the request and the results. */
 export function hashJson(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return hashText(JSON.stringify(value));
+}
+
+/** SHA-256 of JSON text already serialised (the bytes sent), hex. */
+export function hashText(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
 }

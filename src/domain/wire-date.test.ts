@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatWireDate, parseWireDate, turkeyDay } from './wire-date.js';
+import { formatWireDate, formatWireSeconds, parseWireDate, turkeyDay } from './wire-date.js';
 
 test('wire dates are Türkiye time (UTC+3) and round-trip', () => {
   const parsed = parseWireDate('2024-03-01 00:30:00');
@@ -30,4 +30,19 @@ test('format errors and impossible calendar dates are told apart', () => {
     assert.deepEqual(parseWireDate(text), { ok: false, reason: 'invalid' }, text);
   }
   assert.ok(parseWireDate('2024-02-29 23:59:59').ok);
+});
+
+test('the hot-path formatter writes every second as formatWireDate does', () => {
+  const edges = [
+    0,
+    1_430_438_400,
+    1_456_704_000 - 1,
+    1_456_704_000,
+    1_735_678_799,
+    1_735_678_800,
+    4_102_444_799,
+  ];
+  const random = Array.from({ length: 100_000 }, () => Math.floor(Math.random() * 4_102_444_800));
+  for (const seconds of [...edges, ...random])
+    assert.equal(formatWireSeconds(seconds), formatWireDate(new Date(seconds * 1000)), String(seconds));
 });

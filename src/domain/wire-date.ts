@@ -45,6 +45,27 @@ export function formatWireDate(instant: Date): string {
   return toTurkeyWallClock(instant).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const dayPrefixes = new Map<number, string>();
+
+/**
+ * `formatWireDate` for whole epoch seconds, for hot paths that format thousands of dates per request (the
+ * gateway's `since`): the day's `YYYY-MM-DD` is remembered (a few thousand days hold every date the
+ * registry accepts) and the time is put together from two-digit strings.
+ */
+export function formatWireSeconds(epochSeconds: number): string {
+  const local = epochSeconds + OFFSET_MS / 1000;
+  const day = Math.floor(local / 86_400);
+  const second = local - day * 86_400;
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    if (dayPrefixes.size >= 20_000) dayPrefixes.clear();
+    prefix = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    dayPrefixes.set(day, prefix);
+  }
+  return `${prefix} ${TWO_DIGITS[Math.floor(second / 3600)]}:${TWO_DIGITS[Math.floor(second / 60) % 60]}:${TWO_DIGITS[second % 60]}`;
+}
+
 /** The Türkiye calendar day of an instant, as `YYYY-MM-DD`. */
 export function turkeyDay(instant: Date): string {
   return toTurkeyWallClock(instant).toISOString().slice(0, 10);

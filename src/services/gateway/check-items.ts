@@ -1,6 +1,6 @@
 import type { IysErrorItem } from '../../domain/iys-errors.js';
 import { parseRecipient } from '../../domain/recipient.js';
-import { formatWireDate } from '../../domain/wire-date.js';
+import { formatWireSeconds } from '../../domain/wire-date.js';
 import type { CheckDecision } from './check-decision.js';
 
 /* The shapes of a gateway answer: a checked recipient, its wire form, and the request a receipt covers. */
@@ -50,8 +50,6 @@ export function wireItem(item: CheckItem, withDetail: boolean) {
     recipient: item.recipient,
     allowed: item.decision.allowed,
     reason: item.decision.reason,
-    ...(item.decision.since !== undefined
-      ? { since: formatWireDate(new Date(item.decision.since * 1000)) }
-      : {}),
+    ...(item.decision.since !== undefined ? { since: formatWireSeconds(item.decision.since) } : {}),
   };
 }

@@ -7,6 +7,15 @@ export interface IndexedConsent {
   since: number;
 }
 
+export interface ChannelEntries {
+  individual: ReadonlyMap<string, number> | undefined;
+  trader: ReadonlyMap<string, number> | undefined;
+}
+
+export function unpackConsent(packed: number): IndexedConsent {
+  return { status: packed % 2 === 1 ? 'ONAY' : 'RET', since: Math.floor(packed / 2) };
+}
+
 const TYPE_CODES: Record<ConsentType, number> = { ARAMA: 0, MESAJ: 1, EPOSTA: 2 };
 const RECIPIENT_TYPE_CODES: Record<RecipientType, number> = { BIREYSEL: 0, TACIR: 1 };
 
@@ -38,17 +47,28 @@ export class ConsentIndex {
     partition.set(id, consent.since * 2 + (consent.status === 'ONAY' ? 1 : 0));
   }
 
+  /** One entry; `recipientKey` as the blind index or its latin1 string (`FieldCipher.blindIndexId`). */
   get(
     brandId: number,
     recipientType: RecipientType,
     type: ConsentType,
-    recipientKey: Buffer,
+    recipientKey: Buffer | string,
   ): IndexedConsent | undefined {
     const packed = this.partitions
       .get(ConsentIndex.partitionKey(brandId, recipientType, type))
-      ?.get(recipientKey.toString('latin1'));
-    if (packed === undefined) return undefined;
-    return { status: packed % 2 === 1 ? 'ONAY' : 'RET', since: Math.floor(packed / 2) };
+      ?.get(typeof recipientKey === 'string' ? recipientKey : recipientKey.toString('latin1'));
+    return packed === undefined ? undefined : unpackConsent(packed);
+  }
+
+  /**
+   * The packed entries a check of one brand and channel reads (`unpackConsent` opens one), resolved once per
+   * request so that each recipient costs one map look-up per recipient type that has any entry.
+   */
+  channel(brandId: number, type: ConsentType): ChannelEntries {
+    return {
+      individual: this.partitions.get(ConsentIndex.partitionKey(brandId, 'BIREYSEL', type)),
+      trader: this.partitions.get(ConsentIndex.partitionKey(brandId, 'TACIR', type)),
+    };
   }
 
   get size(): number {

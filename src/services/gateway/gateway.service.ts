@@ -3,7 +3,8 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Logger } from 'pino';
 import type { FieldCipher } from '../../crypto/field-cipher.js';
 import { hashSecret } from '../../crypto/secret-hash.js';
-import { hashJson, type ReceiptSigner } from '../../crypto/receipt-signer.js';
+import { createReceiptBatcher } from '../../crypto/receipt-batcher.js';
+import { hashJson, hashText, type ReceiptSigner } from '../../crypto/receipt-signer.js';
 import {
   CONSENT_TYPES,
   RECIPIENT_TYPES,
@@ -19,6 +20,7 @@ import type { ProviderRepository } from '../../repositories/provider.repository.
 import { decideCheck } from './check-decision.js';
 import { createGatewayGuard, denseShareOf, type GatewayLimits, type RequestShape } from './scan-guard.js';
 import { parseGatewayRecipient, receiptRequest, wireItem, type CheckItem } from './check-items.js';
+import { unpackConsent } from './consent-index.js';
 import { createIndexSync } from './index-sync.js';
 
 export const MAX_AHS_RECIPIENTS = 1000;
@@ -67,6 +69,7 @@ export function createGatewayService(deps: {
   const guard = createGatewayGuard(deps.limits, clock);
   const sync = createIndexSync({ gateway, databaseUrl: deps.databaseUrl, logger, clock });
   const { index } = sync;
+  const receipts = createReceiptBatcher(signer);
   const credentials = new Map<string, { account: GatewayAccount; until: number }>();
   // Brands change rarely and every check names one: a short-lived cache keeps the hot path off the database.
   const brands = new Map<number, { brand: { id: number; brand_code: number } | undefined; until: number }>();
@@ -182,41 +185,57 @@ export function createGatewayService(deps: {
     const recipientType = (request.recipientType ?? null) as RecipientType | null;
     guard.admit(account.id, (recipients as unknown[]).length);
 
-    // Parse, then answer from the index; collect the misses for one batched query.
+    // Parse, then answer from the index: one look-up per recipient and recipient type that has entries,
+    // and one batched query for whatever the index does not hold.
     const addresses: string[] = [];
-    const parsed = (recipients as unknown[]).map((value, i) => {
-      const result = parseGatewayRecipient(value, ['recipients', i]);
-      if (!result.ok) return { value, error: result.error };
-      const mismatch = checkTypeMatchesRecipient(type, result.kind, result.address);
-      if (mismatch) return { value, error: { ...mismatch, location: ['recipients', i] } };
-      addresses.push(result.address);
-      return { value, key: cipher.blindIndex(result.address) };
-    });
-    const lookup = (key: Buffer) => ({
-      individual: index.get(brand.id, 'BIREYSEL', type, key),
-      trader: index.get(brand.id, 'TACIR', type, key),
-    });
-    const misses = parsed.filter((p): p is { value: unknown; key: Buffer } => {
-      if (!('key' in p) || p.key === undefined) return false;
-      const known = lookup(p.key);
-      return !known.individual && !known.trader;
+    const parsed = (recipients as unknown[]).map(
+      (value, i): { value: unknown; id?: string; error?: IysErrorItem } => {
+        const result = parseGatewayRecipient(value, ['recipients', i]);
+        if (!result.ok) return { value, error: result.error };
+        const mismatch = checkTypeMatchesRecipient(type, result.kind, result.address);
+        if (mismatch) return { value, error: { ...mismatch, location: ['recipients', i] } };
+        addresses.push(result.address);
+        return { value, id: cipher.blindIndexId(result.address) };
+      },
+    );
+    let entries = index.channel(brand.id, type);
+    const individual: Array<number | undefined> = [];
+    const trader: Array<number | undefined> = [];
+    const misses: string[] = [];
+    parsed.forEach((p, i) => {
+      if (p.id === undefined) return;
+      individual[i] = entries.individual?.get(p.id);
+      trader[i] = entries.trader?.get(p.id);
+      if (individual[i] === undefined && trader[i] === undefined) misses.push(p.id);
     });
     if (misses.length > 0) {
-      for (const row of await gateway.findStates(
+      const rows = await gateway.findStates(
         brand.id,
         type,
-        misses.map((m) => m.key),
-      ))
-        sync.apply(row);
+        misses.map((id) => Buffer.from(id, 'latin1')),
+      );
+      for (const row of rows) sync.apply(row);
+      if (rows.length > 0) {
+        entries = index.channel(brand.id, type);
+        parsed.forEach((p, i) => {
+          if (p.id === undefined || individual[i] !== undefined || trader[i] !== undefined) return;
+          individual[i] = entries.individual?.get(p.id);
+          trader[i] = entries.trader?.get(p.id);
+        });
+      }
     }
 
     let allowed = 0;
     let unknown = 0;
-    const items: CheckItem[] = parsed.map((p) => {
-      if ('error' in p && p.error) return { recipient: p.value, error: p.error };
-      const { individual, trader } = lookup((p as { key: Buffer }).key);
-      if (!individual && !trader) unknown++;
-      const decision = decideCheck(individual, trader, recipientType ?? undefined);
+    const items: CheckItem[] = parsed.map((p, i) => {
+      if (p.error) return { recipient: p.value, error: p.error };
+      const [ofIndividual, ofTrader] = [individual[i], trader[i]];
+      if (ofIndividual === undefined && ofTrader === undefined) unknown++;
+      const decision = decideCheck(
+        ofIndividual === undefined ? undefined : unpackConsent(ofIndividual),
+        ofTrader === undefined ? undefined : unpackConsent(ofTrader),
+        recipientType ?? undefined,
+      );
       if (decision.allowed) allowed++;
       return { recipient: p.value, decision };
     });
@@ -246,11 +265,12 @@ export function createGatewayService(deps: {
   }
 
   /**
-   * Signs what was answered: who asked, for which brand and channel, when, and SHA-256 hashes of the request
-   * ({brandCode, type, recipientType, recipients}) and of the results exactly as sent.
+   * The receipt of an answer: who asked, for which brand and channel, when, and SHA-256 hashes of the request
+   * ({brandCode, type, recipientType, recipients}) and of the results' JSON exactly as sent, signed in a
+   * batch with the other answers of the same moment (receipt-batcher.ts).
    */
-  function receiptFor(outcome: CheckOutcome, kind: 'check' | 'ahs-rejected', results: unknown): string {
-    return signer.sign({
+  function receiptFor(outcome: CheckOutcome, kind: 'check' | 'ahs-rejected', resultsJson: string) {
+    return receipts.receiptFor({
       iss: 'openiys',
       kind,
       sub: `ahs:${outcome.account.id}`,
@@ -261,7 +281,7 @@ export function createGatewayService(deps: {
       type: outcome.type,
       recipientType: outcome.recipientType,
       req: hashJson(receiptRequest(outcome)),
-      res: hashJson(results),
+      res: hashText(resultsJson),
     });
   }
 
@@ -279,11 +299,14 @@ export function createGatewayService(deps: {
     flushCounts,
     authenticate,
 
-    /** The richer check: up to 10,000 recipients, each with allowed, reason and since. */
+    /**
+     * The richer check: up to 10,000 recipients, each with allowed, reason and since. The results are
+     * serialised once: the receipt hashes exactly the JSON text the answer carries.
+     */
     async check(account: GatewayAccount, body: unknown) {
       const outcome = await check(account, (body ?? {}) as Parameters<typeof check>[1], MAX_CHECK_RECIPIENTS);
-      const results = outcome.items.map((item) => wireItem(item, account.seesDetail));
-      return { outcome, results, receipt: receiptFor(outcome, 'check', results) };
+      const resultsJson = JSON.stringify(outcome.items.map((item) => wireItem(item, account.seesDetail)));
+      return { outcome, resultsJson, receipt: await receiptFor(outcome, 'check', resultsJson) };
     },
 
     /** The İYS AHS twin: of up to 1000 recipients, those that must not receive the message. */
@@ -313,10 +336,10 @@ export function createGatewayService(deps: {
         MAX_AHS_RECIPIENTS,
       );
       // Anything not positively allowed, malformed addresses included, must not receive the message.
-      const list = outcome.items
-        .filter((i) => !('decision' in i) || !i.decision.allowed)
-        .map((i) => i.recipient);
-      return { list, receipt: receiptFor(outcome, 'ahs-rejected', list) };
+      const listJson = JSON.stringify(
+        outcome.items.filter((i) => !('decision' in i) || !i.decision.allowed).map((i) => i.recipient),
+      );
+      return { listJson, receipt: await receiptFor(outcome, 'ahs-rejected', listJson) };
     },
 
     keys: () => ({ keys: [signer.publicJwk] }),

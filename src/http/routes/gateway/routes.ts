@@ -86,23 +86,25 @@ export function gatewayRoutes(gateway: GatewayService): FastifyPluginAsyncTypebo
                 results: Type.Array(CheckResult),
                 receipt: Type.String({
                   description:
-                    'Compact JWS (EdDSA) over account, brand, type, time and hashes of request and results',
+                    'JWS~claims~proof: the claims (account, brand, type, time, hashes of request and results) ' +
+                    'and their Merkle audit path to a batch root signed as a compact JWS (EdDSA)',
                 }),
               }),
               '4xx': ErrorResponse,
             },
           },
         },
-        async (request) => {
-          const { outcome, results, receipt } = await gateway.check(accountOf(request), request.body);
-          return {
-            brandCode: outcome.brandCode,
-            type: outcome.type,
-            recipientType: outcome.recipientType,
-            checkedAt: formatWireDate(outcome.checkedAt),
-            results,
-            receipt,
-          };
+        async (request, reply) => {
+          const { outcome, resultsJson, receipt } = await gateway.check(accountOf(request), request.body);
+          // Written out here so the results go on the wire as the very text the receipt hashed.
+          return reply
+            .type('application/json; charset=utf-8')
+            .send(
+              `{"brandCode":${outcome.brandCode},"type":${JSON.stringify(outcome.type)},` +
+                `"recipientType":${JSON.stringify(outcome.recipientType)},` +
+                `"checkedAt":"${formatWireDate(outcome.checkedAt)}","results":${resultsJson},` +
+                `"receipt":"${receipt}"}`,
+            );
         },
       );
 
@@ -125,13 +127,22 @@ export function gatewayRoutes(gateway: GatewayService): FastifyPluginAsyncTypebo
             },
           },
         },
-        async (request) => {
+        async (request, reply) => {
           const { brandCode, recipientType, type } = request.params as {
             brandCode: string;
             recipientType: string;
             type: string;
           };
-          return gateway.rejected(accountOf(request), brandCode, recipientType, type, request.body);
+          const { listJson, receipt } = await gateway.rejected(
+            accountOf(request),
+            brandCode,
+            recipientType,
+            type,
+            request.body,
+          );
+          return reply
+            .type('application/json; charset=utf-8')
+            .send(`{"list":${listJson},"receipt":"${receipt}"}`);
         },
       );
     });

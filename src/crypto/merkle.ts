@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * RFC 9162 (Certificate Transparency v2) §2.1 Merkle tree hashing: a leaf is SHA-256(0x00 ‖ data), an inner
+ * node SHA-256(0x01 ‖ left ‖ right), and a tree of n leaves splits at the largest power of two below n.
+ * Anyone holding a leaf, its index, the tree size and the audit path can recompute the root.
+ */
+
+const LEAF_PREFIX = Buffer.from([0]);
+const NODE_PREFIX = Buffer.from([1]);
+
+export function leafHash(data: Buffer | string): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+}
+
+export function nodeHash(left: Buffer, right: Buffer): Buffer {
+  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+}
+
+/** The largest power of two smaller than n (n ≥ 2). */
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** MTH(D[n]) over leaf hashes; the empty tree's root is SHA-256 of nothing. */
+export function merkleRoot(leaves: readonly Buffer[]): Buffer {
+  if (leaves.length === 0) return createHash('sha256').digest();
+  if (leaves.length === 1) return leaves[0]!;
+  const k = splitPoint(leaves.length);
+  return nodeHash(merkleRoot(leaves.slice(0, k)), merkleRoot(leaves.slice(k)));
+}
+
+/** PATH(m, D[n]) (RFC 9162 §2.1.3.1): the sibling hashes from leaf m up to the root. */
+export function auditPath(leaves: readonly Buffer[], m: number): Buffer[] {
+  if (leaves.length <= 1) return [];
+  const k = splitPoint(leaves.length);
+  return m < k
+    ? [...auditPath(leaves.slice(0, k), m), merkleRoot(leaves.slice(k))]
+    : [...auditPath(leaves.slice(k), m - k), merkleRoot(leaves.slice(0, k))];
+}
+
+/**
+ * The root that a leaf hash, its index, the tree size and an audit path prove (RFC 9162 §2.1.3.2), or
+ * undefined when the path cannot belong to a tree of that size.
+ */
+export function rootFromAuditPath(
+  leaf: Buffer,
+  leafIndex: number,
+  treeSize: number,
+  path: readonly Buffer[],
+): Buffer | undefined {
+  if (!Number.isSafeInteger(leafIndex) || !Number.isSafeInteger(treeSize)) return undefined;
+  if (leafIndex < 0 || leafIndex >= treeSize) return undefined;
+  let fn = leafIndex;
+  let sn = treeSize - 1;
+  let r = leaf;
+  for (const p of path) {
+    if (sn === 0) return undefined;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : undefined;
+}
