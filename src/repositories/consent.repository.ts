@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { brandOfKeyProbe } from '../db/probe.js';
+import { logHorizon } from './log-horizon.js';
 import type { ConsentEventsTable, ConsentsTable, Database } from '../db/types.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -253,8 +254,8 @@ export function createConsentRepository(db: Kysely<Database>) {
 
     /**
      * A page of a brand's movements after `after` in feed order — by writing transaction, then id — from
-     * one source family, not older than `since`. Only transactions that have ended are read (those below the
-     * oldest one still running), so a movement that commits late is never passed over.
+     * one source family, not older than `since`. Only transactions below the log horizon are read, so a
+     * movement that commits late is never passed over.
      */
     listEventsAfter: (params: {
       brandId: number;
@@ -276,7 +277,7 @@ export function createConsentRepository(db: Kysely<Database>) {
             ? sql<boolean>`(e.tx, e.id) > (${params.after.tx}::xid8, ${params.after.id}::bigint)`
             : sql<boolean>`true`,
         )
-        .where(sql<boolean>`e.tx < pg_snapshot_xmin(pg_current_snapshot())`)
+        .where(sql<boolean>`e.tx < ${logHorizon}`)
         .where('e.creation_date', '>=', params.since)
         .where('e.type', 'in', params.types)
         .where(

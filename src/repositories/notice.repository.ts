@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
+import { logHorizon } from './log-horizon.js';
 import { NOTICE_PURPOSE } from './outbox.repository.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -60,8 +61,8 @@ export function createNoticeRepository(db: Kysely<Database>) {
         .execute(),
 
     /**
-     * Notice-worthy events after the cursor, in (tx, id) order, from transactions that have ended: the
-     * oldest transaction still running bounds what is read, so an event that commits late is never passed.
+     * Notice-worthy events after the cursor, in (tx, id) order, below the log horizon, so an event
+     * that commits late is never passed.
      */
     readFromLog: async (
       trx: Transaction<Database>,
@@ -78,7 +79,7 @@ export function createNoticeRepository(db: Kysely<Database>) {
         JOIN providers p ON p.id = b.provider_id
         JOIN recipients r ON r.recipient_key = e.recipient_key
         WHERE (e.tx, e.id) > (${after.tx}::xid8, ${after.event_id}::bigint)
-          AND e.tx < pg_snapshot_xmin(pg_current_snapshot()) AND ${inNoticeIndex}
+          AND e.tx < ${logHorizon} AND ${inNoticeIndex}
         ORDER BY e.tx, e.id
         LIMIT ${limit}`.execute(trx);
       return rows;

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { createConsentRepository } from '../../src/repositories/consent.repository.js';
 import { lockForWrite } from '../../src/services/consent-writer.js';
-import { beginLateEvent } from '../helpers/database.js';
+import { beginLateEvent, createTestDatabase } from '../helpers/database.js';
 import { DEMO, recentWireDate, recordConsent, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 let t: TestSystem;
@@ -94,6 +94,28 @@ test('the changes feed never passes over a movement that commits after a later o
   assert.ok(types.includes(`${late}|EPOSTA`), `the late movement is served: ${types.join(', ')}`);
   assert.ok(types.includes(`${early}|MESAJ`));
   assert.ok(types.indexOf(`${late}|EPOSTA`) < types.indexOf(`${early}|MESAJ`), 'in commit order');
+});
+
+test('a transaction running in another database on the same server does not hold the feed back', async () => {
+  // Transaction ids are shared by every database of a server; one of another database can never write here.
+  const start = (await changes()).after ?? undefined;
+  const elsewhere = await createTestDatabase({ empty: true });
+  const neighbour = new pg.Client({ connectionString: elsewhere.ownerUrl });
+  await neighbour.connect();
+  try {
+    await neighbour.query('BEGIN');
+    await neighbour.query('SELECT pg_current_xact_id()');
+    const phone = '+905350008888';
+    await recordConsent(t, token, { recipient: phone, type: 'MESAJ', consentDate: recentWireDate() });
+    const page = await changes(start);
+    assert.ok(
+      page.list.some((m) => m.recipient === phone),
+      'served while the other database’s transaction runs',
+    );
+  } finally {
+    await neighbour.query('ROLLBACK').finally(() => neighbour.end());
+    await elsewhere.drop();
+  }
 });
 
 test('write locks are refused to a transaction that has already written', async () => {
