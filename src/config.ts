@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_UPLOAD_MAX_MB } from './domain/upload-limits.js';
 import { DEFAULT_API_REQUESTS_PER_SECOND } from './http/rate-limit.js';
@@ -12,10 +13,13 @@ import { DEFAULT_NOTICES_PER_SECOND } from './jobs/send-message.job.js';
  */
 export type ProcessRole = 'all' | 'api' | 'worker';
 const ROLES: readonly ProcessRole[] = ['all', 'api', 'worker'];
+const MAX_PROCESSES = 64;
 
 /** Every setting openiys reads from its environment, parsed once. No other module reads process.env. */
 export interface Config {
   readonly role: ProcessRole;
+  /** Server processes sharing the port (node:cluster); the first runs the role, the others serve only. */
+  readonly processes: number;
   readonly port: number;
   readonly host: string;
   /** The serving role's connection. Unset → embedded PostgreSQL under `${dataDir}/postgres`. */
@@ -219,6 +223,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const role = (env.OPENIYS_ROLE?.trim() || 'all') as ProcessRole;
   if (!ROLES.includes(role)) problems.push(`OPENIYS_ROLE must be one of ${ROLES.join(', ')}, got "${role}"`);
 
+  // One process per core by default: the gateway's checks are CPU-bound (an HMAC per recipient).
+  const processes = Number(env.OPENIYS_PROCESSES ?? Math.min(availableParallelism(), MAX_PROCESSES));
+  if (!Number.isInteger(processes) || processes < 1 || processes > MAX_PROCESSES) {
+    problems.push(
+      `OPENIYS_PROCESSES must be an integer from 1 to ${MAX_PROCESSES}, got "${env.OPENIYS_PROCESSES}"`,
+    );
+  }
+
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
@@ -228,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return Object.freeze({
     role,
+    processes: role === 'worker' ? 1 : processes,
     port,
     host,
     databaseUrl,

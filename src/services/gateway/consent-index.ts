@@ -1,3 +1,4 @@
+import { FingerprintTable } from './fingerprint-table.js';
 import type { ConsentStatus, ConsentType, RecipientType } from '../../domain/consent.js';
 
 /** What the index knows of one (brand, recipient type, channel, address): its status and since when. */
@@ -8,8 +9,8 @@ export interface IndexedConsent {
 }
 
 export interface ChannelEntries {
-  individual: ReadonlyMap<string, number> | undefined;
-  trader: ReadonlyMap<string, number> | undefined;
+  individual: FingerprintTable | undefined;
+  trader: FingerprintTable | undefined;
 }
 
 export function unpackConsent(packed: number): IndexedConsent {
@@ -20,12 +21,12 @@ const TYPE_CODES: Record<ConsentType, number> = { ARAMA: 0, MESAJ: 1, EPOSTA: 2 
 const RECIPIENT_TYPE_CODES: Record<RecipientType, number> = { BIREYSEL: 0, TACIR: 1 };
 
 /**
- * The gateway's in-process copy of the current consent state. Compact by design: one Map per (brand,
- * recipient type, channel), keyed by the blind index as a latin1 string (32 characters, one byte each), with
- * status and date packed into one number (date × 2 + ONAY bit) — no objects per entry.
+ * The gateway's in-process copy of the current consent state. Compact by design: one fingerprint table per
+ * (brand, recipient type, channel), keyed by the blind index, with status and date packed into one number
+ * (date × 2 + ONAY bit) — no objects or strings per entry.
  */
 export class ConsentIndex {
-  private readonly partitions = new Map<number, Map<string, number>>();
+  private readonly partitions = new Map<number, FingerprintTable>();
   private count = 0;
 
   private static partitionKey(brandId: number, recipientType: RecipientType, type: ConsentType): number {
@@ -41,10 +42,10 @@ export class ConsentIndex {
   ): void {
     const key = ConsentIndex.partitionKey(brandId, recipientType, type);
     let partition = this.partitions.get(key);
-    if (!partition) this.partitions.set(key, (partition = new Map()));
-    const id = recipientKey.toString('latin1');
-    if (!partition.has(id)) this.count++;
-    partition.set(id, consent.since * 2 + (consent.status === 'ONAY' ? 1 : 0));
+    if (!partition) this.partitions.set(key, (partition = new FingerprintTable()));
+    const before = partition.size;
+    partition.setByKey(recipientKey, consent.since * 2 + (consent.status === 'ONAY' ? 1 : 0));
+    this.count += partition.size - before;
   }
 
   /** One entry; `recipientKey` as the blind index or its latin1 string (`FieldCipher.blindIndexId`). */
@@ -54,9 +55,9 @@ export class ConsentIndex {
     type: ConsentType,
     recipientKey: Buffer | string,
   ): IndexedConsent | undefined {
-    const packed = this.partitions
-      .get(ConsentIndex.partitionKey(brandId, recipientType, type))
-      ?.get(typeof recipientKey === 'string' ? recipientKey : recipientKey.toString('latin1'));
+    const partition = this.partitions.get(ConsentIndex.partitionKey(brandId, recipientType, type));
+    const packed =
+      typeof recipientKey === 'string' ? partition?.get(recipientKey) : partition?.getByKey(recipientKey);
     return packed === undefined ? undefined : unpackConsent(packed);
   }
 

@@ -1,0 +1,120 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+import type { ProcessRole } from './config.js';
+
+/**
+ * Several server processes on one port (node:cluster), so that `npm start` uses every core: a gateway check
+ * is CPU-bound (an HMAC per recipient) and one Node thread serves one core. The primary prepares the
+ * database once (embedded server, migrations, serving role), hands each process what it needs over the
+ * cluster's IPC channel — the connection string holds the serving role's password and the master key is a
+ * secret, so neither goes into an environment another user could read — and restarts a process that dies.
+ * The first process runs the configured role (with the workers, for `all`); the others only serve.
+ */
+
+/** What a server process receives from the primary before it starts. */
+export interface Handover {
+  kind: 'openiys-handover';
+  databaseUrl: string;
+  masterKey: string;
+  role: ProcessRole;
+  /** The first process: it seeds the sandbox and says what the server is. */
+  first: boolean;
+  processes: number;
+}
+
+const RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A process that lived this long before dying is restarted at once again, not after a growing delay. */
+const HEALTHY_LIFETIME_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+/**
+ * In a server process: asks the primary for its handover and waits for it. It asks, rather than waits to be
+ * sent one, because a message that arrives before anyone listens is dropped, and loading the code takes a
+ * while.
+ */
+export function receiveHandover(): Promise<Handover> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if ((message as Handover | undefined)?.kind !== 'openiys-handover') return;
+      process.off('message', onMessage);
+      resolve(message as Handover);
+    };
+    process.on('message', onMessage);
+    process.send!({ kind: 'openiys-handover-please' });
+  });
+}
+
+/**
+ * In the primary: runs `count` server processes and keeps them running. Returns `stop`, which asks every
+ * process to shut down (SIGTERM), waits for them (SIGKILL after 20 s) and restarts nothing more.
+ */
+export function superviseServers(options: {
+  count: number;
+  role: ProcessRole;
+  databaseUrl: string;
+  masterKey: Buffer;
+  logger: Logger;
+}): { stop(): Promise<void> } {
+  const { logger } = options;
+  let stopping = false;
+  const running = new Map<number, { worker: Worker; startedAt: number; delay: number }>();
+
+  // Every process accepts from the shared socket itself, rather than the primary handing each connection
+  // over (round robin): a connection handed to a process that has just died is lost by node:cluster and
+  // hangs, and a busy process simply accepts less, which is the balance a CPU-bound check wants.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+
+  function fork(slot: number, delay = RESTART_DELAY_MS): void {
+    const worker = cluster.fork();
+    running.set(slot, { worker, startedAt: Date.now(), delay });
+    worker.on('message', (message: { kind?: unknown } | undefined) => {
+      if (message?.kind !== 'openiys-handover-please') return;
+      const handover: Handover = {
+        kind: 'openiys-handover',
+        databaseUrl: options.databaseUrl,
+        masterKey: options.masterKey.toString('base64'),
+        role: slot === 0 ? options.role : 'api',
+        first: slot === 0,
+        processes: options.count,
+      };
+      worker.send(handover);
+    });
+    worker.once('exit', (code, signal) => {
+      if (stopping) return;
+      const lived = Date.now() - (running.get(slot)?.startedAt ?? 0);
+      const next =
+        lived >= HEALTHY_LIFETIME_MS ? RESTART_DELAY_MS : Math.min(delay * 2, MAX_RESTART_DELAY_MS);
+      logger.error(
+        { slot, pid: worker.process.pid, code, signal, restartInMs: delay },
+        'server process died',
+      );
+      setTimeout(() => !stopping && fork(slot, next), delay).unref();
+    });
+  }
+
+  // The others start once the first listens: it seeds the sandbox, and nobody should be answered by a
+  // process that cannot yet see the demo accounts.
+  fork(0);
+  running.get(0)!.worker.once('listening', () => {
+    for (let slot = 1; slot < options.count && !stopping; slot++) fork(slot);
+  });
+
+  return {
+    async stop() {
+      stopping = true;
+      const exits = [...running.values()]
+        .filter(({ worker }) => !worker.isDead())
+        .map(
+          ({ worker }) =>
+            new Promise<void>((resolve) => {
+              worker.once('exit', () => resolve());
+              const kill = setTimeout(() => worker.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
+              worker.once('exit', () => clearTimeout(kill));
+              worker.process.kill('SIGTERM');
+            }),
+        );
+      await Promise.all(exits);
+    },
+  };
+}
