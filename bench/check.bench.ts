@@ -2,11 +2,14 @@
  * Gateway check: how fast a message gateway gets answers, each figure against a baseline in the same run.
  *  - single-recipient check requests/s vs GET /health on the same server
  *  - recipients checked/s with 1000-recipient requests
+ *  - the same through `npm start` with one server process per core (OPENIYS_PROCESSES=2) vs one process
  *  - in-process index lookups/s vs a bare Map<string, number> of the same size
  *  - opt-out freshness: provider RET committed → index answers "not allowed", p50/p99 over 1000 changes
  *  - memory per 1,000,000 indexed consents
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { formatWireDate } from '../src/domain/wire-date.js';
@@ -39,8 +42,69 @@ async function load(
   return result.requests.average;
 }
 
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  return port;
+}
+
+/**
+ * `npm start`'s server (src/main.ts) with `processes` server processes on the bench database, as an API-only
+ * deployment with the same master key (so it reads the same blind indexes) and no quotas in the way.
+ * Resolves once every process has loaded its gateway index.
+ */
+async function startServerProcesses(databaseUrl: string, masterKey: Buffer, processes: number) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      OPENIYS_MASTER_KEY: masterKey.toString('hex'),
+      OPENIYS_SANDBOX: 'true',
+      OPENIYS_ROLE: 'api',
+      OPENIYS_PROCESSES: String(processes),
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      OPENIYS_API_REQUESTS_PER_SECOND: '1000000',
+      OPENIYS_GATEWAY_REQUESTS_PER_SECOND: '1000000',
+      OPENIYS_GATEWAY_RECIPIENTS_PER_MINUTE: '1000000000000',
+      OPENIYS_GATEWAY_SCAN_RECIPIENTS_PER_HOUR: '1000000000000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let loaded = 0;
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) =>
+      reject(new Error(`server exited (${code}): ${output.slice(-2000)}`));
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      loaded += chunk.toString().split('gateway index loaded').length - 1;
+      if (loaded < processes) return;
+      child.off('exit', onExit);
+      child.stdout.off('data', onData);
+      resolve();
+    };
+    child.once('exit', onExit);
+    child.stdout.on('data', onData);
+  });
+  // Its request log is drained unread (the bench process stays out of the measurement), as a log shipper would.
+  child.stdout.resume();
+  return {
+    base: `http://127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
 export async function benchCheck(): Promise<void> {
-  const server = await startBenchServer();
+  const masterKey = randomBytes(32);
+  const server = await startBenchServer({ masterKey });
   const { system, base } = server;
   const token = server.demoToken;
   const provider = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -77,15 +141,37 @@ export async function benchCheck(): Promise<void> {
     headers: gateway,
     body: JSON.stringify({ brandCode: 700010, type: 'MESAJ', recipients: [phone(42)] }),
   });
+  const thousandBody = JSON.stringify({
+    brandCode: 700010,
+    type: 'MESAJ',
+    recipients: Array.from({ length: 1000 }, (_, i) => phone(i * 7)),
+  });
   const thousand = await load(`${base}/gateway/v1/check`, {
     method: 'POST',
     headers: gateway,
-    body: JSON.stringify({
-      brandCode: 700010,
-      type: 'MESAJ',
-      recipients: Array.from({ length: 1000 }, (_, i) => phone(i * 7)),
-    }),
+    body: thousandBody,
   });
+
+  // The same load against `npm start` with two server processes (the in-process server idles meanwhile),
+  // and against one, so the ratio compares like with like (both separate processes behind a primary).
+  const perProcesses = new Map<number, { health: number; thousand: number }>();
+  for (const processes of [1, 2]) {
+    const cluster = await startServerProcesses(server.databaseUrl, masterKey, processes);
+    try {
+      perProcesses.set(processes, {
+        health: await load(`${cluster.base}/health`, {}),
+        thousand: await load(`${cluster.base}/gateway/v1/check`, {
+          method: 'POST',
+          headers: gateway,
+          body: thousandBody,
+        }),
+      });
+    } finally {
+      await cluster.stop();
+    }
+  }
+  const one = perProcesses.get(1)!;
+  const two = perProcesses.get(2)!;
 
   // In-process lookups as a check makes them (the blind index as its latin1 string, straight from the HMAC
   // digest; the brand and channel resolved once per request), against a bare Map of the same strings. The
@@ -163,6 +249,12 @@ export async function benchCheck(): Promise<void> {
   );
   console.log(
     `  1000-recipient checks      : ${fmt(thousand)} req/s = ${fmt(thousand * 1000)} recipients/s (target ≥ 300,000/s)`,
+  );
+  console.log(
+    `  npm start, 1 process       : ${fmt(one.thousand * 1000)} recipients/s (GET /health ${fmt(one.health)} req/s)`,
+  );
+  console.log(
+    `  npm start, 2 processes     : ${fmt(two.thousand * 1000)} recipients/s (GET /health ${fmt(two.health)} req/s) → ${(two.thousand / one.thousand).toFixed(2)}× one process`,
   );
   console.log(
     `  index lookups              : ${fmt(indexRate)}/s vs bare Map ${fmt(bareRate)}/s → ratio ${(indexRate / bareRate).toFixed(2)} (target ≥ 2,000,000/s)`,

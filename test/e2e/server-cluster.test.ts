@@ -55,7 +55,7 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30
   }
 }
 
-/** A request on a connection of its own, so that any process may take it. */
+/** A request on a connection of its own, so the cluster hands each one to the next process in turn. */
 function onFreshConnection(path: string, body?: unknown, bearer?: string) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const call = request(
@@ -130,13 +130,16 @@ test('two processes share the port and both answer; a refusal reaches both gatew
 test('a process that dies is replaced, and the others answer meanwhile', async () => {
   const [victim, survivor] = await serverProcesses();
   process.kill(victim!, 'SIGKILL');
+  // Once the primary knows (a connection handed over before that is lost: see server-cluster.ts).
+  await until('the primary to notice', () =>
+    /server process died/.test(server.output()) ? true : undefined,
+  );
   for (let i = 0; i < 20; i++) assert.equal((await onFreshConnection('/health')).status, 200);
   const replaced = await until('a replacement process', () => {
     const pids = childrenOf(server.child.pid!);
     return pids.length === 2 && !pids.includes(victim!) ? pids : undefined;
   });
   assert.ok(replaced.includes(survivor!));
-  assert.match(server.output(), /server process died/);
   await until('the replacement to serve', () =>
     server.output().split('openiys is serving').length > 3 ? true : undefined,
   );
