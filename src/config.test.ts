@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from './config.js';
@@ -108,4 +109,18 @@ test('every problem is reported at once', () => {
     },
   );
   assert.throws(() => loadConfig({ OPENIYS_MASTER_KEY: 'short' }), /at least 32 bytes/);
+});
+
+test('one server process per core unless OPENIYS_PROCESSES says otherwise; a worker runs one', () => {
+  assert.equal(loadConfig({}).processes, Math.min(availableParallelism(), 64));
+  assert.equal(loadConfig({ OPENIYS_PROCESSES: '3' }).processes, 3);
+  assert.equal(loadConfig({ OPENIYS_PROCESSES: '3', OPENIYS_ROLE: 'worker' }).processes, 1);
+  for (const bad of ['0', '65', '1.5', 'many'])
+    assert.throws(
+      () => loadConfig({ OPENIYS_PROCESSES: bad }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /OPENIYS_PROCESSES must be an integer from 1 to 64/.test(error.message),
+      bad,
+    );
 });
