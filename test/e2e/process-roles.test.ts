@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import {
   addGatewayAccount,
   demoProviderToken,
   gatewayAllows,
+  sandboxServerEnv,
   startServerProcess,
   type ServerProcess,
 } from '../helpers/server-process.js';
@@ -24,13 +24,7 @@ let env: Record<string, string>;
 
 before(async () => {
   database = await createTestDatabase({ empty: true });
-  env = {
-    DATABASE_URL: database.url,
-    DATABASE_OWNER_URL: database.ownerUrl,
-    OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
-    OPENIYS_SANDBOX: 'true',
-    OPENIYS_API_REQUESTS_PER_SECOND: '1000000',
-  };
+  env = sandboxServerEnv(database);
   // The first process on an empty database migrates it and creates every queue, although it runs no worker.
   api1 = await startServerProcess({ ...env, OPENIYS_ROLE: 'api' });
   api2 = await startServerProcess({ ...env, OPENIYS_ROLE: 'api', OPENIYS_SEED_DEMO: 'false' });

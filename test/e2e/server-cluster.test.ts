@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
@@ -7,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import {
   addGatewayAccount,
   postAsDemoProvider,
+  sandboxServerEnv,
   startServerProcess,
   type ServerProcess,
 } from '../helpers/server-process.js';
@@ -24,13 +24,7 @@ let env: Record<string, string>;
 
 before(async () => {
   database = await createTestDatabase({ empty: true });
-  env = {
-    DATABASE_URL: database.url,
-    DATABASE_OWNER_URL: database.ownerUrl,
-    OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
-    OPENIYS_SANDBOX: 'true',
-    OPENIYS_API_REQUESTS_PER_SECOND: '1000000',
-  };
+  env = sandboxServerEnv(database);
   server = await startServerProcess({ ...env, OPENIYS_PROCESSES: '2' });
 });
 after(async () => {

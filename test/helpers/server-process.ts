@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import type { TestDatabase } from './database.js';
 import { DEMO, recentWireDate } from './system.js';
 
 export interface ServerProcess {
@@ -11,6 +13,17 @@ export interface ServerProcess {
   exited: Promise<number | string>;
   /** Everything the process wrote so far (its JSON log and any stderr), for failure messages. */
   output(): string;
+}
+
+/** A sandbox server's environment on a test database of its own, with a fresh master key and no API quota. */
+export function sandboxServerEnv(database: TestDatabase): Record<string, string> {
+  return {
+    DATABASE_URL: database.url,
+    DATABASE_OWNER_URL: database.ownerUrl,
+    OPENIYS_MASTER_KEY: randomBytes(32).toString('hex'),
+    OPENIYS_SANDBOX: 'true',
+    OPENIYS_API_REQUESTS_PER_SECOND: '1000000',
+  };
 }
 
 /**
