@@ -10,7 +10,7 @@ import {
   type TestSystem,
 } from '../../test/helpers/system.js';
 import { signIn } from '../../test/helpers/citizen.js';
-import { beginLateEvent } from '../../test/helpers/database.js';
+import { beginLateEvent, holdLogHorizon } from '../../test/helpers/database.js';
 
 let t: TestSystem;
 let token: string;
@@ -29,6 +29,8 @@ const provide = (bearer: string, iysCode: number, brandCode: number, consent: Re
 
 test('several ONAYs for one person become one message, whose link refuses each exactly once', async () => {
   const phone = '+905552220001';
+  // The notice reader must see the four movements together, not wake between two of them.
+  const horizon = await holdLogHorizon(t.database.url);
   await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: phone, type: 'MESAJ' });
   await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: phone, type: 'ARAMA' });
   await provide(otherToken, OTHER.iysCode, OTHER.brandCode, { recipient: phone, type: 'MESAJ' });
@@ -38,6 +40,13 @@ test('several ONAYs for one person become one message, whose link refuses each e
     type: 'MESAJ',
     recipientType: 'TACIR',
   });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(
+    t.system.devOutbox!.list().filter((m) => m.to === phone).length,
+    0,
+    'nothing is read past the horizon',
+  );
+  await horizon.release();
 
   const sent = await t.system.devOutbox!.waitFor((m) => m.to === phone, 15_000);
   assert.equal(sent.channel, 'sms');

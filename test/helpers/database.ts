@@ -76,3 +76,20 @@ export async function beginLateEvent(
     },
   };
 }
+
+/**
+ * Holds the log readers' horizon (repositories/log-horizon.ts) where it is: a transaction of this database
+ * that has taken a transaction id and stays open. Nothing written meanwhile reaches the changes feed or the
+ * notice reader until `release`, so writes made in between are read as one batch.
+ */
+export async function holdLogHorizon(url: string): Promise<{ release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('SELECT pg_current_xact_id()');
+  return {
+    async release() {
+      await client.query('ROLLBACK').finally(() => client.end());
+    },
+  };
+}
