@@ -24,7 +24,7 @@ export interface Handover {
 
 const RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 30_000;
-/** A process that lived this long before dying is restarted at once again, not after a growing delay. */
+/** A process that lived this long before dying is restarted after the first delay again, not a grown one. */
 const HEALTHY_LIFETIME_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 
@@ -58,7 +58,7 @@ export function superviseServers(options: {
 }): { stop(): Promise<void> } {
   const { logger } = options;
   let stopping = false;
-  const running = new Map<number, { worker: Worker; startedAt: number; delay: number }>();
+  const running = new Map<number, Worker>();
 
   // The primary hands each new connection to the processes in turn (node:cluster's round robin, its default
   // on Linux). Letting every process accept from the shared socket instead was measured: the long-lived
@@ -69,7 +69,8 @@ export function superviseServers(options: {
 
   function fork(slot: number, delay = RESTART_DELAY_MS): void {
     const worker = cluster.fork();
-    running.set(slot, { worker, startedAt: Date.now(), delay });
+    const startedAt = Date.now();
+    running.set(slot, worker);
     worker.on('message', (message: { kind?: unknown } | undefined) => {
       if (message?.kind !== 'openiys-handover-please') return;
       const handover: Handover = {
@@ -84,21 +85,16 @@ export function superviseServers(options: {
     });
     worker.once('exit', (code, signal) => {
       if (stopping) return;
-      const lived = Date.now() - (running.get(slot)?.startedAt ?? 0);
-      const next =
-        lived >= HEALTHY_LIFETIME_MS ? RESTART_DELAY_MS : Math.min(delay * 2, MAX_RESTART_DELAY_MS);
-      logger.error(
-        { slot, pid: worker.process.pid, code, signal, restartInMs: delay },
-        'server process died',
-      );
-      setTimeout(() => !stopping && fork(slot, next), delay).unref();
+      const wait = Date.now() - startedAt >= HEALTHY_LIFETIME_MS ? RESTART_DELAY_MS : delay;
+      logger.error({ slot, pid: worker.process.pid, code, signal, restartInMs: wait }, 'server process died');
+      setTimeout(() => !stopping && fork(slot, Math.min(wait * 2, MAX_RESTART_DELAY_MS)), wait).unref();
     });
   }
 
   // The others start once the first listens: it seeds the sandbox, and nobody should be answered by a
   // process that cannot yet see the demo accounts.
   fork(0);
-  running.get(0)!.worker.once('listening', () => {
+  running.get(0)!.once('listening', () => {
     for (let slot = 1; slot < options.count && !stopping; slot++) fork(slot);
   });
 
@@ -106,13 +102,15 @@ export function superviseServers(options: {
     async stop() {
       stopping = true;
       const exits = [...running.values()]
-        .filter(({ worker }) => !worker.isDead())
+        .filter((worker) => !worker.isDead())
         .map(
-          ({ worker }) =>
+          (worker) =>
             new Promise<void>((resolve) => {
-              worker.once('exit', () => resolve());
               const kill = setTimeout(() => worker.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
-              worker.once('exit', () => clearTimeout(kill));
+              worker.once('exit', () => {
+                clearTimeout(kill);
+                resolve();
+              });
               worker.process.kill('SIGTERM');
             }),
         );

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { createConsentRepository } from '../../src/repositories/consent.repository.js';
 import { lockForWrite } from '../../src/services/consent-writer.js';
-import { beginLateEvent, createTestDatabase } from '../helpers/database.js';
+import { beginLateEvent, createTestDatabase, holdLogHorizon } from '../helpers/database.js';
 import { DEMO, recentWireDate, recordConsent, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 let t: TestSystem;
@@ -100,11 +100,8 @@ test('a transaction running in another database on the same server does not hold
   // Transaction ids are shared by every database of a server; one of another database can never write here.
   const start = (await changes()).after ?? undefined;
   const elsewhere = await createTestDatabase({ empty: true });
-  const neighbour = new pg.Client({ connectionString: elsewhere.ownerUrl });
-  await neighbour.connect();
+  const neighbour = await holdLogHorizon(elsewhere.ownerUrl);
   try {
-    await neighbour.query('BEGIN');
-    await neighbour.query('SELECT pg_current_xact_id()');
     const phone = '+905350008888';
     await recordConsent(t, token, { recipient: phone, type: 'MESAJ', consentDate: recentWireDate() });
     const page = await changes(start);
@@ -113,7 +110,7 @@ test('a transaction running in another database on the same server does not hold
       'served while the other database’s transaction runs',
     );
   } finally {
-    await neighbour.query('ROLLBACK').finally(() => neighbour.end());
+    await neighbour.release();
     await elsewhere.drop();
   }
 });

@@ -78,9 +78,9 @@ export async function beginLateEvent(
 }
 
 /**
- * Holds the log readers' horizon (repositories/log-horizon.ts) where it is: a transaction of this database
- * that has taken a transaction id and stays open. Nothing written meanwhile reaches the changes feed or the
- * notice reader until `release`, so writes made in between are read as one batch.
+ * Holds the log readers' horizon (repositories/log-horizon.ts) of the database `url` names where it is: a
+ * transaction there that has taken a transaction id and stays open. Nothing written meanwhile reaches that
+ * database's changes feed or notice reader until `release`, so writes made in between are read as one batch.
  */
 export async function holdLogHorizon(url: string): Promise<{ release(): Promise<void> }> {
   const client = new pg.Client({ connectionString: url });

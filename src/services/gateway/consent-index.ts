@@ -27,7 +27,6 @@ const RECIPIENT_TYPE_CODES: Record<RecipientType, number> = { BIREYSEL: 0, TACIR
  */
 export class ConsentIndex {
   private readonly partitions = new Map<number, FingerprintTable>();
-  private count = 0;
 
   private static partitionKey(brandId: number, recipientType: RecipientType, type: ConsentType): number {
     return brandId * 8 + RECIPIENT_TYPE_CODES[recipientType] * 4 + TYPE_CODES[type];
@@ -43,9 +42,7 @@ export class ConsentIndex {
     const key = ConsentIndex.partitionKey(brandId, recipientType, type);
     let partition = this.partitions.get(key);
     if (!partition) this.partitions.set(key, (partition = new FingerprintTable()));
-    const before = partition.size;
     partition.setByKey(recipientKey, consent.since * 2 + (consent.status === 'ONAY' ? 1 : 0));
-    this.count += partition.size - before;
   }
 
   /** One entry; `recipientKey` as the blind index or its latin1 string (`FieldCipher.blindIndexId`). */
@@ -73,6 +70,8 @@ export class ConsentIndex {
   }
 
   get size(): number {
-    return this.count;
+    let size = 0;
+    for (const partition of this.partitions.values()) size += partition.size;
+    return size;
   }
 }
