@@ -1,6 +1,7 @@
 /** `npm run bench -- [name…]`: runs the named benchmarks (all when none is named). Prints; never fails a test. */
 import { benchCheck } from './check.bench.js';
 import { benchImport } from './import.bench.js';
+import { benchIndexes } from './indexes.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchScan } from './scan.bench.js';
 import { benchWebhook } from './webhook.bench.js';
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   webhook: benchWebhook,
   import: benchImport,
   scan: benchScan,
+  indexes: benchIndexes,
 };
 
 const args = process.argv.slice(2);

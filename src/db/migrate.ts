@@ -25,6 +25,7 @@ import * as brandModeration from './migrations/0023-brand-moderation.js';
 import * as auditClientAddress from './migrations/0024-audit-client-address.js';
 import * as noticesFromLog from './migrations/0025-notices-from-log.js';
 import * as writeLanes from './migrations/0026-write-lanes.js';
+import * as transactionIdHash from './migrations/0027-transaction-id-hash.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0024-audit-client-address': auditClientAddress,
   '0025-notices-from-log': noticesFromLog,
   '0026-write-lanes': writeLanes,
+  '0027-transaction-id-hash': transactionIdHash,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
