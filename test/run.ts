@@ -12,6 +12,7 @@ import pg from 'pg';
 import { withDatabaseName } from '../src/db/connect.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded/server.js';
 import { prepareDatabase, type ServingRole } from '../src/runtime.js';
+import { partitionWritePath } from './helpers/partition-write-path.js';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -35,10 +36,19 @@ async function adminQuery(serverUrl: string, text: string): Promise<pg.QueryResu
  * Migrated, with the job queues installed and the run's serving role granted what the server gets in
  * production (src/runtime.ts): every test's system works as that role, so a missing privilege fails here.
  */
-async function buildTemplate(serverUrl: string, name: string, servingRole: ServingRole): Promise<void> {
+async function buildTemplate(
+  serverUrl: string,
+  name: string,
+  servingRole: ServingRole,
+  partitions: number | undefined,
+): Promise<void> {
   await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name}`);
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  await prepareDatabase(withDatabaseName(serverUrl, name), servingRole);
+  const url = withDatabaseName(serverUrl, name);
+  await prepareDatabase(url, servingRole);
+  if (partitions === undefined) return;
+  await partitionWritePath(url, partitions);
+  await prepareDatabase(url, servingRole); // grants the serving role the new tables
 }
 
 async function dropRunDatabases(serverUrl: string, prefix: string): Promise<void> {
@@ -59,6 +69,8 @@ function buildWebApp(): void {
 }
 
 const runId = `openiys_t${process.pid}`;
+/** Shards of the sharding-readiness run (issue 11): the count docs/scaling.md plans for. */
+const PARTITIONS = 16;
 let embedded: EmbeddedServer | undefined;
 let embeddedDir: string | undefined;
 let serverUrl = process.env.DATABASE_URL;
@@ -75,11 +87,13 @@ const servingRole: Required<ServingRole> = {
 };
 let exitCode = 1;
 try {
-  await buildTemplate(serverUrl, template, servingRole);
   // `--browser` runs the Chromium tests in test/browser (they need Debian's chromium and the built web app);
-  // the default run is everything else.
+  // the default run is everything else. `--partitioned` runs them with the write path's tables
+  // hash-partitioned by recipient_key into 16 partitions, as a sharded deployment holds them.
   const browser = process.argv.includes('--browser');
-  const requested = process.argv.slice(2).filter((arg) => arg !== '--browser');
+  const partitioned = process.argv.includes('--partitioned');
+  const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  await buildTemplate(serverUrl, template, servingRole, partitioned ? PARTITIONS : undefined);
   if (browser) buildWebApp();
   const all = [...findTests('src'), ...findTests('test')].sort();
   const files =
@@ -99,6 +113,7 @@ try {
           OPENIYS_TEST_RUN: runId,
           OPENIYS_TEST_SERVING_ROLE: servingRole.name,
           OPENIYS_TEST_SERVING_PASSWORD: servingRole.password,
+          ...(partitioned ? { OPENIYS_TEST_PARTITIONS: String(PARTITIONS) } : {}),
         },
       },
     );

@@ -66,9 +66,11 @@ export async function startTestSystem(
     /** Scripted DNS answers for webhook host names (the public internet is out of a test's reach). */
     webhookLookup?: HostLookup;
     metricsAccess?: SystemOptions['metricsAccess'];
+    /** A database the test prepared itself (default: a fresh clone of the run's template). */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestSystem> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
