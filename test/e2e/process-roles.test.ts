@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import {
   addGatewayAccount,
@@ -20,6 +21,7 @@ let database: TestDatabase;
 let api1: ServerProcess;
 let api2: ServerProcess;
 let worker: ServerProcess | undefined;
+let worker2: ServerProcess | undefined;
 let env: Record<string, string>;
 
 before(async () => {
@@ -30,7 +32,7 @@ before(async () => {
   api2 = await startServerProcess({ ...env, OPENIYS_ROLE: 'api', OPENIYS_SEED_DEMO: 'false' });
 });
 after(async () => {
-  for (const server of [api1, api2, worker]) {
+  for (const server of [api1, api2, worker, worker2]) {
     server?.child.kill('SIGTERM');
     await server?.exited;
   }
@@ -85,7 +87,12 @@ test('an API-only process queues bulk work that a worker-only process started la
     'accepted, durable, and nobody works the queue yet',
   );
 
-  worker = await startServerProcess({ ...env, OPENIYS_ROLE: 'worker', OPENIYS_SEED_DEMO: 'false' });
+  worker = await startServerProcess({
+    ...env,
+    OPENIYS_ROLE: 'worker',
+    OPENIYS_SEED_DEMO: 'false',
+    LOG_LEVEL: 'debug', // says which requests it applied (last test)
+  });
   assert.equal(worker.url, '', 'a worker listens on no port');
   for (let i = 0; i < 100; i++) {
     const found = await call(api2, 'POST', '/status', {
@@ -111,4 +118,59 @@ test('a refusal written through one API process reaches the other one’s gatewa
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.fail('api1 still allows a recipient who refused through api2');
+});
+
+test('two worker-only processes share the bulk queue and apply every item exactly once', async () => {
+  worker2 = await startServerProcess({
+    ...env,
+    OPENIYS_ROLE: 'worker',
+    OPENIYS_SEED_DEMO: 'false',
+    LOG_LEVEL: 'debug',
+  });
+  // Traders' consents (no notice to send): 20 requests of 500, several seconds of work for two workers that
+  // look for queued work every second.
+  const requests = 20;
+  const size = 500;
+  const requestIds: string[] = [];
+  for (let r = 0; r < requests; r++) {
+    const items = Array.from({ length: size }, (_, i) => ({
+      ...consent(`+90538${String(r * size + i).padStart(7, '0')}`, 'ONAY', 120_000),
+      recipientType: 'TACIR',
+    }));
+    const accepted = await call(api1, 'POST', '/request', items);
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    requestIds.push(accepted.body.requestId as string);
+  }
+  const unfinished = async () => {
+    let left = 0;
+    for (const id of requestIds) {
+      const items = (await call(api2, 'GET', `/request/${id}`)).body as { status: string }[];
+      left += items.filter((item) => item.status === 'enqueue').length;
+    }
+    return left;
+  };
+  for (let i = 0; i < 300 && (await unfinished()) > 0; i++) await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await unfinished(), 0, 'every item applied');
+
+  const appliedBy = (server: ServerProcess) =>
+    new Set(
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"bulk request processed"'))
+        .map((line) => (JSON.parse(line) as { requestId: string }).requestId)
+        .filter((id) => requestIds.includes(id)),
+    );
+  const first = appliedBy(worker!);
+  const second = appliedBy(worker2);
+  assert.ok(first.size > 0 && second.size > 0, `shared: ${first.size} and ${second.size} requests`);
+  assert.equal(new Set([...first, ...second]).size, requests, 'each request processed by one of them');
+
+  // Exactly once: one event per item, whoever applied it.
+  const client = new pg.Client({ connectionString: database.ownerUrl });
+  await client.connect();
+  const { rows } = await client
+    .query<{ n: number }>(`SELECT count(*)::int AS n FROM consent_events WHERE recipient_type = 'TACIR'`)
+    .finally(() => client.end());
+  assert.equal(rows[0]!.n, requests * size);
 });
