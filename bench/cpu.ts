@@ -1,21 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU seconds used so far by this process and by every PostgreSQL process on the machine (Linux /proc). */
+/**
+ * CPU seconds used so far by this process and by each PostgreSQL process on the machine (Linux /proc), by
+ * process id: a backend or autovacuum worker that ends between two samples takes its total with it, so
+ * totals are compared per process, never summed first (that went negative).
+ */
 export interface CpuSample {
   node: number;
-  postgres: number;
+  postgres: Map<string, number>;
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** Sums utime + stime of every process whose command is `postgres` (0 where /proc is not there). */
-function postgresSeconds(): number {
-  let ticks = 0;
+/** utime + stime of every process whose command is `postgres` (none where /proc is not there). */
+function postgresSeconds(): Map<string, number> {
+  const seconds = new Map<string, number>();
   let entries: string[] = [];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return 0;
+    return seconds;
   }
   for (const pid of entries) {
     if (!/^\d+$/.test(pid)) continue;
@@ -24,12 +28,20 @@ function postgresSeconds(): number {
       const close = stat.lastIndexOf(')');
       if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
       const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      // utime, stime (fields 14 and 15 of stat)
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
     } catch {
       // the process ended while we looked
     }
   }
-  return ticks / TICKS_PER_SECOND;
+  return seconds;
+}
+
+/** PostgreSQL CPU seconds between two samples: what each process still running used since the first. */
+export function postgresSecondsBetween(from: CpuSample, to: CpuSample): number {
+  let total = 0;
+  for (const [pid, seconds] of to.postgres) total += seconds - (from.postgres.get(pid) ?? 0);
+  return total;
 }
 
 export function sampleCpu(): CpuSample {
@@ -43,5 +55,5 @@ export function sampleCpu(): CpuSample {
  */
 export function cpuPerRow(from: CpuSample, to: CpuSample, rows: number): string {
   const µs = (seconds: number) => ((seconds / rows) * 1e6).toFixed(1);
-  return `CPU per row: Node ${µs(to.node - from.node)} µs, PostgreSQL ${µs(to.postgres - from.postgres)} µs`;
+  return `CPU per row: Node ${µs(to.node - from.node)} µs, PostgreSQL ${µs(postgresSecondsBetween(from, to))} µs`;
 }

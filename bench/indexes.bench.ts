@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { prepareDatabase } from '../src/runtime.js';
 import { createBenchDatabase } from './bench-database.js';
-import { sampleCpu } from './cpu.js';
+import { postgresSecondsBetween, sampleCpu } from './cpu.js';
 
 const ROWS = Number(process.env.BENCH_INDEX_ROWS ?? 200_000);
 const BATCH = 1000;
@@ -48,7 +48,7 @@ async function fill(client: pg.Client, table: string, indexes: string[]): Promis
   const started = performance.now();
   for (let from = 0; from < ROWS; from += BATCH) await client.query(ROW_SOURCE[table]!, [from]);
   const seconds = (performance.now() - started) / 1000;
-  const postgresSeconds = sampleCpu().postgres - cpu.postgres;
+  const postgresSeconds = postgresSecondsBetween(cpu, sampleCpu());
   const { rows } = await client.query<{ bytes: string }>(`SELECT pg_indexes_size('bench_copy') AS bytes`);
   return { seconds, postgresSeconds, bytes: Number(rows[0]!.bytes) };
 }

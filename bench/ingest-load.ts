@@ -2,19 +2,21 @@
  * The ingest benchmark's load generator, run as its own process so that building and sending requests
  * does not share the server's CPU time or event loop: posts `total` consents in bulk requests of 1000,
  * `inFlight` at a time, and prints one JSON line with how long that took.
- * Usage: node --import tsx bench/ingest-load.ts <server url> <token> <total> <inFlight>
+ * Usage: node --import tsx bench/ingest-load.ts <server url> <token> <total> <inFlight> [first number]
+ * The numbers are +90532… from `first number` on (default 0), so a second load in one run adds new consents.
  */
 import { formatWireDate } from '../src/domain/wire-date.js';
 import { runWithConcurrency } from './bench-database.js';
 
-const [url, token, totalArg, inFlightArg] = process.argv.slice(2);
+const [url, token, totalArg, inFlightArg, firstArg] = process.argv.slice(2);
 const total = Number(totalArg);
+const first = Number(firstArg ?? 0);
 const BATCH = 1000;
 const consentDate = formatWireDate(new Date(Date.now() - 120_000));
 const bodies = Array.from({ length: total / BATCH }, (_, b) =>
   JSON.stringify(
     Array.from({ length: BATCH }, (_, i) => ({
-      recipient: `+90532${String(b * BATCH + i).padStart(7, '0')}`,
+      recipient: `+90532${String(first + b * BATCH + i).padStart(7, '0')}`,
       recipientType: 'BIREYSEL',
       type: 'MESAJ',
       status: 'ONAY',
