@@ -57,6 +57,12 @@ import { createRegulatorService, type RegulatorService } from './services/regula
 import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
 import { createTransparencyService } from './services/transparency.service.js';
+import {
+  createTransparencyLogService,
+  type TransparencyLogService,
+} from './services/transparency-log.service.js';
+import { createTransparencyLogRepository } from './repositories/transparency-log.repository.js';
+import { startLogSequencerJob } from './jobs/log-sequencer.job.js';
 import type { WebhookService } from './services/webhook.service.js';
 import type { UploadService } from './services/upload.service.js';
 
@@ -75,6 +81,7 @@ export interface System {
   webhooks: WebhookService;
   uploads: UploadService;
   gateway: GatewayService;
+  transparencyLog: TransparencyLogService;
   /** The sandbox catcher, when messages are not sent for real. */
   devOutbox: DevOutbox | undefined;
   close(): Promise<void>;
@@ -195,6 +202,12 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   });
 
   const transparencyRepository = createTransparencyRepository(db);
+  const transparencyLog = createTransparencyLogService({
+    db,
+    log: createTransparencyLogRepository(db),
+    signer: new ReceiptSigner(keys.logSeed),
+    clock,
+  });
   const audit = createAuditRepository(db);
   const regulator = createRegulatorService({
     db,
@@ -274,6 +287,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       clock,
     }),
     transparency: createTransparencyService({ transparency: transparencyRepository, clock }),
+    transparencyLog,
     dashboard: createDashboardService({ dashboard: createDashboardRepository(db), clock }),
     bulk,
     citizens,
@@ -307,6 +321,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   });
 
   let expiredTokensJob: { stop(): Promise<void> } | undefined;
+  let logSequencer: { stop(): Promise<void> } | undefined;
   // Every serving process keeps its own gateway index fresh from the change stream, workers or not.
   if (options.serve !== false) await gateway.start();
   if (options.workers !== false) {
@@ -315,6 +330,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     await sendJob.start();
     await noticeSendJob.start();
     await noticesJob.start();
+    logSequencer = startLogSequencerJob({ log: transparencyLog, logger });
     expiredTokensJob = await startExpiredTokensJob({
       boss,
       logger,
@@ -344,6 +360,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     webhooks: providerSide.webhooks,
     uploads: providerSide.uploads,
     gateway,
+    transparencyLog,
     devOutbox,
     async close() {
       closing = true;
@@ -355,6 +372,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       await noticeSendJob.stop();
       await noticesJob.stop();
       await expiredTokensJob?.stop();
+      await logSequencer?.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();
       await devOutbox?.stop();

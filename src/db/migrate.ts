@@ -26,6 +26,7 @@ import * as auditClientAddress from './migrations/0024-audit-client-address.js';
 import * as noticesFromLog from './migrations/0025-notices-from-log.js';
 import * as writeLanes from './migrations/0026-write-lanes.js';
 import * as transactionIdHash from './migrations/0027-transaction-id-hash.js';
+import * as transparencyLog from './migrations/0028-transparency-log.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0025-notices-from-log': noticesFromLog,
   '0026-write-lanes': writeLanes,
   '0027-transaction-id-hash': transactionIdHash,
+  '0028-transparency-log': transparencyLog,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -4,7 +4,13 @@ import { sql, type Kysely } from 'kysely';
  * The registry's evidence: the serving role may read and append, never change or remove a row. (Their
  * triggers refuse it too; a role without the privilege cannot switch a trigger off, only the owner can.)
  */
-export const APPEND_ONLY_TABLES = ['consent_events', 'audit_log'] as const;
+export const APPEND_ONLY_TABLES = [
+  'consent_events',
+  'audit_log',
+  'log_leaves',
+  'log_subtrees',
+  'log_heads',
+] as const;
 /** Kysely's record of applied migrations: the owner's business alone. */
 const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock'] as const;
 

@@ -168,6 +168,34 @@ export interface NoticeCursorTable {
   event_id: string;
 }
 
+/** The transparency log (migration 0028): leaves, complete subtrees, signed heads, the sequencer's cursor. */
+export interface LogLeavesTable {
+  leaf_index: string;
+  event_id: string;
+  leaf_hash: Buffer;
+}
+
+export interface LogSubtreesTable {
+  level: number;
+  node_index: string;
+  hash: Buffer;
+}
+
+export interface LogHeadsTable {
+  tree_size: string;
+  root_hash: Buffer;
+  signed_at: Date;
+  kid: string;
+  jws: string;
+}
+
+export interface LogCursorTable {
+  only_row: Generated<boolean>;
+  tx: string;
+  event_id: string;
+  tree_size: string;
+}
+
 /** A notice held back (the person was told something within a day, or the brand is blocked). */
 export interface ConsentNotificationsTable {
   id: Generated<string>;
@@ -277,6 +305,10 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   consent_notifications: ConsentNotificationsTable;
   notice_cursor: NoticeCursorTable;
+  log_leaves: LogLeavesTable;
+  log_subtrees: LogSubtreesTable;
+  log_heads: LogHeadsTable;
+  log_cursor: LogCursorTable;
   complaints: ComplaintsTable;
   regulator_keys: RegulatorKeysTable;
   staff_sessions: StaffSessionsTable;

@@ -181,6 +181,10 @@ export const IYS_ERRORS = {
   ],
   H984: [403, 'Bu marka Kurul tarafından engellendi; yeni onay (ONAY) kaydedilemez.'],
   H979: [410, 'Başvuru onay bağlantısı geçersiz, kullanılmış veya süresi dolmuş; lütfen yeniden başvurun.'],
+  H985: [404, 'Bu yaprak, istenen boyuttaki şeffaflık günlüğünde yer almıyor.'],
+  H986: [400, 'Ağaç boyutu geçersiz: ilk boyut ikinciden büyük olamaz, ikinci boyut imzalı son başı aşamaz.'],
+  H987: [400, 'Kayıt aralığı geçersiz: başlangıç bitişten küçük olmalı, en fazla 1000 kayıt istenebilir.'],
+  H988: [400, 'Sorgu parametresi eksik veya geçersiz: {{name}}.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

@@ -29,6 +29,7 @@ import type { RetailerService } from '../services/retailer.service.js';
 import type { ShortLinkService } from '../services/short-link.service.js';
 import type { TenancyService } from '../services/tenancy.service.js';
 import type { TransparencyService } from '../services/transparency.service.js';
+import type { TransparencyLogService } from '../services/transparency-log.service.js';
 import type { UploadService } from '../services/upload.service.js';
 import type { WebhookService } from '../services/webhook.service.js';
 import { recordProviderActions } from './audit-trail.js';
@@ -61,6 +62,7 @@ import { registerSecurityHeaders } from './security-headers.js';
 import { systemRoutes, type SystemRouteDeps } from './routes/system/routes.js';
 import { tokenRoutes } from './routes/token/routes.js';
 import { transparencyRoutes } from './routes/transparency/routes.js';
+import { transparencyLogRoutes } from './routes/transparency-log/routes.js';
 
 export interface AppDeps {
   citizens: CitizenService;
@@ -76,6 +78,7 @@ export interface AppDeps {
   portalAccounts: PortalAccountService;
   providerPortal: ProviderPortalService;
   transparency: TransparencyService;
+  transparencyLog: TransparencyLogService;
   dashboard: DashboardService;
   shortLinks: ShortLinkService;
   inboundSms: InboundSmsService;
@@ -196,6 +199,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
   await app.register(transparencyRoutes(deps.transparency));
+  await app.register(transparencyLogRoutes(deps.transparencyLog));
   await app.register(applicationRoutes(deps));
   await app.register(portalAccountRoutes(deps));
   await app.register(portalWorkspaceRoutes(deps));

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { nodeHash } from './merkle.js';
+
+/*
+ * RFC 9162 §2.1 proofs over a stored log. The log keeps the hash of every complete subtree — level L, index
+ * i covers leaves [i·2^L, (i+1)·2^L), level 0 being the leaves — which never changes once its last leaf is
+ * in. Any range the RFC's algorithms hash is a complete subtree, or (on the tree's right edge) a few of them
+ * joined, so a proof needs O(log n) stored hashes. Each algorithm here runs twice: once with a recorder to
+ * learn which subtrees it needs (fetched in one query), then with them.
+ */
+
+/** A complete subtree: `level` 0 is a leaf. */
+export interface Subtree {
+  level: number;
+  index: number;
+}
+
+/** Looks a complete subtree's hash up (from the batch fetched for this proof). */
+export type SubtreeHash = (subtree: Subtree) => Buffer;
+
+/** The largest power of two smaller than n (n ≥ 2). */
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
+
+/** MTH(D[start:end]) for a range the RFC's recursion produces (start is a multiple of the split). */
+export function rangeHash(start: number, end: number, hashOf: SubtreeHash): Buffer {
+  const size = end - start;
+  if (size === 0) return createHash('sha256').digest();
+  if (isPowerOfTwo(size) && start % size === 0)
+    return hashOf({ level: Math.log2(size), index: start / size });
+  const k = splitPoint(size);
+  return nodeHash(rangeHash(start, start + k, hashOf), rangeHash(start + k, end, hashOf));
+}
+
+/** PATH(m, D[start:end]) (RFC 9162 §2.1.3.1), m relative to start. */
+export function inclusionPath(m: number, start: number, end: number, hashOf: SubtreeHash): Buffer[] {
+  const size = end - start;
+  if (size <= 1) return [];
+  const k = splitPoint(size);
+  return m < k
+    ? [...inclusionPath(m, start, start + k, hashOf), rangeHash(start + k, end, hashOf)]
+    : [...inclusionPath(m - k, start + k, end, hashOf), rangeHash(start, start + k, hashOf)];
+}
+
+/** PROOF(m, D[n]) (RFC 9162 §2.1.4.1): that the tree of size m is a prefix of the tree of size n. */
+export function consistencyProof(m: number, n: number, hashOf: SubtreeHash): Buffer[] {
+  if (m <= 0 || m >= n) return [];
+  return subproof(m, 0, n, true, hashOf);
+}
+
+function subproof(m: number, start: number, end: number, complete: boolean, hashOf: SubtreeHash): Buffer[] {
+  const size = end - start;
+  if (m === size) return complete ? [] : [rangeHash(start, end, hashOf)];
+  const k = splitPoint(size);
+  return m <= k
+    ? [...subproof(m, start, start + k, complete, hashOf), rangeHash(start + k, end, hashOf)]
+    : [...subproof(m - k, start + k, end, false, hashOf), rangeHash(start, start + k, hashOf)];
+}
+
+/**
+ * Runs `compute` once to record the subtrees it reads, fetches them with `fetch` (one round trip), and runs
+ * it again with their hashes. A subtree the store does not hold fails the second run.
+ */
+export async function withSubtrees<T>(
+  compute: (hashOf: SubtreeHash) => T,
+  fetch: (subtrees: Subtree[]) => Promise<Map<string, Buffer>>,
+): Promise<T> {
+  const needed = new Map<string, Subtree>();
+  const placeholder = Buffer.alloc(32);
+  compute((subtree) => {
+    needed.set(subtreeKey(subtree), subtree);
+    return placeholder;
+  });
+  const hashes = await fetch([...needed.values()]);
+  return compute((subtree) => {
+    const hash = hashes.get(subtreeKey(subtree));
+    if (!hash) throw new Error(`subtree ${subtree.level}/${subtree.index} is not stored`);
+    return hash;
+  });
+}
+
+export const subtreeKey = ({ level, index }: Subtree) => `${level}/${index}`;
+
+/**
+ * Verifies PROOF(first, D[second]) (RFC 9162 §2.1.4.2): that `secondRoot` extends `firstRoot`.
+ */
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Buffer,
+  secondRoot: Buffer,
+  proof: readonly Buffer[],
+): boolean {
+  if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
+  if (first <= 0 || first > second || proof.length === 0) return false;
+  const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof];
+  let fn = first - 1;
+  let sn = second - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0]!;
+  let sr = path[0]!;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+}
+
+/**
+ * The complete subtrees that a new leaf at `index` completes, bottom-up (level ≥ 1): the hashes a sequencer
+ * stores as it appends. Each is the join of the two halves below it.
+ */
+export function subtreesCompletedBy(index: number): Subtree[] {
+  const completed: Subtree[] = [];
+  for (let level = 1; (index + 1) % 2 ** level === 0; level++) {
+    completed.push({ level, index: (index + 1) / 2 ** level - 1 });
+  }
+  return completed;
+}

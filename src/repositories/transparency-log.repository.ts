@@ -1,0 +1,133 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Subtree } from '../crypto/merkle-ranges.js';
+import type { Database } from '../db/types.js';
+import { logHorizon } from './log-horizon.js';
+
+/** The advisory lock (two ints) held by the one sequencer at work; apart from the write lanes' (0x1_15+). */
+const SEQUENCER_LOCK = [0x1_20, 0] as const;
+
+export interface LogPosition {
+  tx: string;
+  eventId: string;
+  treeSize: number;
+}
+
+export interface SignedHeadRow {
+  treeSize: number;
+  rootHash: Buffer;
+  signedAt: Date;
+  kid: string;
+  jws: string;
+}
+
+const headColumns = sql`tree_size::float8 AS "treeSize", root_hash AS "rootHash", signed_at AS "signedAt", kid, jws`;
+
+export function createTransparencyLogRepository(db: Kysely<Database>) {
+  return {
+    /** Takes the sequencer's lock for this transaction, or says another sequencer holds it. */
+    tryLockSequencer: async (trx: Transaction<Database>): Promise<boolean> => {
+      const { rows } = await sql<{ locked: boolean }>`
+        SELECT pg_try_advisory_xact_lock(${SEQUENCER_LOCK[0]}, ${SEQUENCER_LOCK[1]}) AS locked`.execute(trx);
+      return rows[0]!.locked;
+    },
+
+    readPosition: async (trx: Transaction<Database>): Promise<LogPosition> => {
+      const { rows } = await sql<LogPosition>`
+        SELECT tx::text AS tx, event_id::text AS "eventId", tree_size::float8 AS "treeSize" FROM log_cursor`.execute(
+        trx,
+      );
+      return rows[0]!;
+    },
+
+    /**
+     * Events after the position, in (writing transaction, id) order, from transactions below the log
+     * horizon only: an event that commits late is never passed over (it would take a lower leaf index).
+     */
+    readEventsAfter: async (trx: Transaction<Database>, after: LogPosition, limit: number) =>
+      (
+        await sql<{ id: string; tx: string; leaf_hash: Buffer }>`
+          SELECT id::text, tx::text, leaf_hash FROM consent_events
+          WHERE (tx, id) > (${after.tx}::xid8, ${after.eventId}::bigint) AND tx < ${logHorizon}
+          ORDER BY tx, id LIMIT ${limit}`.execute(trx)
+      ).rows,
+
+    /** Complete subtrees' hashes by (level, index); level 0 reads the leaves. */
+    readSubtrees: async (
+      executor: Kysely<Database> | Transaction<Database>,
+      subtrees: Subtree[],
+    ): Promise<Map<string, Buffer>> => {
+      if (subtrees.length === 0) return new Map();
+      const { rows } = await sql<{ key: string; hash: Buffer }>`
+        SELECT w.level || '/' || w.idx AS key, coalesce(l.leaf_hash, s.hash) AS hash
+        FROM unnest(${subtrees.map((s) => s.level)}::smallint[], ${subtrees.map((s) => s.index)}::bigint[])
+          AS w(level, idx)
+        LEFT JOIN log_leaves l ON w.level = 0 AND l.leaf_index = w.idx
+        LEFT JOIN log_subtrees s ON w.level > 0 AND s.level = w.level AND s.node_index = w.idx
+        WHERE coalesce(l.leaf_hash, s.hash) IS NOT NULL`.execute(executor);
+      return new Map(rows.map((r) => [r.key, r.hash]));
+    },
+
+    /** Appends a batch: its leaves, the subtrees they complete, the new head and the cursor, in `trx`. */
+    append: async (
+      trx: Transaction<Database>,
+      batch: {
+        leaves: { index: number; eventId: string; hash: Buffer }[];
+        subtrees: { level: number; index: number; hash: Buffer }[];
+        head: SignedHeadRow;
+        position: LogPosition;
+      },
+    ): Promise<void> => {
+      const { leaves, subtrees, head, position } = batch;
+      if (leaves.length > 0) {
+        await sql`
+          INSERT INTO log_leaves (leaf_index, event_id, leaf_hash)
+          SELECT * FROM unnest(${leaves.map((l) => l.index)}::bigint[], ${leaves.map((l) => l.eventId)}::bigint[],
+                               ${leaves.map((l) => l.hash)}::bytea[])`.execute(trx);
+      }
+      if (subtrees.length > 0) {
+        await sql`
+          INSERT INTO log_subtrees (level, node_index, hash)
+          SELECT * FROM unnest(${subtrees.map((s) => s.level)}::smallint[], ${subtrees.map((s) => s.index)}::bigint[],
+                               ${subtrees.map((s) => s.hash)}::bytea[])`.execute(trx);
+      }
+      await sql`
+        INSERT INTO log_heads (tree_size, root_hash, signed_at, kid, jws)
+        VALUES (${head.treeSize}, ${head.rootHash}, ${head.signedAt}, ${head.kid}, ${head.jws})`.execute(trx);
+      await sql`
+        UPDATE log_cursor SET tx = ${position.tx}::xid8, event_id = ${position.eventId}::bigint,
+                              tree_size = ${position.treeSize}`.execute(trx);
+    },
+
+    latestHead: async (): Promise<SignedHeadRow | undefined> =>
+      (
+        await sql<SignedHeadRow>`SELECT ${headColumns} FROM log_heads ORDER BY tree_size DESC LIMIT 1`.execute(
+          db,
+        )
+      ).rows[0],
+
+    /** The first head that covers `treeSize` leaves (heads are signed per batch, not per leaf). */
+    headCovering: async (treeSize: number): Promise<SignedHeadRow | undefined> =>
+      (
+        await sql<SignedHeadRow>`
+          SELECT ${headColumns} FROM log_heads WHERE tree_size >= ${treeSize}
+          ORDER BY tree_size LIMIT 1`.execute(db)
+      ).rows[0],
+
+    findLeafIndex: async (leafHash: Buffer): Promise<number | undefined> =>
+      (
+        await sql<{ index: number }>`
+          SELECT leaf_index::float8 AS index FROM log_leaves WHERE leaf_hash = ${leafHash}
+          ORDER BY leaf_index LIMIT 1`.execute(db)
+      ).rows[0]?.index,
+
+    /** Leaves [start, end). */
+    entries: async (start: number, end: number) =>
+      (
+        await sql<{ leafIndex: number; leafHash: Buffer }>`
+          SELECT leaf_index::float8 AS "leafIndex", leaf_hash AS "leafHash" FROM log_leaves
+          WHERE leaf_index >= ${start} AND leaf_index < ${end} ORDER BY leaf_index`.execute(db)
+      ).rows,
+  };
+}
+
+export type TransparencyLogRepository = ReturnType<typeof createTransparencyLogRepository>;
