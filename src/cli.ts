@@ -10,6 +10,7 @@ import { IysRequestError } from './domain/iys-errors.js';
 import { parseWireDate } from './domain/wire-date.js';
 import { prepareRuntime } from './runtime.js';
 import { AdminError } from './services/provider.service.js';
+import { auditTransparencyLog } from './services/log-audit.js';
 import { createSystem, type System } from './system.js';
 
 const USAGE = `openiys admin CLI
@@ -27,6 +28,9 @@ const USAGE = `openiys admin CLI
   openiys application approve ID                   create the provider, its master brand, and invite its admin
   openiys application reject ID --reason TEXT      the applicant is told the reason by e-mail
   openiys verify-receipt FILE [--jwks KEYS.json]    check a saved gateway answer and its signed receipt
+  openiys log audit                                 recompute every consent event's leaf, rebuild the transparency
+                                                         log's tree, check every signed head and the projection;
+                                                         exits 1 when anything was rewritten
 
 The database is DATABASE_URL's, or the embedded one in OPENIYS_DATA_DIR: while the server runs, the CLI
 attaches to its database; otherwise it starts the database for the command and stops it afterwards.`;
@@ -83,6 +87,7 @@ async function run(argv: string[]): Promise<void> {
     'application list',
     'application approve',
     'application reject',
+    'log audit',
   ];
   if (!known.includes(command)) throw new AdminError(`Unknown command "${command}"\n\n${USAGE}`);
 
@@ -153,6 +158,13 @@ async function run(argv: string[]): Promise<void> {
           `Shown once, stored only as hashes:\n` +
           `  HTTP Basic: ${account.username} / ${account.password}\n  Bearer token: ${account.token}`,
       );
+    } else if (command === 'log audit') {
+      const report = await auditTransparencyLog(system.database.db, system.transparencyLog.keys().keys);
+      console.log(`${report.leaves} leaves, ${report.heads} signed heads checked`);
+      for (const problem of report.problems) console.log(`  ${problem}`);
+      if (report.unlisted > 0) console.log(`  … and ${report.unlisted} more`);
+      if (report.problems.length > 0) throw new AdminError('the transparency log audit found problems');
+      console.log('the log, its heads and the consent projection agree');
     } else if (command.startsWith('application ')) {
       await runApplicationCommand(system, command, applicationId, values);
     } else if (command === 'regulator-key add') {

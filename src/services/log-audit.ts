@@ -1,0 +1,134 @@
+import { sql, type Kysely } from 'kysely';
+import { leafHash as eventLeafHash, type HashedEvent } from '../crypto/event-hash.js';
+import { nodeHash } from '../crypto/merkle.js';
+import { verifyReceipt, type PublicJwk } from '../crypto/receipt-signer.js';
+import type { Database } from '../db/types.js';
+import { createHash } from 'node:crypto';
+
+const PAGE = 10_000;
+/** Problems listed in full; past this many, only counted (a rewritten table would list millions). */
+const MAX_LISTED = 100;
+
+export interface LogAuditReport {
+  leaves: number;
+  heads: number;
+  problems: string[];
+  /** Problems found beyond the MAX_LISTED listed. */
+  unlisted: number;
+}
+
+/**
+ * The right edge of a Merkle tree built leaf by leaf (complete subtrees, largest first): appending merges
+ * equal-sized neighbours, and the root folds them from the right — RFC 9162's MTH without holding leaves.
+ */
+class Frontier {
+  private readonly edge: { level: number; hash: Buffer }[] = [];
+  size = 0;
+
+  append(leaf: Buffer): void {
+    let node = { level: 0, hash: leaf };
+    while (this.edge.length > 0 && this.edge.at(-1)!.level === node.level) {
+      const left = this.edge.pop()!;
+      node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
+    }
+    this.edge.push(node);
+    this.size++;
+  }
+
+  root(): Buffer {
+    if (this.edge.length === 0) return createHash('sha256').digest();
+    let root = this.edge.at(-1)!.hash;
+    for (let i = this.edge.length - 2; i >= 0; i--) root = nodeHash(this.edge[i]!.hash, root);
+    return root;
+  }
+}
+
+/**
+ * `openiys log audit`: checks, from the database alone and the published keys, that history was not
+ * rewritten. Every event is recomputed into its leaf hash (a changed row no longer matches), every leaf
+ * must be its event's, the tree rebuilt from the leaves must give every signed head's root, every head's
+ * signature must verify, no event the sequencer passed may be missing from the log, and the consent
+ * projection the gateway reads must equal each consent's last event.
+ */
+export async function auditTransparencyLog(db: Kysely<Database>, keys: PublicJwk[]): Promise<LogAuditReport> {
+  const problems: string[] = [];
+  let found = 0;
+  const problem = (text: string) => {
+    if (++found <= MAX_LISTED) problems.push(text);
+  };
+
+  const heads = (
+    await sql<{ tree_size: number; root_hash: Buffer; signed_at: Date; jws: string }>`
+      SELECT tree_size::float8 AS tree_size, root_hash, signed_at, jws FROM log_heads ORDER BY tree_size`.execute(
+      db,
+    )
+  ).rows;
+  for (const head of heads) {
+    const verified = verifyReceipt(head.jws, keys);
+    const expected = {
+      treeSize: head.tree_size,
+      timestamp: head.signed_at.getTime(),
+      rootHash: head.root_hash.toString('hex'),
+    };
+    if (!verified.ok) problem(`head ${head.tree_size}: signature does not verify (${verified.reason})`);
+    else if (JSON.stringify(verified.payload) !== JSON.stringify(expected))
+      problem(`head ${head.tree_size}: the signed payload differs from the stored head`);
+  }
+
+  const frontier = new Frontier();
+  let nextHead = 0;
+  const checkHeads = () => {
+    while (nextHead < heads.length && heads[nextHead]!.tree_size === frontier.size) {
+      const head = heads[nextHead++]!;
+      if (!frontier.root().equals(head.root_hash))
+        problem(`head ${head.tree_size}: the tree rebuilt from the leaves has another root`);
+    }
+  };
+  checkHeads();
+  for (;;) {
+    const page = (
+      await sql<
+        HashedEvent & { leaf_index: number; logged: Buffer; event_id: string; recorded: Buffer | null }
+      >`
+        SELECT l.leaf_index::float8 AS leaf_index, l.leaf_hash AS logged, l.event_id::text AS event_id,
+               e.leaf_hash AS recorded, e.transaction_id, e.brand_id, e.recipient_key, e.recipient_type, e.type,
+               e.status, e.source, e.consent_date, e.creation_date, e.retailer_code, e.retailer_access,
+               e.actor_kind, e.actor_id
+        FROM log_leaves l LEFT JOIN consent_events e ON e.id = l.event_id
+        WHERE l.leaf_index >= ${frontier.size} ORDER BY l.leaf_index LIMIT ${PAGE}`.execute(db)
+    ).rows;
+    for (const row of page) {
+      if (row.leaf_index !== frontier.size)
+        problem(`leaf ${frontier.size}: missing (the next is ${row.leaf_index})`);
+      if (row.recorded === null) problem(`leaf ${row.leaf_index}: its event ${row.event_id} is gone`);
+      else if (!eventLeafHash(row).equals(row.recorded))
+        problem(`event ${row.event_id}: the row no longer hashes to its leaf (it was changed)`);
+      else if (!row.recorded.equals(row.logged))
+        problem(`leaf ${row.leaf_index}: not the hash of event ${row.event_id}`);
+      frontier.append(row.logged);
+      checkHeads();
+    }
+    if (page.length < PAGE) break;
+  }
+  for (const head of heads.slice(nextHead))
+    problem(`head ${head.tree_size}: larger than the log's ${frontier.size} leaves`);
+
+  const { rows: skipped } = await sql<{ n: number }>`
+    SELECT count(*)::float8 AS n FROM consent_events e, log_cursor c
+    WHERE (e.tx, e.id) <= (c.tx, c.event_id)
+      AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.event_id = e.id)`.execute(db);
+  if (skipped[0]!.n > 0) problem(`${skipped[0]!.n} events the sequencer passed are not in the log`);
+
+  const { rows: drifted } = await sql<{ n: number }>`
+    SELECT count(*)::float8 AS n FROM consents c LEFT JOIN consent_events e ON e.id = c.last_event_id
+    WHERE e.id IS NULL
+       OR (c.status, c.source, c.consent_date, c.transaction_id, c.recipient_key, c.brand_id, c.recipient_type, c.type)
+          IS DISTINCT FROM
+          (e.status, e.source, e.consent_date, e.transaction_id, e.recipient_key, e.brand_id, e.recipient_type, e.type)`.execute(
+    db,
+  );
+  if (drifted[0]!.n > 0)
+    problem(`${drifted[0]!.n} consents differ from their last event (the projection was edited)`);
+
+  return { leaves: frontier.size, heads: heads.length, problems, unlisted: Math.max(0, found - MAX_LISTED) };
+}
