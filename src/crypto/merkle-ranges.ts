@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { nodeHash } from './merkle.js';
+import { emptyRoot, nodeHash, splitPoint } from './merkle.js';
 
 /*
  * RFC 9162 §2.1 proofs over a stored log. The log keeps the hash of every complete subtree — level L, index
@@ -18,19 +17,12 @@ export interface Subtree {
 /** Looks a complete subtree's hash up (from the batch fetched for this proof). */
 export type SubtreeHash = (subtree: Subtree) => Buffer;
 
-/** The largest power of two smaller than n (n ≥ 2). */
-function splitPoint(n: number): number {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-}
-
 const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
 
 /** MTH(D[start:end]) for a range the RFC's recursion produces (start is a multiple of the split). */
 export function rangeHash(start: number, end: number, hashOf: SubtreeHash): Buffer {
   const size = end - start;
-  if (size === 0) return createHash('sha256').digest();
+  if (size === 0) return emptyRoot();
   if (isPowerOfTwo(size) && start % size === 0)
     return hashOf({ level: Math.log2(size), index: start / size });
   const k = splitPoint(size);

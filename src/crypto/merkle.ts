@@ -17,8 +17,13 @@ export function nodeHash(left: Buffer, right: Buffer): Buffer {
   return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
 }
 
-/** The largest power of two smaller than n (n ≥ 2). */
-function splitPoint(n: number): number {
+/** The root of the empty tree: SHA-256 of nothing. */
+export function emptyRoot(): Buffer {
+  return createHash('sha256').digest();
+}
+
+/** The largest power of two smaller than n (n ≥ 2): where RFC 9162 splits a tree of n leaves. */
+export function splitPoint(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;
@@ -26,7 +31,7 @@ function splitPoint(n: number): number {
 
 /** MTH(D[n]) over leaf hashes; the empty tree's root is SHA-256 of nothing. */
 export function merkleRoot(leaves: readonly Buffer[]): Buffer {
-  if (leaves.length === 0) return createHash('sha256').digest();
+  if (leaves.length === 0) return emptyRoot();
   if (leaves.length === 1) return leaves[0]!;
   const k = splitPoint(leaves.length);
   return nodeHash(merkleRoot(leaves.slice(0, k)), merkleRoot(leaves.slice(k)));

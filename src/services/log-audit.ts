@@ -1,9 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { leafHash as eventLeafHash, type HashedEvent } from '../crypto/event-hash.js';
-import { nodeHash } from '../crypto/merkle.js';
+import { emptyRoot, nodeHash } from '../crypto/merkle.js';
 import { verifyReceipt, type PublicJwk } from '../crypto/receipt-signer.js';
 import type { Database } from '../db/types.js';
-import { createHash } from 'node:crypto';
 
 const PAGE = 10_000;
 /** Problems listed in full; past this many, only counted (a rewritten table would list millions). */
@@ -36,7 +35,7 @@ class Frontier {
   }
 
   root(): Buffer {
-    if (this.edge.length === 0) return createHash('sha256').digest();
+    if (this.edge.length === 0) return emptyRoot();
     let root = this.edge.at(-1)!.hash;
     for (let i = this.edge.length - 2; i >= 0; i--) root = nodeHash(this.edge[i]!.hash, root);
     return root;
