@@ -46,9 +46,10 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
     readEventsAfter: async (trx: Transaction<Database>, after: LogPosition, limit: number) =>
       (
         await sql<{ id: string; tx: string; leaf_hash: Buffer }>`
-          SELECT id::text, tx::text, leaf_hash FROM consent_events
-          WHERE (tx, id) > (${after.tx}::xid8, ${after.eventId}::bigint) AND tx < ${logHorizon}
-          ORDER BY tx, id LIMIT ${limit}`.execute(trx)
+          SELECT e.id::text AS id, e.tx::text AS tx, e.leaf_hash FROM consent_events e
+          WHERE (e.tx, e.id) > (${after.tx}::xid8, ${after.eventId}::bigint) AND e.tx < ${logHorizon}
+          -- The columns, not the text aliases above: "10" sorts before "9".
+          ORDER BY e.tx, e.id LIMIT ${limit}`.execute(trx)
       ).rows,
 
     /** Complete subtrees' hashes by (level, index); level 0 reads the leaves. */
