@@ -24,6 +24,15 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     const embedded = await startEmbeddedPostgres(path.join(dir, 'postgres'));
     serverUrl = embedded.url;
     stopEmbedded = () => embedded.stop();
+    // A run stopped with Ctrl-C or kill takes its server (and its gigabytes) with it, even when the queries
+    // the stop interrupts end the process first.
+    const embeddedDir = dir;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        process.once('exit', () => rmSync(embeddedDir, { recursive: true, force: true }));
+        void embedded.stop().finally(() => process.exit(130));
+      });
+    }
   }
   const name = `openiys_bench_${process.pid}`;
   const admin = async (text: string) => {
