@@ -70,7 +70,9 @@ test('a refusal rewritten into a consent is caught, with its hash recomputed or 
 });
 
 test('an edited projection — what the gateway answers from — is caught', async () => {
-  await owner.query(`UPDATE consents SET status = 'RET' WHERE ctid = (SELECT ctid FROM consents LIMIT 1)`);
+  await owner.query(
+    `UPDATE consents SET status = 'RET' WHERE last_event_id = (SELECT min(last_event_id) FROM consents)`,
+  );
   assert.deepEqual((await audit()).problems, [
     '1 consents differ from their last event (the projection was edited)',
   ]);
