@@ -7,7 +7,8 @@ import {
   inclusionPath,
   rangeHash,
   subtreeKey,
-  subtreesCompletedBy,
+  appendLeaves,
+  rightEdge,
   verifyConsistency,
   withSubtrees,
   type Subtree,
@@ -15,16 +16,11 @@ import {
 
 const leaves = Array.from({ length: 70 }, (_, i) => leafHash(`event ${i}`));
 
-/** What a sequencer stores for the first n leaves: every complete subtree, built as it appends. */
+/** What a sequencer stores for the first n leaves, appended in uneven batches as it would. */
 function storeOf(n: number): Map<string, Buffer> {
   const store = new Map<string, Buffer>();
-  for (let i = 0; i < n; i++) {
-    store.set(subtreeKey({ level: 0, index: i }), leaves[i]!);
-    for (const { level, index } of subtreesCompletedBy(i)) {
-      const left = store.get(subtreeKey({ level: level - 1, index: 2 * index }))!;
-      const right = store.get(subtreeKey({ level: level - 1, index: 2 * index + 1 }))!;
-      store.set(subtreeKey({ level, index }), merkleRoot([left, right]));
-    }
+  for (let size = 0, batch = 1; size < n; size += batch, batch = (batch % 5) + 1) {
+    appendLeaves(store, size, leaves.slice(size, Math.min(n, size + batch)));
   }
   return store;
 }
@@ -63,6 +59,19 @@ test('consistency proofs verify between every two sizes, and fail when anything 
       assert.equal(verifyConsistency(m, n, first, second, bent), false, 'a changed proof');
     }
   }
+});
+
+test('the right edge of a tree is its binary decomposition, and all a sequencer needs to append', () => {
+  assert.deepEqual(rightEdge(0), []);
+  assert.deepEqual(rightEdge(13), [
+    { level: 3, index: 0 },
+    { level: 2, index: 2 },
+    { level: 0, index: 12 },
+  ]);
+  const full = storeOf(20);
+  const edgeOnly = new Map(rightEdge(13).map((s) => [subtreeKey(s), full.get(subtreeKey(s))!]));
+  appendLeaves(edgeOnly, 13, leaves.slice(13, 20));
+  assert.deepEqual(rangeHash(0, 20, lookup(edgeOnly)), merkleRoot(leaves.slice(0, 20)));
 });
 
 test('a proof reads O(log n) stored subtrees, fetched in one batch', async () => {

@@ -117,14 +117,40 @@ export function verifyConsistency(
   return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
 }
 
-/**
- * The complete subtrees that a new leaf at `index` completes, bottom-up (level ≥ 1): the hashes a sequencer
- * stores as it appends. Each is the join of the two halves below it.
- */
-export function subtreesCompletedBy(index: number): Subtree[] {
-  const completed: Subtree[] = [];
-  for (let level = 1; (index + 1) % 2 ** level === 0; level++) {
-    completed.push({ level, index: (index + 1) / 2 ** level - 1 });
+/** The complete subtrees a tree of `size` leaves ends with: one per bit of size, largest first. */
+export function rightEdge(size: number): Subtree[] {
+  const edge: Subtree[] = [];
+  let start = 0;
+  for (let level = Math.floor(Math.log2(Math.max(size, 1))); level >= 0; level--) {
+    if (size - start >= 2 ** level) {
+      edge.push({ level, index: start / 2 ** level });
+      start += 2 ** level;
+    }
   }
+  return edge;
+}
+
+/**
+ * Appends `leaves` to a tree of `size` leaves: adds each leaf and every subtree it completes to `known`
+ * (which must hold the tree's right edge, see rightEdge) and returns the completed subtrees (level ≥ 1),
+ * bottom-up — what a sequencer stores.
+ */
+export function appendLeaves(
+  known: Map<string, Buffer>,
+  size: number,
+  leaves: readonly Buffer[],
+): Array<Subtree & { hash: Buffer }> {
+  const completed: Array<Subtree & { hash: Buffer }> = [];
+  leaves.forEach((leaf, n) => {
+    known.set(subtreeKey({ level: 0, index: size + n }), leaf);
+    for (let level = 1; (size + n + 1) % 2 ** level === 0; level++) {
+      const index = (size + n + 1) / 2 ** level - 1;
+      const left = known.get(subtreeKey({ level: level - 1, index: 2 * index }))!;
+      const right = known.get(subtreeKey({ level: level - 1, index: 2 * index + 1 }))!;
+      const hash = nodeHash(left, right);
+      known.set(subtreeKey({ level, index }), hash);
+      completed.push({ level, index, hash });
+    }
+  });
   return completed;
 }

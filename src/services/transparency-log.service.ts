@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import { nodeHash } from '../crypto/merkle.js';
 import {
+  appendLeaves,
   consistencyProof,
   inclusionPath,
   rangeHash,
+  rightEdge,
   subtreeKey,
-  subtreesCompletedBy,
   withSubtrees,
   type Subtree,
 } from '../crypto/merkle-ranges.js';
@@ -35,19 +35,6 @@ const present = (head: SignedHeadRow): SignedTreeHead => ({
   rootHash: head.rootHash.toString('hex'),
   jws: head.jws,
 });
-
-/** The complete subtrees a tree of `size` leaves ends with: one per bit of size, largest first. */
-function rightEdge(size: number): Subtree[] {
-  const edge: Subtree[] = [];
-  let start = 0;
-  for (let level = Math.floor(Math.log2(Math.max(size, 1))); level >= 0; level--) {
-    if (size - start >= 2 ** level) {
-      edge.push({ level, index: start / 2 ** level });
-      start += 2 ** level;
-    }
-  }
-  return edge;
-}
 
 /**
  * The transparency log (issue 12): a sequencer gives each committed consent event the next leaf index, in
@@ -85,22 +72,16 @@ export function createTransparencyLogService(deps: {
 
         const size = position.treeSize;
         const known = await log.readSubtrees(trx, rightEdge(size));
+        const subtrees = appendLeaves(
+          known,
+          size,
+          events.map((event) => event.leaf_hash),
+        );
         const leaves = events.map((event, n) => ({
           index: size + n,
           eventId: event.id,
           hash: event.leaf_hash,
         }));
-        const subtrees: { level: number; index: number; hash: Buffer }[] = [];
-        for (const leaf of leaves) {
-          known.set(subtreeKey({ level: 0, index: leaf.index }), leaf.hash);
-          for (const { level, index } of subtreesCompletedBy(leaf.index)) {
-            const left = known.get(subtreeKey({ level: level - 1, index: 2 * index }))!;
-            const right = known.get(subtreeKey({ level: level - 1, index: 2 * index + 1 }))!;
-            const hash = nodeHash(left, right);
-            known.set(subtreeKey({ level, index }), hash);
-            subtrees.push({ level, index, hash });
-          }
-        }
         const treeSize = size + leaves.length;
         const rootHash = rangeHash(0, treeSize, (subtree) => known.get(subtreeKey(subtree))!);
         const signedAt = clock();
