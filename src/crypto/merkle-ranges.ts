@@ -130,6 +130,16 @@ export function rightEdge(size: number): Subtree[] {
   return edge;
 }
 
+/** The root of the tree of `size` leaves whose right edge (at least) `known` holds. */
+export function rootOf(known: ReadonlyMap<string, Buffer>, size: number): Buffer {
+  return rangeHash(0, size, (subtree) => known.get(subtreeKey(subtree))!);
+}
+
+/** `known` cut down to the right edge of the tree of `size` leaves: all that appending to it needs. */
+export function keepRightEdge(known: ReadonlyMap<string, Buffer>, size: number): Map<string, Buffer> {
+  return new Map(rightEdge(size).map((subtree) => [subtreeKey(subtree), known.get(subtreeKey(subtree))!]));
+}
+
 /**
  * Appends `leaves` to a tree of `size` leaves: adds each leaf and every subtree it completes to `known`
  * (which must hold the tree's right edge, see rightEdge) and returns the completed subtrees (level ≥ 1),

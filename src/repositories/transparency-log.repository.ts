@@ -53,10 +53,7 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
       ).rows,
 
     /** Complete subtrees' hashes by (level, index); level 0 reads the leaves. */
-    readSubtrees: async (
-      executor: Kysely<Database> | Transaction<Database>,
-      subtrees: Subtree[],
-    ): Promise<Map<string, Buffer>> => {
+    readSubtrees: async (executor: Kysely<Database>, subtrees: Subtree[]): Promise<Map<string, Buffer>> => {
       if (subtrees.length === 0) return new Map();
       const { rows } = await sql<{ key: string; hash: Buffer }>`
         SELECT w.level || '/' || w.idx AS key, coalesce(l.leaf_hash, s.hash) AS hash
@@ -104,14 +101,6 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
         await sql<SignedHeadRow>`SELECT ${headColumns} FROM log_heads ORDER BY tree_size DESC LIMIT 1`.execute(
           db,
         )
-      ).rows[0],
-
-    /** The first head that covers `treeSize` leaves (heads are signed per batch, not per leaf). */
-    headCovering: async (treeSize: number): Promise<SignedHeadRow | undefined> =>
-      (
-        await sql<SignedHeadRow>`
-          SELECT ${headColumns} FROM log_heads WHERE tree_size >= ${treeSize}
-          ORDER BY tree_size LIMIT 1`.execute(db)
       ).rows[0],
 
     findLeafIndex: async (leafHash: Buffer): Promise<number | undefined> =>

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { leafHash as eventLeafHash, type HashedEvent } from '../crypto/event-hash.js';
-import { emptyRoot, nodeHash } from '../crypto/merkle.js';
+import { appendLeaves, keepRightEdge, rootOf } from '../crypto/merkle-ranges.js';
 import { verifyReceipt, type PublicJwk } from '../crypto/receipt-signer.js';
 import type { Database } from '../db/types.js';
 
@@ -14,32 +14,6 @@ export interface LogAuditReport {
   problems: string[];
   /** Problems found beyond the MAX_LISTED listed. */
   unlisted: number;
-}
-
-/**
- * The right edge of a Merkle tree built leaf by leaf (complete subtrees, largest first): appending merges
- * equal-sized neighbours, and the root folds them from the right — RFC 9162's MTH without holding leaves.
- */
-class Frontier {
-  private readonly edge: { level: number; hash: Buffer }[] = [];
-  size = 0;
-
-  append(leaf: Buffer): void {
-    let node = { level: 0, hash: leaf };
-    while (this.edge.length > 0 && this.edge.at(-1)!.level === node.level) {
-      const left = this.edge.pop()!;
-      node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
-    }
-    this.edge.push(node);
-    this.size++;
-  }
-
-  root(): Buffer {
-    if (this.edge.length === 0) return emptyRoot();
-    let root = this.edge.at(-1)!.hash;
-    for (let i = this.edge.length - 2; i >= 0; i--) root = nodeHash(this.edge[i]!.hash, root);
-    return root;
-  }
 }
 
 /**
@@ -74,12 +48,14 @@ export async function auditTransparencyLog(db: Kysely<Database>, keys: PublicJwk
       problem(`head ${head.tree_size}: the signed payload differs from the stored head`);
   }
 
-  const frontier = new Frontier();
+  // The tree rebuilt from the stored leaves with the sequencer's own arithmetic, holding only its right edge.
+  let edge = new Map<string, Buffer>();
+  let size = 0;
   let nextHead = 0;
   const checkHeads = () => {
-    while (nextHead < heads.length && heads[nextHead]!.tree_size === frontier.size) {
+    while (nextHead < heads.length && heads[nextHead]!.tree_size === size) {
       const head = heads[nextHead++]!;
-      if (!frontier.root().equals(head.root_hash))
+      if (!rootOf(edge, size).equals(head.root_hash))
         problem(`head ${head.tree_size}: the tree rebuilt from the leaves has another root`);
     }
   };
@@ -94,23 +70,23 @@ export async function auditTransparencyLog(db: Kysely<Database>, keys: PublicJwk
                e.status, e.source, e.consent_date, e.creation_date, e.retailer_code, e.retailer_access,
                e.actor_kind, e.actor_id
         FROM log_leaves l LEFT JOIN consent_events e ON e.id = l.event_id
-        WHERE l.leaf_index >= ${frontier.size} ORDER BY l.leaf_index LIMIT ${PAGE}`.execute(db)
+        WHERE l.leaf_index >= ${size} ORDER BY l.leaf_index LIMIT ${PAGE}`.execute(db)
     ).rows;
     for (const row of page) {
-      if (row.leaf_index !== frontier.size)
-        problem(`leaf ${frontier.size}: missing (the next is ${row.leaf_index})`);
+      if (row.leaf_index !== size) problem(`leaf ${size}: missing (the next is ${row.leaf_index})`);
       if (row.recorded === null) problem(`leaf ${row.leaf_index}: its event ${row.event_id} is gone`);
       else if (!eventLeafHash(row).equals(row.recorded))
         problem(`event ${row.event_id}: the row no longer hashes to its leaf (it was changed)`);
       else if (!row.recorded.equals(row.logged))
         problem(`leaf ${row.leaf_index}: not the hash of event ${row.event_id}`);
-      frontier.append(row.logged);
+      appendLeaves(edge, size++, [row.logged]);
       checkHeads();
     }
+    edge = keepRightEdge(edge, size);
     if (page.length < PAGE) break;
   }
   for (const head of heads.slice(nextHead))
-    problem(`head ${head.tree_size}: larger than the log's ${frontier.size} leaves`);
+    problem(`head ${head.tree_size}: larger than the log's ${size} leaves`);
 
   const { rows: skipped } = await sql<{ n: number }>`
     SELECT count(*)::float8 AS n FROM consent_events e, log_cursor c
@@ -129,5 +105,5 @@ export async function auditTransparencyLog(db: Kysely<Database>, keys: PublicJwk
   if (drifted[0]!.n > 0)
     problem(`${drifted[0]!.n} consents differ from their last event (the projection was edited)`);
 
-  return { leaves: frontier.size, heads: heads.length, problems, unlisted: Math.max(0, found - MAX_LISTED) };
+  return { leaves: size, heads: heads.length, problems, unlisted: Math.max(0, found - MAX_LISTED) };
 }

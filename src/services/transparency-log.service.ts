@@ -3,9 +3,8 @@ import {
   appendLeaves,
   consistencyProof,
   inclusionPath,
-  rangeHash,
   rightEdge,
-  subtreeKey,
+  rootOf,
   withSubtrees,
   type Subtree,
 } from '../crypto/merkle-ranges.js';
@@ -83,7 +82,7 @@ export function createTransparencyLogService(deps: {
           hash: event.leaf_hash,
         }));
         const treeSize = size + leaves.length;
-        const rootHash = rangeHash(0, treeSize, (subtree) => known.get(subtreeKey(subtree))!);
+        const rootHash = rootOf(known, treeSize);
         const signedAt = clock();
         const payload = { treeSize, timestamp: signedAt.getTime(), rootHash: rootHash.toString('hex') };
         const last = events.at(-1);
