@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -11,6 +11,8 @@ import { parseWireDate } from './domain/wire-date.js';
 import { prepareRuntime } from './runtime.js';
 import { AdminError } from './services/provider.service.js';
 import { auditTransparencyLog } from './services/log-audit.js';
+import { witnessConsistency } from './services/log-witness.js';
+import { verifyLogReceipt } from './crypto/log-verify.js';
 import { createSystem, type System } from './system.js';
 
 const USAGE = `openiys admin CLI
@@ -31,6 +33,13 @@ const USAGE = `openiys admin CLI
   openiys log audit                                 recompute every consent event's leaf, rebuild the transparency
                                                          log's tree, check every signed head and the projection;
                                                          exits 1 when anything was rewritten
+  openiys log verify-receipt FILE [--jwks KEYS.json]  check a consent receipt offline (leaf, audit path, signed
+                                                         head); without --jwks, against this registry's keys
+  openiys log consistency --from HEAD.json [--url URL] [--jwks KEYS.json] [--save]
+                                                         as a witness: check that the registry's current head
+                                                         extends a head saved earlier; --save keeps the new one
+  openiys log rotate-key                             sign new tree heads with the next key version (old keys
+                                                         stay published, so old heads still verify)
 
 The database is DATABASE_URL's, or the embedded one in OPENIYS_DATA_DIR: while the server runs, the CLI
 attaches to its database; otherwise it starts the database for the command and stops it afterwards.`;
@@ -65,6 +74,9 @@ async function run(argv: string[]): Promise<void> {
       status: { type: 'string' },
       reason: { type: 'string' },
       jwks: { type: 'string' },
+      from: { type: 'string' },
+      url: { type: 'string' },
+      save: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -75,6 +87,17 @@ async function run(argv: string[]): Promise<void> {
 
   if (positionals[0] === 'verify-receipt' && positionals.length === 2) {
     return verifyReceiptFile(positionals[1]!, values.jwks);
+  }
+  if (command.startsWith('log verify-receipt ') && positionals.length === 3) {
+    return verifyLogReceiptFile(positionals[2]!, values.jwks);
+  }
+  if (command === 'log consistency') {
+    return witness(
+      requireText(values.from, 'from'),
+      values.url ?? loadConfig().publicUrl,
+      values.jwks,
+      values.save,
+    );
   }
   const known = [
     'migrate',
@@ -88,6 +111,7 @@ async function run(argv: string[]): Promise<void> {
     'application approve',
     'application reject',
     'log audit',
+    'log rotate-key',
   ];
   if (!known.includes(command)) throw new AdminError(`Unknown command "${command}"\n\n${USAGE}`);
 
@@ -159,12 +183,16 @@ async function run(argv: string[]): Promise<void> {
           `  HTTP Basic: ${account.username} / ${account.password}\n  Bearer token: ${account.token}`,
       );
     } else if (command === 'log audit') {
-      const report = await auditTransparencyLog(system.database.db, system.transparencyLog.keys().keys);
+      const report = await auditTransparencyLog(system.database.db, system.transparencyLog.derivedKey);
       console.log(`${report.leaves} leaves, ${report.heads} signed heads checked`);
       for (const problem of report.problems) console.log(`  ${problem}`);
       if (report.unlisted > 0) console.log(`  … and ${report.unlisted} more`);
       if (report.problems.length > 0) throw new AdminError('the transparency log audit found problems');
       console.log('the log, its heads and the consent projection agree');
+    } else if (command === 'log rotate-key') {
+      const { version, jwk } = await system.transparencyLog.rotateKey();
+      await audited('log.rotate-key', `log-key:${version}`, { kid: jwk.kid });
+      console.log(`key version ${version} (kid ${jwk.kid}) signs new heads; the older keys stay published`);
     } else if (command.startsWith('application ')) {
       await runApplicationCommand(system, command, applicationId, values);
     } else if (command === 'regulator-key add') {
@@ -222,17 +250,48 @@ async function runApplicationCommand(
   }
 }
 
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (error) {
+    throw new AdminError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+const keysOf = (jwksFile: string) => (readJson(jwksFile) as { keys?: PublicJwk[] }).keys ?? [];
+
+/** Key versions tried when no JWKS is given: far more rotations than a registry makes. */
+const LOG_KEY_VERSIONS = 64;
+
+/** A consent receipt, checked offline with the code the browser's verifier page runs. */
+async function verifyLogReceiptFile(file: string, jwksFile: string | undefined): Promise<void> {
+  const ring = jwksFile
+    ? undefined
+    : createKeyRing(loadOrCreateMasterKey(loadConfig().masterKey, loadConfig().dataDir));
+  const keys = ring
+    ? Array.from({ length: LOG_KEY_VERSIONS }, (_, i) => new ReceiptSigner(ring.logKeySeed(i + 1)).publicJwk)
+    : keysOf(jwksFile!);
+  const verdict = await verifyLogReceipt(readJson(file), keys);
+  for (const check of verdict.checks)
+    console.log(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
+  console.log(verdict.ok ? 'the receipt is valid' : 'the receipt is NOT valid');
+  if (!verdict.ok) process.exitCode = 1;
+}
+
+async function witness(from: string, url: string, jwksFile: string | undefined, save = false): Promise<void> {
+  const report = await witnessConsistency(url, readJson(from), jwksFile ? keysOf(jwksFile) : undefined);
+  for (const line of report.lines) console.log(line);
+  if (!report.ok) return void (process.exitCode = 1);
+  if (save && report.current) {
+    writeFileSync(from, JSON.stringify(report.current, null, 2) + '\n');
+    console.log(`saved the current head to ${from}`);
+  }
+}
+
 /** Verifies with the published JWKS when given, else with the key this registry derives from its master key. */
 function verifyReceiptFile(file: string, jwksFile: string | undefined): void {
-  const readJson = (path: string) => {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    } catch (error) {
-      throw new AdminError(`cannot read ${path}: ${(error as Error).message}`);
-    }
-  };
   const keys = jwksFile
-    ? ((readJson(jwksFile) as { keys?: PublicJwk[] }).keys ?? [])
+    ? keysOf(jwksFile)
     : [
         new ReceiptSigner(
           createKeyRing(loadOrCreateMasterKey(loadConfig().masterKey, loadConfig().dataDir)).receiptSeed,

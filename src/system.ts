@@ -205,7 +205,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const transparencyLog = createTransparencyLogService({
     db,
     log: createTransparencyLogRepository(db),
-    signer: new ReceiptSigner(keys.logSeed),
+    keySeed: keys.logKeySeed,
     clock,
   });
   const audit = createAuditRepository(db);

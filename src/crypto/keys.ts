@@ -17,8 +17,8 @@ export interface KeyRing {
   readonly signingKey: Buffer;
   /** Seed of the Ed25519 key that signs gateway receipts. */
   readonly receiptSeed: Buffer;
-  /** Seed of the Ed25519 key that signs the transparency log's tree heads. */
-  readonly logSeed: Buffer;
+  /** Seed of the Ed25519 key of a version that signs the transparency log's tree heads (rotated by version). */
+  logKeySeed(version: number): Buffer;
 }
 
 export function parseMasterKey(raw: string): Buffer {
@@ -43,7 +43,7 @@ export function createKeyRing(master: Buffer): KeyRing {
     blindIndexKey: derive(master, 'blind-index/v1'),
     signingKey: derive(master, 'signing/v1'),
     receiptSeed: derive(master, 'receipts/ed25519/v1'),
-    logSeed: derive(master, 'transparency-log/ed25519/v1'),
+    logKeySeed: (version) => derive(master, `transparency-log/ed25519/v${version}`),
   };
 }
 

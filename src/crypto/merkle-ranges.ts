@@ -78,45 +78,6 @@ export async function withSubtrees<T>(
 
 export const subtreeKey = ({ level, index }: Subtree) => `${level}/${index}`;
 
-/**
- * Verifies PROOF(first, D[second]) (RFC 9162 §2.1.4.2): that `secondRoot` extends `firstRoot`.
- */
-export function verifyConsistency(
-  first: number,
-  second: number,
-  firstRoot: Buffer,
-  secondRoot: Buffer,
-  proof: readonly Buffer[],
-): boolean {
-  if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
-  if (first <= 0 || first > second || proof.length === 0) return false;
-  const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof];
-  let fn = first - 1;
-  let sn = second - 1;
-  while (fn % 2 === 1) {
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  let fr = path[0]!;
-  let sr = path[0]!;
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = Math.floor(fn / 2);
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
-}
-
 /** The complete subtrees a tree of `size` leaves ends with: one per bit of size, largest first. */
 export function rightEdge(size: number): Subtree[] {
   const edge: Subtree[] = [];

@@ -10,6 +10,7 @@ export const APPEND_ONLY_TABLES = [
   'log_leaves',
   'log_subtrees',
   'log_heads',
+  'log_keys',
 ] as const;
 /** Kysely's record of applied migrations: the owner's business alone. */
 const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock'] as const;

@@ -189,6 +189,14 @@ export interface LogHeadsTable {
   jws: string;
 }
 
+/** Every key that signed heads (migration 0029); the highest version signs new ones. */
+export interface LogKeysTable {
+  version: number;
+  kid: string;
+  jwk: unknown;
+  created_at: Generated<Date>;
+}
+
 export interface LogCursorTable {
   only_row: Generated<boolean>;
   tx: string;
@@ -309,6 +317,7 @@ export interface Database {
   log_subtrees: LogSubtreesTable;
   log_heads: LogHeadsTable;
   log_cursor: LogCursorTable;
+  log_keys: LogKeysTable;
   complaints: ComplaintsTable;
   regulator_keys: RegulatorKeysTable;
   staff_sessions: StaffSessionsTable;

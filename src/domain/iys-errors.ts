@@ -185,6 +185,8 @@ export const IYS_ERRORS = {
   H986: [400, 'Ağaç boyutu geçersiz: ilk boyut ikinciden büyük olamaz, ikinci boyut imzalı son başı aşamaz.'],
   H987: [400, 'Kayıt aralığı geçersiz: başlangıç bitişten küçük olmalı, en fazla 1000 kayıt istenebilir.'],
   H988: [400, 'Sorgu parametresi eksik veya geçersiz: {{name}}.'],
+  H989: [404, 'Bu işlem numarası (transactionId) ile bu markaya ait bir izin hareketi bulunamadı.'],
+  H990: [404, 'Makbuz bağlantısı geçersiz veya süresi dolmuş.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

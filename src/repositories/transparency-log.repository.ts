@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { HashedEvent } from '../crypto/event-hash.js';
 import type { Subtree } from '../crypto/merkle-ranges.js';
+import type { PublicJwk } from '../crypto/receipt-signer.js';
 import type { Database } from '../db/types.js';
 import { logHorizon } from './log-horizon.js';
 
@@ -20,6 +22,13 @@ export interface SignedHeadRow {
   jws: string;
 }
 
+/** A consent event as a receipt needs it: what its leaf hash commits to, and its leaf once sequenced. */
+export type ReceiptEvent = HashedEvent & { id: string; leafIndex: number | null };
+
+const receiptEventColumns = sql`e.id::text AS id, e.transaction_id, e.brand_id, e.recipient_key, e.recipient_type,
+  e.type, e.status, e.source, e.consent_date, e.creation_date, e.retailer_code, e.retailer_access, e.actor_kind,
+  e.actor_id, (SELECT l.leaf_index::float8 FROM log_leaves l WHERE l.event_id = e.id) AS "leafIndex"`;
+
 const headColumns = sql`tree_size::float8 AS "treeSize", root_hash AS "rootHash", signed_at AS "signedAt", kid, jws`;
 
 export function createTransparencyLogRepository(db: Kysely<Database>) {
@@ -29,6 +38,11 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
       const { rows } = await sql<{ locked: boolean }>`
         SELECT pg_try_advisory_xact_lock(${SEQUENCER_LOCK[0]}, ${SEQUENCER_LOCK[1]}) AS locked`.execute(trx);
       return rows[0]!.locked;
+    },
+
+    /** Waits for the sequencer's lock (a key rotation must not interleave with a batch being signed). */
+    lockSequencer: async (trx: Transaction<Database>): Promise<void> => {
+      await sql`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK[0]}, ${SEQUENCER_LOCK[1]})`.execute(trx);
     },
 
     readPosition: async (trx: Transaction<Database>): Promise<LogPosition> => {
@@ -95,6 +109,47 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
         UPDATE log_cursor SET tx = ${position.tx}::xid8, event_id = ${position.eventId}::bigint,
                               tree_size = ${position.treeSize}`.execute(trx);
     },
+
+    /** The version that signs new heads, or undefined before the first key was published. */
+    currentKeyVersion: async (trx: Transaction<Database>): Promise<number | undefined> =>
+      (await sql<{ version: number | null }>`SELECT max(version) AS version FROM log_keys`.execute(trx)).rows[0]
+        ?.version ?? undefined,
+
+    /** Publishes a key version (a no-op when another process published it first). */
+    publishKey: async (executor: Kysely<Database>, version: number, jwk: PublicJwk): Promise<void> => {
+      await sql`
+        INSERT INTO log_keys (version, kid, jwk) VALUES (${version}, ${jwk.kid}, ${JSON.stringify(jwk)}::jsonb)
+        ON CONFLICT (version) DO NOTHING`.execute(executor);
+    },
+
+    /** Every published key, the one signing new heads first. */
+    publishedKeys: async (): Promise<Array<{ version: number; jwk: PublicJwk }>> =>
+      (
+        await sql<{ version: number; jwk: PublicJwk }>`
+          SELECT version, jwk FROM log_keys ORDER BY version DESC`.execute(db)
+      ).rows,
+
+    /** A brand's event by its transaction id (a receipt's key for the provider that recorded it). */
+    findEventByTransaction: async (brandId: number, transactionId: string): Promise<ReceiptEvent | undefined> =>
+      (
+        await sql<ReceiptEvent>`
+          SELECT ${receiptEventColumns} FROM consent_events e
+          WHERE e.transaction_id = ${transactionId} AND e.brand_id = ${brandId}`.execute(db)
+      ).rows[0],
+
+    findEvent: async (eventId: string): Promise<ReceiptEvent | undefined> =>
+      (
+        await sql<ReceiptEvent>`
+          SELECT ${receiptEventColumns} FROM consent_events e WHERE e.id = ${eventId}::bigint`.execute(db)
+      ).rows[0],
+
+    /** The smallest signed head at or above a size (what a receipt's proof is made against). */
+    headCovering: async (treeSize: number): Promise<SignedHeadRow | undefined> =>
+      (
+        await sql<SignedHeadRow>`
+          SELECT ${headColumns} FROM log_heads WHERE tree_size >= ${treeSize}
+          ORDER BY tree_size LIMIT 1`.execute(db)
+      ).rows[0],
 
     latestHead: async (): Promise<SignedHeadRow | undefined> =>
       (

@@ -21,7 +21,7 @@ after(async () => {
   await t.close();
 });
 
-const audit = () => auditTransparencyLog(t.system.database.db, t.system.transparencyLog.keys().keys);
+const audit = () => auditTransparencyLog(t.system.database.db, t.system.transparencyLog.derivedKey);
 
 /** What a superuser can do to the evidence: switch the guard off, change rows, switch it on again. */
 async function rewrite(statement: string, values: unknown[] = []): Promise<void> {
@@ -46,7 +46,7 @@ test('a refusal rewritten into a consent is caught, with its hash recomputed or 
     await rewrite(`UPDATE consent_events SET status = 'RET' WHERE id = $1`, [event.id]);
     // The projection still says ONAY, so it now differs from the rewritten event too.
     assert.deepEqual((await audit()).problems, [
-      `event ${event.id}: the row no longer hashes to its leaf (it was changed)`,
+      `leaf 2: event ${event.id} no longer hashes to its leaf (it was changed)`,
       '1 consents differ from their last event (the projection was edited)',
     ]);
 

@@ -20,15 +20,31 @@ export interface LogAuditReport {
  * `openiys log audit`: checks, from the database alone and the published keys, that history was not
  * rewritten. Every event is recomputed into its leaf hash (a changed row no longer matches), every leaf
  * must be its event's, the tree rebuilt from the leaves must give every signed head's root, every head's
- * signature must verify, no event the sequencer passed may be missing from the log, and the consent
+ * signature must verify with a key derived from the master key, no event the sequencer passed may be missing from the log, and the consent
  * projection the gateway reads must equal each consent's last event.
  */
-export async function auditTransparencyLog(db: Kysely<Database>, keys: PublicJwk[]): Promise<LogAuditReport> {
+export async function auditTransparencyLog(
+  db: Kysely<Database>,
+  derivedKey: (version: number) => PublicJwk,
+): Promise<LogAuditReport> {
   const problems: string[] = [];
   let found = 0;
   const problem = (text: string) => {
     if (++found <= MAX_LISTED) problems.push(text);
   };
+
+  // Heads verify against the keys derived from the master key, never against what the table publishes: a
+  // key slipped into log_keys would otherwise bless heads re-signed with it.
+  const keys: PublicJwk[] = [];
+  const published = (
+    await sql<{ version: number; jwk: PublicJwk }>`SELECT version, jwk FROM log_keys ORDER BY version`.execute(db)
+  ).rows;
+  for (const { version, jwk } of published) {
+    const expected = derivedKey(version);
+    keys.push(expected);
+    if (jwk.x !== expected.x || jwk.kid !== expected.kid)
+      problem(`key version ${version}: the published key is not the registry's (${jwk.kid})`);
+  }
 
   const heads = (
     await sql<{ tree_size: number; root_hash: Buffer; signed_at: Date; jws: string }>`
@@ -76,7 +92,7 @@ export async function auditTransparencyLog(db: Kysely<Database>, keys: PublicJwk
       if (row.leaf_index !== size) problem(`leaf ${size}: missing (the next is ${row.leaf_index})`);
       if (row.recorded === null) problem(`leaf ${row.leaf_index}: its event ${row.event_id} is gone`);
       else if (!eventLeafHash(row).equals(row.recorded))
-        problem(`event ${row.event_id}: the row no longer hashes to its leaf (it was changed)`);
+        problem(`leaf ${row.leaf_index}: event ${row.event_id} no longer hashes to its leaf (it was changed)`);
       else if (!row.recorded.equals(row.logged))
         problem(`leaf ${row.leaf_index}: not the hash of event ${row.event_id}`);
       appendLeaves(edge, size++, [row.logged]);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import {
   appendLeaves,
   consistencyProof,
@@ -8,10 +8,12 @@ import {
   withSubtrees,
   type Subtree,
 } from '../crypto/merkle-ranges.js';
-import type { PublicJwk, ReceiptSigner } from '../crypto/receipt-signer.js';
+import { canonicalEvent, leafHash as eventLeafHash } from '../crypto/event-hash.js';
+import { ReceiptSigner, type PublicJwk } from '../crypto/receipt-signer.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
 import type {
+  ReceiptEvent,
   SignedHeadRow,
   TransparencyLogRepository,
 } from '../repositories/transparency-log.repository.js';
@@ -28,6 +30,29 @@ export interface SignedTreeHead {
   jws: string;
 }
 
+/**
+ * What proves one consent event is in the log: the exact text its leaf hash is taken of (no plaintext
+ * address: the recipient is its blind index), the leaf, its audit path and the first signed head holding it.
+ */
+export interface LogReceipt {
+  transactionId: string;
+  canonical: string;
+  leafHash: string;
+  leafIndex: number;
+  treeSize: number;
+  auditPath: string[];
+  sth: SignedTreeHead;
+}
+
+/** A receipt, or how long to wait for the head that will cover the event (it commits before it is logged). */
+export type ReceiptAnswer = { channel: string } & (
+  | { ready: true; receipt: LogReceipt }
+  | { ready: false; retryAfterSeconds: number }
+);
+
+/** The sequencer signs at least every second while events arrive; a receipt asked for early waits that long. */
+const RECEIPT_RETRY_SECONDS = 1;
+
 const present = (head: SignedHeadRow): SignedTreeHead => ({
   treeSize: head.treeSize,
   timestamp: head.signedAt.getTime(),
@@ -43,10 +68,52 @@ const present = (head: SignedHeadRow): SignedTreeHead => ({
 export function createTransparencyLogService(deps: {
   db: Kysely<Database>;
   log: TransparencyLogRepository;
-  signer: ReceiptSigner;
+  /** The seed of each key version (derived from the master key), so every server signs alike. */
+  keySeed: (version: number) => Buffer;
   clock?: () => Date;
 }) {
-  const { db, log, signer, clock = () => new Date() } = deps;
+  const { db, log, keySeed, clock = () => new Date() } = deps;
+  const signers = new Map<number, ReceiptSigner>();
+  const signerOf = (version: number): ReceiptSigner => {
+    let signer = signers.get(version);
+    if (!signer) signers.set(version, (signer = new ReceiptSigner(keySeed(version))));
+    return signer;
+  };
+
+  /** The key that signs now: the highest version published, version 1 published on the first run. */
+  async function currentSigner(trx: Transaction<Database>): Promise<ReceiptSigner> {
+    const version = (await log.currentKeyVersion(trx)) ?? 1;
+    const signer = signerOf(version);
+    if (version === 1) await log.publishKey(trx, 1, signer.publicJwk);
+    return signer;
+  }
+
+  async function receiptOf(event: ReceiptEvent | undefined): Promise<ReceiptAnswer | undefined> {
+    if (!event) return undefined;
+    const pending = { channel: event.type, ready: false, retryAfterSeconds: RECEIPT_RETRY_SECONDS } as const;
+    if (event.leafIndex === null) return pending;
+    const leafIndex = event.leafIndex;
+    const head = await log.headCovering(leafIndex + 1);
+    if (!head) return pending;
+    const path = await withSubtrees(
+      (hashOf) => inclusionPath(leafIndex, 0, head.treeSize, hashOf),
+      readSubtrees,
+    );
+    const canonical = canonicalEvent(event);
+    return {
+      channel: event.type,
+      ready: true,
+      receipt: {
+        transactionId: event.transaction_id,
+        canonical,
+        leafHash: eventLeafHash(event).toString('hex'),
+        leafIndex,
+        treeSize: head.treeSize,
+        auditPath: path.map((hash) => hash.toString('hex')),
+        sth: present(head),
+      },
+    };
+  }
 
   const readSubtrees = (subtrees: Subtree[]) => log.readSubtrees(db, subtrees);
 
@@ -83,6 +150,7 @@ export function createTransparencyLogService(deps: {
         }));
         const treeSize = size + leaves.length;
         const rootHash = rootOf(known, treeSize);
+        const signer = await currentSigner(trx);
         const signedAt = clock();
         const payload = { treeSize, timestamp: signedAt.getTime(), rootHash: rootHash.toString('hex') };
         const last = events.at(-1);
@@ -96,7 +164,34 @@ export function createTransparencyLogService(deps: {
       });
     },
 
-    keys: (): { keys: PublicJwk[] } => ({ keys: [signer.publicJwk] }),
+    /** Every key that ever signed a head, the current one first (rotation keeps old heads verifiable). */
+    keys: async (): Promise<{ keys: PublicJwk[] }> => ({
+      keys: (await log.publishedKeys()).map((key) => key.jwk),
+    }),
+
+    /**
+     * Rotates the signing key: the next version is derived and published, and signs every head from the
+     * sequencer's next batch on; the old keys stay published. Returns the new key.
+     */
+    async rotateKey(): Promise<{ version: number; jwk: PublicJwk }> {
+      return db.transaction().execute(async (trx) => {
+        await log.lockSequencer(trx);
+        const version = ((await log.currentKeyVersion(trx)) ?? 0) + 1;
+        const { publicJwk } = signerOf(version);
+        await log.publishKey(trx, version, publicJwk);
+        return { version, jwk: publicJwk };
+      });
+    },
+
+    /** The keys a version should publish, derived from the master key (what the audit compares with). */
+    derivedKey: (version: number): PublicJwk => signerOf(version).publicJwk,
+
+    /** A provider's receipt: the brand's event with this transaction id; undefined when there is none. */
+    receiptForTransaction: async (brandId: number, transactionId: string) =>
+      receiptOf(await log.findEventByTransaction(brandId, transactionId)),
+
+    /** A receipt for an event the caller already holds (a citizen's own change). */
+    receiptForEvent: async (eventId: string) => receiptOf(await log.findEvent(eventId)),
 
     signedTreeHead: async (): Promise<SignedTreeHead> => present(await latestHead()),
 

@@ -5,7 +5,10 @@ import { formatWireDate } from '../../../domain/wire-date.js';
 import type { AuthService } from '../../../services/auth.service.js';
 import type { BulkService } from '../../../services/bulk.service.js';
 import type { ConsentService } from '../../../services/consent.service.js';
-import type { BrandScope, TenancyService } from '../../../services/tenancy.service.js';
+import { allowedChannels, type BrandScope, type TenancyService } from '../../../services/tenancy.service.js';
+import type { TransparencyLogService } from '../../../services/transparency-log.service.js';
+import { IysRequestError } from '../../../domain/iys-errors.js';
+import { LogReceipt } from '../transparency-log/schema.js';
 import { ownerOf, requireBearer } from '../../auth/bearer.js';
 import type { WindowLimiter } from '../../rate-limit.js';
 import { brandScopeOf } from '../../auth/brand-scope.js';
@@ -31,6 +34,7 @@ export interface ConsentRouteDeps {
   tenancy: TenancyService;
   consents: ConsentService;
   bulk: BulkService;
+  transparencyLog: TransparencyLogService;
 }
 
 const BrandParams = Type.Object({ iysCode: Type.String(), brandCode: Type.String() });
@@ -103,6 +107,37 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
               creationDate,
             })),
           };
+        },
+      );
+
+      app.get(
+        `${base}/receipt/:transactionId`,
+        {
+          schema: {
+            ...common,
+            hide,
+            summary: 'Transparency-log receipt of one recorded consent (202 until a signed head holds it)',
+            params: Type.Object({
+              iysCode: Type.String(),
+              brandCode: Type.String(),
+              transactionId: Type.String(),
+            }),
+            response: { 200: LogReceipt, 202: Type.Object({}), '4xx': ErrorResponse },
+          },
+        },
+        async (request, reply) => {
+          const scope = await scopeOf(request);
+          const { transactionId } = request.params;
+          const notFound = () =>
+            IysRequestError.of('H989', { location: ['transactionId'], value: transactionId });
+          if (!/^[0-9a-f]{64}$/.test(transactionId)) throw notFound();
+          const answer = await deps.transparencyLog.receiptForTransaction(scope.brand.id, transactionId);
+          // An integrator sees only its channels' events; the others do not exist for it.
+          if (!answer || !allowedChannels(scope).includes(answer.channel)) throw notFound();
+          if (!answer.ready) {
+            return reply.code(202).header('retry-after', String(answer.retryAfterSeconds)).send({});
+          }
+          return answer.receipt;
         },
       );
 

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import type { TransparencyLogService } from '../../../services/transparency-log.service.js';
 import { MAX_ENTRIES } from '../../../services/transparency-log.service.js';
+import { Jwk, SignedTreeHead } from './schema.js';
 
 const Hash = Type.Optional(Type.String({ description: 'SHA-256, 64 hex characters' }));
 const Size = Type.Optional(Type.String({ description: 'a non-negative integer' }));
@@ -21,21 +22,6 @@ function hashOf(name: string, raw: string | undefined): Buffer {
     throw IysRequestError.of('H988', { location: [name], value: raw ?? null, vars: { name } });
   return Buffer.from(raw, 'hex');
 }
-
-const Jwk = Type.Object({
-  kty: Type.Literal('OKP'),
-  crv: Type.Literal('Ed25519'),
-  x: Type.String(),
-  kid: Type.String(),
-  alg: Type.Literal('EdDSA'),
-  use: Type.Literal('sig'),
-});
-const SignedTreeHead = Type.Object({
-  treeSize: Type.Integer(),
-  timestamp: Type.Integer({ description: 'epoch milliseconds' }),
-  rootHash: Type.String(),
-  jws: Type.String({ description: 'compact JWS (EdDSA) over exactly {treeSize, timestamp, rootHash}' }),
-});
 
 /**
  * The transparency log's public API (RFC 9162 proofs over every consent movement): no sign-in and no
