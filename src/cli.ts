@@ -10,7 +10,6 @@ import { IysRequestError } from './domain/iys-errors.js';
 import { parseWireDate } from './domain/wire-date.js';
 import { prepareRuntime } from './runtime.js';
 import { AdminError } from './services/provider.service.js';
-import { auditTransparencyLog } from './services/log-audit.js';
 import { witnessConsistency } from './services/log-witness.js';
 import { verifyLogReceipt } from './crypto/log-verify.js';
 import { createSystem, type System } from './system.js';
@@ -183,7 +182,7 @@ async function run(argv: string[]): Promise<void> {
           `  HTTP Basic: ${account.username} / ${account.password}\n  Bearer token: ${account.token}`,
       );
     } else if (command === 'log audit') {
-      const report = await auditTransparencyLog(system.database.db, system.transparencyLog.derivedKey);
+      const report = await system.transparencyLog.audit();
       console.log(`${report.leaves} leaves, ${report.heads} signed heads checked`);
       for (const problem of report.problems) console.log(`  ${problem}`);
       if (report.unlisted > 0) console.log(`  … and ${report.unlisted} more`);

@@ -11,11 +11,18 @@ import { createWindowLimiter, DEFAULT_API_REQUESTS_PER_SECOND } from './http/rat
 import { createDeliveryAdapters } from './messaging.js';
 import type { DevOutbox } from './services/messaging/dev-outbox.js';
 import { composeProviderSide } from './provider-side.js';
-import { countGatewayChecks, createMetrics, watchBulkBacklog, watchOutbox } from './http/metrics.js';
+import {
+  countGatewayChecks,
+  createMetrics,
+  watchBulkBacklog,
+  watchOutbox,
+  watchTransparencyLog,
+} from './http/metrics.js';
 import { startBoss } from './jobs/boss.js';
 import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
 import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
 import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
+import { startLogAuditJob } from './jobs/log-audit.job.js';
 import {
   createSendMessageJob,
   DEFAULT_NOTICES_PER_SECOND,
@@ -43,6 +50,7 @@ import { createTransparencyRepository } from './repositories/transparency.reposi
 import { createAuthService } from './services/auth.service.js';
 import { createBulkService } from './services/bulk.service.js';
 import { createCitizenService } from './services/citizen.service.js';
+import { createCitizenReceiptsService } from './services/citizen-receipts.service.js';
 import { createComplaintService } from './services/complaint.service.js';
 import { createConsentService } from './services/consent.service.js';
 import { createDashboardService } from './services/dashboard.service.js';
@@ -202,10 +210,21 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   });
 
   const transparencyRepository = createTransparencyRepository(db);
+  const logRepository = createTransparencyLogRepository(db);
   const transparencyLog = createTransparencyLogService({
     db,
-    log: createTransparencyLogRepository(db),
+    log: logRepository,
     keySeed: keys.logKeySeed,
+    clock,
+  });
+  const citizenReceipts = createCitizenReceiptsService({
+    transparencyLog,
+    consents: consentRepository,
+    providers,
+    cipher,
+    citizens,
+    signer,
+    publicUrl: messaging.publicUrl,
     clock,
   });
   const audit = createAuditRepository(db);
@@ -262,6 +281,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   });
   watchBulkBacklog(metrics, bulk);
   watchOutbox(metrics, outboxRepository);
+  watchTransparencyLog(metrics, logRepository);
   const app = await createApp({
     logger,
     tokenRequestsPerHour: options.tokenRequestsPerHour ?? 600,
@@ -294,6 +314,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     complaints,
     regulator,
     ...providerSide,
+    citizenReceipts,
     shortLinks: createShortLinkService({
       signer,
       consents: consentRepository,
@@ -311,6 +332,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       queue: sendJob.queue,
       cipher,
       citizens,
+      receiptLink: citizenReceipts.linkFor,
     }),
     inboundSmsSecret: messaging.inboundSmsSecret,
     metricsAccess: options.metricsAccess ?? (messaging.sandbox ? 'open' : 'off'),
@@ -322,6 +344,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
 
   let expiredTokensJob: { stop(): Promise<void> } | undefined;
   let logSequencer: { stop(): Promise<void> } | undefined;
+  let logAuditJob: { stop(): Promise<void> } | undefined;
   // Every serving process keeps its own gateway index fresh from the change stream, workers or not.
   if (options.serve !== false) await gateway.start();
   if (options.workers !== false) {
@@ -340,6 +363,11 @@ export async function createSystem(options: SystemOptions): Promise<System> {
         unconfirmedApplications: () => providerSide.onboarding.deleteExpiredUnconfirmed(),
         staffSessions: () => regulator.deleteExpiredSessions(),
       },
+    });
+    logAuditJob = await startLogAuditJob({
+      boss,
+      logger,
+      audit: () => transparencyLog.audit(),
     });
     const resumed = await bulk.resumeUnfinished();
     if (resumed > 0) logger.info({ resumed }, 'resumed unfinished bulk requests');
@@ -372,6 +400,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       await noticeSendJob.stop();
       await noticesJob.stop();
       await expiredTokensJob?.stop();
+      await logAuditJob?.stop();
       await logSequencer?.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();

@@ -27,7 +27,7 @@ import * as noticesFromLog from './migrations/0025-notices-from-log.js';
 import * as writeLanes from './migrations/0026-write-lanes.js';
 import * as transactionIdHash from './migrations/0027-transaction-id-hash.js';
 import * as transparencyLog from './migrations/0028-transparency-log.js';
-import * as logKeys from './migrations/0029-log-keys.js';
+import * as logKeysAndAudits from './migrations/0029-log-keys-and-audits.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -59,7 +59,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0026-write-lanes': writeLanes,
   '0027-transaction-id-hash': transactionIdHash,
   '0028-transparency-log': transparencyLog,
-  '0029-log-keys': logKeys,
+  '0029-log-keys-and-audits': logKeysAndAudits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

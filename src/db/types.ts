@@ -197,6 +197,16 @@ export interface LogKeysTable {
   created_at: Generated<Date>;
 }
 
+/** The daily audit's results (migration 0029). */
+export interface LogAuditsTable {
+  id: Generated<string>;
+  finished_at: Generated<Date>;
+  leaves: string;
+  heads: string;
+  problems: string[];
+  unlisted: string;
+}
+
 export interface LogCursorTable {
   only_row: Generated<boolean>;
   tx: string;
@@ -318,6 +328,7 @@ export interface Database {
   log_heads: LogHeadsTable;
   log_cursor: LogCursorTable;
   log_keys: LogKeysTable;
+  log_audits: LogAuditsTable;
   complaints: ComplaintsTable;
   regulator_keys: RegulatorKeysTable;
   staff_sessions: StaffSessionsTable;

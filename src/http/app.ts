@@ -55,6 +55,8 @@ import { regulatorRoutes } from './routes/regulator/routes.js';
 import { staffSessionRoutes } from './routes/regulator/session-routes.js';
 import { retailerRoutes } from './routes/retailers/routes.js';
 import { shortLinkRoutes } from './routes/short-links/routes.js';
+import { receiptRoutes } from './routes/receipts/routes.js';
+import type { CitizenReceiptsService } from '../services/citizen-receipts.service.js';
 import { isWebAppBuilt, serveWebApp, webAppFallback } from './web.js';
 import { consentRoutes } from './routes/consents/routes.js';
 import type { WindowLimiter } from './rate-limit.js';
@@ -81,6 +83,7 @@ export interface AppDeps {
   transparencyLog: TransparencyLogService;
   dashboard: DashboardService;
   shortLinks: ShortLinkService;
+  citizenReceipts: CitizenReceiptsService;
   inboundSms: InboundSmsService;
   inboundSmsSecret: string | undefined;
   secureCookies: boolean;
@@ -185,11 +188,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(systemRoutes(deps));
   await app.register(citizenRoutes(deps));
   await app.register(complaintRoutes(deps));
-  await app.register(shortLinkRoutes(deps.shortLinks));
+  await app.register(shortLinkRoutes(deps));
+  await app.register(receiptRoutes(deps.citizenReceipts));
   await app.register(inboundSmsRoutes({ inboundSms: deps.inboundSms, secret: deps.inboundSmsSecret }));
   await app.register(staffSessionRoutes({ regulator: deps.regulator, secureCookies: deps.secureCookies }));
   await app.register(
     regulatorRoutes({
+      transparencyLog: deps.transparencyLog,
       complaints: deps.complaints,
       regulator: deps.regulator,
       dashboard: deps.dashboard,

@@ -71,3 +71,41 @@ export function countGatewayChecks(registry: Registry): (allowed: number, blocke
     if (blocked > 0) checked.inc({ outcome: 'blocked' }, blocked);
   };
 }
+
+/**
+ * The transparency log's health: the last daily audit's problems (anything above 0 is an incident), its
+ * age, and the committed events not yet in the log (a sequencer that stopped shows here first).
+ */
+export function watchTransparencyLog(
+  registry: Registry,
+  log: {
+    latestAudit(): Promise<{ finishedAt: Date; problems: string[]; unlisted: number } | undefined>;
+    countUnsequenced(): Promise<number>;
+  },
+): void {
+  new Gauge({
+    name: 'openiys_log_audit_problems',
+    help: 'Problems the last transparency-log audit found (0: the log, its heads and the projection agree)',
+    registers: [registry],
+    async collect() {
+      const audit = await log.latestAudit();
+      this.set(audit ? audit.problems.length + audit.unlisted : 0);
+    },
+  });
+  new Gauge({
+    name: 'openiys_log_audit_last_run_timestamp_seconds',
+    help: 'When the last transparency-log audit finished (0: never)',
+    registers: [registry],
+    async collect() {
+      this.set(((await log.latestAudit())?.finishedAt.getTime() ?? 0) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'openiys_log_unsequenced_events',
+    help: 'Committed consent events not yet in the transparency log',
+    registers: [registry],
+    async collect() {
+      this.set(await log.countUnsequenced());
+    },
+  });
+}

@@ -3,6 +3,7 @@ import { BULK_CONSENTS_QUEUE } from './bulk-consents.job.js';
 import { CONSENT_NOTICES_QUEUE } from './consent-notices.job.js';
 import { CONSENT_UPLOAD_QUEUE } from './consent-upload.job.js';
 import { EXPIRED_TOKENS_QUEUE } from './expired-tokens.job.js';
+import { LOG_AUDIT_QUEUE } from './log-audit.job.js';
 import { SEND_MESSAGE_QUEUE, SEND_NOTICE_QUEUE } from './send-message.job.js';
 
 export const JOB_SCHEMA = 'pgboss';
@@ -16,6 +17,7 @@ const QUEUES: Array<{ name: string; policy?: 'short' }> = [
   // One pending wake-up at a time: a burst of consents needs one notice run, not one per consent.
   { name: CONSENT_NOTICES_QUEUE, policy: 'short' },
   { name: EXPIRED_TOKENS_QUEUE },
+  { name: LOG_AUDIT_QUEUE },
 ];
 
 /**

@@ -112,8 +112,8 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
 
     /** The version that signs new heads, or undefined before the first key was published. */
     currentKeyVersion: async (trx: Transaction<Database>): Promise<number | undefined> =>
-      (await sql<{ version: number | null }>`SELECT max(version) AS version FROM log_keys`.execute(trx)).rows[0]
-        ?.version ?? undefined,
+      (await sql<{ version: number | null }>`SELECT max(version) AS version FROM log_keys`.execute(trx))
+        .rows[0]?.version ?? undefined,
 
     /** Publishes a key version (a no-op when another process published it first). */
     publishKey: async (executor: Kysely<Database>, version: number, jwk: PublicJwk): Promise<void> => {
@@ -129,12 +129,16 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
           SELECT version, jwk FROM log_keys ORDER BY version DESC`.execute(db)
       ).rows,
 
-    /** A brand's event by its transaction id (a receipt's key for the provider that recorded it). */
-    findEventByTransaction: async (brandId: number, transactionId: string): Promise<ReceiptEvent | undefined> =>
+    /** An event by its transaction id (a receipt's key), within one brand when given. */
+    findEventByTransaction: async (
+      transactionId: string,
+      brandId?: number,
+    ): Promise<ReceiptEvent | undefined> =>
       (
         await sql<ReceiptEvent>`
           SELECT ${receiptEventColumns} FROM consent_events e
-          WHERE e.transaction_id = ${transactionId} AND e.brand_id = ${brandId}`.execute(db)
+          WHERE e.transaction_id = ${transactionId}
+            ${brandId === undefined ? sql`` : sql`AND e.brand_id = ${brandId}`}`.execute(db)
       ).rows[0],
 
     findEvent: async (eventId: string): Promise<ReceiptEvent | undefined> =>
@@ -150,6 +154,32 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
           SELECT ${headColumns} FROM log_heads WHERE tree_size >= ${treeSize}
           ORDER BY tree_size LIMIT 1`.execute(db)
       ).rows[0],
+
+    recordAudit: async (report: { leaves: number; heads: number; problems: string[]; unlisted: number }) => {
+      await sql`
+        INSERT INTO log_audits (leaves, heads, problems, unlisted)
+        VALUES (${report.leaves}, ${report.heads}, ${JSON.stringify(report.problems)}::jsonb, ${report.unlisted})`.execute(
+        db,
+      );
+    },
+
+    latestAudit: async (): Promise<
+      { finishedAt: Date; leaves: number; heads: number; problems: string[]; unlisted: number } | undefined
+    > =>
+      (
+        await sql<{ finishedAt: Date; leaves: number; heads: number; problems: string[]; unlisted: number }>`
+          SELECT finished_at AS "finishedAt", leaves::float8 AS leaves, heads::float8 AS heads, problems,
+                 unlisted::float8 AS unlisted
+          FROM log_audits ORDER BY id DESC LIMIT 1`.execute(db)
+      ).rows[0],
+
+    /** Committed events the sequencer has not reached yet (what a lagging log looks like). */
+    countUnsequenced: async (): Promise<number> =>
+      (
+        await sql<{ n: number }>`
+          SELECT count(*)::float8 AS n FROM consent_events e, log_cursor c
+          WHERE (e.tx, e.id) > (c.tx, c.event_id)`.execute(db)
+      ).rows[0]!.n,
 
     latestHead: async (): Promise<SignedHeadRow | undefined> =>
       (

@@ -53,6 +53,8 @@ export interface CitizenConsent {
   source: string | null;
   consentDate: Date;
   lastChange: Date;
+  /** The last movement's: its transparency-log receipt is asked for by it. */
+  transactionId: string;
 }
 
 export interface ConsentChange {
@@ -119,7 +121,7 @@ export function createCitizenService(deps: {
     return { sessionToken, csrfToken, citizenId };
   }
 
-  /** Writes citizen movements (IYS_* source) for consents of one address, in one transaction. */
+  /** Writes citizen movements (IYS_* source) for consents of one address, in one transaction; their event ids. */
   async function recordCitizenChanges(
     address: { recipientKey: Buffer; addressEnc: Buffer; kind: RecipientKind },
     changes: Array<{
@@ -131,7 +133,7 @@ export function createCitizenService(deps: {
     }>,
     source: ConsentSource,
     actorId: string | null,
-  ): Promise<number> {
+  ): Promise<string[]> {
     const now = clock();
     const byBrand = [...new Set(changes.map((c) => c.brandId))].sort((a, b) => a - b);
     return db.transaction().execute(async (trx) => {
@@ -141,7 +143,7 @@ export function createCitizenService(deps: {
         writer,
         byBrand.map((brandId) => ({ brandId, recipientKeys: [address.recipientKey] })),
       );
-      let applied = 0;
+      const applied: string[] = [];
       for (const brandId of byBrand) {
         const batch: SealedConsent[] = changes
           .filter((c) => c.brandId === brandId)
@@ -159,7 +161,7 @@ export function createCitizenService(deps: {
             transactionId: newTransactionId(),
             expectedLastEventId: c.expectedLastEventId,
           }));
-        const { outcomes } = await writeConsents(trx, writer, lock, {
+        const { outcomes, eventIds } = await writeConsents(trx, writer, lock, {
           brandId,
           activatedAt: now,
           receivedAt: now,
@@ -169,7 +171,7 @@ export function createCitizenService(deps: {
         });
         const refused = outcomes.find((o) => !o.ok);
         if (refused && !refused.ok) throw new IysRequestError(refused.errors);
-        applied += outcomes.length;
+        applied.push(...batch.map((consent) => eventIds.get(consent.transactionId)!));
       }
       return applied;
     });
@@ -266,6 +268,7 @@ export function createCitizenService(deps: {
         source: row.source,
         consentDate: row.consent_date,
         lastChange: row.creation_date,
+        transactionId: row.transaction_id,
       }));
     },
 
@@ -333,7 +336,7 @@ export function createCitizenService(deps: {
         (c) => c.type === type && c.status === 'ONAY',
       );
       if (held.length === 0) return 0;
-      return recordCitizenChanges(
+      const eventIds = await recordCitizenChanges(
         address,
         held.map((c) => ({
           brandId: c.brand_id,
@@ -344,6 +347,7 @@ export function createCitizenService(deps: {
         'IYS_WEB',
         citizenId,
       );
+      return eventIds.length;
     },
   };
 }

@@ -67,6 +67,8 @@ export interface WriteResult {
   outcomes: WriteOutcome[];
   /** ONAYs recorded by a provider for individuals: the recipient is to be told (see notification service). */
   notices: number;
+  /** The appended events' ids by transaction id. */
+  eventIds: ReadonlyMap<string, string>;
 }
 
 /** Proof that a transaction holds the write locks of some brands' lanes (see lockForWrite). */
@@ -200,7 +202,7 @@ export async function writeConsents(
             !isHistorical({ source: e.source, consentDate: e.consent_date }, batch.activatedAt),
         ).length
       : 0;
-  return { outcomes, notices };
+  return { outcomes, notices, eventIds };
 }
 
 /** Every retailer a batch names, as mediator or in an access list: checked with one query. */

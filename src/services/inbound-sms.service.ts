@@ -34,8 +34,10 @@ export function createInboundSmsService(deps: {
   queue: MessageQueue;
   cipher: FieldCipher;
   citizens: Pick<CitizenService, 'recordCitizenChanges'>;
+  /** The link to the withdrawal receipts of the refusals a reply confirms. */
+  receiptLink: (eventIds: string[]) => string;
 }) {
-  const { db, consents, providers, outbox, messages, queue, cipher, citizens } = deps;
+  const { db, consents, providers, outbox, messages, queue, cipher, citizens, receiptLink } = deps;
 
   async function decide(
     address: { recipientKey: Buffer; addressEnc: Buffer },
@@ -85,7 +87,7 @@ export function createInboundSmsService(deps: {
         reply: `İYS: ${brand.name} için bu numarada kayıtlı ONAY bulunmuyor.`,
       };
     }
-    await citizens.recordCitizenChanges(
+    const refusals = await citizens.recordCitizenChanges(
       { ...address, kind: 'phone' },
       toReject.map((c) => ({
         brandId: c.brand_id,
@@ -98,7 +100,7 @@ export function createInboundSmsService(deps: {
     );
     return {
       action: 'rejected',
-      reply: `İYS: ${brand.name} için SMS ve arama izinleriniz reddedildi (RET).`,
+      reply: `İYS: ${brand.name} için SMS ve arama izinleriniz reddedildi (RET). Makbuz: ${receiptLink(refusals)}`,
     };
   }
 

@@ -37,7 +37,10 @@ export async function auditTransparencyLog(
   // key slipped into log_keys would otherwise bless heads re-signed with it.
   const keys: PublicJwk[] = [];
   const published = (
-    await sql<{ version: number; jwk: PublicJwk }>`SELECT version, jwk FROM log_keys ORDER BY version`.execute(db)
+    await sql<{
+      version: number;
+      jwk: PublicJwk;
+    }>`SELECT version, jwk FROM log_keys ORDER BY version`.execute(db)
   ).rows;
   for (const { version, jwk } of published) {
     const expected = derivedKey(version);
@@ -68,6 +71,7 @@ export async function auditTransparencyLog(
   let edge = new Map<string, Buffer>();
   let size = 0;
   let nextHead = 0;
+  let previous: readonly [bigint, bigint] | undefined;
   const checkHeads = () => {
     while (nextHead < heads.length && heads[nextHead]!.tree_size === size) {
       const head = heads[nextHead++]!;
@@ -79,10 +83,16 @@ export async function auditTransparencyLog(
   for (;;) {
     const page = (
       await sql<
-        HashedEvent & { leaf_index: number; logged: Buffer; event_id: string; recorded: Buffer | null }
+        HashedEvent & {
+          leaf_index: number;
+          logged: Buffer;
+          event_id: string;
+          recorded: Buffer | null;
+          tx: string | null;
+        }
       >`
         SELECT l.leaf_index::float8 AS leaf_index, l.leaf_hash AS logged, l.event_id::text AS event_id,
-               e.leaf_hash AS recorded, e.transaction_id, e.brand_id, e.recipient_key, e.recipient_type, e.type,
+               e.leaf_hash AS recorded, e.tx::text AS tx, e.transaction_id, e.brand_id, e.recipient_key, e.recipient_type, e.type,
                e.status, e.source, e.consent_date, e.creation_date, e.retailer_code, e.retailer_access,
                e.actor_kind, e.actor_id
         FROM log_leaves l LEFT JOIN consent_events e ON e.id = l.event_id
@@ -90,9 +100,20 @@ export async function auditTransparencyLog(
     ).rows;
     for (const row of page) {
       if (row.leaf_index !== size) problem(`leaf ${size}: missing (the next is ${row.leaf_index})`);
+      // Leaves follow the events' (writing transaction, id) order; a leaf out of it was moved.
+      const position = row.tx === null ? undefined : ([BigInt(row.tx), BigInt(row.event_id)] as const);
+      if (
+        position &&
+        previous &&
+        (position[0] < previous[0] || (position[0] === previous[0] && position[1] <= previous[1]))
+      )
+        problem(`leaf ${row.leaf_index}: out of order (event ${row.event_id} is logged after a later one)`);
+      if (position) previous = position;
       if (row.recorded === null) problem(`leaf ${row.leaf_index}: its event ${row.event_id} is gone`);
       else if (!eventLeafHash(row).equals(row.recorded))
-        problem(`leaf ${row.leaf_index}: event ${row.event_id} no longer hashes to its leaf (it was changed)`);
+        problem(
+          `leaf ${row.leaf_index}: event ${row.event_id} no longer hashes to its leaf (it was changed)`,
+        );
       else if (!row.recorded.equals(row.logged))
         problem(`leaf ${row.leaf_index}: not the hash of event ${row.event_id}`);
       appendLeaves(edge, size++, [row.logged]);
@@ -104,22 +125,36 @@ export async function auditTransparencyLog(
   for (const head of heads.slice(nextHead))
     problem(`head ${head.tree_size}: larger than the log's ${size} leaves`);
 
-  const { rows: skipped } = await sql<{ n: number }>`
-    SELECT count(*)::float8 AS n FROM consent_events e, log_cursor c
+  // An event slipped in behind the sequencer (a back-dated insert) has no leaf: named with the leaf it hides
+  // behind, the first logged event after it.
+  const { rows: skipped } = await sql<{ id: string; next_leaf: number | null }>`
+    SELECT e.id::text AS id,
+           (SELECT min(l.leaf_index)::float8 FROM log_leaves l JOIN consent_events n ON n.id = l.event_id
+            WHERE (n.tx, n.id) > (e.tx, e.id)) AS next_leaf
+    FROM consent_events e, log_cursor c
     WHERE (e.tx, e.id) <= (c.tx, c.event_id)
-      AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.event_id = e.id)`.execute(db);
-  if (skipped[0]!.n > 0) problem(`${skipped[0]!.n} events the sequencer passed are not in the log`);
+      AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.event_id = e.id)
+    ORDER BY e.tx, e.id LIMIT ${MAX_LISTED + 1}`.execute(db);
+  for (const row of skipped)
+    problem(
+      `leaf ${row.next_leaf ?? size}: event ${row.id} was inserted before it, behind the sequencer, and is not in the log`,
+    );
 
+  // The projection is the fold of the event log: per consent, its latest event (events of one consent are
+  // written under its brand's lock, so the latest has the highest id). A row edited, pointed at an older
+  // event, removed or made up differs from it.
   const { rows: drifted } = await sql<{ n: number }>`
-    SELECT count(*)::float8 AS n FROM consents c LEFT JOIN consent_events e ON e.id = c.last_event_id
-    WHERE e.id IS NULL
-       OR (c.status, c.source, c.consent_date, c.transaction_id, c.recipient_key, c.brand_id, c.recipient_type, c.type)
-          IS DISTINCT FROM
-          (e.status, e.source, e.consent_date, e.transaction_id, e.recipient_key, e.brand_id, e.recipient_type, e.type)`.execute(
-    db,
-  );
+    WITH latest AS (
+      SELECT DISTINCT ON (recipient_key, brand_id, recipient_type, type) *
+      FROM consent_events ORDER BY recipient_key, brand_id, recipient_type, type, id DESC
+    )
+    SELECT count(*)::float8 AS n
+    FROM latest e FULL JOIN consents c
+      ON (c.recipient_key, c.brand_id, c.recipient_type, c.type) = (e.recipient_key, e.brand_id, e.recipient_type, e.type)
+    WHERE (c.last_event_id, c.status, c.source, c.consent_date, c.transaction_id)
+          IS DISTINCT FROM (e.id, e.status, e.source, e.consent_date, e.transaction_id)`.execute(db);
   if (drifted[0]!.n > 0)
-    problem(`${drifted[0]!.n} consents differ from their last event (the projection was edited)`);
+    problem(`${drifted[0]!.n} consents differ from the fold of the event log (the projection was edited)`);
 
   return { leaves: size, heads: heads.length, problems, unlisted: Math.max(0, found - MAX_LISTED) };
 }

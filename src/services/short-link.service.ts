@@ -81,15 +81,15 @@ export function createShortLinkService(deps: {
       };
     },
 
-    /** Records RET (source IYS_KISA_LINK) for one consent named by the token. */
-    async reject(token: string, eventId: unknown): Promise<void> {
+    /** Records RET (source IYS_KISA_LINK) for one consent named by the token; the refusal's event id. */
+    async reject(token: string, eventId: unknown): Promise<string> {
       if (typeof eventId !== 'string' || !eventIdsOf(token).includes(eventId))
         throw IysRequestError.of('H920');
       const loaded = await load(eventId);
       if (!loaded) throw IysRequestError.of('H920');
       const { current } = loaded;
       if (current.last_event_id !== eventId || current.status !== 'ONAY') throw IysRequestError.of('H921');
-      await citizens.recordCitizenChanges(
+      const [refusal] = await citizens.recordCitizenChanges(
         { recipientKey: current.recipient_key, addressEnc: current.address_enc, kind: current.kind },
         [
           {
@@ -103,6 +103,7 @@ export function createShortLinkService(deps: {
         'IYS_KISA_LINK',
         null,
       );
+      return refusal!;
     },
   };
 }

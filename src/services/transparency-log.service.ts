@@ -12,6 +12,7 @@ import { canonicalEvent, leafHash as eventLeafHash } from '../crypto/event-hash.
 import { ReceiptSigner, type PublicJwk } from '../crypto/receipt-signer.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
+import { auditTransparencyLog, type LogAuditReport } from './log-audit.js';
 import type {
   ReceiptEvent,
   SignedHeadRow,
@@ -45,9 +46,8 @@ export interface LogReceipt {
 }
 
 /** A receipt, or how long to wait for the head that will cover the event (it commits before it is logged). */
-export type ReceiptAnswer = { channel: string } & (
-  | { ready: true; receipt: LogReceipt }
-  | { ready: false; retryAfterSeconds: number }
+export type ReceiptAnswer = { event: ReceiptEvent } & (
+  { ready: true; receipt: LogReceipt } | { ready: false; retryAfterSeconds: number }
 );
 
 /** The sequencer signs at least every second while events arrive; a receipt asked for early waits that long. */
@@ -90,7 +90,7 @@ export function createTransparencyLogService(deps: {
 
   async function receiptOf(event: ReceiptEvent | undefined): Promise<ReceiptAnswer | undefined> {
     if (!event) return undefined;
-    const pending = { channel: event.type, ready: false, retryAfterSeconds: RECEIPT_RETRY_SECONDS } as const;
+    const pending = { event, ready: false, retryAfterSeconds: RECEIPT_RETRY_SECONDS } as const;
     if (event.leafIndex === null) return pending;
     const leafIndex = event.leafIndex;
     const head = await log.headCovering(leafIndex + 1);
@@ -101,7 +101,7 @@ export function createTransparencyLogService(deps: {
     );
     const canonical = canonicalEvent(event);
     return {
-      channel: event.type,
+      event,
       ready: true,
       receipt: {
         transactionId: event.transaction_id,
@@ -186,9 +186,18 @@ export function createTransparencyLogService(deps: {
     /** The keys a version should publish, derived from the master key (what the audit compares with). */
     derivedKey: (version: number): PublicJwk => signerOf(version).publicJwk,
 
-    /** A provider's receipt: the brand's event with this transaction id; undefined when there is none. */
-    receiptForTransaction: async (brandId: number, transactionId: string) =>
-      receiptOf(await log.findEventByTransaction(brandId, transactionId)),
+    /** Runs the audit (log-audit.ts) and keeps its result for the console and `/metrics`. */
+    async audit(): Promise<LogAuditReport> {
+      const report = await auditTransparencyLog(db, (version) => signerOf(version).publicJwk);
+      await log.recordAudit(report);
+      return report;
+    },
+
+    latestAudit: () => log.latestAudit(),
+
+    /** The receipt of the event with this transaction id (in one brand when given); undefined when none. */
+    receiptForTransaction: async (transactionId: string, brandId?: number) =>
+      receiptOf(await log.findEventByTransaction(transactionId, brandId)),
 
     /** A receipt for an event the caller already holds (a citizen's own change). */
     receiptForEvent: async (eventId: string) => receiptOf(await log.findEvent(eventId)),

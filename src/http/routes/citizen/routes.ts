@@ -4,6 +4,8 @@ import { stringify } from 'csv-stringify/sync';
 import { csvOptions } from '../../spreadsheet.js';
 import type { FastifyRequest } from 'fastify';
 import { formatWireDate } from '../../../domain/wire-date.js';
+import type { CitizenReceiptsService } from '../../../services/citizen-receipts.service.js';
+import { CitizenReceipt } from '../receipts/schema.js';
 import type { CitizenService } from '../../../services/citizen.service.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
 import {
@@ -35,6 +37,7 @@ const presentAddress = (a: { id: string; address: string; kind: 'phone' | 'email
 
 export function citizenRoutes(deps: {
   citizens: CitizenService;
+  citizenReceipts: CitizenReceiptsService;
   complaints: ComplaintService;
   secureCookies: boolean;
 }): FastifyPluginAsyncTypebox {
@@ -206,6 +209,28 @@ export function citizenRoutes(deps: {
             consentDate: formatWireDate(e.consentDate),
             creationDate: formatWireDate(e.creationDate),
           }));
+        },
+      );
+
+      signedIn.get(
+        '/api/citizen/receipts/:transactionId',
+        {
+          schema: {
+            tags,
+            summary:
+              'The transparency-log receipt and consent record of one movement of my addresses (202 until signed)',
+            params: Type.Object({ transactionId: Type.String() }),
+            response: { 200: CitizenReceipt, 202: Type.Object({}), ...errors },
+          },
+        },
+        async (request, reply) => {
+          const answer = await deps.citizenReceipts.forCitizen(
+            citizenOf(request).citizenId,
+            request.params.transactionId,
+          );
+          if (!answer.ready)
+            return reply.code(202).header('retry-after', String(answer.retryAfterSeconds)).send({});
+          return answer.body;
         },
       );
 

@@ -31,6 +31,7 @@ export const CitizenConsent = Type.Object({
   source: Type.Union([Type.String(), Type.Null()]),
   consentDate: WireDate,
   lastChange: WireDate,
+  transactionId: Type.String(),
 });
 export const ConsentsResponse = Type.Object({
   addresses: Type.Array(Address),

@@ -131,9 +131,9 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
           const notFound = () =>
             IysRequestError.of('H989', { location: ['transactionId'], value: transactionId });
           if (!/^[0-9a-f]{64}$/.test(transactionId)) throw notFound();
-          const answer = await deps.transparencyLog.receiptForTransaction(scope.brand.id, transactionId);
+          const answer = await deps.transparencyLog.receiptForTransaction(transactionId, scope.brand.id);
           // An integrator sees only its channels' events; the others do not exist for it.
-          if (!answer || !allowedChannels(scope).includes(answer.channel)) throw notFound();
+          if (!answer || !allowedChannels(scope).includes(answer.event.type)) throw notFound();
           if (!answer.ready) {
             return reply.code(202).header('retry-after', String(answer.retryAfterSeconds)).send({});
           }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { verifyLogReceipt } from '../../../crypto/log-verify.js';
 import {
   citizenChanges,
   DEMO,
@@ -106,4 +107,56 @@ test('RET <brand code> refuses that brand’s SMS and call consents; RET <brand 
     'ARAMA:IYS_KISAMESAJ',
     'MESAJ:IYS_KISAMESAJ',
   ]);
+});
+
+test('the SMS confirming a refusal links to the withdrawal receipt, which proves the RET', async () => {
+  const { reply } = (await sms('RET 700010')).json() as { reply: string };
+  // Nothing left to refuse for 700010 now; an ONAY for the second brand, then its refusal, is confirmed.
+  assert.doesNotMatch(reply, /Makbuz/);
+  const again = await t.app.inject({
+    method: 'POST',
+    url: `/sps/${DEMO.iysCode}/brands/${DEMO.secondBrandCode}/consents`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: {
+      recipient: phone,
+      recipientType: 'BIREYSEL',
+      type: 'MESAJ',
+      status: 'ONAY',
+      source: 'HS_MESAJ',
+      consentDate: recentWireDate(),
+    },
+  });
+  assert.equal(again.statusCode, 200, again.body);
+  const confirmation = (await sms(`RET ${DEMO.secondBrandCode}`)).json() as { reply: string };
+  const link = /Makbuz: (\S+)\/makbuz\/(\S+)$/.exec(confirmation.reply);
+  assert.ok(link, confirmation.reply);
+  const sent = await t.system.devOutbox!.waitFor((m) => m.to === phone && m.text === confirmation.reply);
+  assert.equal(sent.channel, 'sms');
+
+  // The sequencer (a worker here) signs a head within a second; until then the receipt is pending.
+  let body: { receipts: Array<{ receipt: unknown; record: Record<string, unknown> }>; pending: number };
+  for (;;) {
+    const response: { statusCode: number; body: string; json(): typeof body } = await t.app.inject({
+      method: 'GET',
+      url: `/api/receipts/${link[2]}`,
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    body = response.json();
+    if (body.pending === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(body.receipts.length, 1);
+  const [{ receipt, record }] = body.receipts as [{ receipt: unknown; record: Record<string, unknown> }];
+  assert.equal(record.state, 'withdrawn');
+  assert.equal(record.status, 'RET');
+  assert.equal(record.source, 'IYS_KISAMESAJ');
+  assert.equal(record.channel, 'MESAJ');
+  assert.deepEqual(record.piiPrincipal, { address: '+90 555 *** ** 01', recipientType: 'BIREYSEL' });
+  assert.equal(JSON.stringify(body).includes('5553330001'), false, 'no plaintext number anywhere');
+  const keys = (await t.app.inject({ method: 'GET', url: '/log/v1/keys' })).json().keys;
+  assert.ok((await verifyLogReceipt(receipt, keys)).ok);
+
+  const forged = await t.app.inject({ method: 'GET', url: `/api/receipts/${link[2]}x` });
+  assert.equal(forged.statusCode, 404);
+  assert.equal(forged.json().errors[0].code, 'H990');
 });

@@ -7,6 +7,7 @@ import type { BrandModerationService } from '../../../services/brand-moderation.
 import type { GatewayService } from '../../../services/gateway/gateway.service.js';
 import type { DashboardService } from '../../../services/dashboard.service.js';
 import type { RegulatorService } from '../../../services/regulator.service.js';
+import type { TransparencyLogService } from '../../../services/transparency-log.service.js';
 import { requireStaff, staffOf } from '../../auth/staff.js';
 import { presentComplaint } from '../citizen/present.js';
 import { Complaint } from '../citizen/schema.js';
@@ -26,6 +27,7 @@ export function regulatorRoutes(deps: {
   dashboard: DashboardService;
   gateway: GatewayService;
   brandModeration: BrandModerationService;
+  transparencyLog: TransparencyLogService;
 }): FastifyPluginAsyncTypebox {
   const { regulator } = deps;
   return async (app) => {
@@ -171,6 +173,34 @@ export function regulatorRoutes(deps: {
           deps.brandModeration[action](staffOf(request), request.params.brandCode, request.body),
       );
     }
+
+    app.get(
+      '/api/regulator/log-audit',
+      {
+        schema: {
+          tags,
+          security,
+          summary:
+            "The last transparency-log audit (daily): problems mean the registry's history was tampered with",
+          response: {
+            200: Type.Object({
+              ranAt: Type.Union([Type.String(), Type.Null()]),
+              leaves: Type.Integer(),
+              heads: Type.Integer(),
+              problems: Type.Array(Type.String()),
+              unlisted: Type.Integer(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async () => {
+        const audit = await deps.transparencyLog.latestAudit();
+        return audit
+          ? { ...audit, ranAt: formatWireDate(audit.finishedAt) }
+          : { ranAt: null, leaves: 0, heads: 0, problems: [], unlisted: 0 };
+      },
+    );
 
     app.get(
       '/api/regulator/gateway-alerts',

@@ -1,13 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { formatWireDate } from '../../../domain/wire-date.js';
+import type { CitizenReceiptsService } from '../../../services/citizen-receipts.service.js';
 import type { ShortLinkService } from '../../../services/short-link.service.js';
 import { ErrorResponse } from '../consents/schema.js';
 
 const Params = Type.Object({ token: Type.String() });
 
 /** The API behind the one-tap opt-out page `/r/<token>` (no sign-in: the signed token is the authority). */
-export function shortLinkRoutes(shortLinks: ShortLinkService): FastifyPluginAsyncTypebox {
+export function shortLinkRoutes(deps: {
+  shortLinks: ShortLinkService;
+  citizenReceipts: CitizenReceiptsService;
+}): FastifyPluginAsyncTypebox {
+  const { shortLinks, citizenReceipts } = deps;
   return async (app) => {
     const tags = ['Kısa bağlantı (short link)'];
     app.get(
@@ -51,17 +56,19 @@ export function shortLinkRoutes(shortLinks: ShortLinkService): FastifyPluginAsyn
       {
         schema: {
           tags,
-          summary: 'Refuse one of them (RET, source IYS_KISA_LINK)',
+          summary:
+            'Refuse one of them (RET, source IYS_KISA_LINK); answers the link to the withdrawal receipt',
           params: Params,
           body: Type.Object({ eventId: Type.String() }),
+          response: { 200: Type.Object({ receiptUrl: Type.String() }), '4xx': ErrorResponse },
         },
       },
-      async (request, reply) => {
-        await shortLinks.reject(
+      async (request) => {
+        const refusal = await shortLinks.reject(
           request.params.token,
           (request.body as { eventId?: unknown } | undefined)?.eventId,
         );
-        return reply.code(204).send();
+        return { receiptUrl: citizenReceipts.linkFor([refusal]) };
       },
     );
   };

@@ -20,7 +20,9 @@ export const SignedTreeHead = Type.Object({
 /** A receipt: the event's canonical text, its leaf, the audit path and the first signed head holding it. */
 export const LogReceipt = Type.Object({
   transactionId: Type.String(),
-  canonical: Type.String({ description: 'the exact text whose SHA-256 (after a 0x00 byte) is the leaf hash' }),
+  canonical: Type.String({
+    description: 'the exact text whose SHA-256 (after a 0x00 byte) is the leaf hash',
+  }),
   leafHash: Type.String(),
   leafIndex: Type.Integer(),
   treeSize: Type.Integer(),
