@@ -274,6 +274,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     providers,
     cipher,
     signer: new ReceiptSigner(keys.receiptSeed),
+    latestLogHead: () => transparencyLog.latestHead(),
     logger,
     limits,
     onChecked: countChecks,

@@ -204,6 +204,12 @@ export function createTransparencyLogService(deps: {
 
     signedTreeHead: async (): Promise<SignedTreeHead> => present(await latestHead()),
 
+    /** The latest signed head, or undefined before the first (for answers that carry it when there is one). */
+    latestHead: async (): Promise<SignedTreeHead | undefined> => {
+      const head = await log.latestHead();
+      return head && present(head);
+    },
+
     async inclusion(leafHash: Buffer, treeSize: number) {
       const head = await latestHead();
       if (treeSize > head.treeSize || treeSize < 1) {

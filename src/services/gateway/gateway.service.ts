@@ -5,6 +5,7 @@ import type { FieldCipher } from '../../crypto/field-cipher.js';
 import { hashSecret } from '../../crypto/secret-hash.js';
 import { createReceiptBatcher } from '../../crypto/receipt-batcher.js';
 import { hashJson, hashText, type ReceiptSigner } from '../../crypto/receipt-signer.js';
+import type { SignedTreeHead } from '../transparency-log.service.js';
 import {
   CONSENT_TYPES,
   RECIPIENT_TYPES,
@@ -48,6 +49,7 @@ export interface CheckOutcome {
 
 const BRAND_CACHE_MS = 30_000;
 const COUNT_FLUSH_MS = 5000;
+const LOG_HEAD_REFRESH_MS = 1000;
 
 /**
  * Send-time checks for message gateways (AHS). Answers come from an in-process index of the current consent
@@ -60,6 +62,8 @@ export function createGatewayService(deps: {
   providers: ProviderRepository;
   cipher: FieldCipher;
   signer: ReceiptSigner;
+  /** The transparency log's latest signed head: every receipt carries the one current at the check. */
+  latestLogHead?: () => Promise<SignedTreeHead | undefined>;
   logger: Logger;
   limits: GatewayLimits;
   onChecked?: (allowed: number, blocked: number) => void;
@@ -87,6 +91,12 @@ export function createGatewayService(deps: {
   // Checks per Türkiye day, counted in memory and added to the database every few seconds (not per request).
   const pendingCounts = new Map<string, { allowed: number; blocked: number }>();
   let flushTimer: NodeJS.Timeout | undefined;
+  // Read once a second, not per check: the sequencer signs at most that often.
+  let logHead: SignedTreeHead | undefined;
+  let logHeadTimer: NodeJS.Timeout | undefined;
+  async function refreshLogHead(): Promise<void> {
+    logHead = (await deps.latestLogHead?.().catch(() => logHead)) ?? logHead;
+  }
 
   async function flushCounts(): Promise<void> {
     const entries = [...pendingCounts.entries()];
@@ -282,6 +292,8 @@ export function createGatewayService(deps: {
       recipientType: outcome.recipientType,
       req: hashJson(receiptRequest(outcome)),
       res: hashText(resultsJson),
+      // The registry state the sender was shown: prove later, by a consistency proof, what it held then.
+      ...(logHead ? { sth: logHead } : {}),
     });
   }
 
@@ -289,10 +301,13 @@ export function createGatewayService(deps: {
     index,
     async start(): Promise<void> {
       await sync.start();
+      await refreshLogHead();
       flushTimer = setInterval(() => void flushCounts(), COUNT_FLUSH_MS).unref();
+      logHeadTimer = setInterval(() => void refreshLogHead(), LOG_HEAD_REFRESH_MS).unref();
     },
     async stop(): Promise<void> {
       clearInterval(flushTimer);
+      clearInterval(logHeadTimer);
       await flushCounts();
       await sync.stop();
     },

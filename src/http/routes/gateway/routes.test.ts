@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { signedHeadProblem, type SignedHead } from '../../../crypto/log-verify.js';
+import { verifyReceipt } from '../../../crypto/receipt-signer.js';
 import { checkReceiptFile } from '../../../services/gateway/receipt-check.js';
 import {
   DEMO,
@@ -91,6 +93,25 @@ test('each recipient is answered with allowed and a reason; malformed ones are p
   assert.deepEqual(report.lines.slice(-2), ['results: match the receipt', 'request: matches the receipt']);
   assert.equal(report.valid, true);
   assert.equal(checkReceiptFile({ ...body, results: body.results.slice(1) }, keys).valid, false);
+});
+
+test('a receipt carries the transparency log head current at the check, signed by the log key', async () => {
+  const keys = (await t.app.inject('/gateway/v1/keys')).json().keys;
+  const logKeys = (await t.app.inject('/log/v1/keys')).json().keys;
+  const request = { brandCode: DEMO.brandCode, type: 'MESAJ', recipients: [A] };
+  // The gateway reads the head once a second; the sequencer signs its first one when the workers start.
+  let claims: Record<string, unknown> = {};
+  for (let tries = 0; tries < 50 && !claims.sth; tries++) {
+    const verified = verifyReceipt((await check(request)).json().receipt, keys);
+    assert.ok(verified.ok);
+    claims = verified.payload;
+    if (!claims.sth) await sleep(100);
+  }
+  const sth = claims.sth as SignedHead;
+  assert.ok(sth, 'the receipt names a head');
+  assert.equal(await signedHeadProblem(sth, logKeys), undefined);
+  const current = (await t.app.inject('/log/v1/sth')).json();
+  assert.ok(sth.treeSize <= current.treeSize, 'a head the log really signed, not newer than its latest');
 });
 
 test('the AHS twin lists who must not receive the message, with HTTP Basic as the real AHS API', async () => {
