@@ -9,6 +9,7 @@ import { ProviderArea } from './pages/ProviderArea.js';
 import { Regulator } from './pages/Regulator.js';
 import { SignIn } from './pages/SignIn.js';
 import { Transparency } from './pages/Transparency.js';
+import { VerifyReceipt } from './pages/VerifyReceipt.js';
 import { navigate, usePath } from './router.js';
 
 export interface Session {
@@ -47,9 +48,15 @@ export function App() {
 
   const i18n = useMemo(() => ({ t, language, setLanguage }), [t, language]);
   const shortLink = /^\/r\/([^/]+)$/.exec(path);
+  const receiptLink = /^\/makbuz\/([^/]+)$/.exec(path);
 
   let page;
   if (shortLink) page = <ShortLink token={shortLink[1]!} />;
+  else if (receiptLink) page = <VerifyReceipt token={receiptLink[1]!} />;
+  else if (path === '/dogrula')
+    page = (
+      <VerifyReceipt transactionId={new URLSearchParams(window.location.search).get('islem') ?? undefined} />
+    );
   else if (path === '/seffaflik') page = <Transparency />;
   else if (path === '/kurul') page = <Regulator />;
   else if (path === '/basvuru') page = <Apply />;

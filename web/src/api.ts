@@ -98,6 +98,7 @@ export interface Consent {
   source: string | null;
   consentDate: string;
   lastChange: string;
+  transactionId: string;
 }
 
 export interface HistoryEntry {
@@ -108,6 +109,7 @@ export interface HistoryEntry {
   source: string | null;
   consentDate: string;
   creationDate: string;
+  transactionId: string;
 }
 
 export interface Evidence {

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { logEn, logTr } from './i18n-log.js';
 import { portalEn, portalTr } from './i18n-portal.js';
 
 export type Language = 'tr' | 'en';
@@ -131,6 +132,7 @@ const tr = {
   upheldPer10k: '10.000 izinde haklı şikayet',
   optOutsReached: 'Bir günde ulaşan retler',
   ...portalTr,
+  ...logTr,
 };
 
 const en: typeof tr = {
@@ -254,6 +256,7 @@ const en: typeof tr = {
   upheldPer10k: 'Upheld complaints per 10,000',
   optOutsReached: 'Refusals reaching it in a day',
   ...portalEn,
+  ...logEn,
 };
 
 export const TEXTS = { tr, en };

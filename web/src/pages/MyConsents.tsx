@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure, type Consent, type HistoryEntry } from '../api.js';
 import type { Session } from '../App.js';
 import { useI18n } from '../i18n.js';
+import { navigate } from '../router.js';
 
 const CHANNELS = ['MESAJ', 'ARAMA', 'EPOSTA'] as const;
 
@@ -163,7 +164,11 @@ function BrandConsents({
                     <button type="button" className="secondary" onClick={() => void onChange(c, 'ONAY')}>
                       {t.approve}
                     </button>
-                  )}
+                  )}{' '}
+                  <ReceiptLink
+                    transactionId={c.transactionId}
+                    label={t.receiptOf(`${c.brandName} ${t.channel[c.type]}`)}
+                  />
                 </td>
               </tr>
             ))}
@@ -183,12 +188,27 @@ function BrandConsents({
           {history.map((h, i) => (
             <li key={i}>
               {h.creationDate} — {t.channel[h.type]}: <strong>{t.status[h.status]}</strong> ({h.source ?? '—'}
-              )
+              ){' '}
+              <ReceiptLink
+                transactionId={h.transactionId}
+                label={t.receiptOf(`${h.brandName} ${h.creationDate}`)}
+              />
             </li>
           ))}
         </ol>
       )}
     </div>
+  );
+}
+
+/** Opens the movement's receipt in the verifier page (which checks it in the browser and offers the file). */
+function ReceiptLink({ transactionId, label }: { transactionId: string; label: string }) {
+  const { t } = useI18n();
+  const href = `/dogrula?islem=${transactionId}`;
+  return (
+    <a href={href} aria-label={label} onClick={(e) => (e.preventDefault(), navigate(href))}>
+      {t.receipt}
+    </a>
   );
 }
 

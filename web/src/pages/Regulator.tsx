@@ -4,6 +4,7 @@ import { Applications } from './Applications.js';
 import { AuditLog } from './AuditLog.js';
 import { BrandModeration } from './BrandModeration.js';
 import { GatewayAlerts } from './GatewayAlerts.js';
+import { LogAuditBanner } from './LogAuditBanner.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
 import { useProvinces } from '../provinces.js';
@@ -109,30 +110,33 @@ export function Regulator() {
     ['audit', t.auditLog],
   ];
   const tabs = (
-    <nav className="row" aria-label={t.regulatorConsole}>
-      {tabNames.map(([id, label]) => (
+    <>
+      <LogAuditBanner />
+      <nav className="row" aria-label={t.regulatorConsole}>
+        {tabNames.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            className={tab === id ? '' : 'secondary'}
+            aria-pressed={tab === id}
+            onClick={() => setTab(id)}
+          >
+            {label}
+          </button>
+        ))}
         <button
-          key={id}
           type="button"
-          className={tab === id ? '' : 'secondary'}
-          aria-pressed={tab === id}
-          onClick={() => setTab(id)}
+          className="secondary"
+          onClick={() =>
+            void staffApi('POST', '/api/regulator/sign-out').finally(
+              () => (setStaffCsrfToken(''), setSignedIn(false)),
+            )
+          }
         >
-          {label}
+          {t.signOut}
         </button>
-      ))}
-      <button
-        type="button"
-        className="secondary"
-        onClick={() =>
-          void staffApi('POST', '/api/regulator/sign-out').finally(
-            () => (setStaffCsrfToken(''), setSignedIn(false)),
-          )
-        }
-      >
-        {t.signOut}
-      </button>
-    </nav>
+      </nav>
+    </>
   );
   const otherTab = {
     audit: AuditLog,

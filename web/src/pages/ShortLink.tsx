@@ -7,6 +7,7 @@ export function ShortLink({ token }: { token: string }) {
   const { t } = useI18n();
   const [view, setView] = useState<ShortLinkView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [receiptUrl, setReceiptUrl] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -19,7 +20,12 @@ export function ShortLink({ token }: { token: string }) {
 
   const reject = async (eventId: string) => {
     try {
-      await api('POST', `/api/short-links/${encodeURIComponent(token)}/reject`, { eventId });
+      const refused = await api<{ receiptUrl: string }>(
+        'POST',
+        `/api/short-links/${encodeURIComponent(token)}/reject`,
+        { eventId },
+      );
+      setReceiptUrl(new URL(refused.receiptUrl).pathname);
       await load();
     } catch (failure) {
       setError(failure instanceof ApiFailure ? failure.message : String(failure));
@@ -44,6 +50,11 @@ export function ShortLink({ token }: { token: string }) {
       {error && (
         <p className="error" role="alert">
           {error}
+        </p>
+      )}
+      {receiptUrl && (
+        <p role="status">
+          <a href={receiptUrl}>{t.receiptLinkAfterReject}</a>
         </p>
       )}
       <ul className="plain">
