@@ -110,6 +110,30 @@ test('the one-tap opt-out link from a consent notice refuses the consent without
   await page.getByText('Reddedildi').first().waitFor();
   assert.equal(await page.getByRole('button', { name: 'Reddet' }).count(), 0, 'the link is spent');
 
+  // The withdrawal receipt: verified in the browser, with today's head proved to extend it.
+  await page.getByRole('link', { name: 'Ret makbuzunuzu görüntüleyin' }).click();
+  const result = page.getByTestId('receipt-result');
+  await result.getByText('✓ Makbuz geçerli').waitFor({ timeout: 15_000 });
+  await result.getByText('Ret (izin geri alındı)').waitFor();
+  await result.getByText(/✓ Günlüğün bugünkü imzalı başı/).waitFor();
+  assert.equal(await result.getByText('+90 555 *** ** 03').count(), 1);
+  await page.screenshot({ path: path.join(SCREENSHOTS, '15-receipt-verifier.png'), fullPage: true });
+
+  // The same receipt, changed by one character, fails in the verifier: the hash no longer matches.
+  const download = (
+    await (await page.request.get(`${bed.url}/api/receipts/${page.url().split('/makbuz/')[1]}`)).json()
+  ).receipts[0];
+  const forgedReceipt = JSON.stringify({
+    ...download,
+    receipt: { ...download.receipt, canonical: download.receipt.canonical.replace('"RET"', '"ONAY"') },
+  });
+  const verifier = await bed.newPage();
+  await verifier.goto(`${bed.url}/dogrula`);
+  await verifier.getByLabel('veya makbuzu buraya yapıştırın').fill(forgedReceipt);
+  await verifier.getByRole('button', { name: 'Doğrula' }).click();
+  await verifier.getByTestId('receipt-result').getByText('✗ Makbuz GEÇERSİZ').waitFor();
+  await verifier.getByText(/✗ Kaydın özeti/).waitFor();
+
   const feed = await changesFeed();
   assert.deepEqual(
     feed.filter((m) => m.recipient === phone).map((m) => [m.type, m.status, m.source]),
