@@ -67,7 +67,7 @@ const PRELOAD_CHUNK = 500_000;
  * measured load then pays is what a registry of that size costs: deeper and colder random-key indexes.
  * The transparency log's sequencer integrates the preloaded events before the load is measured.
  */
-async function preloadTo(pool: pg.Pool, brandId: number, target: number): Promise<void> {
+export async function preloadTo(pool: pg.Pool, brandId: number, target: number): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query(`SET session_replication_role = replica`);

@@ -3,6 +3,7 @@ import { benchCheck } from './check.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchIndexes } from './indexes.bench.js';
 import { benchIngest } from './ingest.bench.js';
+import { benchLog } from './log.bench.js';
 import { benchScan } from './scan.bench.js';
 import { benchWebhook } from './webhook.bench.js';
 
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   import: benchImport,
   scan: benchScan,
   indexes: benchIndexes,
+  log: benchLog,
 };
 
 const args = process.argv.slice(2);

@@ -188,12 +188,17 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
         )
       ).rows[0],
 
+    /**
+     * The first leaf with this hash. Materialised first so the hash index finds it: asked as "ORDER BY
+     * leaf_index LIMIT 1", the planner walks the primary key from leaf 0 and filters (a scan of the whole
+     * log for a recent leaf).
+     */
     findLeafIndex: async (leafHash: Buffer): Promise<number | undefined> =>
       (
-        await sql<{ index: number }>`
-          SELECT leaf_index::float8 AS index FROM log_leaves WHERE leaf_hash = ${leafHash}
-          ORDER BY leaf_index LIMIT 1`.execute(db)
-      ).rows[0]?.index,
+        await sql<{ index: number | null }>`
+          WITH found AS MATERIALIZED (SELECT leaf_index FROM log_leaves WHERE leaf_hash = ${leafHash})
+          SELECT min(leaf_index)::float8 AS index FROM found`.execute(db)
+      ).rows[0]?.index ?? undefined,
 
     /** Leaves [start, end). */
     entries: async (start: number, end: number) =>

@@ -1,0 +1,125 @@
+/**
+ * The transparency log (issue 12), beside the ingest rate of the same run:
+ *  1. integration capacity: `--leaves N` events (default 1 M) preloaded in SQL, then sequenced by the
+ *     sequencer's own integrate() back to back — leaves per second, each batch signed;
+ *  2. proof cost at that size: inclusion and consistency proofs for random leaves and sizes, through the
+ *     service (its database reads included), p50 and p99;
+ *  3. under load: 200k consents through the bulk API from another process while a worker process applies
+ *     them and runs the sequencer; the applied rate, and the delay from a movement being recorded to the
+ *     first signed head holding it (p50/p99). "Recorded" is the event's creation time inside its writing
+ *     transaction, so the delay includes the rest of that transaction: an upper bound of commit → head.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import pino from 'pino';
+import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
+import { startBenchServer } from './bench-database.js';
+import { preloadTo } from './ingest.bench.js';
+
+const LOAD = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
+const PROOFS = 1000;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const rate = (n: number) => Math.round(n).toLocaleString('en');
+
+export async function benchLog(flags: string[] = []): Promise<void> {
+  const leavesFlag = flags.find((f) => f.startsWith('--leaves='));
+  const leaves = leavesFlag ? Number(leavesFlag.split('=')[1]) : 1_000_000;
+  const masterKey = randomBytes(32);
+  const api = await startBenchServer({ workers: false, masterKey });
+  const pool = new pg.Pool({ connectionString: api.databaseUrl, max: 2 });
+  await pool.query('CREATE EXTENSION IF NOT EXISTS pgcrypto');
+  const log = api.system.transparencyLog;
+  await log.integrate(); // the signed empty tree
+  const { rows: brands } = await pool.query<{ id: number }>(
+    `SELECT id FROM brands WHERE brand_code = 700010`,
+  );
+
+  // 1. Integration capacity.
+  await preloadTo(pool, brands[0]!.id, leaves);
+  let integrated = 0;
+  const started = performance.now();
+  for (let n = await log.integrate(); n > 0; n = await log.integrate()) integrated += n;
+  const integrationRate = integrated / ((performance.now() - started) / 1000);
+  const heads = Number((await pool.query(`SELECT count(*) AS n FROM log_heads`)).rows[0].n);
+
+  // 2. Proofs at that size.
+  const size = integrated;
+  const picks = Array.from({ length: PROOFS }, () => Math.floor(Math.random() * size));
+  const { rows: leafRows } = await pool.query<{ leaf_hash: Buffer }>(
+    `SELECT leaf_hash FROM log_leaves WHERE leaf_index = ANY($1::bigint[])`,
+    [picks],
+  );
+  const inclusion: number[] = [];
+  for (const row of leafRows) {
+    const t0 = performance.now();
+    await log.inclusion(row.leaf_hash, size);
+    inclusion.push(performance.now() - t0);
+  }
+  const consistency: number[] = [];
+  for (const first of picks.slice(0, 200)) {
+    const t0 = performance.now();
+    await log.consistency(Math.max(1, first), size);
+    consistency.push(performance.now() - t0);
+  }
+  inclusion.sort((a, b) => a - b);
+  consistency.sort((a, b) => a - b);
+
+  // 3. Under load: the API process accepts, a worker process applies and sequences.
+  const worker = await createSystem({
+    databaseUrl: api.databaseUrl,
+    masterKey,
+    logger: pino({ level: 'warn' }),
+    messaging: SANDBOX_MESSAGING,
+    serve: false,
+  });
+  const loadStart = performance.now();
+  const treeBefore = Number((await pool.query(`SELECT tree_size FROM log_cursor`)).rows[0].tree_size);
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'bench/ingest-load.ts', api.base, api.demoToken, String(LOAD), '4'],
+    { maxBuffer: 1024 * 1024 },
+  );
+  while ((await api.system.bulk.countUnfinished()) > 0) await sleep(20);
+  const appliedRate = LOAD / ((performance.now() - loadStart) / 1000);
+  const treeAtApplied = Number((await pool.query(`SELECT tree_size FROM log_cursor`)).rows[0].tree_size);
+  const events = Number((await pool.query(`SELECT count(*) AS n FROM consent_events`)).rows[0].n);
+  while (Number((await pool.query(`SELECT tree_size FROM log_cursor`)).rows[0].tree_size) < events)
+    await sleep(50);
+  const { rows: delays } = await pool.query<{ p50: number; p99: number; max: number }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY d) AS p99,
+            max(d) AS max
+     FROM (SELECT extract(epoch FROM (SELECT h.signed_at FROM log_heads h WHERE h.tree_size > l.leaf_index
+                                      ORDER BY h.tree_size LIMIT 1) - e.creation_date) * 1000 AS d
+           FROM log_leaves l JOIN consent_events e ON e.id = l.event_id WHERE e.recipient_type = 'BIREYSEL') delays`,
+  );
+  const delay = delays[0]!;
+
+  console.log(
+    `log: ${rate(size)} leaves preloaded and sequenced, then ${rate(LOAD)} consents through the bulk API`,
+  );
+  console.log(`  integration capacity     : ${rate(integrationRate)} leaves/s (${heads} signed heads)`);
+  console.log(
+    `  inclusion proof at ${rate(size)} : p50 ${percentile(inclusion, 0.5).toFixed(2)} ms, p99 ${percentile(inclusion, 0.99).toFixed(2)} ms (target < 10 ms)`,
+  );
+  console.log(
+    `  consistency proof        : p50 ${percentile(consistency, 0.5).toFixed(2)} ms, p99 ${percentile(consistency, 0.99).toFixed(2)} ms`,
+  );
+  console.log(`  bulk API applied         : ${rate(appliedRate)} rows/s, sequencer running beside it`);
+  console.log(
+    `  log behind at applied    : ${rate(LOAD - (treeAtApplied - treeBefore))} leaves (caught up after)`,
+  );
+  console.log(
+    `  recorded → signed head   : p50 ${Math.round(delay.p50)} ms, p99 ${Math.round(delay.p99)} ms, max ${Math.round(delay.max)} ms`,
+  );
+  console.log(
+    `integration capacity / ingest applied = ${(integrationRate / appliedRate).toFixed(1)} (the log's headroom)`,
+  );
+  await worker.close();
+  await pool.end();
+  await api.close();
+}
