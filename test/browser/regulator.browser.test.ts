@@ -42,6 +42,8 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   });
   assert.equal(filed.json().verdict, 'RET_IN_FORCE');
   const key = await bed.system.regulator.addKey('Ayşe Denetçi');
+  // The nightly log audit, run now: its verdict shows above every tab of the console.
+  assert.deepEqual((await bed.system.transparencyLog.audit()).problems, []);
 
   const page = await bed.newPage();
   await page.goto(`${bed.url}/kurul`);
@@ -56,6 +58,10 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   assert.doesNotMatch(stored, /openiys_staff/);
   await page.reload();
   await page.getByRole('heading', { name: 'Şikayetler' }).waitFor();
+  await page
+    .getByTestId('log-audit')
+    .getByText(/Günlük denetimi .*sorun yok/)
+    .waitFor();
   await page.getByLabel('Ön değerlendirme').selectOption('RET_IN_FORCE');
   await page.getByLabel('İl', { exact: true }).selectOption('06');
   await page
