@@ -238,3 +238,27 @@ test('a key slipped into the published list, with heads re-signed by it, is caug
     await asReplica([[`DELETE FROM log_keys WHERE version = 99`]]);
   }
 });
+
+test('the daily audit keeps its result: /metrics and the regulator console raise the alarm', async () => {
+  const metric = async () =>
+    /^openiys_log_audit_problems (\d+)$/m.exec(
+      (await t.app.inject({ method: 'GET', url: '/metrics' })).body,
+    )?.[1];
+  assert.equal((await t.system.transparencyLog.audit()).problems.length, 0);
+  assert.equal(await metric(), '0');
+  await owner.query(
+    `UPDATE consents SET status = 'RET' WHERE last_event_id = (SELECT min(last_event_id) FROM consents)`,
+  );
+  try {
+    const report = await t.system.transparencyLog.audit();
+    assert.equal(report.problems.length, 1);
+    assert.equal(await metric(), '1');
+    assert.deepEqual((await t.system.transparencyLog.latestAudit())?.problems, report.problems);
+  } finally {
+    await owner.query(
+      `UPDATE consents c SET status = e.status FROM consent_events e WHERE e.id = c.last_event_id`,
+    );
+  }
+  await t.system.transparencyLog.audit();
+  assert.equal(await metric(), '0');
+});

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
 import { leafOf, mth, proof } from '../../test/helpers/rfc9162.js';
-import { recordConsent, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { DEMO, recordConsent, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
 import { ReceiptSigner } from '../crypto/receipt-signer.js';
 import { witnessConsistency } from './log-witness.js';
 
@@ -77,5 +83,63 @@ test('a registry that rewrote its history cannot show a witness a consistent hea
     assert.match(report.lines.at(-1)!, /does NOT extend the saved one/);
   } finally {
     server.close();
+  }
+});
+
+/** `npm run cli -- log …` as an outside auditor runs it: a process of its own, files in, exit code out. */
+async function cli(...args: string[]): Promise<{ code: number; out: string }> {
+  const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'log', ...args]);
+  try {
+    const { stdout } = await run;
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string };
+    return { code: failed.code, out: failed.stdout };
+  }
+}
+
+test('the CLI verifies a receipt offline and checks consistency as a witness, exiting 1 on a forgery', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'openiys-witness-'));
+  try {
+    const saved = await grow(2);
+    const transactionId = (
+      await sql<{ transaction_id: string }>`
+        SELECT transaction_id FROM consent_events ORDER BY id DESC LIMIT 1`.execute(t.system.database.db)
+    ).rows[0]!.transaction_id;
+    await grow(1);
+    const token = await t.token();
+    const receipt = await (
+      await fetch(`${url}/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/receipt/${transactionId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json();
+    const file = (name: string, value: unknown) => {
+      writeFileSync(path.join(dir, name), JSON.stringify(value));
+      return path.join(dir, name);
+    };
+    const keys = file('keys.json', await (await fetch(`${url}/log/v1/keys`)).json());
+
+    const valid = await cli('verify-receipt', file('receipt.json', receipt), '--jwks', keys);
+    assert.equal(valid.code, 0, valid.out);
+    assert.match(valid.out, /the receipt is valid/);
+    const forged = { ...receipt, canonical: receipt.canonical.replace('"ONAY"', '"RET"') };
+    const invalid = await cli('verify-receipt', file('forged.json', forged), '--jwks', keys);
+    assert.equal(invalid.code, 1, invalid.out);
+    assert.match(invalid.out, /FAIL leaf/);
+
+    const head = file('head.json', saved);
+    const witnessed = await cli('consistency', '--from', head, '--url', url, '--jwks', keys, '--save');
+    assert.equal(witnessed.code, 0, witnessed.out);
+    assert.match(witnessed.out, /consistent: the first \d+ leaves are unchanged/);
+    const kept = JSON.parse(readFileSync(head, 'utf8'));
+    assert.deepEqual(
+      kept,
+      await (await fetch(`${url}/log/v1/sth`)).json(),
+      'today’s head saved for next time',
+    );
+    const bent = file('bent.json', { ...saved, rootHash: kept.rootHash });
+    assert.equal((await cli('consistency', '--from', bent, '--url', url, '--jwks', keys)).code, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
