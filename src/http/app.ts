@@ -212,10 +212,18 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(portalUploadRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  // Fonts come from scalar.com by default: every page's fonts are our own (see security-headers.ts).
+  // Fonts come from scalar.com by default: every page's fonts are our own (see security-headers.ts). The
+  // reference is openiys's, not a vendor's: no hosted AI chat (it sends questions to scalar.com), no
+  // developer toolbar (its "Deploy" button), our name in the title.
   await app.register(apiReference, {
     routePrefix: '/docs',
-    configuration: { url: '/openapi.json', withDefaultFonts: false },
+    configuration: {
+      url: '/openapi.json',
+      withDefaultFonts: false,
+      agent: { disabled: true },
+      showDeveloperTools: 'never',
+      metaData: { title: 'openiys · İYS API' },
+    },
   });
   if (withWeb) await serveWebApp(app, deps.webRoot!);
   return app;

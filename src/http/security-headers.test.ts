@@ -40,6 +40,10 @@ test('a page with inline code gets exactly its pieces pinned by hash; the API re
   const csp = directives(String(docs.headers['content-security-policy']));
   assert.deepEqual(csp.get('script-src'), ["'self'", sha256(inline)]);
   assert.match(docs.body, /"withDefaultFonts": false/);
+  // openiys's reference, not a vendor's: no hosted AI chat, no developer toolbar, our name.
+  assert.match(docs.body, /"agent": \{\s*"disabled": true\s*\}/);
+  assert.match(docs.body, /"showDeveloperTools": "never"/);
+  assert.match(docs.body, /"title": "openiys · İYS API"/);
 
   const outbox = await t.app.inject('/dev/outbox');
   const style = /<style>([\s\S]*?)<\/style>/.exec(outbox.body)![1]!;

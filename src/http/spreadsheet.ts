@@ -14,7 +14,16 @@ export function inertCell(value: string): string {
   return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
-/** csv-stringify options with every string cell made inert. */
-export function csvOptions(columns: readonly string[]): CsvOptions {
-  return { header: true, columns: [...columns], cast: { string: inertCell } };
+/**
+ * csv-stringify options with every string cell made inert. Files people download open in Excel, which
+ * reads UTF-8 (Turkish letters) only after a byte-order mark: those get one (`forPeople`); files for
+ * programs (the provider API's) do not, as most CSV readers would take it for part of the first header.
+ */
+export function csvOptions(columns: readonly string[], audience: { forPeople?: boolean } = {}): CsvOptions {
+  return {
+    header: true,
+    columns: [...columns],
+    cast: { string: inertCell },
+    bom: audience.forPeople ?? false,
+  };
 }

@@ -70,6 +70,8 @@ test('sign in with a code from the outbox, see a consent uploaded through the AP
 
   const row = page.getByTestId(`consent-${DEMO.brandCode}-MESAJ`);
   await row.getByText('Onaylı').waitFor();
+  // Sources read as words; the İYS code is the tooltip.
+  assert.equal(await row.locator('abbr[title="HS_WEB"]').textContent(), 'Web sitesi');
   assert.equal(await page.getByRole('heading', { name: /Demo Marka/ }).count(), 1);
   await page.screenshot({ path: path.join(SCREENSHOTS, '02-my-consents.png'), fullPage: true });
 
@@ -77,7 +79,7 @@ test('sign in with a code from the outbox, see a consent uploaded through the AP
   await row.getByText('Reddedildi').waitFor();
   await page.getByRole('status').getByText('Değişiklik kaydedildi').waitFor();
   await page.getByRole('button', { name: 'Geçmiş' }).click();
-  await page.getByText(/SMS: Reddedildi \(IYS_WEB\)/).waitFor();
+  await page.getByText(/SMS: Reddedildi \(İYS web sitesi\)/).waitFor();
   await page.screenshot({ path: path.join(SCREENSHOTS, '03-refused.png'), fullPage: true });
 
   const feed = await changesFeed();

@@ -1,8 +1,13 @@
 import { createContext, useContext } from 'react';
 import { logEn, logTr } from './i18n-log.js';
+import { sourcesEn, sourcesTr } from './i18n-sources.js';
 import { portalEn, portalTr } from './i18n-portal.js';
 
 export type Language = 'tr' | 'en';
+
+const percentStyle = { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 } as const;
+const percentTr = new Intl.NumberFormat('tr-TR', percentStyle);
+const percentEn = new Intl.NumberFormat('en-GB', percentStyle);
 
 const tr = {
   appName: 'İleti Yönetim Sistemi',
@@ -42,6 +47,9 @@ const tr = {
   addAddress: 'Adres ekle',
   removeAddress: 'Kaldır',
   addressAdded: 'Adres eklendi.',
+  confirmRemoveAddress: (a: string) =>
+    `${a} hesabınızdan kaldırılsın mı? İzin kayıtları silinmez; adresi yeniden ekleyip doğrulayarak yine görebilirsiniz.`,
+  addressRemoved: 'Adres hesabınızdan kaldırıldı.',
   fileComplaint: 'Şikayet oluştur',
   complaintAddress: 'İletiyi alan adresiniz',
   brandCode: 'Marka kodu',
@@ -133,6 +141,9 @@ const tr = {
   optOutsReached: 'Bir günde ulaşan retler',
   ...portalTr,
   ...logTr,
+  /** Shares as people in Türkiye write them: `%87,5`. */
+  percent: (share: number) => percentTr.format(share),
+  sources: sourcesTr,
 };
 
 const en: typeof tr = {
@@ -173,6 +184,9 @@ const en: typeof tr = {
   addAddress: 'Add address',
   removeAddress: 'Remove',
   addressAdded: 'Address added.',
+  confirmRemoveAddress: (a: string) =>
+    `Remove ${a} from your account? Its consent records are not deleted; add and verify it again to see them.`,
+  addressRemoved: 'The address was removed from your account.',
   fileComplaint: 'File a complaint',
   complaintAddress: 'Your address that received it',
   brandCode: 'Brand code',
@@ -257,6 +271,8 @@ const en: typeof tr = {
   optOutsReached: 'Refusals reaching it in a day',
   ...portalEn,
   ...logEn,
+  percent: (share: number) => percentEn.format(share),
+  sources: sourcesEn,
 };
 
 export const TEXTS = { tr, en };

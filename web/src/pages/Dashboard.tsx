@@ -19,8 +19,6 @@ interface Overview {
   complaintsByProvince: Array<{ code: string; name: string; complaints: number }>;
 }
 
-const percent = (v: number) => `%${(v * 100).toFixed(1)}`;
-
 /** The market at a glance, for the regulator. */
 export function Dashboard() {
   const { t } = useI18n();
@@ -68,7 +66,7 @@ export function Dashboard() {
             rows={overview.optOutRateByBrand
               .filter((b) => b.optOutRate !== null)
               .map((b) => ({ label: b.name, value: b.optOutRate!, note: `(${b.consents})` }))}
-            format={percent}
+            format={t.percent}
           />
         </div>
         <div className="card">
@@ -96,7 +94,7 @@ export function Dashboard() {
               label: c.day,
               value: c.allowed,
               secondary: c.blocked,
-              note: c.blockedShare === null ? '' : `${t.blocked} ${percent(c.blockedShare)}`,
+              note: c.blockedShare === null ? '' : `${t.blocked} ${t.percent(c.blockedShare)}`,
             }))}
           />
         </div>

@@ -16,11 +16,10 @@ interface GatewayAlert {
   };
 }
 
-const percent = (v: number | undefined) => (v === undefined ? '' : `%${(v * 100).toFixed(1)}`);
-
 /** Gateway accounts the scan guard throttled: who, when, and what their requests looked like. */
 export function GatewayAlerts() {
   const { t } = useI18n();
+  const percent = (v: number | undefined) => (v === undefined ? '' : t.percent(v));
   const [alerts, setAlerts] = useState<GatewayAlert[] | null>(null);
   useEffect(() => {
     staffApi<GatewayAlert[]>('GET', '/api/regulator/gateway-alerts').then(setAlerts, () => setAlerts([]));

@@ -3,6 +3,7 @@ import { api, ApiFailure, type Consent, type HistoryEntry } from '../api.js';
 import type { Session } from '../App.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
+import { SourceLabel } from '../components/SourceLabel.js';
 
 const CHANNELS = ['MESAJ', 'ARAMA', 'EPOSTA'] as const;
 
@@ -48,6 +49,15 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
     );
   };
 
+  const removeAddress = (addressId: string, address: string) => {
+    if (!window.confirm(t.confirmRemoveAddress(address))) return;
+    void act(async () => {
+      await api('DELETE', `/api/citizen/addresses/${encodeURIComponent(addressId)}`);
+      await onChanged();
+      return t.addressRemoved;
+    });
+  };
+
   if (consents === null) return <p aria-busy="true">{t.loading}</p>;
   return (
     <section aria-labelledby="consents-title">
@@ -85,6 +95,17 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
                     {t.rejectAll(t.channel[type] ?? type)}
                   </button>
                 ))}
+                {/* The last address is how the person signs in: it stays. */}
+                {session.addresses.length > 1 && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`${t.removeAddress}: ${address.address}`}
+                    onClick={() => removeAddress(address.id, address.address)}
+                  >
+                    {t.removeAddress}
+                  </button>
+                )}
               </span>
             </header>
             {brands.length === 0 && <p>{t.noConsents}</p>}
@@ -152,7 +173,9 @@ function BrandConsents({
                 <td>
                   <span className={`badge ${c.status === 'ONAY' ? 'on' : 'off'}`}>{t.status[c.status]}</span>
                 </td>
-                <td>{c.source ?? '—'}</td>
+                <td>
+                  <SourceLabel code={c.source} />
+                </td>
                 <td>{c.consentDate}</td>
                 <td>{c.lastChange}</td>
                 <td>
@@ -187,8 +210,8 @@ function BrandConsents({
         <ol className="history">
           {history.map((h, i) => (
             <li key={i}>
-              {h.creationDate} — {t.channel[h.type]}: <strong>{t.status[h.status]}</strong> ({h.source ?? '—'}
-              ){' '}
+              {h.creationDate} — {t.channel[h.type]}: <strong>{t.status[h.status]}</strong> (
+              <SourceLabel code={h.source} />){' '}
               <ReceiptLink
                 transactionId={h.transactionId}
                 label={t.receiptOf(`${h.brandName} ${h.creationDate}`)}

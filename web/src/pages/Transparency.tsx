@@ -12,11 +12,10 @@ interface ProviderRow {
   optOutsReachedWithinADay: number | null;
 }
 
-const percent = (value: number | null) => (value === null ? '—' : `%${(value * 100).toFixed(1)}`);
-
 /** The public transparency page: how each company treats consent, without any personal data. */
 export function Transparency() {
   const { t } = useI18n();
+  const percent = (value: number | null) => (value === null ? '—' : t.percent(value));
   const [rows, setRows] = useState<ProviderRow[] | null>(null);
   useEffect(() => void api<ProviderRow[]>('GET', '/api/public/transparency').then(setRows), []);
   if (!rows) return <p aria-busy="true">{t.loading}</p>;

@@ -8,6 +8,7 @@ import {
   type SignedHead,
 } from '../../../src/crypto/log-verify.js';
 import { api, ApiFailure } from '../api.js';
+import { SourceLabel } from '../components/SourceLabel.js';
 import { useI18n } from '../i18n.js';
 
 /** What a citizen downloads: the receipt and its ISO/IEC TS 27560-style record (a provider's has no record). */
@@ -101,7 +102,9 @@ function ReceiptCard({ checked }: { checked: Checked }) {
           <dt>{t.recordFields.recordedAt}</dt>
           <dd>{new Date(record.recordedAt).toLocaleString()}</dd>
           <dt>{t.recordFields.source}</dt>
-          <dd>{record.source ?? '—'}</dd>
+          <dd>
+            <SourceLabel code={record.source} />
+          </dd>
           <dt>{t.recordFields.proof}</dt>
           <dd>
             {record.proof.leafIndex} / {record.proof.treeSize}

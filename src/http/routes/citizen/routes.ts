@@ -303,10 +303,10 @@ export function citizenRoutes(deps: {
               .type('text/csv; charset=utf-8')
               .header('content-disposition', `attachment; filename="iys-verilerim-${stamp}.csv"`)
               .send(
-                '\uFEFF' +
-                  stringify(
-                    rows,
-                    csvOptions([
+                stringify(
+                  rows,
+                  csvOptions(
+                    [
                       'address',
                       'brandCode',
                       'brandName',
@@ -317,8 +317,10 @@ export function citizenRoutes(deps: {
                       'source',
                       'consentDate',
                       'lastChange',
-                    ]),
+                    ],
+                    { forPeople: true },
                   ),
+                ),
               );
           }
           const history = await Promise.all(

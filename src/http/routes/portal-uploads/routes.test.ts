@@ -64,7 +64,8 @@ describe('CSV', () => {
 
     const report = await admin.call('GET', `/api/portal/uploads/${id}/errors.csv`);
     assert.equal(report.statusCode, 200);
-    const rows = parse(report.body, { columns: true }) as Record<string, string>[];
+    assert.ok(report.body.startsWith('\uFEFF'), 'a byte-order mark: Excel shows Turkish letters');
+    const rows = parse(report.body, { columns: true, bom: true }) as Record<string, string>[];
     assert.deepEqual(
       rows.map((r) => [r.row, r.code, r.field]),
       [
@@ -172,7 +173,8 @@ describe('export', () => {
     const csv = await admin.call('GET', `/api/portal/brands/${brandCode}/consents.csv`);
     assert.equal(csv.statusCode, 200, csv.body);
     assert.match(String(csv.headers['content-disposition']), /attachment; filename="izinler-\d+\.csv"/);
-    const rows = parse(csv.body, { columns: true }) as Record<string, string>[];
+    assert.ok(csv.body.startsWith('\uFEFF'), 'a byte-order mark: Excel shows Turkish letters');
+    const rows = parse(csv.body, { columns: true, bom: true }) as Record<string, string>[];
     const row = rows.find((r) => r.recipient === phone(1));
     assert.deepEqual(
       [row?.recipientType, row?.type, row?.status, row?.source],
@@ -200,7 +202,7 @@ describe('export', () => {
     const csv = await t.app.inject({ method: 'GET', url: '/api/portal/uploads/template.csv' });
     assert.match(
       csv.body,
-      /^recipient,recipientType,type,status,source,consentDate,retailerCode,retailerAccess\r\n/,
+      /^\uFEFFrecipient,recipientType,type,status,source,consentDate,retailerCode,retailerAccess\r\n/,
     );
     const xlsx = await t.app.inject({ method: 'GET', url: '/api/portal/uploads/template.xlsx' });
     assert.equal(xlsx.statusCode, 200);

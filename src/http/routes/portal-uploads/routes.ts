@@ -102,7 +102,8 @@ export function portalUploadRoutes(deps: {
       { schema: { tags, summary: 'The upload template (CSV)' } },
       async (_, reply) =>
         attachment(reply, 'text/csv; charset=utf-8', 'izin-sablonu.csv').send(
-          `${UPLOAD_COLUMNS.join(',')}\r\n${TEMPLATE_EXAMPLE.join(',')}\r\n`,
+          // A byte-order mark, so Excel shows Turkish letters (see csvOptions).
+          `\uFEFF${UPLOAD_COLUMNS.join(',')}\r\n${TEMPLATE_EXAMPLE.join(',')}\r\n`,
         ),
     );
     app.get(
@@ -152,7 +153,9 @@ export function portalUploadRoutes(deps: {
         { schema: { tags, summary: 'The per-row error report (row, code, message, field)', params: Params } },
         async (request, reply) => {
           const rows = await uploads.errors(portalUserOf(request), request.params.id);
-          const csv = Readable.from(rows).pipe(stringify(csvOptions(['row', 'code', 'message', 'field'])));
+          const csv = Readable.from(rows).pipe(
+            stringify(csvOptions(['row', 'code', 'message', 'field'], { forPeople: true })),
+          );
           return attachment(reply, 'text/csv; charset=utf-8', `hatalar-${request.params.id}.csv`).send(csv);
         },
       );
@@ -179,7 +182,7 @@ export function portalUploadRoutes(deps: {
                 EXPORT_COLUMNS,
                 rows,
               );
-            const csv = Readable.from(rows).pipe(stringify(csvOptions(EXPORT_COLUMNS)));
+            const csv = Readable.from(rows).pipe(stringify(csvOptions(EXPORT_COLUMNS, { forPeople: true })));
             return attachment(reply, 'text/csv; charset=utf-8', name).send(csv);
           },
         );

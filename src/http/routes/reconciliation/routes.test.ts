@@ -74,6 +74,7 @@ test('the movement file lists the day in log order with the addresses', async ()
   const response = await get(`${base}/${twoDaysAgo}/file`);
   assert.equal(response.statusCode, 200, response.body);
   assert.match(String(response.headers['content-type']), /text\/csv/);
+  assert.equal(response.body.startsWith('\uFEFF'), false, 'a file for programs: no byte-order mark');
   const rows = parse(response.body, { columns: true }) as Record<string, string>[];
   assert.deepEqual(
     rows.map((r) => [r.recipient, r.type, r.status, r.source!.slice(0, 3)]),

@@ -62,7 +62,7 @@ export function transparencyRoutes(transparency: TransparencyService): FastifyPl
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="openiys-seffaflik.csv"')
-          .send('\uFEFF' + stringify(rows, csvOptions(columns)));
+          .send(stringify(rows, csvOptions(columns, { forPeople: true })));
       },
     );
   };

@@ -113,7 +113,13 @@ export function Uploads({
             </small>
           </h3>
           <p>
-            <span className="badge">{t.uploadStatus[u.status] ?? u.status}</span>{' '}
+            <span
+              className={`badge ${u.status === 'failed' ? 'off' : u.status === 'completed' ? 'on' : ''}`}
+              data-status={u.status}
+            >
+              {u.status === 'failed' ? '✗ ' : ''}
+              {t.uploadStatus[u.status] ?? u.status}
+            </span>{' '}
             {t.uploadProgress(u.rowsDone, u.totalRows, u.rowsPerSecond, u.secondsLeft)}
           </p>
           <progress

@@ -1,0 +1,53 @@
+/**
+ * What each İYS source code means, in words a person reads (the code itself stays in a tooltip): the
+ * provider sources of the İYS API and the registry's own channels.
+ */
+export const sourcesTr: Record<string, string> = {
+  HS_FIZIKSEL_ORTAM: 'Mağaza veya şube (fiziksel ortam)',
+  HS_ISLAK_IMZA: 'Islak imzalı form',
+  HS_WEB: 'Web sitesi',
+  HS_CAGRI_MERKEZI: 'Çağrı merkezi',
+  HS_SOSYAL_MEDYA: 'Sosyal medya',
+  HS_EPOSTA: 'E-posta ile',
+  HS_MESAJ: 'SMS ile',
+  HS_MOBIL: 'Mobil uygulama',
+  HS_EORTAM: 'Elektronik ortam',
+  HS_ETKINLIK: 'Etkinlik veya çekiliş',
+  HS_2015: '2015 öncesi kayıt',
+  HS_ATM: 'ATM',
+  HS_KARAR: 'Mahkeme veya Kurul kararı',
+  IYS_CM: 'İYS çağrı merkezi',
+  IYS_WEB: 'İYS web sitesi',
+  IYS_MOBIL: 'İYS mobil uygulaması',
+  IYS_KISAMESAJ: 'İYS’ye SMS ile',
+  IYS_EPOSTA: 'İYS’ye e-posta ile',
+  IYS_3338: '3338 kısa numarası',
+  IYS_KISA_LINK: 'Kısa bağlantı ile',
+  IYS_AHS_HAT_KAPATMA: 'Hat kapatma',
+  IYS_WEB_YENI: 'İYS web sitesi',
+};
+
+export const sourcesEn: typeof sourcesTr = {
+  HS_FIZIKSEL_ORTAM: 'In a shop or branch',
+  HS_ISLAK_IMZA: 'Signed paper form',
+  HS_WEB: 'Website',
+  HS_CAGRI_MERKEZI: 'Call centre',
+  HS_SOSYAL_MEDYA: 'Social media',
+  HS_EPOSTA: 'By e-mail',
+  HS_MESAJ: 'By SMS',
+  HS_MOBIL: 'Mobile app',
+  HS_EORTAM: 'Electronic channel',
+  HS_ETKINLIK: 'Event or prize draw',
+  HS_2015: 'Record from before 2015',
+  HS_ATM: 'ATM',
+  HS_KARAR: 'Court or Board decision',
+  IYS_CM: 'İYS call centre',
+  IYS_WEB: 'İYS website',
+  IYS_MOBIL: 'İYS mobile app',
+  IYS_KISAMESAJ: 'SMS to İYS',
+  IYS_EPOSTA: 'E-mail to İYS',
+  IYS_3338: 'Short number 3338',
+  IYS_KISA_LINK: 'By short link',
+  IYS_AHS_HAT_KAPATMA: 'Line closed',
+  IYS_WEB_YENI: 'İYS website',
+};
