@@ -173,7 +173,8 @@ export async function signedHeadProblem(
   return undefined;
 }
 
-interface ReceiptShape {
+/** A receipt as the registry hands it out (transparency-log.service.ts builds it). */
+export interface LogReceipt {
   transactionId: string;
   canonical: string;
   leafHash: string;
@@ -184,7 +185,7 @@ interface ReceiptShape {
 }
 
 function shapeProblem(value: unknown): string | undefined {
-  const r = value as Partial<ReceiptShape> | null;
+  const r = value as Partial<LogReceipt> | null;
   if (typeof r !== 'object' || r === null) return 'not a JSON object';
   if (typeof r.transactionId !== 'string') return 'transactionId is missing';
   if (typeof r.canonical !== 'string') return 'canonical is missing';
@@ -214,7 +215,7 @@ export async function verifyLogReceipt(value: unknown, keys: readonly LogKey[]):
       : value;
   const shape = shapeProblem(candidate);
   if (shape) return { ok: false, checks: [{ name: 'shape', ok: false, detail: shape }] };
-  const r = candidate as ReceiptShape;
+  const r = candidate as LogReceipt;
   const checks: ReceiptCheck[] = [{ name: 'shape', ok: true, detail: 'a receipt' }];
 
   const computed = await leafHashOf(r.canonical);

@@ -9,6 +9,7 @@ import {
   type Subtree,
 } from '../crypto/merkle-ranges.js';
 import { canonicalEvent, leafHash as eventLeafHash } from '../crypto/event-hash.js';
+import type { LogReceipt, SignedHead } from '../crypto/log-verify.js';
 import { ReceiptSigner, type PublicJwk } from '../crypto/receipt-signer.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
@@ -24,26 +25,14 @@ export const INTEGRATION_BATCH = 10_000;
 export const MAX_ENTRIES = 1000;
 
 /** A signed tree head as published (`GET /log/v1/sth`): the JWS signs exactly the other three fields. */
-export interface SignedTreeHead {
-  treeSize: number;
-  timestamp: number;
-  rootHash: string;
-  jws: string;
-}
+export type SignedTreeHead = SignedHead;
 
 /**
- * What proves one consent event is in the log: the exact text its leaf hash is taken of (no plaintext
- * address: the recipient is its blind index), the leaf, its audit path and the first signed head holding it.
+ * What proves one consent event is in the log (shape in log-verify.ts, which checks it): the exact text its
+ * leaf hash is taken of (no plaintext address: the recipient is its blind index), the leaf, its audit path
+ * and the first signed head holding it.
  */
-export interface LogReceipt {
-  transactionId: string;
-  canonical: string;
-  leafHash: string;
-  leafIndex: number;
-  treeSize: number;
-  auditPath: string[];
-  sth: SignedTreeHead;
-}
+export type { LogReceipt };
 
 /** A receipt, or how long to wait for the head that will cover the event (it commits before it is logged). */
 export type ReceiptAnswer = { event: ReceiptEvent } & (
