@@ -55,6 +55,38 @@ const nodeHash = (left: Uint8Array, right: Uint8Array) => sha256(Uint8Array.of(1
 export const leafHashOf = async (canonical: string): Promise<string> =>
   hex(await sha256(Uint8Array.of(0), encoder.encode(canonical)));
 
+/**
+ * RFC 9162 §2.1.3.2's walk from a leaf up to the root, without the hashing: for each hash of an audit path
+ * of `pathLength`, whether it goes on the left of the running hash (true) or on its right; undefined when
+ * such a path cannot belong to a tree of that size. Shared by this async verifier and merkle.ts's
+ * synchronous one, so the index arithmetic exists once.
+ */
+export function inclusionSides(
+  leafIndex: number,
+  treeSize: number,
+  pathLength: number,
+): boolean[] | undefined {
+  if (!Number.isSafeInteger(leafIndex) || !Number.isSafeInteger(treeSize)) return undefined;
+  if (leafIndex < 0 || leafIndex >= treeSize) return undefined;
+  let fn = leafIndex;
+  let sn = treeSize - 1;
+  const sides: boolean[] = [];
+  for (let step = 0; step < pathLength; step++) {
+    if (sn === 0) return undefined;
+    const left = fn % 2 === 1 || fn === sn;
+    sides.push(left);
+    if (left) {
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? sides : undefined;
+}
+
 /** The root an inclusion proof leads to (RFC 9162 §2.1.3.2), or undefined when the proof is malformed. */
 export async function rootFromInclusion(
   leafHash: string,
@@ -62,27 +94,13 @@ export async function rootFromInclusion(
   treeSize: number,
   path: readonly string[],
 ): Promise<string | undefined> {
-  if (!Number.isSafeInteger(leafIndex) || !Number.isSafeInteger(treeSize)) return undefined;
-  if (leafIndex < 0 || leafIndex >= treeSize) return undefined;
-  let fn = leafIndex;
-  let sn = treeSize - 1;
+  const sides = inclusionSides(leafIndex, treeSize, path.length);
+  if (!sides) return undefined;
   let r = fromHex(leafHash);
-  for (const step of path) {
-    const p = fromHex(step);
-    if (sn === 0) return undefined;
-    if (fn % 2 === 1 || fn === sn) {
-      r = await nodeHash(p, r);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = Math.floor(fn / 2);
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      r = await nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
+  for (const [i, step] of path.entries()) {
+    r = sides[i] ? await nodeHash(fromHex(step), r) : await nodeHash(r, fromHex(step));
   }
-  return sn === 0 ? hex(r) : undefined;
+  return hex(r);
 }
 
 /** RFC 9162 §2.1.4.2: does the tree at `second` extend the tree at `first`? */
@@ -171,6 +189,54 @@ export async function signedHeadProblem(
   });
   if (JSON.stringify(payload) !== stated) return 'the signed payload differs from the head beside it';
   return undefined;
+}
+
+/** Whether a value has a signed tree head's shape (as `GET /log/v1/sth` answers). */
+export function isSignedHead(value: unknown): value is SignedHead {
+  const head = value as Partial<SignedHead> | null;
+  return (
+    typeof head === 'object' &&
+    head !== null &&
+    Number.isSafeInteger(head.treeSize) &&
+    Number.isSafeInteger(head.timestamp) &&
+    typeof head.rootHash === 'string' &&
+    typeof head.jws === 'string'
+  );
+}
+
+/**
+ * Whether the registry's current head extends one seen earlier (a receipt's, or a witness's saved head):
+ * the current head is fetched through `get` (a path of the log's API → its JSON) and its signature checked
+ * against `keys`, then the RFC 9162 consistency proof between the two. Answers the current head whenever
+ * its signature holds, and the problem when anything fails.
+ */
+export async function currentHeadExtending(
+  earlier: SignedHead,
+  keys: readonly LogKey[],
+  get: (path: string) => Promise<unknown>,
+): Promise<{ ok: true; current: SignedHead } | { ok: false; current?: SignedHead; problem: string }> {
+  const current = await get('/log/v1/sth');
+  if (!isSignedHead(current)) return { ok: false, problem: 'the registry answered no signed tree head' };
+  const signature = await signedHeadProblem(current, keys);
+  if (signature)
+    return { ok: false, problem: `the current head of ${current.treeSize} leaves: ${signature}` };
+  if (current.treeSize < earlier.treeSize)
+    return { ok: false, current, problem: 'the log shrank: the current head is smaller than the saved one' };
+  const proof =
+    current.treeSize === earlier.treeSize
+      ? []
+      : (
+          (await get(`/log/v1/proof/consistency?first=${earlier.treeSize}&second=${current.treeSize}`)) as {
+            consistency?: unknown;
+          }
+        ).consistency;
+  if (!(await verifyConsistency(earlier, current, Array.isArray(proof) ? proof : [])))
+    return {
+      ok: false,
+      current,
+      problem: 'the current head does NOT extend the saved one: the log was rewritten',
+    };
+  return { ok: true, current };
 }
 
 /** A receipt as the registry hands it out (transparency-log.service.ts builds it). */

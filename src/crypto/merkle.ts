@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { inclusionSides } from './log-verify.js';
 
 /*
  * RFC 9162 (Certificate Transparency v2) §2.1 Merkle tree hashing: a leaf is SHA-256(0x00 ‖ data), an inner
@@ -56,24 +57,6 @@ export function rootFromAuditPath(
   treeSize: number,
   path: readonly Buffer[],
 ): Buffer | undefined {
-  if (!Number.isSafeInteger(leafIndex) || !Number.isSafeInteger(treeSize)) return undefined;
-  if (leafIndex < 0 || leafIndex >= treeSize) return undefined;
-  let fn = leafIndex;
-  let sn = treeSize - 1;
-  let r = leaf;
-  for (const p of path) {
-    if (sn === 0) return undefined;
-    if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = Math.floor(fn / 2);
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 ? r : undefined;
+  const sides = inclusionSides(leafIndex, treeSize, path.length);
+  return sides && path.reduce((r, p, i) => (sides[i] ? nodeHash(p, r) : nodeHash(r, p)), leaf);
 }

@@ -1,4 +1,10 @@
-import { signedHeadProblem, verifyConsistency, type LogKey, type SignedHead } from '../crypto/log-verify.js';
+import {
+  currentHeadExtending,
+  isSignedHead,
+  signedHeadProblem,
+  type LogKey,
+  type SignedHead,
+} from '../crypto/log-verify.js';
 
 export interface WitnessReport {
   ok: boolean;
@@ -6,18 +12,6 @@ export interface WitnessReport {
   /** The registry's current head, verified: what the witness keeps for its next check. */
   current?: SignedHead;
 }
-
-const isHead = (value: unknown): value is SignedHead => {
-  const head = value as Partial<SignedHead> | null;
-  return (
-    typeof head === 'object' &&
-    head !== null &&
-    Number.isSafeInteger(head.treeSize) &&
-    Number.isSafeInteger(head.timestamp) &&
-    typeof head.rootHash === 'string' &&
-    typeof head.jws === 'string'
-  );
-};
 
 /**
  * What an outside witness (the regulator, a newspaper) does with a head it saved earlier: fetch the
@@ -31,7 +25,8 @@ export async function witnessConsistency(
 ): Promise<WitnessReport> {
   const lines: string[] = [];
   const fail = (line: string): WitnessReport => ({ ok: false, lines: [...lines, line] });
-  if (!isHead(saved)) return fail('the saved file is not a signed tree head (as GET /log/v1/sth answers)');
+  if (!isSignedHead(saved))
+    return fail('the saved file is not a signed tree head (as GET /log/v1/sth answers)');
   const base = registryUrl.replace(/\/+$/, '');
   const get = async (path: string): Promise<unknown> => {
     const response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(30_000) });
@@ -46,26 +41,13 @@ export async function witnessConsistency(
     if (savedProblem) return fail(`the saved head of ${saved.treeSize} leaves: ${savedProblem}`);
     lines.push(`saved head: ${saved.treeSize} leaves, root ${saved.rootHash}, signature valid`);
 
-    const current = await get('/log/v1/sth');
-    if (!isHead(current)) return fail('the registry answered no signed tree head');
-    const currentProblem = await signedHeadProblem(current, keys);
-    if (currentProblem) return fail(`the current head of ${current.treeSize} leaves: ${currentProblem}`);
-    lines.push(`current head: ${current.treeSize} leaves, root ${current.rootHash}, signature valid`);
-    if (current.treeSize < saved.treeSize)
-      return fail('the log shrank: the current head is smaller than the saved one');
-
-    const proof =
-      current.treeSize === saved.treeSize
-        ? []
-        : (
-            (await get(`/log/v1/proof/consistency?first=${saved.treeSize}&second=${current.treeSize}`)) as {
-              consistency: string[];
-            }
-          ).consistency;
-    if (!(await verifyConsistency(saved, current, Array.isArray(proof) ? proof : [])))
-      return fail('the current head does NOT extend the saved one: the log was rewritten');
+    const today = await currentHeadExtending(saved, keys, get);
+    const { current } = today;
+    if (current)
+      lines.push(`current head: ${current.treeSize} leaves, root ${current.rootHash}, signature valid`);
+    if (!today.ok) return fail(today.problem);
     lines.push(`consistent: the first ${saved.treeSize} leaves are unchanged`);
-    return { ok: true, lines, current };
+    return { ok: true, lines, current: today.current };
   } catch (error) {
     return fail(`could not check: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import {
-  signedHeadProblem,
-  verifyConsistency,
+  currentHeadExtending,
   verifyLogReceipt,
   type LogKey,
   type ReceiptVerdict,
@@ -51,18 +50,8 @@ async function check(value: unknown): Promise<Checked> {
     typeof value === 'object' && value !== null && 'receipt' in value ? value : { receipt: value }
   ) as Download;
   if (!verdict.ok) return { download, verdict };
-  const head = download.receipt.sth;
-  const today = (await getJson('/log/v1/sth')) as SignedHead;
-  if (await signedHeadProblem(today, keys)) return { download, verdict, stillInLog: false };
-  const proof =
-    today.treeSize === head.treeSize
-      ? []
-      : (
-          (await getJson(`/log/v1/proof/consistency?first=${head.treeSize}&second=${today.treeSize}`)) as {
-            consistency: string[];
-          }
-        ).consistency;
-  return { download, verdict, stillInLog: await verifyConsistency(head, today, proof) };
+  const today = await currentHeadExtending(download.receipt.sth, keys, getJson);
+  return { download, verdict, stillInLog: today.ok };
 }
 
 function saveAs(download: Download) {
