@@ -118,7 +118,6 @@ export function createCitizenReceiptsService(deps: {
     /** A receipt for one movement of the citizen's own addresses (H989 for anyone else's). */
     async forCitizen(citizenId: string, transactionId: string): Promise<CitizenReceiptAnswer> {
       const notFound = IysRequestError.of('H989', { location: ['transactionId'], value: transactionId });
-      if (!/^[0-9a-f]{64}$/.test(transactionId)) throw notFound;
       const answer = await transparencyLog.receiptForTransaction(transactionId);
       const own = answer
         ? (await citizens.listAddresses(citizenId)).find(

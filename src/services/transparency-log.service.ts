@@ -39,6 +39,8 @@ export type ReceiptAnswer = { event: ReceiptEvent } & (
   { ready: true; receipt: LogReceipt } | { ready: false; retryAfterSeconds: number }
 );
 
+const TRANSACTION_ID = /^[0-9a-f]{64}$/;
+
 /** The sequencer signs at least every second while events arrive; a receipt asked for early waits that long. */
 const RECEIPT_RETRY_SECONDS = 1;
 
@@ -71,9 +73,9 @@ export function createTransparencyLogService(deps: {
 
   /** The key that signs now: the highest version published, version 1 published on the first run. */
   async function currentSigner(trx: Transaction<Database>): Promise<ReceiptSigner> {
-    const version = (await log.currentKeyVersion(trx)) ?? 1;
-    const signer = signerOf(version);
-    if (version === 1) await log.publishKey(trx, 1, signer.publicJwk);
+    const published = await log.currentKeyVersion(trx);
+    const signer = signerOf(published ?? 1);
+    if (published === undefined) await log.publishKey(trx, 1, signer.publicJwk);
     return signer;
   }
 
@@ -186,7 +188,10 @@ export function createTransparencyLogService(deps: {
 
     /** The receipt of the event with this transaction id (in one brand when given); undefined when none. */
     receiptForTransaction: async (transactionId: string, brandId?: number) =>
-      receiptOf(await log.findEventByTransaction(transactionId, brandId)),
+      // A transaction id is 64 lower-case hex (newTransactionId); nothing else can name an event.
+      TRANSACTION_ID.test(transactionId)
+        ? receiptOf(await log.findEventByTransaction(transactionId, brandId))
+        : undefined,
 
     /** A receipt for an event the caller already holds (a citizen's own change). */
     receiptForEvent: async (eventId: string) => receiptOf(await log.findEvent(eventId)),

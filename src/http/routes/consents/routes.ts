@@ -128,12 +128,10 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
         async (request, reply) => {
           const scope = await scopeOf(request);
           const { transactionId } = request.params;
-          const notFound = () =>
-            IysRequestError.of('H989', { location: ['transactionId'], value: transactionId });
-          if (!/^[0-9a-f]{64}$/.test(transactionId)) throw notFound();
           const answer = await deps.transparencyLog.receiptForTransaction(transactionId, scope.brand.id);
           // An integrator sees only its channels' events; the others do not exist for it.
-          if (!answer || !allowedChannels(scope).includes(answer.event.type)) throw notFound();
+          if (!answer || !allowedChannels(scope).includes(answer.event.type))
+            throw IysRequestError.of('H989', { location: ['transactionId'], value: transactionId });
           if (!answer.ready) {
             return reply.code(202).header('retry-after', String(answer.retryAfterSeconds)).send({});
           }
