@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config, type ProcessRole } from './config
 import { prepareRuntime, projectRoot, type Runtime } from './runtime.js';
 import { receiveHandover, superviseServers } from './server-cluster.js';
 import type { AbuseLimits } from './services/abuse-guard.service.js';
+import { seedSandbox } from './sandbox-seed.js';
 import { createSystem } from './system.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -81,17 +82,8 @@ async function serve(
     webRoot: path.join(projectRoot(), 'web', 'dist'),
   });
 
-  if (first && config.seedDemo && (await system.providerAdmin.seedDemo())) {
-    logger.info(
-      {
-        providers: [
-          { iysCode: 700001, brands: [700010, 700011], username: 'demo', password: 'demo-password-123' },
-          { iysCode: 700002, brands: [700020], username: 'other', password: 'other-password-123' },
-        ],
-      },
-      'sandbox providers created',
-    );
-  }
+  const seed = first && config.seedDemo ? await seedSandbox(system) : null;
+  if (seed) logger.info(seed, 'sandbox providers and first staff key created (shown once)');
 
   if (first && config.sandbox) {
     logger.warn(

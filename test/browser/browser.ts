@@ -5,6 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/runtime.js';
+import { seedSandbox } from '../../src/sandbox-seed.js';
 import { createSystem, SANDBOX_MESSAGING, type System } from '../../src/system.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { demoProviderToken } from '../helpers/server-process.js';
@@ -15,6 +16,8 @@ export const SCREENSHOTS = path.join(projectRoot(), 'docs', 'screenshots');
 export interface BrowserTestbed {
   system: System;
   url: string;
+  /** The admin key the sandbox start printed. */
+  sandboxStaffKey: string;
   browser: Browser;
   database: TestDatabase;
   newPage(options?: { mobile?: boolean }): Promise<Page>;
@@ -50,7 +53,8 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
     webhooks: { allowLoopbackHttp: true },
     webRoot,
   });
-  await system.providerAdmin.seedDemo();
+  // Seeded as a sandbox start seeds: its first staff key is what a newcomer signs in to /kurul with.
+  const seed = (await seedSandbox(system))!;
   await system.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -68,6 +72,7 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
   return {
     system,
     url,
+    sandboxStaffKey: seed.staff.key,
     async recordedAgo<T>(ms: number, work: () => Promise<T>): Promise<T> {
       behindMs = ms;
       try {
@@ -88,7 +93,7 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
               isMobile: true,
               hasTouch: true,
             }
-          : { locale: 'tr-TR', viewport: { width: 1200, height: 800 } },
+          : { locale: 'tr-TR', viewport: { width: 1280, height: 800 } },
       );
       const page = await context.newPage();
       // The Content-Security-Policy must hold for the whole web app: anything it blocks fails the test.
@@ -105,4 +110,29 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
       await database.drop();
     },
   };
+}
+
+/**
+ * Nothing cut off on a phone: the page does not scroll sideways, and every table cell, button, field and
+ * link is on screen and not hidden (a table column hidden by a style rule shows here as a hidden cell).
+ */
+export async function assertFitsScreen(page: Page): Promise<void> {
+  const problems = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const found: string[] = [];
+    if (document.documentElement.scrollWidth > width + 1)
+      found.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px in ${width} px`);
+    for (const element of document.querySelectorAll('td, button, input, select, textarea, a')) {
+      if (element.closest('thead, .visually-hidden') || (element as HTMLInputElement).type === 'hidden') continue;
+      const box = element.getBoundingClientRect();
+      const name = `${element.tagName.toLowerCase()} «${(element.textContent ?? '').trim().slice(0, 40)}»`;
+      if (box.width === 0 && box.height === 0) {
+        if (element.tagName === 'TD') found.push(`${name} is hidden`);
+      } else if (box.left < -1 || box.right > width + 1) {
+        found.push(`${name} spans ${Math.round(box.left)}–${Math.round(box.right)} px of ${width} px`);
+      }
+    }
+    return found;
+  });
+  assert.deepEqual(problems, [], `${page.url()} does not fit a ${page.viewportSize()?.width} px screen`);
 }

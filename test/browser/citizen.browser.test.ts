@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEMO, recentWireDate } from '../helpers/system.js';
-import { SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
+import { assertFitsScreen, SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
 
 let bed: BrowserTestbed;
 let token: string;
@@ -45,10 +45,13 @@ async function changesFeed(): Promise<
   ).list;
 }
 
-/** Signs in through the page, reading the one-time code from the sandbox outbox as a person reads an SMS. */
-async function signInThroughPage(page: Page, address: string, screenshot?: string) {
+/**
+ * Signs in through the page, reading the one-time code from the sandbox outbox as a person reads an SMS.
+ * `typed` is the address as the person writes it (by default exactly as stored).
+ */
+async function signInThroughPage(page: Page, address: string, screenshot?: string, typed = address) {
   await page.goto(bed.url);
-  await page.getByLabel('Cep telefonu (+90…) veya e-posta adresi').fill(address);
+  await page.getByLabel('Cep telefonu veya e-posta adresi').fill(typed);
   if (screenshot) await page.screenshot({ path: path.join(SCREENSHOTS, screenshot) });
   const sentAfter = new Date();
   await page.getByRole('button', { name: 'Kod gönder' }).click();
@@ -95,6 +98,46 @@ test('sign in with a code from the outbox, see a consent uploaded through the AP
   await mobile.getByRole('button', { name: 'English' }).click();
   await mobile.getByRole('heading', { name: 'My consents' }).waitFor();
   await mobile.screenshot({ path: path.join(SCREENSHOTS, '04-mobile-english.png') });
+});
+
+test('on a phone, numbers are typed as people write them, errors read plainly, and every value and button fits', async () => {
+  const phone = '+905559990005';
+  await provide(phone, 'MESAJ');
+  await provide(phone, 'ARAMA');
+  const page = await bed.newPage({ mobile: true });
+  await page.goto(bed.url);
+  // A digit short: the error says what to type, in Turkish, without the API's words.
+  await page.getByLabel('Cep telefonu veya e-posta adresi').fill('0555 999 00 0');
+  await page.getByRole('button', { name: 'Kod gönder' }).click();
+  const refusal = (await page.getByRole('alert').textContent()) ?? '';
+  assert.match(refusal, /Cep numaranızı 0532 123 45 67 gibi yazın/);
+  assert.doesNotMatch(refusal, /E\.164|recipient|alıcı/i);
+
+  await signInThroughPage(page, phone, undefined, '0555 999 00 05');
+  await page.getByTestId(`consent-${DEMO.brandCode}-MESAJ`).getByRole('button', { name: 'Reddet' }).waitFor();
+  await assertFitsScreen(page);
+  // Each value is named by its column on the phone's stacked rows.
+  const cell = page.getByTestId(`consent-${DEMO.brandCode}-MESAJ`).getByRole('cell').nth(1);
+  assert.equal(await cell.getAttribute('data-label'), 'Durum');
+
+  // A second number, typed without the trunk zero and with the country code spaced out.
+  for (const [typed, stored] of [
+    ['555 999 00 06', '+905559990006'],
+    ['+90 (555) 999-00-07', '+905559990007'],
+  ] as const) {
+    const sentAfter = new Date();
+    await page.getByLabel('Cep telefonu veya e-posta adresi').fill(typed);
+    await page.getByRole('button', { name: 'Kod gönder' }).click();
+    const message = await bed.system.devOutbox!.waitFor(
+      (m) => m.to === stored && m.at >= sentAfter && /kodunuz/.test(m.text),
+    );
+    await page.getByLabel('Size gönderilen 6 haneli kod').fill(/kodunuz: (\d{6})/.exec(message.text)![1]!);
+    await page.getByRole('button', { name: 'Doğrula' }).click();
+    await page.getByRole('status').getByText('Adres eklendi.').waitFor();
+  }
+  await page.getByRole('article', { name: '+90 555 999 00 07' }).waitFor();
+  await assertFitsScreen(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, '16-mobile-consents.png'), fullPage: true });
 });
 
 test('the one-tap opt-out link from a consent notice refuses the consent without signing in', async () => {

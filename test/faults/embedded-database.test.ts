@@ -70,6 +70,23 @@ async function waitForReady(expected: number): Promise<void> {
   }
 }
 
+test('a fresh sandbox prints its first staff key once, and that key opens the regulator console', async () => {
+  const seeds = server
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('first staff key'))
+    .map((line) => JSON.parse(line) as { staff: { key: string; role: string; console: string } });
+  assert.equal(seeds.length, 1, server.output());
+  const { staff } = seeds[0]!;
+  assert.deepEqual([staff.role, staff.console], ['admin', '/kurul']);
+  const session = await fetch(`${server.url}/api/regulator/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: staff.key }),
+  });
+  assert.equal(session.status, 200, await session.text());
+});
+
 test('the runtime file names the owner and is readable by nobody else', () => {
   const file = path.join(dataDir, 'openiys-runtime.json');
   assert.equal(statSync(file).mode & 0o777, 0o600);
@@ -177,4 +194,5 @@ test('a cluster from before generated passwords gets its own at its next start',
   assert.notEqual(password, 'openiys');
   assert.equal(await connectAs('openiys'), '28P01');
   assert.equal(await recordDemoConsent(server, '+905380000003'), 200);
+  assert.doesNotMatch(server.output(), /first staff key/, 'a restart creates no second key');
 });

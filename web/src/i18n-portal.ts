@@ -44,7 +44,7 @@ export const portalTr = {
   master: 'ana marka',
   approvals: 'Onay',
   rejections: 'Ret',
-  recipientLabel: 'Telefon (+90…) veya e-posta',
+  recipientLabel: 'Telefon veya e-posta',
   search: 'Sorgula',
   noConsentsFor: (r: string) => `${r} için kayıtlı izin yok.`,
   username: 'Kullanıcı adı',
@@ -73,6 +73,10 @@ export const portalTr = {
     string
   >,
   approvedAs: (code: number) => `Onaylandı: İYS numarası ${code}`,
+  applicationApproved: (title: string, iysCode: number, brandCode: number) =>
+    `${title} onaylandı: İYS numarası ${iysCode}, ana marka kodu ${brandCode}. Şirketin yöneticisine parola belirleme daveti e-postayla gönderildi.`,
+  noApplications:
+    'Bu durumda başvuru yok. Yeni başvurular şirketler e-postalarını doğruladıktan sonra burada görünür.',
   retailers: 'Bayiler',
   retailerTitle: 'Bayi unvanı',
   retailerPerson: 'Yetkili adı soyadı',
@@ -163,7 +167,7 @@ export const portalEn: typeof portalTr = {
   master: 'master brand',
   approvals: 'Given',
   rejections: 'Refused',
-  recipientLabel: 'Phone (+90…) or e-mail',
+  recipientLabel: 'Phone or e-mail',
   search: 'Search',
   noConsentsFor: (r) => `No consents recorded for ${r}.`,
   username: 'Username',
@@ -189,6 +193,10 @@ export const portalEn: typeof portalTr = {
   agreement: 'Agreement (PDF)',
   applicationStatus: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' },
   approvedAs: (code) => `Approved: İYS number ${code}`,
+  applicationApproved: (title, iysCode, brandCode) =>
+    `${title} approved: İYS number ${iysCode}, master brand code ${brandCode}. The company's administrator was e-mailed an invitation to set a password.`,
+  noApplications:
+    'No applications with this status. New applications appear here once the company confirms its e-mail address.',
   retailers: 'Retailers',
   retailerTitle: 'Retailer name',
   retailerPerson: 'Authorised person',

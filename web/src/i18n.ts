@@ -2,6 +2,7 @@ import { createContext, useContext } from 'react';
 import { logEn, logTr } from './i18n-log.js';
 import { sourcesEn, sourcesTr } from './i18n-sources.js';
 import { portalEn, portalTr } from './i18n-portal.js';
+import { plainErrorsEn, plainErrorsTr } from './i18n-errors.js';
 
 export type Language = 'tr' | 'en';
 
@@ -15,7 +16,8 @@ const tr = {
   switchLanguage: 'English',
   signIn: 'Giriş yap',
   signOut: 'Çıkış yap',
-  addressLabel: 'Cep telefonu (+90…) veya e-posta adresi',
+  addressLabel: 'Cep telefonu veya e-posta adresi',
+  addressHint: 'Örnek: 0532 123 45 67 veya ad@ornek.com',
   sendCode: 'Kod gönder',
   codeLabel: 'Size gönderilen 6 haneli kod',
   codeSentTo: (a: string) => `${a} adresine bir doğrulama kodu gönderildi. Kod 3 dakika geçerlidir.`,
@@ -86,6 +88,8 @@ const tr = {
   regulatorConsole: 'Kurul konsolu',
   staffKey: 'Personel API anahtarı',
   staffKeyInvalid: 'Anahtar geçersiz.',
+  staffKeyHelp:
+    'Anahtarı kayıt yöneticisi verir. Kurulumdaki ilk anahtarı sunucuda çalışan yönetici oluşturur: npm run cli -- regulator-key add --name "Ad Soyad" --role admin (anahtar bir kez gösterilir). Deneme (sandbox) kurulumunda ilk anahtar sunucu başlarken günlüğe yazılır.',
   complaintTriage: 'Şikayetler',
   filters: 'Filtreler',
   verdictLabel: 'Ön değerlendirme',
@@ -144,6 +148,7 @@ const tr = {
   /** Shares as people in Türkiye write them: `%87,5`. */
   percent: (share: number) => percentTr.format(share),
   sources: sourcesTr,
+  plainErrors: plainErrorsTr,
 };
 
 const en: typeof tr = {
@@ -152,7 +157,8 @@ const en: typeof tr = {
   switchLanguage: 'Türkçe',
   signIn: 'Sign in',
   signOut: 'Sign out',
-  addressLabel: 'Mobile number (+90…) or e-mail address',
+  addressLabel: 'Mobile number or e-mail address',
+  addressHint: 'For example 0532 123 45 67 or name@example.com',
   sendCode: 'Send code',
   codeLabel: 'The 6-digit code we sent you',
   codeSentTo: (a) => `We sent a verification code to ${a}. It is valid for 3 minutes.`,
@@ -223,6 +229,8 @@ const en: typeof tr = {
   regulatorConsole: 'Regulator console',
   staffKey: 'Staff API key',
   staffKeyInvalid: 'Invalid key.',
+  staffKeyHelp:
+    'The registry administrator issues keys. The first key of an installation is created on the server: npm run cli -- regulator-key add --name "Full Name" --role admin (the key is shown once). A sandbox installation writes its first key to the log when it starts.',
   complaintTriage: 'Complaints',
   filters: 'Filters',
   verdictLabel: 'Pre-screen',
@@ -273,6 +281,7 @@ const en: typeof tr = {
   ...logEn,
   percent: (share: number) => percentEn.format(share),
   sources: sourcesEn,
+  plainErrors: plainErrorsEn,
 };
 
 export const TEXTS = { tr, en };

@@ -27,6 +27,7 @@ export function Applications() {
   const [status, setStatus] = useState('pending');
   const [list, setList] = useState<Application[]>([]);
   const [error, run] = useAction();
+  const [approved, setApproved] = useState<string | null>(null);
   // Only the newest request may fill the list: a reload after a decision must not overwrite a newer filter.
   const latest = useRef(0);
   const load = useCallback(async () => {
@@ -41,8 +42,16 @@ export function Applications() {
       // The session cookie goes with a plain link: the PDF opens as the server sends it.
       window.open(`/api/regulator/applications/${id}/agreement`, '_blank', 'noopener');
     });
-  const approve = (id: string) =>
-    void run(async () => (await staffApi('POST', `/api/regulator/applications/${id}/approve`), await load()));
+  const approve = (application: Application) =>
+    void run(async () => {
+      setApproved(null);
+      const { iysCode, brandCode } = await staffApi<{ iysCode: number; brandCode: number }>(
+        'POST',
+        `/api/regulator/applications/${application.id}/approve`,
+      );
+      setApproved(t.applicationApproved(application.title, iysCode, brandCode));
+      await load();
+    });
   const reject = (id: string, reason: string) =>
     void run(
       async () => (
@@ -65,7 +74,12 @@ export function Applications() {
         </select>
       </div>
       <ErrorAlert error={error} />
-      {list.length === 0 && <p>—</p>}
+      {approved && (
+        <p className="card success" role="status">
+          {approved}
+        </p>
+      )}
+      {list.length === 0 && <p>{t.noApplications}</p>}
       {list.map((a) => (
         <article key={a.id} className="card" aria-label={a.title}>
           <h2>
@@ -109,7 +123,7 @@ export function Applications() {
                 reject(a.id, String(new FormData(e.currentTarget).get('reason') ?? ''));
               }}
             >
-              <button type="button" onClick={() => approve(a.id)}>
+              <button type="button" onClick={() => approve(a)}>
                 {t.approveApplication}
               </button>
               <span>

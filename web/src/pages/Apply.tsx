@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiFailure } from '../api.js';
+import { explain } from '../errors.js';
+import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
 
 /** The link e-mailed to the applicant: /basvuru#onay=<token> (a fragment, so it never reaches a log). */
@@ -24,7 +25,7 @@ function ConfirmApplication({ token }: { token: string }) {
   const [outcome, setOutcome] = useState<{ id: string } | { error: string } | null>(null);
   useEffect(() => {
     api<{ id: string }>('POST', '/api/applications/confirm', { token }).then(setOutcome, (failure: unknown) =>
-      setOutcome({ error: failure instanceof ApiFailure ? failure.message : String(failure) }),
+      setOutcome({ error: explain(failure, t) }),
     );
   }, [token]);
   return (
@@ -64,7 +65,7 @@ function ApplicationForm() {
       );
       setReceived(id);
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+      setError(explain(failure, t));
     } finally {
       setBusy(false);
     }

@@ -1,3 +1,4 @@
+import { Table } from '../components/Table.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { staffApi } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -42,7 +43,7 @@ export function AuditLog() {
         ))}
       </form>
       <div className="card table-wrap">
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">{t.auditFields.at}</th>
@@ -63,7 +64,7 @@ export function AuditLog() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
     </section>
   );

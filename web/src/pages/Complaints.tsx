@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, ApiFailure, type Complaint } from '../api.js';
+import { explain } from '../errors.js';
+import { api, type Complaint } from '../api.js';
 import type { Session } from '../App.js';
 import { useI18n } from '../i18n.js';
 import { useProvinces } from '../provinces.js';
@@ -36,7 +37,7 @@ export function Complaints({ session }: { session: Session }) {
       setFiled(list.find((c) => c.id === result.id) ?? null);
       event.currentTarget?.reset();
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+      setError(explain(failure, t));
     } finally {
       setBusy(false);
     }

@@ -1,3 +1,4 @@
+import { Table } from '../components/Table.js';
 import { useEffect, useState } from 'react';
 import { staffApi } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -32,7 +33,7 @@ export function GatewayAlerts() {
       {alerts?.length === 0 && <p className="card">{t.noGatewayAlerts}</p>}
       {alerts && alerts.length > 0 && (
         <div className="card table-wrap">
-          <table>
+          <Table>
             <thead>
               <tr>
                 <th scope="col">{t.alertFields.at}</th>
@@ -59,7 +60,7 @@ export function GatewayAlerts() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
         </div>
       )}
     </section>

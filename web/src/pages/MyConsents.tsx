@@ -1,5 +1,8 @@
+import { Table } from '../components/Table.js';
+import { explain } from '../errors.js';
+import { readableAddress } from '../phone.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, ApiFailure, type Consent, type HistoryEntry } from '../api.js';
+import { api, type Consent, type HistoryEntry } from '../api.js';
 import type { Session } from '../App.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -23,7 +26,7 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
       setNotice({ kind: 'ok', text: await action() });
       await load();
     } catch (failure) {
-      setNotice({ kind: 'error', text: failure instanceof ApiFailure ? failure.message : String(failure) });
+      setNotice({ kind: 'error', text: explain(failure, t) });
     }
   };
 
@@ -77,20 +80,21 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
         </p>
       )}
       {session.addresses.map((address) => {
+        const shown = readableAddress(address.address);
         const mine = consents.filter((c) => c.addressId === address.id);
         const brands = [...new Map(mine.map((c) => [c.brandCode, c])).values()];
         const channels = CHANNELS.filter((type) => mine.some((c) => c.type === type && c.status === 'ONAY'));
         return (
-          <article className="card" key={address.id} aria-label={address.address}>
+          <article className="card" key={address.id} aria-label={shown}>
             <header className="title-row">
-              <h2>{address.address}</h2>
+              <h2>{shown}</h2>
               <span className="row">
                 {channels.map((type) => (
                   <button
                     key={type}
                     type="button"
                     className="danger"
-                    onClick={() => rejectAll(address.id, address.address, type)}
+                    onClick={() => rejectAll(address.id, shown, type)}
                   >
                     {t.rejectAll(t.channel[type] ?? type)}
                   </button>
@@ -100,8 +104,8 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
                   <button
                     type="button"
                     className="secondary"
-                    aria-label={`${t.removeAddress}: ${address.address}`}
-                    onClick={() => removeAddress(address.id, address.address)}
+                    aria-label={`${t.removeAddress}: ${shown}`}
+                    onClick={() => removeAddress(address.id, shown)}
                   >
                     {t.removeAddress}
                   </button>
@@ -151,7 +155,7 @@ function BrandConsents({
         {first.brandName} <small>· {first.company}</small>
       </h3>
       <div className="table-wrap">
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">{t.channelHeader}</th>
@@ -196,7 +200,7 @@ function BrandConsents({
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
       <button
         type="button"
@@ -258,7 +262,7 @@ function AddAddress({ onAdded }: { onAdded: () => Promise<void> }) {
         await onAdded();
       }
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+      setError(explain(failure, t));
     }
   };
   return (
@@ -267,7 +271,14 @@ function AddAddress({ onAdded }: { onAdded: () => Promise<void> }) {
       {challenge === null ? (
         <>
           <label htmlFor="new-address">{t.addressLabel}</label>
-          <input id="new-address" required value={address} onChange={(e) => setAddress(e.target.value)} />
+          <input
+            id="new-address"
+            required
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+            aria-describedby="new-address-hint"
+          />
+          <small id="new-address-hint">{t.addressHint}</small>
         </>
       ) : (
         <>

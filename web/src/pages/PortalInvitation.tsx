@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ApiFailure, portalApi } from '../api.js';
+import { explain } from '../errors.js';
+import { portalApi } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
 
@@ -20,7 +21,7 @@ export function PortalInvitation({ onSignedIn }: { onSignedIn: () => Promise<voi
       await onSignedIn();
       navigate('/firma');
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+      setError(explain(failure, t));
     }
   };
 

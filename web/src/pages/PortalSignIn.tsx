@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiFailure, portalApi } from '../api.js';
+import { explain } from '../errors.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
 
@@ -25,7 +26,7 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }
         setNeedsCode(true);
         return;
       }
-      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+      setError(explain(failure, t));
     }
   };
 

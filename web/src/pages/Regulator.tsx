@@ -1,5 +1,7 @@
+import { Table } from '../components/Table.js';
+import { explain } from '../errors.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiFailure, setStaffCsrfToken, staffApi, type Complaint } from '../api.js';
+import { setStaffCsrfToken, staffApi, type Complaint } from '../api.js';
 import { Applications } from './Applications.js';
 import { AuditLog } from './AuditLog.js';
 import { BrandModeration } from './BrandModeration.js';
@@ -56,7 +58,7 @@ export function Regulator() {
       setKey('');
       setSignedIn(true);
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message || t.staffKeyInvalid : String(failure));
+      setError(explain(failure, t) || t.staffKeyInvalid);
     }
   };
   useEffect(() => {
@@ -74,7 +76,7 @@ export function Regulator() {
       });
       await load();
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+      setError(explain(failure, t));
     }
   };
 
@@ -92,6 +94,7 @@ export function Regulator() {
           onChange={(e) => setKey(e.target.value)}
         />
         <button type="submit">{t.signIn}</button>
+        <p className="muted">{t.staffKeyHelp}</p>
         {error && (
           <p className="error" role="alert">
             {error}
@@ -231,7 +234,7 @@ export function Regulator() {
         </p>
       )}
       <div className="card table-wrap">
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">{t.receivedAt}</th>
@@ -260,7 +263,7 @@ export function Regulator() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
         {complaints.length === 0 && <p>{t.noComplaints}</p>}
       </div>
       {open && (

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiFailure, type ShortLinkView } from '../api.js';
+import { explain } from '../errors.js';
+import { api, type ShortLinkView } from '../api.js';
 import { useI18n } from '../i18n.js';
 
 /** `/r/<token>`: the consents a notice was about, each refusable with one tap, without signing in. */
@@ -13,7 +14,7 @@ export function ShortLink({ token }: { token: string }) {
     try {
       setView(await api<ShortLinkView>('GET', `/api/short-links/${encodeURIComponent(token)}`));
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+      setError(explain(failure, t));
     }
   }, [token]);
   useEffect(() => void load(), [load]);
@@ -28,7 +29,7 @@ export function ShortLink({ token }: { token: string }) {
       setReceiptUrl(new URL(refused.receiptUrl).pathname);
       await load();
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+      setError(explain(failure, t));
     }
   };
 

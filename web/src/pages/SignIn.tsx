@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiFailure, setCsrfToken } from '../api.js';
+import { explain } from '../errors.js';
+import { api, setCsrfToken } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
 
@@ -18,7 +19,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
     try {
       await action();
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : String(failure));
+      setError(explain(failure, t));
     } finally {
       setBusy(false);
     }
@@ -61,8 +62,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
             required
             value={address}
             onChange={(e) => setAddress(e.target.value)}
-            placeholder="+905321234567"
+            aria-describedby="address-hint"
           />
+          <small id="address-hint">{t.addressHint}</small>
           <button type="submit" disabled={busy}>
             {t.sendCode}
           </button>

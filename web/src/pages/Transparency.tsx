@@ -1,3 +1,4 @@
+import { Table } from '../components/Table.js';
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -27,7 +28,7 @@ export function Transparency() {
       </div>
       <p>{t.transparencyIntro}</p>
       <div className="card table-wrap">
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">{t.company}</th>
@@ -50,7 +51,7 @@ export function Transparency() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
     </section>
   );

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { explain } from '../errors.js';
 import {
   currentHeadExtending,
   verifyLogReceipt,
@@ -6,7 +7,7 @@ import {
   type ReceiptVerdict,
   type SignedHead,
 } from '../../../src/crypto/log-verify.js';
-import { api, ApiFailure } from '../api.js';
+import { api } from '../api.js';
 import { SourceLabel } from '../components/SourceLabel.js';
 import { useI18n } from '../i18n.js';
 
@@ -157,7 +158,7 @@ export function VerifyReceipt({ token, transactionId }: { token?: string; transa
         // A movement is in a signed head within about a second of being recorded.
         if (waiting) setTimeout(() => void load(), 1000);
       } catch (failure) {
-        if (!stopped) setError(failure instanceof ApiFailure ? failure.message : String(failure));
+        if (!stopped) setError(explain(failure, t));
       }
     };
     void load();

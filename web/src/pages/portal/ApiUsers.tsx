@@ -1,3 +1,4 @@
+import { Table } from '../../components/Table.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
@@ -44,7 +45,7 @@ export function ApiUsers() {
         </p>
       )}
       <div className="card table-wrap">
-        <table>
+        <Table>
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
@@ -77,7 +78,7 @@ export function ApiUsers() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
       <form className="card row" onSubmit={create}>
         <span>

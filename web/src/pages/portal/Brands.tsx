@@ -1,3 +1,4 @@
+import { Table } from '../../components/Table.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
@@ -43,7 +44,7 @@ export function Brands({ isAdmin }: { isAdmin: boolean }) {
     <section aria-labelledby="brands-title">
       <h2 id="brands-title">{t.overview}</h2>
       <div className="card table-wrap">
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">{t.brand}</th>
@@ -80,7 +81,7 @@ export function Brands({ isAdmin }: { isAdmin: boolean }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
       {isAdmin && (
         <form className="card row" onSubmit={add}>

@@ -1,3 +1,4 @@
+import { Table } from '../../components/Table.js';
 import { useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
@@ -45,7 +46,8 @@ export function ConsentSearch() {
       <form className="card row" onSubmit={search}>
         <span>
           <label htmlFor="search-recipient">{t.recipientLabel}</label>
-          <input id="search-recipient" name="recipient" required />
+          <input id="search-recipient" name="recipient" required aria-describedby="search-recipient-hint" />
+          <small id="search-recipient-hint">{t.addressHint}</small>
         </span>
         <button type="submit">{t.search}</button>
       </form>
@@ -55,7 +57,7 @@ export function ConsentSearch() {
           {found.consents.length === 0 ? (
             <p>{t.noConsentsFor(found.recipient)}</p>
           ) : (
-            <table>
+            <Table>
               <thead>
                 <tr>
                   <th scope="col">{t.brand}</th>
@@ -81,7 +83,7 @@ export function ConsentSearch() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </Table>
           )}
           {found.history.length > 0 && (
             <ol className="history" aria-label={t.history}>

@@ -1,3 +1,4 @@
+import { Table } from '../../components/Table.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
@@ -54,7 +55,7 @@ export function Integrators({
     <section aria-labelledby="integrators-title">
       <h2 id="integrators-title">{t.integrators}</h2>
       <div className="card table-wrap">
-        <table>
+        <Table>
           <tbody>
             {grants.map((g) => (
               <tr key={`${g.brandCode}-${g.integratorCode}`}>
@@ -89,7 +90,7 @@ export function Integrators({
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
       {isAdmin && (
         <form className="card row" onSubmit={grant}>

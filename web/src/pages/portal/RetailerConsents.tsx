@@ -1,3 +1,4 @@
+import { Table } from '../../components/Table.js';
 import { useCallback, useEffect, useState } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
@@ -28,7 +29,7 @@ export function RetailerConsents({ title }: { title: string }) {
       <h2 id="retailer-consents-title">{t.retailerConsents(title)}</h2>
       <ErrorAlert error={error} />
       <div className="card table-wrap">
-        <table>
+        <Table>
           <tbody>
             {list.map((c) => (
               <tr key={`${c.recipient}-${c.type}-${c.recipientType}`}>
@@ -43,7 +44,7 @@ export function RetailerConsents({ title }: { title: string }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
     </section>
   );

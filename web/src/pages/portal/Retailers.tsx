@@ -1,3 +1,4 @@
+import { Table } from '../../components/Table.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
@@ -77,7 +78,7 @@ export function Retailers({
         <BrandSelect id="retailer-brand" brands={brands} value={brandCode} onChange={setBrandCode} />
       </div>
       <div className="card table-wrap">
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">{t.retailerTitle}</th>
@@ -109,7 +110,7 @@ export function Retailers({
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
       {isAdmin && (
         <form className="card row" onSubmit={add}>

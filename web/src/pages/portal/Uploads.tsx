@@ -1,3 +1,4 @@
+import { Table } from '../../components/Table.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
@@ -157,7 +158,7 @@ export function Uploads({
       {bulk.length > 0 && (
         <div className="card table-wrap">
           <h3>{t.bulkRequests}</h3>
-          <table>
+          <Table>
             <tbody>
               {bulk.map((b) => (
                 <tr key={b.requestId}>
@@ -171,7 +172,7 @@ export function Uploads({
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
         </div>
       )}
     </section>

@@ -1,3 +1,4 @@
+import { Table } from '../../components/Table.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
@@ -43,7 +44,7 @@ export function Users() {
     <section aria-labelledby="users-title">
       <h2 id="users-title">{t.portalUsers}</h2>
       <div className="card table-wrap">
-        <table>
+        <Table>
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
@@ -73,7 +74,7 @@ export function Users() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
       <form className="card row" onSubmit={invite}>
         <span>

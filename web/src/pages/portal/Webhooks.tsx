@@ -1,3 +1,4 @@
+import { Table } from '../../components/Table.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
@@ -76,7 +77,7 @@ export function Webhooks({
         </p>
       )}
       <div className="card table-wrap">
-        <table>
+        <Table>
           <tbody>
             {hooks.map((h) => (
               <tr key={h.id}>
@@ -119,11 +120,11 @@ export function Webhooks({
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </div>
       {log && (
         <div className="card table-wrap" aria-label={t.deliveries}>
-          <table>
+          <Table>
             <tbody>
               {log.deliveries.map((d) => (
                 <tr key={d.id}>
@@ -151,7 +152,7 @@ export function Webhooks({
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
         </div>
       )}
       {isAdmin && (
