@@ -123,7 +123,8 @@ export async function assertFitsScreen(page: Page): Promise<void> {
     if (document.documentElement.scrollWidth > width + 1)
       found.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px in ${width} px`);
     for (const element of document.querySelectorAll('td, button, input, select, textarea, a')) {
-      if (element.closest('thead, .visually-hidden') || (element as HTMLInputElement).type === 'hidden') continue;
+      if (element.closest('thead, .visually-hidden') || (element as HTMLInputElement).type === 'hidden')
+        continue;
       const box = element.getBoundingClientRect();
       const name = `${element.tagName.toLowerCase()} «${(element.textContent ?? '').trim().slice(0, 40)}»`;
       if (box.width === 0 && box.height === 0) {
