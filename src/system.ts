@@ -53,6 +53,7 @@ import { createCitizenService } from './services/citizen.service.js';
 import { createCitizenReceiptsService } from './services/citizen-receipts.service.js';
 import { createComplaintService } from './services/complaint.service.js';
 import { createConsentService } from './services/consent.service.js';
+import { createPortalConsentService } from './services/portal-consents.service.js';
 import { createDashboardService } from './services/dashboard.service.js';
 import { createGatewayService, type GatewayService } from './services/gateway/gateway.service.js';
 import { createOtpIdentityProvider } from './services/identity.service.js';
@@ -266,6 +267,15 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     uploadMaxBytes: options.uploadMaxBytes,
     guard,
   });
+  const consentService = createConsentService({
+    db,
+    consents: consentRepository,
+    writer,
+    notices: noticesJob.queue,
+    cipher,
+    pulls: transparencyRepository,
+    clock,
+  });
   const metrics = createMetrics();
   const countChecks = countGatewayChecks(metrics);
   const gateway = createGatewayService({
@@ -298,14 +308,11 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     auth: createAuthService(apiUsers, clock),
     tenancy: createTenancyService(providers, integratorRepository),
     providers,
-    consents: createConsentService({
-      db,
-      consents: consentRepository,
-      writer,
-      notices: noticesJob.queue,
-      cipher,
-      pulls: transparencyRepository,
-      clock,
+    consents: consentService,
+    portalConsents: createPortalConsentService({
+      providerPortal: providerSide.providerPortal,
+      consents: consentService,
+      reconciliation: providerSide.reconciliation,
     }),
     transparency: createTransparencyService({ transparency: transparencyRepository, clock }),
     transparencyLog,

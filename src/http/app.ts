@@ -50,6 +50,8 @@ import { portalAccountRoutes } from './routes/portal/routes.js';
 import { portalWorkspaceRoutes } from './routes/portal-workspace/routes.js';
 import { portalWebhookRoutes } from './routes/portal-webhooks/routes.js';
 import { portalUploadRoutes } from './routes/portal-uploads/routes.js';
+import { portalConsentRoutes } from './routes/portal-consents/routes.js';
+import type { PortalConsentService } from '../services/portal-consents.service.js';
 import { reconciliationRoutes } from './routes/reconciliation/routes.js';
 import { regulatorRoutes } from './routes/regulator/routes.js';
 import { staffSessionRoutes } from './routes/regulator/session-routes.js';
@@ -79,6 +81,7 @@ export interface AppDeps {
   iysYolu: IysYoluService;
   portalAccounts: PortalAccountService;
   providerPortal: ProviderPortalService;
+  portalConsents: PortalConsentService;
   transparency: TransparencyService;
   transparencyLog: TransparencyLogService;
   dashboard: DashboardService;
@@ -210,6 +213,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(portalWorkspaceRoutes(deps));
   await app.register(portalWebhookRoutes(deps));
   await app.register(portalUploadRoutes(deps));
+  await app.register(portalConsentRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Fonts come from scalar.com by default: every page's fonts are our own (see security-headers.ts). The

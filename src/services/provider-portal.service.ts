@@ -61,6 +61,8 @@ export function createProviderPortalService(deps: {
   }
 
   return {
+    brandScope,
+
     listRetailers: async (
       session: PortalSession,
       brandCode: string,

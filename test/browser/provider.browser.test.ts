@@ -6,7 +6,7 @@ import { SIGNATURE_HEADER, verifyWebhook } from '../../src/crypto/webhook-signat
 import { formatWireDate } from '../../src/domain/wire-date.js';
 import { AGREEMENT_PDF } from '../helpers/portal.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
-import { SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
+import { assertFitsScreen, SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
 
 let bed: BrowserTestbed;
 before(async () => {
@@ -38,10 +38,11 @@ test('a company applies, an admin approves, its admin sets a password from the i
   await page.goto(/(http:\/\/\S+\/basvuru#onay=\S+)/.exec(confirmation.text)![1]!);
   await page.getByText(/Başvurunuz onaylandı/).waitFor();
 
-  const adminKey = await bed.system.regulator.addKey('Kayıt Yöneticisi', 'admin');
+  // The first staff key is the one the sandbox printed at its start; /kurul says how to get one.
   const console = await bed.newPage();
   await console.goto(`${bed.url}/kurul`);
-  await console.getByLabel('Personel API anahtarı').fill(adminKey);
+  await console.getByText(/npm run cli -- regulator-key add/).waitFor();
+  await console.getByLabel('Personel API anahtarı').fill(bed.sandboxStaffKey);
   await console.getByRole('button', { name: 'Giriş yap' }).click();
   await console.getByRole('button', { name: 'Başvurular' }).click();
   const application = console.getByRole('article', { name: 'Tarayıcı Ticaret A.Ş.' });
@@ -49,6 +50,11 @@ test('a company applies, an admin approves, its admin sets a password from the i
   await console.screenshot({ path: path.join(SCREENSHOTS, '11-application-review.png'), fullPage: true });
   await application.getByRole('button', { name: 'Onayla' }).click();
   await application.waitFor({ state: 'detached' });
+  const approved = (await console.getByRole('status').textContent()) ?? '';
+  assert.match(
+    approved,
+    /^Tarayıcı Ticaret A\.Ş\. onaylandı: İYS numarası \d+, ana marka kodu \d+\. .*davet/,
+  );
   await console.getByLabel('Durum').selectOption('approved');
   await console.getByText(/Onaylandı: İYS numarası \d+/).waitFor();
 
@@ -140,10 +146,71 @@ test('a company applies, an admin approves, its admin sets a password from the i
     await receiver.close();
   }
 
+  // A small company without IT types one consent in by hand, finds it, and reconciles the day on screen.
+  await page.getByRole('button', { name: 'İzin ekle' }).click();
+  await page.getByLabel('Telefon veya e-posta').fill('0535 666 00 09');
+  await page.getByLabel('Arama').check();
+  await page.getByLabel('Kaynak').selectOption('HS_ISLAK_IMZA');
+  await page.getByRole('button', { name: 'İzni kaydet' }).click();
+  await page
+    .getByRole('status')
+    .getByText(/İzin kaydedildi/)
+    .waitFor();
+  assert.match((await page.getByTestId('entry-transaction').textContent()) ?? '', /^[0-9a-f]{64}$/);
+  await page.screenshot({ path: path.join(SCREENSHOTS, '18-consent-entry.png'), fullPage: true });
+  await page.getByRole('button', { name: 'İzin sorgula' }).click();
+  await page.getByLabel('Telefon veya e-posta').fill('05356660009');
+  await page.getByRole('button', { name: 'Sorgula', exact: true }).click();
+  await page.locator('abbr[title="HS_ISLAK_IMZA"]').first().waitFor();
+
+  await page.getByRole('button', { name: 'Mutabakat' }).click();
+  await page.getByText('Bu gün bu markada hareket yok.').waitFor();
+  await page.getByRole('link', { name: /hareket dosyasını indir/ }).waitFor();
+  const today = new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 10);
+  await page.getByLabel('Gün', { exact: true }).fill(today);
+  const calls = page
+    .getByRole('table', { name: `${today} günü hareketleri` })
+    .getByRole('row', { name: /Arama Bireysel/ });
+  assert.match((await calls.getByRole('cell').nth(2).textContent()) ?? '', /^[1-9]\d* Onay · \d+ Ret$/);
+  await page.getByText('Hareket dosyası bugünden önceki 7 gün için indirilebilir.').waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, '19-reconciliation.png'), fullPage: true });
+
   // Signed out, the portal asks for the password again; the new one works.
   await page.getByRole('button', { name: /Çıkış yap/ }).click();
   await page.getByLabel('E-posta adresi').fill('uyum@tarayici.example.com');
   await page.getByLabel('Parola', { exact: true }).fill('tarayıcı parolası 2026');
   await page.getByRole('button', { name: 'Giriş yap' }).click();
   await page.getByRole('button', { name: 'Markalar ve izinler' }).waitFor();
+  await assertFitsScreen(page);
+
+  // The same portal on a phone keeps every value: a brand's SMS counts, an upload's status, a delivery.
+  const phone = await bed.newPage({ mobile: true });
+  await phone.goto(`${bed.url}/firma`);
+  await phone.getByLabel('E-posta adresi').fill('uyum@tarayici.example.com');
+  await phone.getByLabel('Parola', { exact: true }).fill('tarayıcı parolası 2026');
+  await phone.getByRole('button', { name: 'Giriş yap' }).click();
+  const smsCounts = phone.locator('td[data-label^="SMS"]').first();
+  await smsCounts.waitFor();
+  assert.match((await smsCounts.textContent()) ?? '', /^\d+ \/ \d+$/);
+  assert.ok(await smsCounts.isVisible());
+  await assertFitsScreen(phone);
+  await phone.screenshot({ path: path.join(SCREENSHOTS, '17-mobile-portal.png'), fullPage: true });
+  for (const tab of ['Dosya yükleme', 'Webhook', 'API kullanıcıları']) {
+    await phone.getByRole('button', { name: tab }).click();
+    await phone.getByRole('heading', { level: 2 }).first().waitFor();
+    await assertFitsScreen(phone);
+  }
+});
+
+test('the application form works on a phone: the company-type choice switches the identity fields', async () => {
+  const phone = await bed.newPage({ mobile: true });
+  await phone.goto(`${bed.url}/basvuru`);
+  await phone.getByLabel('Gerçek kişi (şahıs)').check();
+  await phone.getByLabel('T.C. kimlik numarası', { exact: true }).waitFor();
+  assert.equal(await phone.getByLabel('MERSİS numarası (16 hane)').count(), 0);
+  await assertFitsScreen(phone);
+  await phone.getByLabel('Tüzel kişi (şirket)').check();
+  await phone.getByLabel('MERSİS numarası (16 hane)').waitFor();
+  const radio = await phone.getByLabel('Tüzel kişi (şirket)').boundingBox();
+  assert.ok(radio && radio.width < 60, `the radio button is a button, not a ${radio?.width} px wide field`);
 });

@@ -96,7 +96,7 @@ function ApplicationForm() {
       <fieldset>
         <legend>{t.kindLabel}</legend>
         {(['TUZEL', 'GERCEK'] as const).map((k) => (
-          <label key={k} className="plain">
+          <label key={k} className="choice">
             <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />{' '}
             {k === 'TUZEL' ? t.kindTuzel : t.kindGercek}
           </label>

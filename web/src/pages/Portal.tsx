@@ -3,7 +3,9 @@ import { portalApi } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { ApiUsers } from './portal/ApiUsers.js';
 import { Brands } from './portal/Brands.js';
+import { ConsentEntry } from './portal/ConsentEntry.js';
 import { ConsentSearch } from './portal/ConsentSearch.js';
+import { Reconciliation } from './portal/Reconciliation.js';
 import { Integrators } from './portal/Integrators.js';
 import { RetailerConsents } from './portal/RetailerConsents.js';
 import { Retailers } from './portal/Retailers.js';
@@ -23,6 +25,8 @@ export interface PortalSession {
 
 type Tab =
   | 'brands'
+  | 'entry'
+  | 'reconciliation'
   | 'search'
   | 'uploads'
   | 'retailers'
@@ -43,7 +47,9 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
   const isAdmin = session.role === 'admin';
   const tabs: Array<[Tab, string]> = [
     ['brands', t.overview],
+    ...(session.role !== 'readonly' ? ([['entry', t.consentEntry]] as Array<[Tab, string]>) : []),
     ['search', t.searchConsents],
+    ['reconciliation', t.reconciliation],
     ['uploads', t.uploads],
     ['retailers', t.retailers],
     ['webhooks', t.webhooks],
@@ -101,7 +107,9 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
         ))}
       </nav>
       {tab === 'brands' && <Brands isAdmin={isAdmin} />}
+      {tab === 'entry' && brands.length > 0 && <ConsentEntry brands={brands} />}
       {tab === 'search' && <ConsentSearch />}
+      {tab === 'reconciliation' && brands.length > 0 && <Reconciliation brands={brands} />}
       {tab === 'retailers' && brands.length > 0 && <Retailers brands={brands} isAdmin={isAdmin} />}
       {tab === 'uploads' && brands.length > 0 && (
         <Uploads brands={brands} canUpload={session.role !== 'readonly'} />

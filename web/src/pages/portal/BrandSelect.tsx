@@ -27,7 +27,7 @@ export function BrandSelect(props: {
       >
         {brands.map((b) => (
           <option key={b.brandCode} value={b.brandCode}>
-            {b.name}
+            {b.name} · {b.brandCode}
           </option>
         ))}
       </select>

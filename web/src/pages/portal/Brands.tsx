@@ -60,11 +60,13 @@ export function Brands({ isAdmin }: { isAdmin: boolean }) {
             {brands.map((b) => (
               <tr key={b.brandCode}>
                 <td>
-                  {b.name}{' '}
-                  <small>
-                    · {b.brandCode}
-                    {b.master ? ` · ${t.master}` : ''}
-                  </small>
+                  <span>
+                    {b.name}{' '}
+                    <small>
+                      · {b.brandCode}
+                      {b.master ? ` · ${t.master}` : ''}
+                    </small>
+                  </span>
                 </td>
                 {['ARAMA', 'MESAJ', 'EPOSTA'].map((type) => (
                   <td key={type}>

@@ -1,3 +1,4 @@
+import { SourceLabel } from '../../components/SourceLabel.js';
 import { Table } from '../../components/Table.js';
 import { useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
@@ -69,15 +70,24 @@ export function ConsentSearch() {
               <tbody>
                 {found.consents.map((c) => (
                   <tr key={`${c.brandCode}-${c.type}-${c.recipientType}`}>
-                    <td>{c.brandName}</td>
                     <td>
-                      {t.channel[c.type]} <small>· {c.recipientType}</small>
+                      <span>
+                        {c.brandName} <small>· {c.brandCode}</small>
+                      </span>
+                    </td>
+                    <td>
+                      <span>
+                        {t.channel[c.type]}{' '}
+                        <small>· {c.recipientType === 'TACIR' ? t.tacir : t.bireysel}</small>
+                      </span>
                     </td>
                     <td>
                       <span className={`badge ${c.status === 'ONAY' ? 'on' : 'off'}`}>
                         {t.status[c.status]}
                       </span>{' '}
-                      <small>{c.source}</small>
+                      <small>
+                        <SourceLabel code={c.source} />
+                      </small>
                     </td>
                     <td>{c.consentDate}</td>
                   </tr>
@@ -89,8 +99,8 @@ export function ConsentSearch() {
             <ol className="history" aria-label={t.history}>
               {found.history.map((h, i) => (
                 <li key={i}>
-                  {h.consentDate} — {t.channel[h.type]} {t.status[h.status]} ({h.source ?? '—'}) ·{' '}
-                  {h.creationDate}
+                  {h.consentDate} — {t.channel[h.type]} {t.status[h.status]} (
+                  <SourceLabel code={h.source ?? null} />) · {h.creationDate}
                 </li>
               ))}
             </ol>
