@@ -156,6 +156,13 @@ export interface IysYoluRequestsTable {
   created_at: Date;
 }
 
+export interface PortalRecoveryCodesTable {
+  portal_user_id: number;
+  code_hash: Buffer;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface PortalInvitationsTable {
   token_hash: Buffer;
   portal_user_id: number;

@@ -12,6 +12,7 @@ import type {
   IntegratorGrantsTable,
   IysYoluRequestsTable,
   PortalInvitationsTable,
+  PortalRecoveryCodesTable,
   PortalSessionsTable,
 } from './provider-side-types.js';
 
@@ -340,6 +341,7 @@ export interface Database {
   provider_applications: ProviderApplicationsTable;
   portal_users: PortalUsersTable;
   portal_invitations: PortalInvitationsTable;
+  portal_recovery_codes: PortalRecoveryCodesTable;
   portal_sessions: PortalSessionsTable;
   retailers: RetailersTable;
   webhooks: WebhooksTable;

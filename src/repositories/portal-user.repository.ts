@@ -82,6 +82,40 @@ export function createPortalUserRepository(db: Kysely<Database>) {
     deleteSession: (tokenHash: Buffer) =>
       db.deleteFrom('portal_sessions').where('token_hash', '=', tokenHash).execute(),
 
+    /** A user's recovery codes, replaced as a set (the old ones stop working). */
+    replaceRecoveryCodes: async (executor: Executor, userId: number, codeHashes: Buffer[]) => {
+      await executor.deleteFrom('portal_recovery_codes').where('portal_user_id', '=', userId).execute();
+      if (codeHashes.length > 0)
+        await executor
+          .insertInto('portal_recovery_codes')
+          .values(codeHashes.map((code_hash) => ({ portal_user_id: userId, code_hash })))
+          .execute();
+    },
+
+    /** Spends one unused recovery code; false when there is none such (wrong, or used before). */
+    spendRecoveryCode: async (userId: number, codeHash: Buffer, now: Date) =>
+      (
+        await db
+          .updateTable('portal_recovery_codes')
+          .set({ used_at: now })
+          .where('portal_user_id', '=', userId)
+          .where('code_hash', '=', codeHash)
+          .where('used_at', 'is', null)
+          .executeTakeFirst()
+      ).numUpdatedRows === 1n,
+
+    countUnusedRecoveryCodes: async (userId: number) =>
+      Number(
+        (
+          await db
+            .selectFrom('portal_recovery_codes')
+            .select((eb) => eb.fn.countAll<string>().as('left'))
+            .where('portal_user_id', '=', userId)
+            .where('used_at', 'is', null)
+            .executeTakeFirstOrThrow()
+        ).left,
+      ),
+
     /** Ends every session of a user (password set anew, user disabled). */
     deleteSessionsOf: (executor: Executor, userId: number) =>
       executor.deleteFrom('portal_sessions').where('portal_user_id', '=', userId).execute(),

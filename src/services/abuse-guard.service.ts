@@ -160,6 +160,16 @@ export function createAbuseGuard(deps: {
         'H976',
       ),
 
+    /**
+     * Whether a forgotten-password link may go to this account now (3 an hour). Answers instead of throwing:
+     * the caller stays silent either way, so the answer never tells whether the account exists.
+     */
+    passwordResetAllowed: async (account: string) =>
+      (await throttles.take(
+        [{ kind: 'window', key: `reset:acct:${account}`, limit: 3, windowMs: HOUR }],
+        clock(),
+      )) === 0,
+
     /** Before an anonymous application is stored (H977). */
     application: (address: string) =>
       take(

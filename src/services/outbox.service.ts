@@ -12,6 +12,7 @@ export interface MessageDraft {
     | 'sms-reply'
     | 'complaint-update'
     | 'portal-invitation'
+    | 'portal-password-reset'
     | 'provider-notice'
     | 'application-confirmation';
   subject?: string;

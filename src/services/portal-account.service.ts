@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { authenticator } from 'otplib';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { hashSecret as hashToken } from '../crypto/secret-hash.js';
 import type { Database, PortalRole } from '../db/types.js';
@@ -13,9 +12,12 @@ import { hashPassword, verifyPassword } from './auth.service.js';
 import type { AbuseGuard } from './abuse-guard.service.js';
 import type { MessageQueue, OutboxService } from './outbox.service.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { createSecondFactor } from './portal-second-factor.js';
 
 export const PORTAL_SESSION_TTL_MS = 8 * 3600_000;
 export const INVITATION_TTL_MS = 72 * 3600_000;
+/** A forgotten password's link is short-lived: it is a key to the account in someone's mailbox. */
+export const PASSWORD_RESET_TTL_MS = 3600_000;
 export const MIN_PASSWORD_CHARS = 12;
 export const PORTAL_ROLES = ['admin', 'operator', 'readonly'] as const;
 
@@ -52,14 +54,7 @@ export function createPortalAccountService(deps: {
 }) {
   const { db, users, consents, outbox, messages, queue, cipher, guard, publicUrl } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const totpAad = (userId: number) => Buffer.from(`portal-user:${userId}:totp`);
-  /** A 6-digit code from the user's app, valid now (one 30-second step of clock drift allowed). */
-  const totpMatches = (code: unknown, secret: string, now = clock()): boolean => {
-    const digits = typeof code === 'string' ? code.replace(/\s/g, '') : '';
-    return (
-      /^\d{6}$/.test(digits) && authenticator.clone({ epoch: now.getTime(), window: 1 }).check(digits, secret)
-    );
-  };
+  const secondFactor = createSecondFactor({ db, users, cipher, clock });
 
   function requireEmail(value: unknown): string {
     const parsed = parseRecipient(value, ['email']);
@@ -151,20 +146,72 @@ export function createPortalAccountService(deps: {
       return { userId: user.id, messageId: message.id };
     },
 
-    /** Sets the password from an invitation link, spends the link and signs the user in. */
-    async acceptInvitation(token: unknown, password: unknown): Promise<{ sessionToken: string }> {
+    /**
+     * Sets the password from a one-time link (an invitation, or a forgotten password's), spends the link,
+     * ends the user's other sessions and signs them in. With two-step verification on, the link alone is not
+     * enough: the app's code or a recovery code must come with it (H951 asks for it, the link stays unspent).
+     */
+    async acceptInvitation(
+      token: unknown,
+      password: unknown,
+      code?: unknown,
+    ): Promise<{ sessionToken: string }> {
       const chosen = requireStrongPassword(password);
       if (typeof token !== 'string' || token.length > 100) throw IysRequestError.of('H952');
       const passwordHash = await hashPassword(chosen);
       const user = await db.transaction().execute(async (trx) => {
         const userId = await users.consumeInvitation(trx, hashToken(token), clock());
-        if (userId === undefined) return undefined;
-        await users.updateUser(trx, userId, { password_hash: passwordHash });
-        await users.deleteSessionsOf(trx, userId);
-        return users.findUser(userId);
+        const found = userId === undefined ? undefined : await users.findUser(userId);
+        if (!found || found.disabled_at) return undefined;
+        const second = await secondFactor.verify(found, code);
+        // Thrown inside the transaction: the link is not spent by a missing or wrong code.
+        if (second !== 'ok')
+          throw IysRequestError.of('H951', {
+            location: ['code'],
+            value: second === 'required' ? 'required' : 'invalid',
+          });
+        await users.updateUser(trx, found.id, { password_hash: passwordHash });
+        await users.deleteSessionsOf(trx, found.id);
+        return found;
       });
-      if (!user || user.disabled_at) throw IysRequestError.of('H952');
+      if (!user) throw IysRequestError.of('H952');
       return openSession(user);
+    },
+
+    /**
+     * "Forgot password": e-mails a one-time link (1 hour) to set a new one, when the address belongs to a
+     * portal user of an active company. The answer is the same whether or not it does, so nobody learns who
+     * has an account; limited per client address like codes, and to 3 links an hour per account, so nobody
+     * can flood a mailbox.
+     */
+    async requestPasswordReset(email: unknown, clientAddress: string): Promise<void> {
+      await guard.codeForCitizen(clientAddress);
+      const parsed = parseRecipient(email, ['email']);
+      if (!parsed.ok || parsed.kind !== 'email') return;
+      const emailKey = cipher.blindIndex(parsed.address);
+      const user = await users.findUserByEmailKey(emailKey);
+      if (!user || user.disabled_at || user.provider_status !== 'active') return;
+      if (!(await guard.passwordResetAllowed(emailKey.toString('hex')))) return;
+      const token = randomBytes(32).toString('base64url');
+      const message = messages.prepare({
+        channel: 'email',
+        recipientKey: emailKey,
+        purpose: 'portal-password-reset',
+        subject: 'İYS hizmet sağlayıcı portalı: parola sıfırlama',
+        text:
+          `Sayın ${user.name},\n\nİYS hizmet sağlayıcı portalında parolanızı yenilemek için bu bağlantıyı 1 saat ` +
+          `içinde açın (yalnızca bir kez kullanılabilir):\n\n${publicUrl}/firma/parola#${token}\n\n` +
+          `Bu isteği siz yapmadıysanız bu e-postayı dikkate almayın; parolanız değişmez.\n`,
+      });
+      await db.transaction().execute(async (trx) => {
+        await users.insertInvitation(trx, {
+          token_hash: hashToken(token),
+          portal_user_id: user.id,
+          expires_at: new Date(clock().getTime() + PASSWORD_RESET_TTL_MS),
+        });
+        await outbox.insertMessages(trx, [message]);
+      });
+      await queue.sendSoon([message.id]);
     },
 
     async signIn(request: {
@@ -179,23 +226,19 @@ export function createPortalAccountService(deps: {
       // is counted one by one, and the answer never tells whether the account exists.
       const attempt = await guard.beginSignIn(emailKey?.toString('hex') ?? 'invalid', request.clientAddress);
       const user = emailKey ? await users.findUserByEmailKey(emailKey) : undefined;
-      const now = clock();
       const passwordOk = await verifyPassword(user?.password_hash, String(request.password ?? ''));
       if (!user || !user.password_hash || user.disabled_at || !passwordOk) throw IysRequestError.of('H950');
       // The right password of a suspended company's user: said plainly, and no session is opened that
       // would come alive again at the reactivation.
       if (user.provider_status !== 'active') throw IysRequestError.of('H971');
-      if (user.totp_secret_enc) {
-        const code = typeof request.code === 'string' ? request.code.replace(/\s/g, '') : '';
-        const secret = cipher.decrypt(user.totp_secret_enc, totpAad(user.id));
-        if (!totpMatches(code, secret, now)) {
-          // Asking for the code is not a failure; a wrong code is.
-          if (code === '') await attempt.notAFailure();
-          throw IysRequestError.of('H951', {
-            location: ['code'],
-            value: code === '' ? 'required' : 'invalid',
-          });
-        }
+      const second = await secondFactor.verify(user, request.code);
+      if (second !== 'ok') {
+        // Asking for the code is not a failure; a wrong code is.
+        if (second === 'required') await attempt.notAFailure();
+        throw IysRequestError.of('H951', {
+          location: ['code'],
+          value: second === 'required' ? 'required' : 'invalid',
+        });
       }
       await attempt.succeeded();
       return openSession(user);
@@ -228,31 +271,16 @@ export function createPortalAccountService(deps: {
 
     signOut: (sessionToken: string) => users.deleteSession(hashToken(sessionToken)),
 
-    /** A fresh TOTP secret and its otpauth:// URI for an authenticator app; nothing is stored yet. */
-    proposeTotp(session: PortalSession): { secret: string; uri: string } {
-      const secret = authenticator.generateSecret(20);
-      return { secret, uri: authenticator.keyuri(`${session.iysCode}:${session.name}`, 'openiys', secret) };
-    },
-
-    /** Turns the second factor on once the user proves their app produces the right codes. */
-    async enableTotp(session: PortalSession, secret: unknown, code: unknown): Promise<void> {
-      if (typeof secret !== 'string' || !/^[A-Z2-7]{16,64}$/.test(secret))
-        throw IysRequestError.of('H940', { location: ['secret'], vars: { field: 'secret' } });
-      if (!totpMatches(code, secret))
-        throw IysRequestError.of('H951', { location: ['code'], value: 'invalid' });
-      await users.updateUser(db, session.userId, {
-        totp_secret_enc: cipher.encrypt(secret, totpAad(session.userId)),
-      });
-    },
-
-    async disableTotp(session: PortalSession, code: unknown): Promise<void> {
-      const user = await users.findUser(session.userId);
-      if (!user?.totp_secret_enc) return;
-      const secret = cipher.decrypt(user.totp_secret_enc, totpAad(user.id));
-      if (!totpMatches(code, secret))
-        throw IysRequestError.of('H951', { location: ['code'], value: 'invalid' });
-      await users.updateUser(db, user.id, { totp_secret_enc: null });
-    },
+    /** A fresh TOTP secret, its otpauth:// URI and a QR code of it to scan; nothing is stored yet. */
+    proposeTotp: (session: PortalSession) => secondFactor.propose(`${session.iysCode}:${session.name}`),
+    /** Turns the second factor on with a code from the app; returns the recovery codes, shown once. */
+    enableTotp: (session: PortalSession, secret: unknown, code: unknown) =>
+      secondFactor.enable(session.userId, secret, code),
+    /** Turns it off with the app's code or a recovery code. */
+    disableTotp: (session: PortalSession, code: unknown) => secondFactor.disable(session.userId, code),
+    renewRecoveryCodes: (session: PortalSession, code: unknown) =>
+      secondFactor.renewRecoveryCodes(session.userId, code),
+    recoveryCodesLeft: (session: PortalSession) => secondFactor.recoveryCodesLeft(session.userId),
 
     /**
      * Invites a colleague (portal admins only), or a retailer's user, who can only read that retailer's

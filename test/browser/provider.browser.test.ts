@@ -4,7 +4,9 @@ import { after, before, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../src/crypto/webhook-signature.js';
 import { formatWireDate } from '../../src/domain/wire-date.js';
-import { AGREEMENT_PDF } from '../helpers/portal.js';
+import { authenticator } from 'otplib';
+import { AGREEMENT_PDF, onboardProvider, PERSON_APPLICATION } from '../helpers/portal.js';
+import type { TestSystem } from '../helpers/system.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { assertFitsScreen, SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
 
@@ -213,4 +215,58 @@ test('the application form works on a phone: the company-type choice switches th
   await phone.getByLabel('MERSİS numarası (16 hane)').waitFor();
   const radio = await phone.getByLabel('Tüzel kişi (şirket)').boundingBox();
   assert.ok(radio && radio.width < 60, `the radio button is a button, not a ${radio?.width} px wide field`);
+});
+
+test('two-step sign-in from a QR code with recovery codes, and a forgotten password by e-mail', async () => {
+  const password = 'kişisel portal parolası';
+  const asTestSystem = { app: bed.system.app, system: bed.system } as unknown as TestSystem;
+  await onboardProvider(asTestSystem, PERSON_APPLICATION, password);
+  const page = await bed.newPage();
+  await page.goto(`${bed.url}/firma`);
+  await page.getByLabel('E-posta adresi').fill(PERSON_APPLICATION.email);
+  await page.getByLabel('Parola', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Giriş yap' }).click();
+
+  await page.getByRole('button', { name: 'Güvenlik' }).click();
+  await page.getByRole('button', { name: 'İki adımlı doğrulamayı aç' }).click();
+  const qr = page.getByRole('img', { name: 'Doğrulama uygulamasıyla taranacak QR kodu' });
+  await qr.waitFor();
+  // Drawn under the Content-Security-Policy: the image loaded.
+  assert.ok(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0));
+  const secret = (await page.getByTestId('totp-secret').textContent())!;
+  await page.getByLabel('Doğrulama uygulamasındaki 6 haneli kod').fill(authenticator.generate(secret));
+  await page.getByRole('button', { name: 'Aç', exact: true }).click();
+  const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+  await codes.first().waitFor();
+  assert.equal(await codes.count(), 10);
+  const recoveryCode = (await codes.nth(3).textContent())!;
+  await page.getByRole('link', { name: 'Kodları indir (metin dosyası)' }).waitFor();
+  await page.getByText('İki adımlı doğrulama açık.').waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, '20-two-step.png'), fullPage: true });
+
+  // Signed out, the password forgotten: a link by e-mail, and the second factor still asked for.
+  await page.getByRole('button', { name: /Çıkış yap/ }).click();
+  await page.getByRole('link', { name: 'Parolamı unuttum' }).click();
+  await page.getByLabel('E-posta adresi').fill(PERSON_APPLICATION.email);
+  const asked = new Date();
+  await page.getByRole('button', { name: 'Bağlantı gönder' }).click();
+  await page
+    .getByRole('status')
+    .getByText(/parola sıfırlama bağlantısı gönderildi/)
+    .waitFor();
+  const mail = await bed.system.devOutbox!.waitFor(
+    (m) => m.to === PERSON_APPLICATION.email && m.at >= asked && m.text.includes('/firma/parola#'),
+  );
+  // Opened from the mail, in a new tab.
+  const link = await bed.newPage();
+  await link.goto(/(http:\/\/\S+\/firma\/parola#\S+)/.exec(mail.text)![1]!);
+  await link.getByRole('heading', { name: 'Yeni parolanızı belirleyin' }).waitFor();
+  await link.getByLabel('Yeni parola (en az 12 karakter)').fill('yepyeni bir portal parolası');
+  await link.getByLabel('Parola (tekrar)').fill('yepyeni bir portal parolası');
+  await link.getByRole('button', { name: 'Parolayı kaydet' }).click();
+  await link.getByLabel('Doğrulama uygulamasındaki 6 haneli kod veya bir kurtarma kodu').fill(recoveryCode);
+  await link.getByRole('button', { name: 'Parolayı kaydet' }).click();
+  await link.getByRole('button', { name: 'Markalar ve izinler' }).waitFor();
+  await link.getByRole('button', { name: 'Güvenlik' }).click();
+  await link.getByText('Kullanılmamış kurtarma kodu: 9').waitFor();
 });

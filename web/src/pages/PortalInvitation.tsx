@@ -1,13 +1,24 @@
 import { useState, type FormEvent } from 'react';
 import { explain } from '../errors.js';
-import { portalApi } from '../api.js';
+import { ApiFailure, portalApi } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
 
-/** Sets the password from the one-time link in the invitation e-mail (the token is in the URL fragment). */
-export function PortalInvitation({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
+/**
+ * Sets the password from a one-time link e-mailed as an invitation or for a forgotten password (the token is
+ * in the URL fragment, which browsers never send). With two-step verification on, the server asks (H951)
+ * for the app's code or a recovery code too.
+ */
+export function PortalInvitation({
+  onSignedIn,
+  reset = false,
+}: {
+  onSignedIn: () => Promise<void>;
+  reset?: boolean;
+}) {
   const { t } = useI18n();
   const [error, setError] = useState<string | null>(null);
+  const [needsCode, setNeedsCode] = useState(false);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -17,17 +28,22 @@ export function PortalInvitation({ onSignedIn }: { onSignedIn: () => Promise<voi
       await portalApi('POST', '/api/portal/invitation', {
         token: window.location.hash.slice(1),
         password: form.get('password'),
+        ...(needsCode ? { code: form.get('code') } : {}),
       });
       await onSignedIn();
       navigate('/firma');
     } catch (failure) {
+      if (failure instanceof ApiFailure && failure.errors[0]?.code === 'H951' && !needsCode) {
+        setNeedsCode(true);
+        return;
+      }
       setError(explain(failure, t));
     }
   };
 
   return (
     <form className="card narrow" onSubmit={(e) => void submit(e)} aria-labelledby="invitation-title">
-      <h1 id="invitation-title">{t.invitationTitle}</h1>
+      <h1 id="invitation-title">{reset ? t.newPasswordTitle : t.invitationTitle}</h1>
       <label htmlFor="new-password">{t.newPassword}</label>
       <input
         id="new-password"
@@ -46,6 +62,19 @@ export function PortalInvitation({ onSignedIn }: { onSignedIn: () => Promise<voi
         minLength={12}
         required
       />
+      {needsCode && (
+        <>
+          <label htmlFor="invitation-code">{t.codeOrRecoveryLabel}</label>
+          <input
+            id="invitation-code"
+            name="code"
+            autoComplete="one-time-code"
+            maxLength={16}
+            required
+            autoFocus
+          />
+        </>
+      )}
       <button type="submit">{t.setPassword}</button>
       {error && (
         <p className="error" role="alert">

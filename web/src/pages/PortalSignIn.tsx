@@ -39,21 +39,22 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }
       <input id="portal-password" name="password" type="password" autoComplete="current-password" required />
       {needsCode && (
         <>
-          <label htmlFor="portal-code">{t.totpLabel}</label>
+          <label htmlFor="portal-code">{t.codeOrRecoveryLabel}</label>
           <input
             id="portal-code"
             name="code"
-            inputMode="numeric"
             autoComplete="one-time-code"
-            pattern="\d{6}"
-            maxLength={6}
+            maxLength={16}
             required
             autoFocus
           />
         </>
       )}
       <button type="submit">{t.signIn}</button>
-      <p>
+      <p className="row">
+        <a href="/firma/parola" onClick={(e) => (e.preventDefault(), navigate('/firma/parola'))}>
+          {t.forgotPassword}
+        </a>
         <a href="/basvuru" onClick={(e) => (e.preventDefault(), navigate('/basvuru'))}>
           {t.applyNav}
         </a>

@@ -3,6 +3,7 @@ import { portalApi, setPortalCsrfToken } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { Portal, type PortalSession } from './Portal.js';
 import { PortalInvitation } from './PortalInvitation.js';
+import { PortalPasswordReset } from './PortalPasswordReset.js';
 import { PortalSignIn } from './PortalSignIn.js';
 
 /** /firma…: the invitation page, the sign-in, or the portal, depending on the portal session. */
@@ -21,6 +22,13 @@ export function ProviderArea({ path }: { path: string }) {
   useEffect(() => void refresh(), [refresh]);
 
   if (path === '/firma/davet') return <PortalInvitation onSignedIn={refresh} />;
+  // A reset link carries its token in the fragment; without one, the page asks for a link.
+  if (path === '/firma/parola')
+    return window.location.hash.length > 1 ? (
+      <PortalInvitation onSignedIn={refresh} reset />
+    ) : (
+      <PortalPasswordReset />
+    );
   if (session === undefined) return <p aria-busy="true">{t.loading}</p>;
   if (session === null) return <PortalSignIn onSignedIn={refresh} />;
   return <Portal session={session} onChanged={refresh} />;

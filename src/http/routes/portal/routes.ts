@@ -50,15 +50,38 @@ export function portalAccountRoutes(deps: {
       {
         schema: {
           tags,
-          summary: 'Set a password from a one-time invitation link (≥ 12 characters); signs in',
-          body: Type.Object({ token: Type.String(), password: Type.String() }),
+          summary:
+            'Set a password from a one-time link (an invitation or a password reset; ≥ 12 characters) and sign in; with two-step verification on, `code` (the app’s code or a recovery code) too, else H951',
+          body: Type.Object({
+            token: Type.String(),
+            password: Type.String(),
+            code: Type.Optional(Type.String()),
+          }),
           response: { 200: Session, ...errors },
         },
       },
       async (request, reply) => {
-        const { sessionToken } = await accounts.acceptInvitation(body(request).token, body(request).password);
+        const { token, password, code } = body(request);
+        const { sessionToken } = await accounts.acceptInvitation(token, password, code);
         setPortalCookie(reply, sessionToken, deps.secureCookies);
         return signedInAs(sessionToken, request.ip);
+      },
+    );
+
+    app.post(
+      '/api/portal/password-reset',
+      {
+        schema: {
+          tags,
+          summary:
+            'Forgot password: e-mails a one-time link (1 hour) to set a new one, if the address has an account; the answer is the same either way',
+          body: Type.Object({ email: Type.String() }),
+          response: { 200: Type.Object({ sent: Type.Literal(true) }), ...errors },
+        },
+      },
+      async (request) => {
+        await accounts.requestPasswordReset(body(request).email, request.ip);
+        return { sent: true as const };
       },
     );
 
@@ -110,8 +133,12 @@ export function portalAccountRoutes(deps: {
         {
           schema: {
             tags,
-            summary: 'A new TOTP secret and otpauth:// URI to scan; nothing changes until /totp/enable',
-            response: { 200: Type.Object({ secret: Type.String(), uri: Type.String() }), ...errors },
+            summary:
+              'A new TOTP secret, its otpauth:// URI and a QR code of it (SVG) to scan; nothing changes until /totp/enable',
+            response: {
+              200: Type.Object({ secret: Type.String(), uri: Type.String(), qrSvg: Type.String() }),
+              ...errors,
+            },
           },
         },
         async (request) => accounts.proposeTotp(portalUserOf(request)),
@@ -122,14 +149,50 @@ export function portalAccountRoutes(deps: {
         {
           schema: {
             tags,
-            summary: 'Turn on two-step verification with the secret and a current code from the app',
+            summary:
+              'Turn on two-step verification with the secret and a current code from the app; answers the 10 one-time recovery codes, shown only now',
             body: Type.Object({ secret: Type.String(), code: Type.String() }),
+            response: {
+              200: Type.Object({ totpEnabled: Type.Literal(true), recoveryCodes: Type.Array(Type.String()) }),
+              ...errors,
+            },
           },
         },
-        async (request) => {
-          await accounts.enableTotp(portalUserOf(request), body(request).secret, body(request).code);
-          return { totpEnabled: true };
+        async (request) => ({
+          totpEnabled: true as const,
+          recoveryCodes: await accounts.enableTotp(
+            portalUserOf(request),
+            body(request).secret,
+            body(request).code,
+          ),
+        }),
+      );
+
+      signedIn.get(
+        '/api/portal/totp/recovery-codes',
+        {
+          schema: {
+            tags,
+            summary: 'How many unused recovery codes are left',
+            response: { 200: Type.Object({ left: Type.Integer() }), ...errors },
+          },
         },
+        async (request) => ({ left: await accounts.recoveryCodesLeft(portalUserOf(request)) }),
+      );
+
+      signedIn.post(
+        '/api/portal/totp/recovery-codes',
+        {
+          schema: {
+            tags,
+            summary: 'New recovery codes (the old ones stop working), after a current code from the app',
+            body: Type.Object({ code: Type.String() }),
+            response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }), ...errors },
+          },
+        },
+        async (request) => ({
+          recoveryCodes: await accounts.renewRecoveryCodes(portalUserOf(request), body(request).code),
+        }),
       );
 
       signedIn.post(
@@ -137,7 +200,7 @@ export function portalAccountRoutes(deps: {
         {
           schema: {
             tags,
-            summary: 'Turn off two-step verification (needs a current code)',
+            summary: 'Turn off two-step verification (needs a current code or a recovery code)',
             body: Type.Object({ code: Type.String() }),
           },
         },
