@@ -29,6 +29,7 @@ import * as transactionIdHash from './migrations/0027-transaction-id-hash.js';
 import * as transparencyLog from './migrations/0028-transparency-log.js';
 import * as logKeysAndAudits from './migrations/0029-log-keys-and-audits.js';
 import * as portalRecoveryCodes from './migrations/0030-portal-recovery-codes.js';
+import * as complaintReplies from './migrations/0031-complaint-replies.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0028-transparency-log': transparencyLog,
   '0029-log-keys-and-audits': logKeysAndAudits,
   '0030-portal-recovery-codes': portalRecoveryCodes,
+  '0031-complaint-replies': complaintReplies,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

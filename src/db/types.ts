@@ -246,6 +246,13 @@ export interface ComplaintsTable {
   province: string | null;
 }
 
+export interface ComplaintRepliesTable {
+  id: Generated<string>;
+  complaint_id: string;
+  text_enc: Buffer;
+  created_at: CreatedAt;
+}
+
 export interface RegulatorKeysTable {
   key_hash: Buffer;
   name: string;
@@ -331,6 +338,7 @@ export interface Database {
   log_keys: LogKeysTable;
   log_audits: LogAuditsTable;
   complaints: ComplaintsTable;
+  complaint_replies: ComplaintRepliesTable;
   regulator_keys: RegulatorKeysTable;
   staff_sessions: StaffSessionsTable;
   gateway_accounts: GatewayAccountsTable;

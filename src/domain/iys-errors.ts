@@ -187,6 +187,10 @@ export const IYS_ERRORS = {
   H988: [400, 'Sorgu parametresi eksik veya geçersiz: {{name}}.'],
   H989: [404, 'Bu işlem numarası (transactionId) ile bu markaya ait bir izin hareketi bulunamadı.'],
   H990: [404, 'Makbuz bağlantısı geçersiz veya süresi dolmuş.'],
+  H991: [
+    409,
+    'Bu şikayet için sizden ek bilgi istenmiyor; yanıt yalnızca Kurul ek bilgi istediğinde verilebilir.',
+  ],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

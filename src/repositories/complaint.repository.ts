@@ -52,6 +52,43 @@ export function createComplaintRepository(db: Kysely<Database>) {
       return query.orderBy('c.created_at', 'desc').limit(limit).offset(offset).execute();
     },
 
+    /**
+     * A citizen's reply to a request for more information; the complaint goes back to the regulator's
+     * queue. Only while information is asked for: false otherwise, and nothing is stored.
+     */
+    addReply: (complaintId: string, textEnc: Buffer) =>
+      db.transaction().execute(async (trx) => {
+        const reopened = await trx
+          .updateTable('complaints')
+          .set({ status: 'received' })
+          .where('id', '=', complaintId)
+          .where('status', '=', 'needs_information')
+          .executeTakeFirst();
+        if (reopened.numUpdatedRows !== 1n) return false;
+        await trx
+          .insertInto('complaint_replies')
+          .values({ complaint_id: complaintId, text_enc: textEnc })
+          .execute();
+        return true;
+      }),
+
+    listReplies: (complaintIds: string[]) =>
+      complaintIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('complaint_replies')
+            .select(['complaint_id', 'text_enc', 'created_at'])
+            .where('complaint_id', 'in', complaintIds)
+            .orderBy('id')
+            .execute(),
+
+    findScreenshot: (id: string) =>
+      db
+        .selectFrom('complaints')
+        .select(['screenshot_enc', 'screenshot_type'])
+        .where('id', '=', id)
+        .executeTakeFirst(),
+
     findRegulatorKey: (keyHash: Buffer) =>
       db
         .selectFrom('regulator_keys')

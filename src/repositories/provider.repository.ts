@@ -86,6 +86,23 @@ export function createProviderRepository(db: Kysely<Database>) {
         .orderBy('b.name')
         .execute(),
 
+    /**
+     * Brands whose name contains `text`, for a citizen choosing one by name. Turkish dotted and dotless I
+     * match either way (`ı`, `I`, `İ`, `i` are one letter here), whatever the database's collation.
+     */
+    searchBrandsByName: (text: string, limit: number) => {
+      const folded = text.replace(/[İIı]/g, 'i').replace(/[\\%_]/g, (c) => `\\${c}`);
+      return db
+        .selectFrom('brands as b')
+        .innerJoin('providers as p', 'p.id', 'b.provider_id')
+        .select(['b.brand_code', 'b.name', 'p.title as company'])
+        .where('p.status', '=', 'active')
+        .where(sql<boolean>`translate(b.name, 'İIı', 'iii') ILIKE ${`%${folded}%`}`)
+        .orderBy('b.name')
+        .limit(limit)
+        .execute();
+    },
+
     findBrandByCode: async (brandCode: number) =>
       isInt4(brandCode)
         ? db.selectFrom('brands').selectAll().where('brand_code', '=', brandCode).executeTakeFirst()

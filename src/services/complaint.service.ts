@@ -56,7 +56,26 @@ export function createComplaintService(deps: {
   const { complaints, citizens, consents, providers, cipher, calendar, clock = () => new Date() } = deps;
   const aad = (id: string, field: string) => Buffer.from(`complaint:${id}:${field}`);
 
-  function present(row: Awaited<ReturnType<ComplaintRepository['listForCitizen']>>[number]) {
+  type Row = Awaited<ReturnType<ComplaintRepository['listForCitizen']>>[number];
+  /** Complaints as their readers see them: the citizen's text, the regulator's note, the replies between. */
+  async function presentAll(rows: Row[]) {
+    const replies = await complaints.listReplies(rows.map((row) => row.id));
+    return rows.map((row) => ({
+      ...present(row),
+      decisionNote: row.decision_note_enc
+        ? cipher.decrypt(row.decision_note_enc, aad(row.id, 'decision'))
+        : null,
+      decidedAt: row.decided_at,
+      replies: replies
+        .filter((reply) => reply.complaint_id === row.id)
+        .map((reply) => ({
+          text: cipher.decrypt(reply.text_enc, aad(row.id, 'reply')),
+          at: reply.created_at,
+        })),
+    }));
+  }
+
+  function present(row: Row) {
     return {
       id: row.id,
       brandCode: row.brand_code,
@@ -156,7 +175,42 @@ export function createComplaintService(deps: {
     },
 
     async listForCitizen(citizenId: string) {
-      return (await complaints.listForCitizen(citizenId)).map(present);
+      return presentAll(await complaints.listForCitizen(citizenId));
+    },
+
+    /** A citizen answers the regulator's request for more information; the complaint returns to its queue. */
+    async reply(citizenId: string, id: string, text: unknown): Promise<void> {
+      const complaint = /^[0-9a-f-]{36}$/i.test(id)
+        ? await complaints.findForCitizen(citizenId, id)
+        : undefined;
+      if (!complaint) throw IysRequestError.of('H933', { location: ['id'], value: id });
+      const reply = typeof text === 'string' ? text.trim() : '';
+      if (reply.length === 0 || reply.length > MAX_MESSAGE_CHARS)
+        throw IysRequestError.of('H923', { location: ['text'] });
+      if (!(await complaints.addReply(id, cipher.encrypt(reply, aad(id, 'reply')))))
+        throw IysRequestError.of('H991', { location: ['id'], value: id });
+    },
+
+    /** Brands a citizen can name in a complaint, found by a part of their name (at least 2 letters). */
+    async findBrands(text: unknown) {
+      const wanted = typeof text === 'string' ? text.trim() : '';
+      if (wanted.length < 2 || wanted.length > 100) return [];
+      return (await providers.searchBrandsByName(wanted, 20)).map((b) => ({
+        brandCode: b.brand_code,
+        name: b.name,
+        company: b.company,
+      }));
+    },
+
+    /** The screenshot a citizen attached, for the regulator: the sniffed type and the bytes. */
+    async screenshot(id: string): Promise<{ type: string; data: Buffer }> {
+      const row = /^[0-9a-f-]{36}$/i.test(id) ? await complaints.findScreenshot(id) : undefined;
+      if (!row?.screenshot_enc || !row.screenshot_type)
+        throw IysRequestError.of('H933', { location: ['id'], value: id });
+      return {
+        type: row.screenshot_type,
+        data: Buffer.from(cipher.decrypt(row.screenshot_enc, aad(id, 'screenshot')), 'base64'),
+      };
     },
 
     /** For the regulator: complaints with the citizen's account and the evidence, newest first. */
@@ -185,7 +239,7 @@ export function createComplaintService(deps: {
       const offset = int(page.offset, 'offset') ?? 0;
       if (limit < 1 || limit > 100) errors.push(iysError('H186', { location: ['limit'], value: page.limit }));
       if (errors.length > 0) throw new IysRequestError(errors);
-      return (await complaints.list(parsed, limit, offset)).map(present);
+      return presentAll(await complaints.list(parsed, limit, offset));
     },
   };
 }

@@ -201,15 +201,25 @@ test('filing a complaint with a screenshot shows the registry’s verdict', asyn
   await row.getByText('Reddedildi').waitFor();
 
   await page.getByRole('link', { name: 'Şikayetlerim' }).click();
-  await page.getByLabel('Marka kodu').fill(String(DEMO.brandCode));
+  // The brand is chosen by name: the citizen's own brands are offered, others found by typing.
+  await page.getByLabel('Markayı adıyla arayın').fill('marka iki');
+  await page
+    .getByRole('option', { name: 'Demo Marka İki — Demo Hizmet Sağlayıcı A.Ş.' })
+    .waitFor({ state: 'attached' });
+  await page.getByLabel('Markayı adıyla arayın').fill('');
+  await page
+    .getByRole('option', { name: 'Demo Marka — Demo Hizmet Sağlayıcı A.Ş.' })
+    .waitFor({ state: 'attached' });
+  await page.getByLabel('Marka', { exact: true }).selectOption(String(DEMO.brandCode));
   // datetime-local takes Türkiye wall-clock time: a minute ago.
   const aMinuteAgo = new Date(Date.now() + 3 * 3600_000 - 60_000).toISOString().slice(0, 16);
   await page.getByLabel('İletinin geldiği tarih ve saat').fill(aMinuteAgo);
   await page.getByLabel('İletinin metni').fill('Bugüne özel %50 indirim! Hemen alışverişe başlayın.');
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    Buffer.alloc(32),
-  ]);
+  // A real 1×1 PNG, so the regulator's console can draw it.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
   await page
     .getByLabel(/Ekran görüntüsü/)
     .setInputFiles({ name: 'ekran.png', mimeType: 'image/png', buffer: png });
@@ -222,7 +232,6 @@ test('filing a complaint with a screenshot shows the registry’s verdict', asyn
   await page.screenshot({ path: path.join(SCREENSHOTS, '06-complaint.png'), fullPage: true });
 
   // A fake image is refused with a clear message and nothing is filed.
-  await page.getByLabel('Marka kodu').fill(String(DEMO.brandCode));
   await page.getByLabel('İletinin geldiği tarih ve saat').fill(aMinuteAgo);
   await page.getByLabel('İletinin metni').fill('x');
   await page
@@ -234,6 +243,43 @@ test('filing a complaint with a screenshot shows the registry’s verdict', asyn
     .getByText(/PNG veya JPEG/)
     .waitFor();
   assert.equal(await page.locator('article.card').count(), 1);
+
+  // The regulator asks for more; the citizen reads the note in the portal and answers there.
+  const console = await bed.newPage();
+  await console.goto(`${bed.url}/kurul`);
+  await console.getByLabel('Personel API anahtarı').fill(bed.sandboxStaffKey);
+  await console.getByRole('button', { name: 'Giriş yap' }).click();
+  await console
+    .getByRole('button', { name: /\d{4}-\d{2}-\d{2}/ })
+    .first()
+    .click();
+  const screenshot = console.getByRole('img', { name: 'Vatandaşın eklediği ekran görüntüsü' });
+  await screenshot.waitFor();
+  await console.waitForFunction(() => {
+    const img = document.querySelector('img.screenshot') as HTMLImageElement | null;
+    return img !== null && img.complete && img.naturalWidth === 1;
+  });
+  await console.getByLabel('Karar').selectOption('needs_information');
+  await console.getByLabel('Not').fill('İleti hangi numaradan geldi?');
+  await console.getByRole('button', { name: 'Kararı kaydet' }).click();
+  await console.getByRole('cell').getByText('Ek bilgi gerekiyor').waitFor();
+
+  await page.reload();
+  const card = page.getByRole('article').filter({ hasText: 'İleti hangi numaradan geldi?' });
+  await card.getByTestId('complaint-status').getByText('Ek bilgi gerekiyor').waitFor();
+  await card.getByLabel('Kurulun istediği bilgi').fill('0850 000 00 00 numarasından geldi.');
+  await card.getByRole('button', { name: 'Yanıtı gönder' }).click();
+  await card.getByTestId('complaint-status').getByText('Alındı').waitFor();
+  await card.getByText(/0850 000 00 00 numarasından geldi\./).waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, '21-complaint-reply.png'), fullPage: true });
+
+  await console.reload();
+  await console
+    .getByRole('button', { name: /\d{4}-\d{2}-\d{2}/ })
+    .first()
+    .click();
+  await console.getByRole('heading', { name: 'Vatandaşın yanıtları' }).waitFor();
+  await console.getByText('0850 000 00 00 numarasından geldi.').waitFor();
 });
 
 test('the public transparency page lists every provider without personal data', async () => {

@@ -132,6 +132,9 @@ export interface Complaint {
   status: string;
   evidence: Evidence;
   createdAt: string;
+  decisionNote: string | null;
+  decidedAt: string | null;
+  replies: Array<{ text: string; at: string }>;
 }
 
 export interface ShortLinkView {

@@ -4,6 +4,7 @@ import { api, type Complaint } from '../api.js';
 import type { Session } from '../App.js';
 import { useI18n } from '../i18n.js';
 import { useProvinces } from '../provinces.js';
+import { BrandPicker } from './BrandPicker.js';
 
 const toWireDate = (local: string) => `${local.replace('T', ' ')}:00`.slice(0, 19);
 
@@ -56,15 +57,7 @@ export function Complaints({ session }: { session: Session }) {
             </option>
           ))}
         </select>
-        <label htmlFor="c-brand">{t.brandCode}</label>
-        <input
-          id="c-brand"
-          name="brandCode"
-          inputMode="numeric"
-          pattern="\d+"
-          required
-          placeholder="700010"
-        />
+        <BrandPicker />
         <label htmlFor="c-type">{t.channelHeader}</label>
         <select id="c-type" name="type" required>
           {(['MESAJ', 'ARAMA', 'EPOSTA'] as const).map((type) => (
@@ -104,18 +97,82 @@ export function Complaints({ session }: { session: Session }) {
       </form>
       {complaints && complaints.length === 0 && <p>{t.noComplaints}</p>}
       {complaints?.map((c) => (
-        <article className="card" key={c.id}>
-          <h3>
-            {c.brandName} <small>· {c.company}</small>
-          </h3>
-          <p>
-            {t.channel[c.type]} · {c.receivedAt} ·{' '}
-            <span className="badge">{t.complaintStatus[c.status] ?? c.status}</span>
-          </p>
-          <p className="verdict">{t.verdict[c.verdict] ?? c.verdict}</p>
-          <blockquote>{c.messageText}</blockquote>
-        </article>
+        <ComplaintCard key={c.id} complaint={c} onReplied={load} />
       ))}
     </section>
+  );
+}
+
+/** One complaint as its author follows it: status, the regulator's note, and a reply when one is asked for. */
+function ComplaintCard({
+  complaint: c,
+  onReplied,
+}: {
+  complaint: Complaint;
+  onReplied: () => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const [sent, setSent] = useState(false);
+  const reply = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const text = new FormData(event.currentTarget).get('text');
+    setError(null);
+    try {
+      await api('POST', `/api/citizen/complaints/${c.id}/replies`, { text });
+      setSent(true);
+      await onReplied();
+    } catch (failure) {
+      setError(explain(failure, t));
+    }
+  };
+  return (
+    <article className="card" aria-label={`${c.brandName} ${c.receivedAt}`}>
+      <h3>
+        {c.brandName} <small>· {c.company}</small>
+      </h3>
+      <p>
+        {t.channel[c.type]} · {c.receivedAt} ·{' '}
+        <span className="badge" data-testid="complaint-status">
+          {t.complaintStatus[c.status] ?? c.status}
+        </span>
+      </p>
+      <p className="verdict">{t.verdict[c.verdict] ?? c.verdict}</p>
+      <blockquote>{c.messageText}</blockquote>
+      {c.decisionNote && (
+        <p>
+          <strong>{t.regulatorNote}</strong> <small>({c.decidedAt})</small>: {c.decisionNote}
+        </p>
+      )}
+      {c.replies.length > 0 && (
+        <>
+          <h4>{t.yourReplies}</h4>
+          <ul className="history">
+            {c.replies.map((r, i) => (
+              <li key={i}>
+                {r.at} — {r.text}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {sent && (
+        <p className="success" role="status">
+          {t.replySent}
+        </p>
+      )}
+      {c.status === 'needs_information' && (
+        <form onSubmit={(e) => void reply(e)}>
+          <label htmlFor={`reply-${c.id}`}>{t.replyLabel}</label>
+          <textarea id={`reply-${c.id}`} name="text" required maxLength={2000} rows={3} />
+          <button type="submit">{t.sendReply}</button>
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      )}
+    </article>
   );
 }

@@ -279,6 +279,30 @@ export function Regulator() {
           </p>
           <h3>{t.citizenAccount}</h3>
           <blockquote>{open.messageText}</blockquote>
+          {open.hasScreenshot && (
+            <a href={`/api/regulator/complaints/${open.id}/screenshot`} target="_blank" rel="noopener">
+              <img
+                className="screenshot"
+                src={`/api/regulator/complaints/${open.id}/screenshot`}
+                alt={t.screenshotAlt}
+              />
+            </a>
+          )}
+          {open.decisionNote && (
+            <p>
+              <strong>{t.regulatorNote}</strong> <small>({open.decidedAt})</small>: {open.decisionNote}
+            </p>
+          )}
+          {open.replies.length > 0 && (
+            <>
+              <h3>{t.citizenReplies}</h3>
+              {open.replies.map((r, i) => (
+                <blockquote key={i}>
+                  <small>{r.at}</small> {r.text}
+                </blockquote>
+              ))}
+            </>
+          )}
           <h3>{t.evidence}</h3>
           <p className="verdict">{t.verdict[open.evidence.verdict] ?? open.evidence.verdict}</p>
           {open.evidence.inForce && (

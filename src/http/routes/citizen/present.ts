@@ -35,13 +35,21 @@ export function presentEvidence(evidence: unknown) {
 }
 
 /** A complaint as its citizen (and the regulator) sees it. */
-export function presentComplaint<T extends { receivedAt: Date; createdAt: Date; evidence: unknown }>(
-  complaint: T,
-) {
+export function presentComplaint<
+  T extends {
+    receivedAt: Date;
+    createdAt: Date;
+    decidedAt: Date | null;
+    evidence: unknown;
+    replies: Array<{ text: string; at: Date }>;
+  },
+>(complaint: T) {
   return {
     ...complaint,
     receivedAt: formatWireDate(complaint.receivedAt),
     createdAt: formatWireDate(complaint.createdAt),
+    decidedAt: complaint.decidedAt ? formatWireDate(complaint.decidedAt) : null,
     evidence: presentEvidence(complaint.evidence),
+    replies: complaint.replies.map((reply) => ({ text: reply.text, at: formatWireDate(reply.at) })),
   };
 }

@@ -74,4 +74,9 @@ export const Complaint = Type.Object({
   province: Type.Union([Type.String(), Type.Null()]),
   evidence: Type.Unknown(),
   createdAt: WireDate,
+  decisionNote: Type.Union([Type.String(), Type.Null()], { description: "The regulator's latest note" }),
+  decidedAt: Type.Union([WireDate, Type.Null()]),
+  replies: Type.Array(Type.Object({ text: Type.String(), at: WireDate }), {
+    description: "The citizen's answers to requests for more information",
+  }),
 });

@@ -80,6 +80,45 @@ export function complaintRoutes(deps: {
         },
       );
 
+      signedIn.post(
+        '/api/citizen/complaints/:id/replies',
+        {
+          schema: {
+            tags,
+            summary:
+              "Answer the regulator's request for more information (only while one is open, else H991); the complaint goes back to the regulator",
+            params: Type.Object({ id: Type.String() }),
+            body: Type.Object({ text: Type.String() }),
+            response: { 200: Complaint, ...errors },
+          },
+        },
+        async (request) => {
+          const { citizenId } = citizenOf(request);
+          await complaints.reply(citizenId, request.params.id, body(request).text);
+          const mine = await complaints.listForCitizen(citizenId);
+          return presentComplaint(mine.find((c) => c.id === request.params.id)!);
+        },
+      );
+
+      signedIn.get(
+        '/api/citizen/brands',
+        {
+          schema: {
+            tags,
+            summary:
+              'Brands found by a part of their name (at least 2 letters; 20 at most), to name one in a complaint',
+            querystring: Type.Object({ q: Type.String({ maxLength: 100 }) }),
+            response: {
+              200: Type.Array(
+                Type.Object({ brandCode: Type.Integer(), name: Type.String(), company: Type.String() }),
+              ),
+              ...errors,
+            },
+          },
+        },
+        async (request) => complaints.findBrands(request.query.q),
+      );
+
       signedIn.get(
         '/api/citizen/complaints',
         {

@@ -67,6 +67,34 @@ export function regulatorRoutes(deps: {
       },
     );
 
+    app.get(
+      '/api/regulator/complaints/:id/screenshot',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'The screenshot the citizen attached (PNG or JPEG, as sniffed when filed); audited',
+          params: Type.Object({ id: Type.String() }),
+        },
+      },
+      async (request, reply) => {
+        const shot = await deps.complaints.screenshot(request.params.id);
+        await regulator.record(
+          staffOf(request),
+          'complaint.screenshot',
+          `complaint:${request.params.id}`,
+          {},
+        );
+        // Only a PNG or JPEG (sniffed when filed), sent with its own type and never sniffed again (the
+        // security headers add nosniff and the strict CSP to every answer).
+        return reply
+          .type(shot.type)
+          .header('content-disposition', 'inline')
+          .header('cache-control', 'private, no-store')
+          .send(shot.data);
+      },
+    );
+
     app.post(
       '/api/regulator/complaints/:id/decision',
       {
