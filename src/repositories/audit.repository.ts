@@ -13,6 +13,8 @@ export interface AuditEntry {
 export interface AuditQuery {
   actor?: string;
   action?: string;
+  /** Any action starting with one of these (an area of AUDIT_AREAS). */
+  actionPrefixes?: readonly string[];
   target?: string;
   from?: Date;
   to?: Date;
@@ -38,6 +40,13 @@ export function createAuditRepository(db: Kysely<Database>) {
       let q = db.selectFrom('audit_log').selectAll();
       if (query.actor) q = q.where('actor', '=', query.actor);
       if (query.action) q = q.where('action', '=', query.action);
+      const prefixes = query.actionPrefixes;
+      if (prefixes?.length)
+        q = q.where((eb) =>
+          eb.or(
+            prefixes.map((prefix) => eb('action', 'like', `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)),
+          ),
+        );
       if (query.target) q = q.where('target', '=', query.target);
       if (query.from) q = q.where('at', '>=', query.from);
       if (query.to) q = q.where('at', '<', query.to);

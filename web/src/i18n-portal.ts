@@ -151,6 +151,27 @@ export const portalTr = {
   enable: 'Etkinleştir',
   deliveries: 'Teslimatlar',
   replay: 'Yeniden gönder',
+  noApiUsers:
+    'Henüz API kullanıcısı yok. Yazılımınızın İYS API’sine bağlanması için aşağıdan bir kullanıcı oluşturun; parolası yalnızca bir kez gösterilir.',
+  noUploads:
+    'Henüz dosya yüklenmedi. Şablonu (CSV veya XLSX) indirip izinleri doldurun ve yükleyin; her satırın sonucu burada görünür.',
+  noIntegrators:
+    'Hiçbir iş ortağına yetki verilmedi. Bir entegratör sizin adınıza izin kaydedecekse İYS numarasını yazıp kanalları seçin.',
+  noRetailers:
+    'Bu markanın bayisi yok. Bayileriniz izin topluyorsa aşağıdan ekleyin; her bayi yalnızca kendi izinlerini görür.',
+  noWebhooks:
+    'Henüz webhook yok. Bir adres ekleyin: markanızın izinleri değiştiğinde (ör. bir kişi İYS üzerinden ret verdiğinde) bu adrese imzalı bir bildirim gönderilir.',
+  webhookEndpoint: 'Uç nokta',
+  webhookStatus: { active: 'Etkin', disabled: 'Kapalı' } as Record<string, string>,
+  noDeliveries: 'Bu webhook için henüz teslimat yok.',
+  deliveryTime: 'Zaman',
+  deliveryMovement: 'İzin hareketi',
+  deliveryAttempts: 'Deneme',
+  deliveryLastError: 'Son yanıt / hata',
+  deliveryStatus: { pending: 'Bekliyor', delivered: 'Teslim edildi', failed: 'Başarısız' } as Record<
+    string,
+    string
+  >,
   integrators: 'İş ortakları',
   integratorCode: 'İş ortağının İYS numarası',
   reconciliationRight: 'Mutabakat',
@@ -307,6 +328,24 @@ export const portalEn: typeof portalTr = {
   enable: 'Enable',
   deliveries: 'Deliveries',
   replay: 'Send again',
+  noApiUsers:
+    'No API users yet. Create one below for your software to connect to the İYS API; its password is shown once.',
+  noUploads:
+    'No files uploaded yet. Download the template (CSV or XLSX), fill in the consents and upload it; each row’s outcome shows here.',
+  noIntegrators:
+    'No partner has rights yet. If an integrator is to record consents for you, enter its İYS number and choose the channels.',
+  noRetailers:
+    'This brand has no retailers. If your retailers collect consents, add them below; each sees only its own.',
+  noWebhooks:
+    'No webhooks yet. Add an address: when your brand’s consents change (for example, someone refuses through İYS), a signed notice is sent to it.',
+  webhookEndpoint: 'Endpoint',
+  webhookStatus: { active: 'Active', disabled: 'Disabled' },
+  noDeliveries: 'No deliveries for this webhook yet.',
+  deliveryTime: 'Time',
+  deliveryMovement: 'Consent movement',
+  deliveryAttempts: 'Attempts',
+  deliveryLastError: 'Last answer / error',
+  deliveryStatus: { pending: 'Pending', delivered: 'Delivered', failed: 'Failed' },
   integrators: 'Integrators',
   integratorCode: 'Integrator’s İYS number',
   reconciliationRight: 'Reconciliation',

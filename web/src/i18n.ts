@@ -3,6 +3,7 @@ import { logEn, logTr } from './i18n-log.js';
 import { sourcesEn, sourcesTr } from './i18n-sources.js';
 import { portalEn, portalTr } from './i18n-portal.js';
 import { plainErrorsEn, plainErrorsTr } from './i18n-errors.js';
+import { auditEn, auditTr } from './i18n-audit.js';
 
 export type Language = 'tr' | 'en';
 
@@ -44,7 +45,8 @@ const tr = {
     `${address} için tüm ${channel} izinleri reddedilecek. Emin misiniz?`,
   rejectedCount: (n: number) => `${n} izin reddedildi.`,
   changed: 'Değişiklik kaydedildi; şirketler hemen görür.',
-  noConsents: 'Bu adres için kayıtlı izin yok.',
+  noConsents:
+    'Bu adres için kayıtlı izin yok. Bir şirket bu adrese izin kaydettiğinde burada görünür ve size haber verilir.',
   download: 'Verilerimi indir',
   addAddress: 'Adres ekle',
   removeAddress: 'Kaldır',
@@ -84,7 +86,8 @@ const tr = {
     rejected: 'Reddedildi',
     needs_information: 'Ek bilgi gerekiyor',
   } as Record<string, string>,
-  noComplaints: 'Henüz şikayetiniz yok.',
+  noComplaints: 'Henüz şikayetiniz yok. İzin vermediğiniz bir ileti aldıysanız yukarıdaki formla bildirin.',
+  noComplaintsFound: 'Bu ölçütlere uyan şikayet yok.',
   shortLinkTitle: 'Adınıza kaydedilen izin',
   shortLinkIntro: (a: string) => `${a} için aşağıdaki ticari ileti izinleri kaydedildi.`,
   rejected: 'Reddedildi',
@@ -160,6 +163,7 @@ const tr = {
   percent: (share: number) => percentTr.format(share),
   sources: sourcesTr,
   plainErrors: plainErrorsTr,
+  ...auditTr,
 };
 
 const en: typeof tr = {
@@ -196,7 +200,8 @@ const en: typeof tr = {
     `All ${channel} consents of ${address} will be refused. Are you sure?`,
   rejectedCount: (n) => `${n} consent(s) refused.`,
   changed: 'Change recorded; companies see it at once.',
-  noConsents: 'No consents are recorded for this address.',
+  noConsents:
+    'No consents are recorded for this address. When a company records one, it shows here and you are told.',
   download: 'Download my data',
   addAddress: 'Add address',
   removeAddress: 'Remove',
@@ -236,7 +241,9 @@ const en: typeof tr = {
     rejected: 'Rejected',
     needs_information: 'Needs information',
   },
-  noComplaints: 'You have no complaints yet.',
+  noComplaints:
+    'You have no complaints yet. If a message came without your consent, report it with the form above.',
+  noComplaintsFound: 'No complaints match these filters.',
   shortLinkTitle: 'A consent recorded for you',
   shortLinkIntro: (a) => `These commercial message consents were recorded for ${a}.`,
   rejected: 'Refused',
@@ -304,6 +311,7 @@ const en: typeof tr = {
   percent: (share: number) => percentEn.format(share),
   sources: sourcesEn,
   plainErrors: plainErrorsEn,
+  ...auditEn,
 };
 
 export const TEXTS = { tr, en };

@@ -12,10 +12,10 @@ interface AuditEntry {
   details: unknown;
 }
 
-/** The append-only audit log of staff actions, searchable by actor, action and target. */
+/** The append-only audit log, filtered by what the actions concern, by actor and by target. */
 export function AuditLog() {
   const { t } = useI18n();
-  const [query, setQuery] = useState({ actor: '', action: '', target: '' });
+  const [query, setQuery] = useState({ actor: '', area: '', target: '' });
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const load = useCallback(async () => {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''));
@@ -31,7 +31,22 @@ export function AuditLog() {
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">{t.auditLog}</h1>
       <form className="card row" onSubmit={search}>
-        {(['actor', 'action', 'target'] as const).map((field) => (
+        <span>
+          <label htmlFor="a-area">{t.auditArea}</label>
+          <select
+            id="a-area"
+            value={query.area}
+            onChange={(e) => setQuery({ ...query, area: e.target.value })}
+          >
+            <option value="">{t.auditAllAreas}</option>
+            {Object.entries(t.auditAreas).map(([area, label]) => (
+              <option key={area} value={area}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </span>
+        {(['actor', 'target'] as const).map((field) => (
           <span key={field}>
             <label htmlFor={`a-${field}`}>{t.auditFields[field]}</label>
             <input
@@ -58,13 +73,18 @@ export function AuditLog() {
                 <td>{entry.at}</td>
                 <td>{entry.actor}</td>
                 <td>
-                  <code>{entry.action}</code>
+                  {t.auditActions[entry.action] ? (
+                    <abbr title={entry.action}>{t.auditActions[entry.action]}</abbr>
+                  ) : (
+                    <code>{entry.action}</code>
+                  )}
                 </td>
                 <td>{entry.target}</td>
               </tr>
             ))}
           </tbody>
         </Table>
+        {entries?.length === 0 && <p>{t.auditEmpty}</p>}
       </div>
     </section>
   );

@@ -264,7 +264,7 @@ export function Regulator() {
             ))}
           </tbody>
         </Table>
-        {complaints.length === 0 && <p>{t.noComplaints}</p>}
+        {complaints.length === 0 && <p>{t.noComplaintsFound}</p>}
       </div>
       {open && (
         <article className="card" aria-labelledby="complaint-detail">

@@ -268,3 +268,27 @@ test('staff rename a misleading brand and block it: no new ONAY (H984), refusals
   assert.deepEqual(actions, ['brand.unblock', 'brand.block', 'brand.rename']);
   assert.equal(audit.json()[2].details.to, 'Demo Outlet');
 });
+
+test('the audit log is filtered by area (what the actions concern), not only by an exact action name', async () => {
+  const read = async (query: string) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/api/regulator/audit?${query}`,
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+  const complaints = (await read('area=complaints')).json() as Array<{ action: string }>;
+  assert.ok(complaints.length > 0);
+  assert.ok(
+    complaints.every((e) => /^complaints?\./.test(e.action)),
+    JSON.stringify(complaints.map((e) => e.action)),
+  );
+  const brands = (await read('area=brands')).json() as Array<{ action: string }>;
+  assert.deepEqual([...new Set(brands.map((e) => e.action))].sort(), [
+    'brand.block',
+    'brand.rename',
+    'brand.unblock',
+  ]);
+  const unknown = await read('area=everything');
+  assert.equal(unknown.statusCode, 422);
+  assert.equal(unknown.json().errors[0].code, 'H923');
+});

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { AUDIT_AREAS, isAuditArea } from '../../../domain/audit-areas.js';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import { formatWireDate, parseWireDate } from '../../../domain/wire-date.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
@@ -275,7 +276,12 @@ export function regulatorRoutes(deps: {
           summary: 'The audit log, newest first, searchable by actor, action, target and time',
           querystring: Type.Object({
             actor: Type.Optional(Type.String()),
-            action: Type.Optional(Type.String()),
+            action: Type.Optional(Type.String({ description: 'An exact action name' })),
+            area: Type.Optional(
+              Type.String({
+                description: `What the actions concern: ${Object.keys(AUDIT_AREAS).join(', ')}`,
+              }),
+            ),
             target: Type.Optional(Type.String()),
             from: Type.Optional(Type.String({ description: 'YYYY-MM-DD HH:mm:ss' })),
             to: Type.Optional(Type.String({ description: 'YYYY-MM-DD HH:mm:ss' })),
@@ -298,13 +304,16 @@ export function regulatorRoutes(deps: {
         },
       },
       async (request) => {
-        const { actor, action, target, from, to, limit } = request.query;
+        const { actor, action, area, target, from, to, limit } = request.query;
+        if (area !== undefined && area !== '' && !isAuditArea(area))
+          throw IysRequestError.of('H923', { location: ['area'], value: area });
         const max = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
         if (!(max >= 1 && max <= 1000))
           throw IysRequestError.of('H183', { location: ['limit'], value: limit });
         const rows = await regulator.searchAudit({
           actor,
           action,
+          actionPrefixes: isAuditArea(area) ? AUDIT_AREAS[area] : undefined,
           target,
           from: wireDateOrNothing(from, 'from'),
           to: wireDateOrNothing(to, 'to'),

@@ -14,7 +14,7 @@ interface ApiUser {
 /** Credentials for the İYS-compatible API: created with a password shown once, revoked at once. */
 export function ApiUsers() {
   const { t } = useI18n();
-  const [users, setUsers] = useState<ApiUser[]>([]);
+  const [users, setUsers] = useState<ApiUser[] | null>(null);
   const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
   const [error, run] = useAction();
   const load = useCallback(
@@ -44,10 +44,11 @@ export function ApiUsers() {
           <code data-testid="api-secret">{secret.password}</code>
         </p>
       )}
-      <div className="card table-wrap">
+      {users?.length === 0 && <p className="card">{t.noApiUsers}</p>}
+      <div className="card table-wrap" hidden={!users?.length}>
         <Table>
           <tbody>
-            {users.map((u) => (
+            {users?.map((u) => (
               <tr key={u.id}>
                 <td>
                   <code>{u.username}</code>

@@ -26,7 +26,7 @@ export function Integrators({
   isAdmin: boolean;
 }) {
   const { t } = useI18n();
-  const [grants, setGrants] = useState<Grant[]>([]);
+  const [grants, setGrants] = useState<Grant[] | null>(null);
   const [error, run] = useAction();
   const load = useCallback(
     async () => setGrants(await portalApi<Grant[]>('GET', '/api/portal/integrators')),
@@ -54,10 +54,11 @@ export function Integrators({
   return (
     <section aria-labelledby="integrators-title">
       <h2 id="integrators-title">{t.integrators}</h2>
-      <div className="card table-wrap">
+      {grants?.length === 0 && <p className="card">{t.noIntegrators}</p>}
+      <div className="card table-wrap" hidden={!grants?.length}>
         <Table>
           <tbody>
-            {grants.map((g) => (
+            {grants?.map((g) => (
               <tr key={`${g.brandCode}-${g.integratorCode}`}>
                 <td>
                   {g.integratorTitle} <small>· {g.integratorCode}</small>

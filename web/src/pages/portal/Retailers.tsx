@@ -31,7 +31,7 @@ export function Retailers({
   const { t } = useI18n();
   const provinces = useProvinces();
   const [brandCode, setBrandCode] = useState(brands[0]?.brandCode ?? 0);
-  const [list, setList] = useState<Retailer[]>([]);
+  const [list, setList] = useState<Retailer[] | null>(null);
   const [cityCode, setCityCode] = useState('34');
   const [towns, setTowns] = useState<Town[]>([]);
   const [error, run] = useAction();
@@ -77,7 +77,8 @@ export function Retailers({
       <div className="card row">
         <BrandSelect id="retailer-brand" brands={brands} value={brandCode} onChange={setBrandCode} />
       </div>
-      <div className="card table-wrap">
+      {list?.length === 0 && <p className="card">{t.noRetailers}</p>}
+      <div className="card table-wrap" hidden={!list?.length}>
         <Table>
           <thead>
             <tr>
@@ -88,7 +89,7 @@ export function Retailers({
             </tr>
           </thead>
           <tbody>
-            {list.map((r) => (
+            {list?.map((r) => (
               <tr key={r.retailerCode}>
                 <td>
                   {r.title}{' '}

@@ -41,7 +41,7 @@ export function Uploads({
 }) {
   const { t } = useI18n();
   const [brandCode, setBrandCode] = useState(brands[0]?.brandCode ?? 0);
-  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [uploads, setUploads] = useState<Upload[] | null>(null);
   const [bulk, setBulk] = useState<BulkRequest[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, run] = useAction();
@@ -50,7 +50,7 @@ export function Uploads({
     setBulk(await portalApi<BulkRequest[]>('GET', '/api/portal/bulk-requests'));
   }, []);
   useEffect(() => void run(load), [run, load]);
-  const active = uploads.some((u) => ['receiving', 'queued', 'processing'].includes(u.status));
+  const active = (uploads ?? []).some((u) => ['receiving', 'queued', 'processing'].includes(u.status));
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => void load().catch(() => {}), 1000);
@@ -105,7 +105,8 @@ export function Uploads({
         </p>
       )}
       <ErrorAlert error={error} />
-      {uploads.map((u) => (
+      {uploads?.length === 0 && <p className="card">{t.noUploads}</p>}
+      {uploads?.map((u) => (
         <article key={u.id} className="card" aria-label={u.fileName}>
           <h3>
             {u.fileName}{' '}

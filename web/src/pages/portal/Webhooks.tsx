@@ -76,8 +76,18 @@ export function Webhooks({
           {t.webhookSecretOnce} <code data-testid="webhook-secret">{secret}</code>
         </p>
       )}
-      <div className="card table-wrap">
+      {hooks.length === 0 && <p className="card">{t.noWebhooks}</p>}
+      <div className="card table-wrap" hidden={hooks.length === 0}>
         <Table>
+          <thead>
+            <tr>
+              <th scope="col">{t.webhookEndpoint}</th>
+              <th scope="col">{t.statusHeader}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t.actions}</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {hooks.map((h) => (
               <tr key={h.id}>
@@ -85,7 +95,9 @@ export function Webhooks({
                   <code>{h.url}</code> <small>· {h.brandCode}</small>
                 </td>
                 <td>
-                  <span className={`badge ${h.status === 'active' ? 'on' : 'off'}`}>{h.status}</span>
+                  <span className={`badge ${h.status === 'active' ? 'on' : 'off'}`}>
+                    {t.webhookStatus[h.status] ?? h.status}
+                  </span>
                   {h.disabledReason && <small> {h.disabledReason}</small>}
                 </td>
                 <td className="row">
@@ -123,8 +135,22 @@ export function Webhooks({
         </Table>
       </div>
       {log && (
-        <div className="card table-wrap" aria-label={t.deliveries}>
-          <Table>
+        <div className="card table-wrap">
+          <h3>{t.deliveries}</h3>
+          {log.deliveries.length === 0 && <p>{t.noDeliveries}</p>}
+          <Table label={t.deliveries}>
+            <thead>
+              <tr>
+                <th scope="col">{t.deliveryTime}</th>
+                <th scope="col">{t.deliveryMovement}</th>
+                <th scope="col">{t.statusHeader}</th>
+                <th scope="col">{t.deliveryAttempts}</th>
+                <th scope="col">{t.deliveryLastError}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t.actions}</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {log.deliveries.map((d) => (
                 <tr key={d.id}>
@@ -133,8 +159,16 @@ export function Webhooks({
                     {t.channel[d.type]} {t.status[d.consentStatus]} <small>#{d.eventId}</small>
                   </td>
                   <td>
-                    {d.status} · {d.attempts} {d.lastStatus ? `· HTTP ${d.lastStatus}` : ''}{' '}
-                    {d.lastError && <small>{d.lastError}</small>}
+                    <span
+                      className={`badge ${d.status === 'delivered' ? 'on' : d.status === 'failed' ? 'off' : ''}`}
+                    >
+                      {t.deliveryStatus[d.status] ?? d.status}
+                    </span>
+                  </td>
+                  <td>{d.attempts}</td>
+                  <td>
+                    {d.lastStatus ? `HTTP ${d.lastStatus}` : ''} {d.lastError && <small>{d.lastError}</small>}
+                    {!d.lastStatus && !d.lastError && '—'}
                   </td>
                   <td>
                     {isAdmin && (
