@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { staffApi } from '../api.js';
-import { BarChart } from '../components/BarChart.js';
+import { Chart } from '../components/Chart.js';
 import { ProvinceMap } from '../components/ProvinceMap.js';
 import { useI18n } from '../i18n.js';
 
@@ -19,35 +19,17 @@ interface Overview {
   complaintsByProvince: Array<{ code: string; name: string; complaints: number }>;
 }
 
-/** The market at a glance, for the regulator. */
+const GREEN = '#067647';
+const RED = '#b42318';
+const BLUE = '#0b5cad';
+
+/** The market at a glance, for the regulator: Chart.js bars with axes, each with its table. */
 export function Dashboard() {
   const { t } = useI18n();
   const [overview, setOverview] = useState<Overview | null>(null);
   useEffect(() => void staffApi<Overview>('GET', '/api/regulator/dashboard').then(setOverview), []);
-  if (!overview) return <p aria-busy="true">{t.loading}</p>;
-
-  const days = [...new Set(overview.movementsByDay.map((m) => m.day))];
-  const movementRows = days.map((day) => {
-    const of = (status: string) =>
-      overview.movementsByDay
-        .filter((m) => m.day === day && m.status === status)
-        .reduce((n, m) => n + m.count, 0);
-    return {
-      label: day,
-      value: of('ONAY'),
-      secondary: of('RET'),
-      note: `${t.status.ONAY} / ${t.status.RET}: ${of('ONAY')} / ${of('RET')}`,
-    };
-  });
-  const channels = ['MESAJ', 'ARAMA', 'EPOSTA'].map((type) => ({
-    label: t.channel[type] ?? type,
-    value: overview.movementsByDay
-      .filter((m) => m.type === type && m.status === 'ONAY')
-      .reduce((n, m) => n + m.count, 0),
-    secondary: overview.movementsByDay
-      .filter((m) => m.type === type && m.status === 'RET')
-      .reduce((n, m) => n + m.count, 0),
-  }));
+  const charts = useMemo(() => (overview ? chartsOf(overview, t) : null), [overview, t]);
+  if (!overview || !charts) return <p aria-busy="true">{t.loading}</p>;
 
   return (
     <section aria-labelledby="dashboard-title">
@@ -55,50 +37,81 @@ export function Dashboard() {
       <p>{t.dashboardIntro(overview.days)}</p>
       <div className="grid">
         <div className="card">
-          <BarChart title={t.movementsByDay} rows={movementRows} />
+          <Chart title={t.movementsByDay} {...charts.movementsByDay} stacked />
         </div>
         <div className="card">
-          <BarChart title={t.movementsByChannel} rows={channels} />
+          <Chart title={t.movementsByChannel} {...charts.movementsByChannel} />
         </div>
         <div className="card">
-          <BarChart
-            title={t.optOutRateByBrand}
-            rows={overview.optOutRateByBrand
-              .filter((b) => b.optOutRate !== null)
-              .map((b) => ({ label: b.name, value: b.optOutRate!, note: `(${b.consents})` }))}
-            format={t.percent}
-          />
+          <Chart title={t.optOutRateByBrand} {...charts.optOutRateByBrand} horizontal format={t.percent} />
         </div>
         <div className="card">
-          <BarChart
-            title={t.complaintsPer10k}
-            rows={overview.complaintsByProvider
-              .filter((p) => p.per10k !== null)
-              .map((p) => ({ label: p.title, value: p.per10k!, note: `(${p.complaints})` }))}
-          />
+          <Chart title={t.complaintsPer10k} {...charts.complaintsPer10k} horizontal />
         </div>
         <div className="card wide">
           <ProvinceMap
             title={t.complaintsByProvince}
             counts={new Map(overview.complaintsByProvince.map((p) => [Number(p.code), p.complaints]))}
           />
-          <BarChart
-            title=""
-            rows={overview.complaintsByProvince.map((p) => ({ label: p.name, value: p.complaints }))}
-          />
+          <Chart title="" tableLabel={t.complaintsByProvince} {...charts.complaintsByProvince} horizontal />
         </div>
         <div className="card">
-          <BarChart
-            title={t.gatewayChecks}
-            rows={overview.gatewayChecksByDay.map((c) => ({
-              label: c.day,
-              value: c.allowed,
-              secondary: c.blocked,
-              note: c.blockedShare === null ? '' : `${t.blocked} ${t.percent(c.blockedShare)}`,
-            }))}
-          />
+          <Chart title={t.gatewayChecks} {...charts.gatewayChecks} stacked />
         </div>
       </div>
     </section>
   );
+}
+
+/** The overview as chart data: labels and series, built once per overview and language. */
+function chartsOf(overview: Overview, t: ReturnType<typeof useI18n>['t']) {
+  const count = (filter: (m: Overview['movementsByDay'][number]) => boolean) =>
+    overview.movementsByDay.filter(filter).reduce((n, m) => n + m.count, 0);
+  const days = [...new Set(overview.movementsByDay.map((m) => m.day))].sort();
+  const channels = ['MESAJ', 'ARAMA', 'EPOSTA'];
+  const rated = overview.optOutRateByBrand.filter((b) => b.optOutRate !== null);
+  const complained = overview.complaintsByProvider.filter((p) => p.per10k !== null);
+  return {
+    movementsByDay: {
+      labels: days,
+      series: (['ONAY', 'RET'] as const).map((status) => ({
+        label: t.status[status]!,
+        values: days.map((day) => count((m) => m.day === day && m.status === status)),
+        colour: status === 'ONAY' ? GREEN : RED,
+      })),
+    },
+    movementsByChannel: {
+      labels: channels.map((type) => t.channel[type] ?? type),
+      series: (['ONAY', 'RET'] as const).map((status) => ({
+        label: t.status[status]!,
+        values: channels.map((type) => count((m) => m.type === type && m.status === status)),
+        colour: status === 'ONAY' ? GREEN : RED,
+      })),
+    },
+    optOutRateByBrand: {
+      labels: rated.map((b) => `${b.name} (${b.consents.toLocaleString('tr-TR')})`),
+      series: [{ label: t.optOutRate, values: rated.map((b) => b.optOutRate!), colour: RED }],
+    },
+    complaintsPer10k: {
+      labels: complained.map((p) => `${p.title} (${p.complaints})`),
+      series: [{ label: t.upheldPer10k, values: complained.map((p) => p.per10k!), colour: BLUE }],
+    },
+    complaintsByProvince: {
+      labels: overview.complaintsByProvince.map((p) => p.name),
+      series: [
+        {
+          label: t.complaintCount,
+          values: overview.complaintsByProvince.map((p) => p.complaints),
+          colour: BLUE,
+        },
+      ],
+    },
+    gatewayChecks: {
+      labels: overview.gatewayChecksByDay.map((c) => c.day),
+      series: [
+        { label: t.allowedChecks, values: overview.gatewayChecksByDay.map((c) => c.allowed), colour: GREEN },
+        { label: t.blocked, values: overview.gatewayChecksByDay.map((c) => c.blocked), colour: RED },
+      ],
+    },
+  };
 }
