@@ -55,7 +55,7 @@ export function Chart({
     const valueAxis = {
       beginAtZero: true,
       stacked,
-      ticks: { callback: (v: number | string) => format(Number(v)) },
+      ticks: { precision: whole ? 0 : undefined, callback: (v: number | string) => format(Number(v)) },
     };
     const config: ChartConfiguration<'bar'> = {
       type: 'bar',
@@ -85,7 +85,7 @@ export function Chart({
     };
     const chart = new ChartJs(canvas.current, config);
     return () => chart.destroy();
-  }, [labels, series, horizontal, stacked, format]);
+  }, [labels, series, horizontal, stacked, whole, format]);
 
   // Tall enough for every name on a horizontal chart.
   const height = horizontal ? Math.max(160, 36 + labels.length * 28) : 260;

@@ -43,7 +43,13 @@ export function Dashboard() {
           <Chart title={t.movementsByChannel} {...charts.movementsByChannel} />
         </div>
         <div className="card">
-          <Chart title={t.optOutRateByBrand} {...charts.optOutRateByBrand} horizontal format={t.percent} />
+          <Chart
+            title={t.optOutRateByBrand}
+            {...charts.optOutRateByBrand}
+            horizontal
+            whole={false}
+            format={t.percent}
+          />
         </div>
         <div className="card">
           <Chart title={t.complaintsPer10k} {...charts.complaintsPer10k} horizontal />
