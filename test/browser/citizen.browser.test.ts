@@ -3,7 +3,13 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEMO, recentWireDate } from '../helpers/system.js';
-import { assertFitsScreen, SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
+import {
+  assertAccessible,
+  assertFitsScreen,
+  SCREENSHOTS,
+  startBrowserTestbed,
+  type BrowserTestbed,
+} from './browser.js';
 
 let bed: BrowserTestbed;
 let token: string;
@@ -76,6 +82,7 @@ test('sign in with a code from the outbox, see a consent uploaded through the AP
   // Sources read as words; the İYS code is the tooltip.
   assert.equal(await row.locator('abbr[title="HS_WEB"]').textContent(), 'Web sitesi');
   assert.equal(await page.getByRole('heading', { name: /Demo Marka/ }).count(), 1);
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '02-my-consents.png'), fullPage: true });
 
   await row.getByRole('button', { name: 'Reddet' }).click();
@@ -83,6 +90,7 @@ test('sign in with a code from the outbox, see a consent uploaded through the AP
   await page.getByRole('status').getByText('Değişiklik kaydedildi').waitFor();
   await page.getByRole('button', { name: 'Geçmiş' }).click();
   await page.getByText(/SMS: Reddedildi \(İYS web sitesi\)/).waitFor();
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '03-refused.png'), fullPage: true });
 
   const feed = await changesFeed();
@@ -97,6 +105,7 @@ test('sign in with a code from the outbox, see a consent uploaded through the AP
   await signInThroughPage(mobile, '+905559990002');
   await mobile.getByRole('button', { name: 'English' }).click();
   await mobile.getByRole('heading', { name: 'My consents' }).waitFor();
+  await assertAccessible(mobile);
   await mobile.screenshot({ path: path.join(SCREENSHOTS, '04-mobile-english.png') });
 });
 
@@ -137,6 +146,7 @@ test('on a phone, numbers are typed as people write them, errors read plainly, a
   }
   await page.getByRole('article', { name: '+90 555 999 00 07' }).waitFor();
   await assertFitsScreen(page);
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '16-mobile-consents.png'), fullPage: true });
 });
 
@@ -150,6 +160,7 @@ test('the one-tap opt-out link from a consent notice refuses the consent without
   await page.goto(link);
   await page.getByRole('heading', { name: 'Adınıza kaydedilen izin' }).waitFor();
   await page.getByText('+90 555 *** ** 03').waitFor();
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '05-short-link.png') });
   await page.getByRole('button', { name: 'Reddet' }).click();
   await page.getByText('Reddedildi').first().waitFor();
@@ -162,6 +173,7 @@ test('the one-tap opt-out link from a consent notice refuses the consent without
   await result.getByText('Ret (izin geri alındı)').waitFor();
   await result.getByText(/✓ Günlüğün bugünkü imzalı başı/).waitFor();
   assert.equal(await result.getByText('+90 555 *** ** 03').count(), 1);
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '15-receipt-verifier.png'), fullPage: true });
 
   // The same receipt, changed by one character, fails in the verifier: the hash no longer matches.
@@ -229,6 +241,7 @@ test('filing a complaint with a screenshot shows the registry’s verdict', asyn
   const text = (await verdict.textContent()) ?? '';
   // The message came a minute ago, while the ONAY recorded an hour ago was still in force.
   assert.ok(/Şikayetiniz alındı\. İleti anında onay geçerliydi/.test(text), text);
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '06-complaint.png'), fullPage: true });
 
   // A fake image is refused with a clear message and nothing is filed.
@@ -271,6 +284,7 @@ test('filing a complaint with a screenshot shows the registry’s verdict', asyn
   await card.getByRole('button', { name: 'Yanıtı gönder' }).click();
   await card.getByTestId('complaint-status').getByText('Alındı').waitFor();
   await card.getByText(/0850 000 00 00 numarasından geldi\./).waitFor();
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '21-complaint-reply.png'), fullPage: true });
 
   await console.reload();
@@ -289,5 +303,6 @@ test('the public transparency page lists every provider without personal data', 
   await page.getByRole('cell', { name: 'Demo Hizmet Sağlayıcı A.Ş.' }).waitFor();
   await page.getByRole('cell', { name: 'Diğer Şirket Ltd.' }).waitFor();
   assert.doesNotMatch(await page.content(), /\+90555999/);
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '07-transparency.png'), fullPage: true });
 });

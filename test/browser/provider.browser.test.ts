@@ -8,7 +8,13 @@ import { authenticator } from 'otplib';
 import { AGREEMENT_PDF, onboardProvider, PERSON_APPLICATION } from '../helpers/portal.js';
 import type { TestSystem } from '../helpers/system.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
-import { assertFitsScreen, SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
+import {
+  assertAccessible,
+  assertFitsScreen,
+  SCREENSHOTS,
+  startBrowserTestbed,
+  type BrowserTestbed,
+} from './browser.js';
 
 let bed: BrowserTestbed;
 before(async () => {
@@ -30,6 +36,7 @@ test('a company applies, an admin approves, its admin sets a password from the i
   await page
     .getByLabel('İmzalı hizmet sözleşmesi (PDF, en fazla 10 MB)')
     .setInputFiles({ name: 'sozlesme.pdf', mimeType: 'application/pdf', buffer: AGREEMENT_PDF });
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '10-provider-application.png'), fullPage: true });
   await page.getByRole('button', { name: 'Başvuruyu gönder' }).click();
   await page.getByText(/Başvurunuz alındı/).waitFor();
@@ -49,6 +56,7 @@ test('a company applies, an admin approves, its admin sets a password from the i
   await console.getByRole('button', { name: 'Başvurular' }).click();
   const application = console.getByRole('article', { name: 'Tarayıcı Ticaret A.Ş.' });
   await application.getByText('0123456789000015').waitFor();
+  await assertAccessible(console);
   await console.screenshot({ path: path.join(SCREENSHOTS, '11-application-review.png'), fullPage: true });
   await application.getByRole('button', { name: 'Onayla' }).click();
   await application.waitFor({ state: 'detached' });
@@ -76,6 +84,7 @@ test('a company applies, an admin approves, its admin sets a password from the i
   await page.getByRole('button', { name: 'API kullanıcısı oluştur' }).click();
   const secret = await page.getByTestId('api-secret').textContent();
   assert.match(secret ?? '', /^[A-Za-z0-9_-]{24}$/);
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '12-provider-portal.png'), fullPage: true });
 
   // A file of consents: two good rows, one bad; the progress bar fills and the error report names the row.
@@ -94,6 +103,7 @@ test('a company applies, an admin approves, its admin sets a password from the i
   await page.getByText('2 satır işlendi, 1 satır hatalı').waitFor();
   const bar = page.getByRole('progressbar', { name: 'izinler.csv' });
   assert.equal(await bar.getAttribute('value'), await bar.getAttribute('max'));
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '13-consent-upload.png'), fullPage: true });
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Hata raporu (CSV)' }).click();
@@ -147,6 +157,7 @@ test('a company applies, an admin approves, its admin sets a password from the i
     const row = page.getByRole('table', { name: 'Teslimatlar' }).getByRole('row').nth(1);
     await row.getByRole('cell', { name: 'Teslim edildi' }).waitFor();
     assert.equal(await row.getByRole('cell').nth(3).textContent(), '1', 'delivered at the first attempt');
+    await assertAccessible(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, '14-webhooks.png'), fullPage: true });
   } finally {
     await receiver.close();
@@ -163,6 +174,7 @@ test('a company applies, an admin approves, its admin sets a password from the i
     .getByText(/İzin kaydedildi/)
     .waitFor();
   assert.match((await page.getByTestId('entry-transaction').textContent()) ?? '', /^[0-9a-f]{64}$/);
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '18-consent-entry.png'), fullPage: true });
   await page.getByRole('button', { name: 'İzin sorgula' }).click();
   await page.getByLabel('Telefon veya e-posta').fill('05356660009');
@@ -179,6 +191,7 @@ test('a company applies, an admin approves, its admin sets a password from the i
     .getByRole('row', { name: /Arama Bireysel/ });
   assert.match((await calls.getByRole('cell').nth(2).textContent()) ?? '', /^[1-9]\d* Onay · \d+ Ret$/);
   await page.getByText('Hareket dosyası bugünden önceki 7 gün için indirilebilir.').waitFor();
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '19-reconciliation.png'), fullPage: true });
 
   // Signed out, the portal asks for the password again; the new one works.
@@ -200,6 +213,7 @@ test('a company applies, an admin approves, its admin sets a password from the i
   assert.match((await smsCounts.textContent()) ?? '', /^\d+ \/ \d+$/);
   assert.ok(await smsCounts.isVisible());
   await assertFitsScreen(phone);
+  await assertAccessible(phone);
   await phone.screenshot({ path: path.join(SCREENSHOTS, '17-mobile-portal.png'), fullPage: true });
   for (const tab of ['Dosya yükleme', 'Webhook', 'API kullanıcıları']) {
     await phone.getByRole('button', { name: tab }).click();
@@ -246,6 +260,7 @@ test('two-step sign-in from a QR code with recovery codes, and a forgotten passw
   const recoveryCode = (await codes.nth(3).textContent())!;
   await page.getByRole('link', { name: 'Kodları indir (metin dosyası)' }).waitFor();
   await page.getByText('İki adımlı doğrulama açık.').waitFor();
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '20-two-step.png'), fullPage: true });
 
   // Signed out, the password forgotten: a link by e-mail, and the second factor still asked for.

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { signIn } from '../helpers/citizen.js';
 import { DEMO, recentWireDate, recordConsent, type TestSystem } from '../helpers/system.js';
-import { assertFitsScreen, SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
+import {
+  assertAccessible,
+  assertFitsScreen,
+  SCREENSHOTS,
+  startBrowserTestbed,
+  type BrowserTestbed,
+} from './browser.js';
 
 let bed: BrowserTestbed;
 before(async () => {
@@ -70,6 +76,7 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
     .click();
   await page.getByText('Ret vermeme rağmen kampanya SMS’i geldi.').waitFor();
   await page.getByText(/İleti anında geçerli kayıt: Reddedildi/).waitFor();
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '08-regulator-triage.png'), fullPage: true });
 
   await page.getByLabel('Karar').selectOption('upheld');
@@ -111,6 +118,7 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
     /^rgba\(180, 35, 24/,
   );
   assert.equal(await page.locator('svg path').count(), 81);
+  await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '09-dashboard.png'), fullPage: true });
   // On a phone the charts keep to the screen (the hand-drawn bars overflowed it).
   const small = await bed.newPage({ mobile: true });
@@ -120,6 +128,7 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await small.getByRole('button', { name: 'Pano' }).click();
   await small.waitForFunction(() => document.querySelectorAll('figure.chart canvas').length === 6);
   await assertFitsScreen(small);
+  await assertAccessible(small);
   await small.screenshot({ path: path.join(SCREENSHOTS, '22-mobile-dashboard.png'), fullPage: true });
 
   await page.getByRole('button', { name: 'Denetim kaydı' }).click();

@@ -2,7 +2,7 @@
 export const logTr = {
   verifyNav: 'Makbuz doğrula',
   receipt: 'Makbuz',
-  receiptOf: (brand: string) => `${brand} makbuzu`,
+  receiptOf: (brand: string) => `Makbuz: ${brand}`,
   verifyTitle: 'İzin makbuzu doğrulama',
   verifyIntro:
     'Bir makbuz, kaydınızın İYS şeffaflık günlüğüne girdiğini kanıtlar: günlüğün imzalı başı, kaydın özetini içerir ve İYS bu kaydı sonradan fark edilmeden değiştiremez. Doğrulama tamamen tarayıcınızda yapılır.',
@@ -43,7 +43,7 @@ export const logTr = {
 export const logEn: typeof logTr = {
   verifyNav: 'Verify a receipt',
   receipt: 'Receipt',
-  receiptOf: (brand: string) => `Receipt for ${brand}`,
+  receiptOf: (brand: string) => `Receipt: ${brand}`,
   verifyTitle: 'Consent receipt verification',
   verifyIntro:
     "A receipt proves that your record entered İYS's transparency log: the log's signed head commits to the record's hash, and İYS cannot change the record later without being caught. Verification runs entirely in your browser.",

@@ -94,7 +94,7 @@ export function Chart({
       {title && <figcaption id={titleId}>{title}</figcaption>}
       {/* A style property set through the DOM, which the strict CSP allows (a style attribute it would not). */}
       <div className="chart-canvas" style={{ height }}>
-        <canvas ref={canvas} role="img" aria-label={title} />
+        <canvas ref={canvas} role="img" aria-label={title || tableLabel} />
       </div>
       <details>
         <summary>{t.showAsTable}</summary>
