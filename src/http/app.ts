@@ -52,6 +52,7 @@ import { portalWebhookRoutes } from './routes/portal-webhooks/routes.js';
 import { portalUploadRoutes } from './routes/portal-uploads/routes.js';
 import { portalConsentRoutes } from './routes/portal-consents/routes.js';
 import type { PortalConsentService } from '../services/portal-consents.service.js';
+import { logoRoute } from './logo.js';
 import { reconciliationRoutes } from './routes/reconciliation/routes.js';
 import { regulatorRoutes } from './routes/regulator/routes.js';
 import { staffSessionRoutes } from './routes/regulator/session-routes.js';
@@ -161,7 +162,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         title: 'openiys API',
         version: '0.1.0',
         description:
-          'İYS-compatible consent registry API: the same paths, JSON and Hnnn error codes as the Turkish İleti Yönetim Sistemi.',
+          '![openiys](/logo.svg)\n\nİYS-compatible consent registry API: the same paths, JSON and Hnnn error codes as the Turkish İleti Yönetim Sistemi.',
       },
       components: {
         securitySchemes: {
@@ -216,6 +217,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(portalConsentRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  logoRoute(app);
   // Fonts come from scalar.com by default: every page's fonts are our own (see security-headers.ts). The
   // reference is openiys's, not a vendor's: no hosted AI chat (it sends questions to scalar.com), no
   // developer toolbar (its "Deploy" button), our name in the title.
@@ -227,6 +229,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       agent: { disabled: true },
       showDeveloperTools: 'never',
       metaData: { title: 'openiys · İYS API' },
+      favicon: '/logo.svg',
     },
   });
   if (withWeb) await serveWebApp(app, deps.webRoot!);

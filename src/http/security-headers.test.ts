@@ -44,6 +44,12 @@ test('a page with inline code gets exactly its pieces pinned by hash; the API re
   assert.match(docs.body, /"agent": \{\s*"disabled": true\s*\}/);
   assert.match(docs.body, /"showDeveloperTools": "never"/);
   assert.match(docs.body, /"title": "openiys · İYS API"/);
+  assert.match(docs.body, /"favicon": "\/logo\.svg"/);
+  const logo = await t.app.inject('/logo.svg');
+  assert.equal(logo.headers['content-type'], 'image/svg+xml');
+  assert.match(logo.body, /^<svg [^>]*aria-label="openiys"/);
+  const spec = (await t.app.inject('/openapi.json')).json();
+  assert.match(spec.info.description, /!\[openiys\]\(\/logo\.svg\)/);
 
   const outbox = await t.app.inject('/dev/outbox');
   const style = /<style>([\s\S]*?)<\/style>/.exec(outbox.body)![1]!;
