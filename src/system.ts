@@ -52,6 +52,7 @@ import { createBulkService } from './services/bulk.service.js';
 import { createCitizenService } from './services/citizen.service.js';
 import { createCitizenReceiptsService } from './services/citizen-receipts.service.js';
 import { createComplaintService } from './services/complaint.service.js';
+import { createShortLinkRepository } from './repositories/short-link.repository.js';
 import { createConsentService } from './services/consent.service.js';
 import { createPortalConsentService } from './services/portal-consents.service.js';
 import { createDashboardService } from './services/dashboard.service.js';
@@ -156,13 +157,14 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     senders: { sms: smsSender, email: emailSender },
     clock,
   });
+  const shortLinkRepository = createShortLinkRepository(db);
   const notifications = createNotificationService({
     db,
     outbox: outboxRepository,
     notices: createNoticeRepository(db),
     messages: outbox,
     queue: noticeSendJob.queue,
-    signer,
+    shortLinks: shortLinkRepository,
     publicUrl: messaging.publicUrl,
     // About a minute of the paced sender's work.
     maxQueuedMessages: 60 * noticesPerSecond,
@@ -329,6 +331,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       providers,
       cipher,
       citizens,
+      shortLinks: shortLinkRepository,
       clock,
     }),
     inboundSms: createInboundSmsService({
@@ -370,6 +373,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
         throttles: () => throttles.sweep(clock()),
         unconfirmedApplications: () => providerSide.onboarding.deleteExpiredUnconfirmed(),
         staffSessions: () => regulator.deleteExpiredSessions(),
+        shortLinks: () => shortLinkRepository.deleteExpired(clock()),
       },
     });
     logAuditJob = await startLogAuditJob({

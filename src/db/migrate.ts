@@ -30,6 +30,7 @@ import * as transparencyLog from './migrations/0028-transparency-log.js';
 import * as logKeysAndAudits from './migrations/0029-log-keys-and-audits.js';
 import * as portalRecoveryCodes from './migrations/0030-portal-recovery-codes.js';
 import * as complaintReplies from './migrations/0031-complaint-replies.js';
+import * as shortLinks from './migrations/0032-short-links.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -64,6 +65,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0029-log-keys-and-audits': logKeysAndAudits,
   '0030-portal-recovery-codes': portalRecoveryCodes,
   '0031-complaint-replies': complaintReplies,
+  '0032-short-links': shortLinks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

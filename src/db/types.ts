@@ -253,6 +253,13 @@ export interface ComplaintRepliesTable {
   created_at: CreatedAt;
 }
 
+export interface ShortLinksTable {
+  code: string;
+  /** bigint[]: node-postgres reads them as strings. */
+  event_ids: string[];
+  expires_at: Date;
+}
+
 export interface RegulatorKeysTable {
   key_hash: Buffer;
   name: string;
@@ -339,6 +346,7 @@ export interface Database {
   log_audits: LogAuditsTable;
   complaints: ComplaintsTable;
   complaint_replies: ComplaintRepliesTable;
+  short_links: ShortLinksTable;
   regulator_keys: RegulatorKeysTable;
   staff_sessions: StaffSessionsTable;
   gateway_accounts: GatewayAccountsTable;

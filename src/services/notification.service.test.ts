@@ -11,6 +11,8 @@ import {
 } from '../../test/helpers/system.js';
 import { signIn } from '../../test/helpers/citizen.js';
 import { beginLateEvent, holdLogHorizon } from '../../test/helpers/database.js';
+import { smsLength } from '../domain/sms-length.js';
+import { composeSms } from './notification.service.js';
 
 let t: TestSystem;
 let token: string;
@@ -50,10 +52,14 @@ test('several ONAYs for one person become one message, whose link refuses each e
 
   const sent = await t.system.devOutbox!.waitFor((m) => m.to === phone, 15_000);
   assert.equal(sent.channel, 'sms');
-  assert.match(sent.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – SMS/);
-  assert.match(sent.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – arama/);
-  assert.match(sent.text, /Diğer Marka \(Diğer Şirket Ltd\.\) – SMS/);
-  assert.doesNotMatch(sent.text, /Demo Marka İki/);
+  // One SMS segment: GSM-7 (Turkish without ğ ı ş), each consent named, a short link at the end.
+  assert.match(
+    sent.text,
+    /^IYS: Adiniza 3 izin kaydedildi: Demo Marka SMS, Demo Marka arama, Diger Marka SMS\. Istemiyorsaniz reddedin: http:\/\/\S+\/r\/[A-Za-z0-9]{10}$/,
+  );
+  assert.deepEqual(smsLength(sent.text), { encoding: 'GSM-7', units: sent.text.length, segments: 1 });
+  assert.ok(/https?:\/\/\S+$/.exec(sent.text)![0].length < 40, 'the link is under 40 characters');
+  assert.doesNotMatch(sent.text, /Demo Marka Iki/);
   assert.equal(
     t.system.devOutbox!.list().filter((m) => m.to === phone).length,
     1,
@@ -184,11 +190,11 @@ test('ONAY notices to one person: at most one message a day, each consent listed
 
   offsetMs = 25 * 3600_000;
   await t.system.notifications.dispatchPending();
-  const next = await t.system.devOutbox!.waitFor((m) => m.to === phone && /Diğer Marka/.test(m.text), 15_000);
+  const next = await t.system.devOutbox!.waitFor((m) => m.to === phone && /Diger Marka/.test(m.text), 15_000);
   assert.equal(messagesTo().length, 2);
-  assert.equal(next.text.match(/Diğer Marka/g)!.length, 1, `listed once: ${next.text}`);
-  assert.equal(next.text.match(/Demo Marka İki/g)!.length, 1);
-  assert.doesNotMatch(next.text, /Demo Marka \(/, 'the first day’s consent is not told again');
+  assert.equal(next.text.match(/Diger Marka/g)!.length, 1, `listed once: ${next.text}`);
+  assert.equal(next.text.match(/Demo Marka Iki/g)!.length, 1);
+  assert.doesNotMatch(next.text, /Demo Marka SMS/, 'the first day’s consent is not told again');
 });
 
 test('a notice whose event commits after a later one is still sent (the cursor never passes it)', async () => {
@@ -215,6 +221,44 @@ test('a notice whose event commits after a later one is still sent (the cursor n
   await lateWriter.commit();
   await t.system.notifications.dispatchPending();
   const told = await t.system.devOutbox!.waitFor((m) => m.to === late, 15_000);
-  assert.match(told.text, /Demo Marka \(Demo Hizmet Sağlayıcı A\.Ş\.\) – arama/);
+  assert.match(told.text, /^IYS: Demo Marka \(Demo Hizmet Saglayici A\.S\.\) arama izniniz kaydedildi\. /);
   await t.system.devOutbox!.waitFor((m) => m.to === early, 15_000);
+});
+
+test('a notice always fits one SMS: long names give way to the brand alone, then to a count', () => {
+  const link = 'https://iys.example.com.tr/r/AbCdEfGhIj';
+  assert.ok(link.length < 40);
+  const notice = (brand_name: string, company: string, type = 'MESAJ') => ({ brand_name, company, type });
+  const full = composeSms([notice('Çiçek Dünyası', 'Çiçek Dünyası Ticaret A.Ş.')], link);
+  assert.equal(
+    full,
+    `IYS: Çicek Dünyasi (Çicek Dünyasi Ticaret A.S.) SMS izniniz kaydedildi. Istemiyorsaniz reddedin: ${link}`,
+  );
+  const long = composeSms([notice('Marka', 'Ş'.repeat(120))], link);
+  assert.equal(long, `IYS: Marka SMS izniniz kaydedildi. Istemiyorsaniz reddedin: ${link}`);
+  const many = composeSms(
+    Array.from({ length: 10 }, (_, i) => notice(`Uzun Bir Marka Adı ${i}`, 'Şirket', 'ARAMA')),
+    link,
+  );
+  assert.equal(many, `IYS: Adiniza 10 ticari ileti izni kaydedildi. Istemiyorsaniz reddedin: ${link}`);
+  const emoji = composeSms([notice('Yıldız 🌟', 'Şirket')], link);
+  assert.doesNotMatch(emoji, /🌟/, 'a name that would make the SMS UCS-2 is left to the link’s page');
+  for (const text of [full, long, many, emoji]) assert.deepEqual(smsLength(text).segments, 1, text);
+});
+
+test('a notice’s short link ends after 30 days', async () => {
+  const phone = '+905552220301';
+  offsetMs = 0;
+  await provide(token, DEMO.iysCode, DEMO.brandCode, { recipient: phone, type: 'MESAJ' });
+  const sent = await t.system.devOutbox!.waitFor((m) => m.to === phone, 15_000);
+  const code = /\/r\/([A-Za-z0-9]{10})$/.exec(sent.text)![1]!;
+  assert.equal((await t.app.inject(`/api/short-links/${code}`)).statusCode, 200);
+  offsetMs = 31 * 24 * 3600_000;
+  try {
+    const expired = await t.app.inject(`/api/short-links/${code}`);
+    assert.equal(expired.statusCode, 410, expired.body);
+    assert.equal(expired.json().errors[0].code, 'H920');
+  } finally {
+    offsetMs = 0;
+  }
 });

@@ -1,7 +1,9 @@
+import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { TokenSigner } from '../crypto/signed-token.js';
 import type { Database } from '../db/types.js';
 import type { ConsentType } from '../domain/consent.js';
+import { foldForSms, smsLength } from '../domain/sms-length.js';
+import type { ShortLinkRepository } from '../repositories/short-link.repository.js';
 import type { NoticeCandidate, NoticeRepository } from '../repositories/notice.repository.js';
 import {
   NOTICE_PURPOSE,
@@ -22,6 +24,40 @@ export const SHORT_LINK_PURPOSE = 'short-link';
 
 const CHANNEL_NAMES: Record<ConsentType, string> = { ARAMA: 'arama', MESAJ: 'SMS', EPOSTA: 'e-posta' };
 
+const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** A short link's code: 10 letters and digits, about 59 random bits. */
+export const newShortLinkCode = () =>
+  Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+
+/**
+ * A consent notice as one SMS: the first of these that fits one GSM-7 segment (160 characters), written
+ * without the Turkish letters GSM-7 lacks, as Turkish SMS commonly are (with them every SMS would be UCS-2,
+ * 70 characters a segment). Brand and company when they fit, then the brand alone, then only how many
+ * consents: the link's page names them all. The e-mail notice keeps the full Turkish text.
+ */
+export function composeSms(
+  listed: Array<Pick<NoticeCandidate, 'brand_name' | 'company' | 'type'>>,
+  link: string,
+) {
+  const channel = (n: (typeof listed)[number]) => CHANNEL_NAMES[n.type as ConsentType] ?? n.type;
+  const tail = `Istemiyorsaniz reddedin: ${link}`;
+  const one = listed.length === 1 ? listed[0]! : undefined;
+  const candidates = one
+    ? [
+        `IYS: ${one.brand_name} (${one.company}) ${channel(one)} izniniz kaydedildi. ${tail}`,
+        `IYS: ${one.brand_name} ${channel(one)} izniniz kaydedildi. ${tail}`,
+      ]
+    : [
+        `IYS: Adiniza ${listed.length} izin kaydedildi: ${listed.map((n) => `${n.brand_name} ${channel(n)}`).join(', ')}. ${tail}`,
+      ];
+  const fallback = `IYS: Adiniza ${listed.length} ticari ileti izni kaydedildi. ${tail}`;
+  const texts = [...candidates, fallback].map(foldForSms);
+  return (
+    texts.find((text) => smsLength(text).segments === 1 && smsLength(text).encoding === 'GSM-7') ??
+    texts.at(-1)!
+  );
+}
+
 /**
  * Tells recipients about the ONAYs companies record for them. Notices are read from the event log past a
  * cursor (nothing is written for them on the write path); the dispatcher runs at most once per coalescing
@@ -36,7 +72,7 @@ export function createNotificationService(deps: {
   notices: NoticeRepository;
   messages: OutboxService;
   queue: MessageQueue;
-  signer: TokenSigner;
+  shortLinks: ShortLinkRepository;
   publicUrl: string;
   /**
    * How many notice messages may wait to be sent: about a minute of the sender's pace. Notices beyond it
@@ -45,7 +81,7 @@ export function createNotificationService(deps: {
   maxQueuedMessages: number;
   clock?: () => Date;
 }) {
-  const { db, outbox, notices, messages, queue, signer, publicUrl, maxQueuedMessages } = deps;
+  const { db, outbox, notices, messages, queue, shortLinks, publicUrl, maxQueuedMessages } = deps;
   const { clock = () => new Date() } = deps;
 
   function compose(listed: NoticeCandidate[], link: string): string {
@@ -85,6 +121,7 @@ export function createNotificationService(deps: {
           groupInto(byRecipient, hex, notice);
         }
         const rows: NewOutboxMessage[] = [];
+        const links: Array<{ code: string; eventIds: string[]; expiresAt: Date }> = [];
         const sent: Array<{ id: string; messageId: string }> = [];
         const expiresAt = new Date(now.getTime() + SHORT_LINK_TTL_MS);
         for (const group of byRecipient.values()) {
@@ -98,17 +135,15 @@ export function createNotificationService(deps: {
           const all = [...byConsent.values()];
           const consents = all.slice(0, MAX_CONSENTS_PER_NOTICE);
           const listed = consents.map((same) => same.at(-1)!);
-          const token = signer.sign(
-            SHORT_LINK_PURPOSE,
-            { e: listed.map((n) => n.event_id).join(',') },
-            expiresAt,
-          );
+          const code = newShortLinkCode();
+          links.push({ code, eventIds: listed.map((n) => n.event_id), expiresAt });
+          const link = `${publicUrl}/r/${code}`;
           const message = messages.prepare({
             channel: kind === 'phone' ? 'sms' : 'email',
             recipientKey: listed[0]!.recipient_key,
             purpose: NOTICE_PURPOSE,
             subject: 'İYS: adınıza ticari ileti izni kaydedildi',
-            text: compose(listed, `${publicUrl}/r/${token}`),
+            text: kind === 'phone' ? composeSms(listed, link) : compose(listed, link),
           });
           rows.push(message);
           for (const notice of consents.flat())
@@ -122,6 +157,7 @@ export function createNotificationService(deps: {
           );
         }
         // A handful of statements for the whole claim, however many messages it makes.
+        await shortLinks.insert(trx, links);
         await outbox.insertMessages(trx, rows);
         await notices.markSent(trx, sent);
         await notices.hold(trx, toHold, now);

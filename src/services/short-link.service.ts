@@ -4,6 +4,7 @@ import type { ConsentType, RecipientType } from '../domain/consent.js';
 import { IysRequestError } from '../domain/iys-errors.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
+import type { ShortLinkRepository } from '../repositories/short-link.repository.js';
 import type { CitizenService } from './citizen.service.js';
 import { SHORT_LINK_PURPOSE } from './notification.service.js';
 
@@ -28,7 +29,8 @@ export function maskAddress(address: string): string {
 }
 
 /**
- * The one-tap opt-out behind `/r/<token>`. A token names the ONAY events a notice was about; it can refuse
+ * The one-tap opt-out behind `/r/<code>`. A code (or, for links sent before codes, a signed token) names the
+ * ONAY events a notice was about; it can refuse
  * each of them exactly while that ONAY is still in force, and nothing else: once refused (or changed in any
  * other way) the consent's last event moves on and the token is spent. No sign-in is needed.
  */
@@ -38,11 +40,18 @@ export function createShortLinkService(deps: {
   providers: ProviderRepository;
   cipher: FieldCipher;
   citizens: Pick<CitizenService, 'recordCitizenChanges'>;
+  shortLinks: ShortLinkRepository;
   clock?: () => Date;
 }) {
-  const { signer, consents, providers, cipher, citizens, clock = () => new Date() } = deps;
+  const { signer, consents, providers, cipher, citizens, shortLinks, clock = () => new Date() } = deps;
 
-  function eventIdsOf(token: string): string[] {
+  /** A code (links sent now) or a signed token (links sent before codes, still valid for their 30 days). */
+  async function eventIdsOf(token: string): Promise<string[]> {
+    if (/^[A-Za-z0-9]{10}$/.test(token)) {
+      const ids = await shortLinks.find(token, clock());
+      if (!ids) throw IysRequestError.of('H920');
+      return ids.map(String);
+    }
     const payload = signer.verify(SHORT_LINK_PURPOSE, token, clock());
     const ids = typeof payload?.e === 'string' ? payload.e.split(',') : [];
     if (ids.length === 0 || ids.some((id) => !/^\d+$/.test(id))) throw IysRequestError.of('H920');
@@ -63,7 +72,7 @@ export function createShortLinkService(deps: {
 
   return {
     async resolve(token: string): Promise<{ address: string; items: ShortLinkItem[] }> {
-      const loaded = (await Promise.all(eventIdsOf(token).map(load))).filter((x) => x !== undefined);
+      const loaded = (await Promise.all((await eventIdsOf(token)).map(load))).filter((x) => x !== undefined);
       if (loaded.length === 0) throw IysRequestError.of('H920');
       const first = loaded[0]!.current;
       return {
@@ -83,7 +92,7 @@ export function createShortLinkService(deps: {
 
     /** Records RET (source IYS_KISA_LINK) for one consent named by the token; the refusal's event id. */
     async reject(token: string, eventId: unknown): Promise<string> {
-      if (typeof eventId !== 'string' || !eventIdsOf(token).includes(eventId))
+      if (typeof eventId !== 'string' || !(await eventIdsOf(token)).includes(eventId))
         throw IysRequestError.of('H920');
       const loaded = await load(eventId);
       if (!loaded) throw IysRequestError.of('H920');
