@@ -25,6 +25,11 @@ after(() => bed.close());
 test('a company applies, an admin approves, its admin sets a password from the invitation and signs in', async () => {
   const page = await bed.newPage();
   await page.goto(`${bed.url}/basvuru`);
+  // The agreement to sign is offered on the form itself.
+  const agreementDownload = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Hizmet sözleşmesini indir (PDF)' }).click();
+  const agreement = readFileSync((await (await agreementDownload).path())!);
+  assert.equal(agreement.subarray(0, 5).toString(), '%PDF-');
   await page.getByLabel('Ticaret unvanı / ad soyad').fill('Tarayıcı Ticaret A.Ş.');
   await page.getByLabel('Vergi kimlik numarası (10 hane)').fill('1234567890');
   await page.getByLabel('MERSİS numarası (16 hane)').fill('0123456789000015');

@@ -18,6 +18,8 @@ export const portalTr = {
   contactNameLabel: 'Yetkili kişinin adı soyadı',
   contactTcknLabel: 'Yetkili kişinin T.C. kimlik numarası',
   agreementLabel: 'İmzalı hizmet sözleşmesi (PDF, en fazla 10 MB)',
+  agreementHowTo: 'Sözleşmeyi indirin, doldurup imzalayın, taratıp PDF olarak yükleyin.',
+  agreementDownload: 'Hizmet sözleşmesini indir (PDF)',
   submitApplication: 'Başvuruyu gönder',
   applicationReceived: (id: string) =>
     `Başvurunuz alındı. Başvuru numaranız: ${id}. Başvuruyu, e-posta adresinize gönderdiğimiz bağlantıyı 24 saat içinde açarak onaylayın; onaylanmayan başvuru silinir.`,
@@ -199,6 +201,8 @@ export const portalEn: typeof portalTr = {
   contactNameLabel: 'Authorised person’s full name',
   contactTcknLabel: 'Authorised person’s TCKN',
   agreementLabel: 'Signed service agreement (PDF, at most 10 MB)',
+  agreementHowTo: 'Download the agreement, fill it in and sign it, then scan and upload it as a PDF.',
+  agreementDownload: 'Download the service agreement (PDF)',
   submitApplication: 'Submit application',
   applicationReceived: (id) =>
     `Application received. Reference: ${id}. Confirm it within 24 hours with the link we sent to your e-mail address; unconfirmed applications are deleted.`,

@@ -124,6 +124,12 @@ function ApplicationForm() {
       {field('email', t.corporateEmailLabel, { type: 'email', autoComplete: 'email' })}
       {field('contactName', t.contactNameLabel, { autoComplete: 'name' })}
       {field('contactTckn', t.contactTcknLabel, { inputMode: 'numeric', pattern: '\\d{11}' })}
+      <p className="muted">
+        {t.agreementHowTo}{' '}
+        <a href="/api/applications/agreement.pdf" download>
+          {t.agreementDownload}
+        </a>
+      </p>
       {field('agreement', t.agreementLabel, { type: 'file', accept: 'application/pdf,.pdf' })}
       <button type="submit" disabled={busy}>
         {t.submitApplication}

@@ -28,6 +28,32 @@ const codesOf = (body: string) =>
   );
 
 describe('applying', () => {
+  test('the agreement to sign is offered as a PDF with Turkish text, and an application takes it', async () => {
+    const pdf = await t.app.inject('/api/applications/agreement.pdf');
+    assert.equal(pdf.statusCode, 200);
+    assert.equal(pdf.headers['content-type'], 'application/pdf');
+    assert.match(
+      String(pdf.headers['content-disposition']),
+      /attachment; filename="iys-hizmet-sozlesmesi\.pdf"/,
+    );
+    assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+    // The Turkish letters come from an embedded font (the PDF standard fonts have no ğ, ı, ş).
+    assert.match(pdf.rawPayload.toString('latin1'), /\/FontFile2/);
+    assert.match(pdf.rawPayload.toString('latin1'), /DejaVuSans/);
+    const filed = await submitApplication(
+      t,
+      {
+        ...PERSON_APPLICATION,
+        tckn: '10000000146',
+        contactTckn: '10000000146',
+        email: 'imza@ornek.example.com',
+      },
+      pdf.rawPayload,
+      { confirm: false },
+    );
+    assert.equal(filed.statusCode, 200, filed.body);
+  });
+
   test('bad identity numbers and a missing agreement are all reported with their codes', async () => {
     // The MERSİS number is still checked on its own: its embedded VKN is valid, so only the VKN is wrong.
     const response = await submitApplication(

@@ -1,3 +1,4 @@
+import { serviceAgreementPdf } from '../../service-agreement.js';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -82,6 +83,21 @@ export function applicationRoutes(deps: {
   const { onboarding } = deps;
   return async (app) => {
     const errors = { '4xx': ErrorResponse };
+
+    app.get(
+      '/api/applications/agreement.pdf',
+      {
+        schema: {
+          tags: ['Başvuru (application)'],
+          summary: 'The service agreement to fill in, sign and upload with the application (PDF, Turkish)',
+        },
+      },
+      async (_request, reply) =>
+        reply
+          .type('application/pdf')
+          .header('content-disposition', 'attachment; filename="iys-hizmet-sozlesmesi.pdf"')
+          .send(serviceAgreementPdf()),
+    );
 
     app.post(
       '/api/applications',
