@@ -190,6 +190,7 @@ test('the one-tap opt-out link from a consent notice refuses the consent without
   await verifier.getByRole('button', { name: 'Doğrula' }).click();
   await verifier.getByTestId('receipt-result').getByText('✗ Makbuz GEÇERSİZ').waitFor();
   await verifier.getByText(/✗ Kaydın özeti/).waitFor();
+  await verifier.getByText('Makbuzdaki kayıt metni değiştirilmiş: özeti tutmuyor.').waitFor();
 
   const feed = await changesFeed();
   assert.deepEqual(

@@ -21,6 +21,13 @@ export const logTr = {
     path: 'Denetim yolu imzalı köke götürüyor',
     signature: 'Ağaç başının Ed25519 imzası yayımlanmış bir anahtarla geçerli',
   } as Record<string, string>,
+  checkFailed: {
+    shape: 'Bu bir makbuz dosyası değil veya eksik alanları var.',
+    leaf: 'Makbuzdaki kayıt metni değiştirilmiş: özeti tutmuyor.',
+    transaction: 'Kayıt metni başka bir işlem numarasını gösteriyor.',
+    path: 'Denetim yolu günlüğün imzalı köküne varmıyor.',
+    signature: 'İmza geçersiz veya anahtar yayımlanmış anahtarlardan biri değil.',
+  } as Record<string, string>,
   recordFields: {
     who: 'Kişi',
     controller: 'Şirket ve marka',
@@ -61,6 +68,13 @@ export const logEn: typeof logTr = {
     transaction: 'The hash belongs to the receipt’s transaction id',
     path: 'The audit path leads to the signed root',
     signature: "The tree head's Ed25519 signature is valid with a published key",
+  },
+  checkFailed: {
+    shape: 'This is not a receipt, or fields are missing.',
+    leaf: 'The record text in the receipt was changed: its hash does not match.',
+    transaction: 'The record text names another transaction id.',
+    path: "The audit path does not reach the log's signed root.",
+    signature: 'The signature is invalid or the key is not a published one.',
   },
   recordFields: {
     who: 'Person',

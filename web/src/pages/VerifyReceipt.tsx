@@ -66,7 +66,7 @@ function saveAs(download: Download) {
 }
 
 function ReceiptCard({ checked }: { checked: Checked }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const { download, verdict, stillInLog } = checked;
   const record = download.record;
   return (
@@ -104,7 +104,9 @@ function ReceiptCard({ checked }: { checked: Checked }) {
       <ul className="plain checks">
         {verdict.checks.map((c) => (
           <li key={c.name} className={c.ok ? 'ok' : 'error'}>
-            {c.ok ? '✓' : '✗'} {t.checkNames[c.name]} <small>{c.detail}</small>
+            {c.ok ? '✓' : '✗'} {t.checkNames[c.name]}{' '}
+            {/* The verifier's details are English (the CLI prints them too): in Turkish, what failed in words. */}
+            <small>{language === 'en' ? c.detail : c.ok ? '' : t.checkFailed[c.name]}</small>
           </li>
         ))}
         {stillInLog !== undefined && (
