@@ -9,21 +9,9 @@ import { MOVEMENT_COLUMNS } from '../../../services/reconciliation.service.js';
 import { portalUserOf, requirePortalUser } from '../../auth/portal-session.js';
 import { csvOptions } from '../../spreadsheet.js';
 import { ErrorResponse } from '../consents/schema.js';
+import { ChangeStats } from '../reconciliation/routes.js';
 
 const DayParams = Type.Object({ brandCode: Type.String(), reportDate: Type.String() });
-const ChangeStats = Type.Array(
-  Type.Object({
-    type: Type.String(),
-    consents: Type.Array(
-      Type.Object({
-        source: Type.String(),
-        total: Type.Integer(),
-        approval: Type.Integer(),
-        rejection: Type.Integer(),
-      }),
-    ),
-  }),
-);
 
 /** The portal's consent desk: one consent typed in by hand, and the day's reconciliation on screen. */
 export function portalConsentRoutes(deps: {

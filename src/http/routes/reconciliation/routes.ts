@@ -12,6 +12,21 @@ import type { WindowLimiter } from '../../rate-limit.js';
 import { brandScopeOf } from '../../auth/brand-scope.js';
 import { ErrorResponse } from '../consents/schema.js';
 
+/** A day's movements per channel, each split by source (HS, IYS): the summary's wire shape. */
+export const ChangeStats = Type.Array(
+  Type.Object({
+    type: Type.String(),
+    consents: Type.Array(
+      Type.Object({
+        source: Type.String(),
+        total: Type.Integer(),
+        approval: Type.Integer(),
+        rejection: Type.Integer(),
+      }),
+    ),
+  }),
+);
+
 /** Reconciliation (mutabakat, iys-api.md §3.6): a day's summary and its movement file. */
 export function reconciliationRoutes(deps: {
   auth: AuthService;
@@ -43,21 +58,7 @@ export function reconciliationRoutes(deps: {
             recipientType: Type.String(),
           }),
           response: {
-            200: Type.Object({
-              changeStats: Type.Array(
-                Type.Object({
-                  type: Type.String(),
-                  consents: Type.Array(
-                    Type.Object({
-                      source: Type.String(),
-                      total: Type.Integer(),
-                      approval: Type.Integer(),
-                      rejection: Type.Integer(),
-                    }),
-                  ),
-                }),
-              ),
-            }),
+            200: Type.Object({ changeStats: ChangeStats }),
             '4xx': ErrorResponse,
           },
         },

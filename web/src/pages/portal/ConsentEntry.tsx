@@ -1,24 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { portalApi } from '../../api.js';
 import { useI18n } from '../../i18n.js';
+// The İYS vocabulary is one file, pure, shared with the server (as the receipt verifier is).
+import { PROVIDER_SOURCES } from '../../../../src/domain/consent.js';
 import { BrandSelect, type BrandOption } from './BrandSelect.js';
 import { ErrorAlert, useAction } from './useAction.js';
-
-const PROVIDER_SOURCES = [
-  'HS_FIZIKSEL_ORTAM',
-  'HS_ISLAK_IMZA',
-  'HS_WEB',
-  'HS_CAGRI_MERKEZI',
-  'HS_SOSYAL_MEDYA',
-  'HS_EPOSTA',
-  'HS_MESAJ',
-  'HS_MOBIL',
-  'HS_EORTAM',
-  'HS_ETKINLIK',
-  'HS_2015',
-  'HS_ATM',
-  'HS_KARAR',
-];
 
 /** `YYYY-MM-DDTHH:mm` of a moment in Türkiye (UTC+3 all year), as a datetime-local field holds it. */
 const turkeyLocal = (at: Date) => new Date(at.getTime() + 3 * 3600_000).toISOString().slice(0, 16);
