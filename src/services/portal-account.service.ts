@@ -164,16 +164,16 @@ export function createPortalAccountService(deps: {
         const found = userId === undefined ? undefined : await users.findUser(userId);
         if (!found || found.disabled_at) return undefined;
         const second = await secondFactor.verify(found, code);
-        // Thrown inside the transaction: the link is not spent by a missing or wrong code.
-        if (second !== 'ok')
-          throw IysRequestError.of('H951', {
-            location: ['code'],
-            value: second === 'required' ? 'required' : 'invalid',
-          });
+        // Asked for: thrown inside the transaction, so the link waits for the code. A wrong code spends the
+        // link (committed): a new one is a new e-mail, 3 an hour, so a link cannot be used to guess codes.
+        if (second === 'required')
+          throw IysRequestError.of('H951', { location: ['code'], value: 'required' });
+        if (second === 'wrong') return 'wrong-code' as const;
         await users.updateUser(trx, found.id, { password_hash: passwordHash });
         await users.deleteSessionsOf(trx, found.id);
         return found;
       });
+      if (user === 'wrong-code') throw IysRequestError.of('H951', { location: ['code'], value: 'invalid' });
       if (!user) throw IysRequestError.of('H952');
       return openSession(user);
     },

@@ -126,8 +126,21 @@ describe('two-step verification', () => {
     const withoutCode = await setPassword({ token, password: 'the person’s new password' });
     assert.equal(withoutCode.statusCode, 401, withoutCode.body);
     assert.equal(withoutCode.json().errors[0].code, 'H951');
-    const withCode = await setPassword({
+    // A wrong code spends the link: it cannot be used to guess codes.
+    const guessed = await setPassword({ token, password: 'the person’s new password', code: '000000' });
+    assert.equal(guessed.json().errors[0].code, 'H951');
+    assert.equal(guessed.json().errors[0].value, 'invalid');
+    const spent = await setPassword({
       token,
+      password: 'the person’s new password',
+      code: renewed.json().recoveryCodes[0],
+    });
+    assert.equal(spent.statusCode, 410, 'the link is spent by a wrong code');
+    const asked2 = new Date();
+    await requestReset(personEmail);
+    const token2 = await resetLinkAfter(asked2, personEmail);
+    const withCode = await setPassword({
+      token: token2,
       password: 'the person’s new password',
       code: renewed.json().recoveryCodes[0],
     });
