@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { explain } from '../errors.js';
-import { ApiFailure, portalApi } from '../api.js';
+import { portalApi } from '../api.js';
+import { asksForSecondFactor, SecondFactorField } from './portal/SecondFactorField.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
 
@@ -33,7 +34,7 @@ export function PortalInvitation({
       await onSignedIn();
       navigate('/firma');
     } catch (failure) {
-      if (failure instanceof ApiFailure && failure.errors[0]?.code === 'H951' && !needsCode) {
+      if (asksForSecondFactor(failure) && !needsCode) {
         setNeedsCode(true);
         return;
       }
@@ -62,19 +63,7 @@ export function PortalInvitation({
         minLength={12}
         required
       />
-      {needsCode && (
-        <>
-          <label htmlFor="invitation-code">{t.codeOrRecoveryLabel}</label>
-          <input
-            id="invitation-code"
-            name="code"
-            autoComplete="one-time-code"
-            maxLength={16}
-            required
-            autoFocus
-          />
-        </>
-      )}
+      {needsCode && <SecondFactorField id="invitation-code" />}
       <button type="submit">{t.setPassword}</button>
       {error && (
         <p className="error" role="alert">

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ApiFailure, portalApi } from '../api.js';
+import { portalApi } from '../api.js';
+import { asksForSecondFactor, SecondFactorField } from './portal/SecondFactorField.js';
 import { explain } from '../errors.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -22,7 +23,7 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }
       });
       await onSignedIn();
     } catch (failure) {
-      if (failure instanceof ApiFailure && failure.errors[0]?.code === 'H951' && !needsCode) {
+      if (asksForSecondFactor(failure) && !needsCode) {
         setNeedsCode(true);
         return;
       }
@@ -37,19 +38,7 @@ export function PortalSignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }
       <input id="portal-email" name="email" type="email" autoComplete="username" required />
       <label htmlFor="portal-password">{t.passwordLabel}</label>
       <input id="portal-password" name="password" type="password" autoComplete="current-password" required />
-      {needsCode && (
-        <>
-          <label htmlFor="portal-code">{t.codeOrRecoveryLabel}</label>
-          <input
-            id="portal-code"
-            name="code"
-            autoComplete="one-time-code"
-            maxLength={16}
-            required
-            autoFocus
-          />
-        </>
-      )}
+      {needsCode && <SecondFactorField id="portal-code" />}
       <button type="submit">{t.signIn}</button>
       <p className="row">
         <a href="/firma/parola" onClick={(e) => (e.preventDefault(), navigate('/firma/parola'))}>
