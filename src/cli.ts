@@ -22,9 +22,10 @@ const USAGE = `openiys admin CLI
   openiys brand add --iys-code N --brand-code N --name T [--master]
   openiys user add --iys-code N --username U [--password P]   (a password is generated when omitted)
   openiys regulator-key add --name NAME [--role admin|regulator]   an API key for /api/regulator (shown once)
-  openiys gateway add --name NAME --channels MESAJ,ARAMA [--detail]
+  openiys gateway add --name NAME --channels MESAJ,ARAMA [--detail] [--closes-lines]
                                                          an AHS (message gateway) account; secrets shown once;
-                                                         --detail: its answers carry reason and since
+                                                         --detail: its answers carry reason and since;
+                                                         --closes-lines: an operator that may report line closures
   openiys application list [--status pending|approved|rejected]   provider applications
   openiys application approve ID                   create the provider, its master brand, and invite its admin
   openiys application reject ID --reason TEXT      the applicant is told the reason by e-mail
@@ -66,6 +67,7 @@ async function run(argv: string[]): Promise<void> {
       name: { type: 'string' },
       master: { type: 'boolean' },
       detail: { type: 'boolean' },
+      'closes-lines': { type: 'boolean' },
       username: { type: 'string' },
       password: { type: 'string' },
       channels: { type: 'string' },
@@ -167,7 +169,10 @@ async function run(argv: string[]): Promise<void> {
         .split(',')
         .map((c) => c.trim().toUpperCase());
       const account = await system.gateway
-        .addAccount(requireText(values.name, 'name'), channels, { seesDetail: values.detail ?? false })
+        .addAccount(requireText(values.name, 'name'), channels, {
+          seesDetail: values.detail ?? false,
+          closesLines: values['closes-lines'] ?? false,
+        })
         .catch((error: Error) => {
           throw new AdminError(error.message);
         });
@@ -175,6 +180,7 @@ async function run(argv: string[]): Promise<void> {
         name: values.name,
         channels,
         seesDetail: values.detail ?? false,
+        closesLines: values['closes-lines'] ?? false,
       });
       console.log(
         `Gateway account created (channels ${channels.join(', ')}${values.detail ? ', with reason and since' : ''}). ` +

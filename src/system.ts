@@ -11,6 +11,7 @@ import { createWindowLimiter, DEFAULT_API_REQUESTS_PER_SECOND } from './http/rat
 import { createDeliveryAdapters } from './messaging.js';
 import type { DevOutbox } from './services/messaging/dev-outbox.js';
 import { composeProviderSide } from './provider-side.js';
+import { composeRegistrySide } from './registry-side.js';
 import {
   countGatewayChecks,
   createMetrics,
@@ -269,6 +270,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     uploadMaxBytes: options.uploadMaxBytes,
     guard,
   });
+  const registrySide = composeRegistrySide({ db, boss, logger, clock, cipher, writer });
   const consentService = createConsentService({
     db,
     consents: consentRepository,
@@ -324,6 +326,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     complaints,
     regulator,
     ...providerSide,
+    ...registrySide,
     citizenReceipts,
     shortLinks: createShortLinkService({
       signer,
@@ -360,6 +363,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   if (options.serve !== false) await gateway.start();
   if (options.workers !== false) {
     await providerSide.start();
+    await registrySide.start();
     await bulkWorker.start();
     await sendJob.start();
     await noticeSendJob.start();
@@ -407,6 +411,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       await app.close();
       await gateway.stop();
       await providerSide.stop();
+      await registrySide.stop();
       await bulkWorker.stop();
       await sendJob.stop();
       await noticeSendJob.stop();

@@ -31,6 +31,7 @@ import * as logKeysAndAudits from './migrations/0029-log-keys-and-audits.js';
 import * as portalRecoveryCodes from './migrations/0030-portal-recovery-codes.js';
 import * as complaintReplies from './migrations/0031-complaint-replies.js';
 import * as shortLinks from './migrations/0032-short-links.js';
+import * as lineClosures from './migrations/0033-line-closures.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -66,6 +67,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030-portal-recovery-codes': portalRecoveryCodes,
   '0031-complaint-replies': complaintReplies,
   '0032-short-links': shortLinks,
+  '0033-line-closures': lineClosures,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -285,8 +285,32 @@ export interface GatewayAccountsTable {
   token_hash: Buffer;
   /** May see each answer's reason and since (otherwise allowed/blocked only). */
   sees_detail: Generated<boolean>;
+  /** May report line closures (an operator that assigns mobile numbers). */
+  closes_lines: Generated<boolean>;
   created_at: CreatedAt;
   revoked_at: Date | null;
+}
+
+export interface LineClosureBatchesTable {
+  id: string;
+  account_id: number;
+  kind: 'api' | 'file';
+  file_sha256: Buffer | null;
+  rows_total: number;
+  rows_new: number;
+  rows_failed: number;
+  rows_applied: Generated<number>;
+  consents_closed: Generated<number>;
+  errors: ColumnType<unknown, string | undefined, string>;
+  received_at: Date;
+}
+
+export interface LineClosuresTable {
+  recipient_key: Buffer;
+  closed_at: Date;
+  batch_id: string;
+  applied_at: Date | null;
+  consents_closed: number | null;
 }
 
 export interface GatewayAlertsTable {
@@ -351,6 +375,8 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   gateway_accounts: GatewayAccountsTable;
   gateway_alerts: GatewayAlertsTable;
+  line_closure_batches: LineClosureBatchesTable;
+  line_closures: LineClosuresTable;
   audit_log: AuditLogTable;
   feed_pulls: FeedPullsTable;
   gateway_check_days: GatewayCheckDaysTable;

@@ -191,6 +191,9 @@ export const IYS_ERRORS = {
     409,
     'Bu şikayet için sizden ek bilgi istenmiyor; yanıt yalnızca Kurul ek bilgi istediğinde verilebilir.',
   ],
+  H992: [403, 'Bu hesap hat kapatma bildirme yetkisine sahip değil.'],
+  H993: [422, 'Hat kapatma tarihi (closedAt) YYYY-MM-DD veya YYYY-MM-DD HH:mm:ss biçiminde olmalıdır.'],
+  H994: [422, 'Hat kapatma dosyasında "recipient" ve "closedAt" sütunları bulunmalıdır.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

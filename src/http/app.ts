@@ -42,6 +42,8 @@ import { citizenRoutes } from './routes/citizen/routes.js';
 import { complaintRoutes } from './routes/complaints/routes.js';
 import { devOutboxRoutes } from './routes/dev-outbox/routes.js';
 import { gatewayRoutes } from './routes/gateway/routes.js';
+import { lineClosureRoutes, regulatorLineClosureRoutes } from './routes/line-closures/routes.js';
+import type { LineClosureService } from '../services/line-closure.service.js';
 import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
 import { infoRoutes } from './routes/info/routes.js';
 import { integratorRoutes } from './routes/integrators/routes.js';
@@ -96,6 +98,7 @@ export interface AppDeps {
   /** Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs); none by default. */
   trustedProxies: string[];
   gateway: GatewayService;
+  lineClosures: LineClosureService;
   brandModeration: BrandModerationService;
   audit: AuditRepository;
   logger: FastifyBaseLogger;
@@ -186,6 +189,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await wire.register(iysYoluRoutes(deps));
     await wire.register(reconciliationRoutes(deps));
     await wire.register(gatewayRoutes(deps.gateway));
+    await wire.register(lineClosureRoutes(deps));
     await wire.register(infoRoutes());
     await wire.register(integratorRoutes(deps));
   });
@@ -206,6 +210,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       brandModeration: deps.brandModeration,
     }),
   );
+  await app.register(regulatorLineClosureRoutes(deps));
   if (deps.devOutbox) await app.register(devOutboxRoutes(deps.devOutbox));
   await app.register(transparencyRoutes(deps.transparency));
   await app.register(transparencyLogRoutes(deps.transparencyLog));

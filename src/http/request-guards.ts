@@ -26,13 +26,17 @@ export function jsonDepth(text: string): number {
   return deepest;
 }
 
-/** The location (path of keys) of the first string or key holding NUL, walked without recursion. */
+/** The location (path of keys) of the first string or key holding NUL, walked without recursion; bytes are not text. */
 export function findNul(value: unknown): (string | number)[] | undefined {
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
   while (stack.length > 0) {
     const { value: current, path } = stack.pop()!;
     if (typeof current === 'string') {
       if (current.includes('\0')) return path;
+    } else if (ArrayBuffer.isView(current)) {
+      // A binary body (a file sent as is) is bytes, not text: walking it as an object would make an entry
+      // per byte (1.8 GB of heap for a 5 MB file). Its own reader judges its content.
+      continue;
     } else if (Array.isArray(current)) {
       current.forEach((item, index) => stack.push({ value: item, path: [...path, index] }));
     } else if (current !== null && typeof current === 'object') {

@@ -3,6 +3,7 @@ import { BULK_CONSENTS_QUEUE } from './bulk-consents.job.js';
 import { CONSENT_NOTICES_QUEUE } from './consent-notices.job.js';
 import { CONSENT_UPLOAD_QUEUE } from './consent-upload.job.js';
 import { EXPIRED_TOKENS_QUEUE } from './expired-tokens.job.js';
+import { LINE_CLOSURES_QUEUE } from './line-closures.job.js';
 import { LOG_AUDIT_QUEUE } from './log-audit.job.js';
 import { SEND_MESSAGE_QUEUE, SEND_NOTICE_QUEUE } from './send-message.job.js';
 
@@ -18,6 +19,8 @@ const QUEUES: Array<{ name: string; policy?: 'short' }> = [
   { name: CONSENT_NOTICES_QUEUE, policy: 'short' },
   { name: EXPIRED_TOKENS_QUEUE },
   { name: LOG_AUDIT_QUEUE },
+  // One pending wake-up at a time: a run applies every pending closure.
+  { name: LINE_CLOSURES_QUEUE, policy: 'short' },
 ];
 
 /**

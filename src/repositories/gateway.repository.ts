@@ -23,6 +23,7 @@ export function createGatewayRepository(db: Kysely<Database>) {
       password_hash: string;
       token_hash: Buffer;
       sees_detail: boolean;
+      closes_lines: boolean;
     }) => db.insertInto('gateway_accounts').values(row).returning(['id', 'name']).executeTakeFirstOrThrow(),
 
     addCheckCounts: (day: string, allowed: number, blocked: number) =>
@@ -67,7 +68,7 @@ export function createGatewayRepository(db: Kysely<Database>) {
     findAccountByUsername: (username: string) =>
       db
         .selectFrom('gateway_accounts')
-        .select(['id', 'name', 'channels', 'sees_detail', 'password_hash'])
+        .select(['id', 'name', 'channels', 'sees_detail', 'closes_lines', 'password_hash'])
         .where('username', '=', username)
         .where('revoked_at', 'is', null)
         .executeTakeFirst(),
@@ -75,7 +76,7 @@ export function createGatewayRepository(db: Kysely<Database>) {
     findAccountByToken: (tokenHash: Buffer) =>
       db
         .selectFrom('gateway_accounts')
-        .select(['id', 'name', 'channels', 'sees_detail'])
+        .select(['id', 'name', 'channels', 'sees_detail', 'closes_lines'])
         .where('token_hash', '=', tokenHash)
         .where('revoked_at', 'is', null)
         .executeTakeFirst(),

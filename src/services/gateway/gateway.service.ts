@@ -35,7 +35,23 @@ export interface GatewayAccount {
   channels: string[];
   /** Entitled to each answer's reason and since; otherwise allowed/blocked only. */
   seesDetail: boolean;
+  /** May report line closures (see line-closure.service.ts). */
+  closesLines: boolean;
 }
+
+const accountOf = (row: {
+  id: number;
+  name: string;
+  channels: string[];
+  sees_detail: boolean;
+  closes_lines: boolean;
+}): GatewayAccount => ({
+  id: row.id,
+  name: row.name,
+  channels: row.channels,
+  seesDetail: row.sees_detail,
+  closesLines: row.closes_lines,
+});
 
 export interface CheckOutcome {
   account: GatewayAccount;
@@ -122,14 +138,13 @@ export function createGatewayService(deps: {
     const basic = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
     if (bearer) {
       const found = await gateway.findAccountByToken(hashSecret(bearer[1]!));
-      if (found)
-        account = { id: found.id, name: found.name, channels: found.channels, seesDetail: found.sees_detail };
+      if (found) account = accountOf(found);
     } else if (basic) {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       const found = colon > 0 ? await gateway.findAccountByUsername(decoded.slice(0, colon)) : undefined;
       if (found && (await verify(found.password_hash, decoded.slice(colon + 1)))) {
-        account = { id: found.id, name: found.name, channels: found.channels, seesDetail: found.sees_detail };
+        account = accountOf(found);
       }
     }
     if (!account) throw IysRequestError.of('H351');
@@ -366,7 +381,11 @@ export function createGatewayService(deps: {
      * Creates an AHS account; its password (HTTP Basic) and bearer token are returned once. `seesDetail`
      * entitles it to each answer's reason and since (a sender needs only allowed or not).
      */
-    async addAccount(name: string, channels: string[], options: { seesDetail?: boolean } = {}) {
+    async addAccount(
+      name: string,
+      channels: string[],
+      options: { seesDetail?: boolean; closesLines?: boolean } = {},
+    ) {
       if (channels.length === 0 || !channels.every((c) => isOneOf(CONSENT_TYPES, c))) {
         throw new Error('channels must be some of ARAMA, MESAJ, EPOSTA');
       }
@@ -380,6 +399,7 @@ export function createGatewayService(deps: {
         password_hash: await hash(password),
         token_hash: hashSecret(token),
         sees_detail: options.seesDetail ?? false,
+        closes_lines: options.closesLines ?? false,
       });
       return { username, password, token };
     },
