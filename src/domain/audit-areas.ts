@@ -10,7 +10,7 @@ export const AUDIT_AREAS = {
   providers: ['provider.', 'api-user.', 'gateway-account.'],
   staff: ['staff.', 'regulator-key.'],
   transparencyLog: ['log.'],
-  monitoring: ['dashboard.', 'gateway-alerts.', 'audit.'],
+  monitoring: ['dashboard.', 'gateway-alerts.', 'line-closures.', 'audit.'],
   exports: ['consents.export.', 'reconciliation.'],
   portal: ['POST /api/portal', 'PUT /api/portal', 'DELETE /api/portal'],
 } as const satisfies Record<string, readonly string[]>;

@@ -150,6 +150,25 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await page.getByRole('button', { name: 'Engelle' }).click();
   await page.getByText('Marka 700011 «Demo Outlet»: engelli.').waitFor();
 
+  // An operator reports a closed line; the console shows the report with the ONAYs it ended.
+  const operator = await bed.system.gateway.addAccount('Hat Operatörü A.Ş.', ['MESAJ'], {
+    closesLines: true,
+  });
+  const closedLine = '+905559991002';
+  await recordConsent(asTestSystem, token, { recipient: closedLine, type: 'MESAJ' });
+  const closed = await bed.system.app.inject({
+    method: 'POST',
+    url: '/gateway/v1/line-closures',
+    headers: { authorization: `Bearer ${operator.token}` },
+    payload: { closures: [{ recipient: closedLine, closedAt: recentWireDate(1000) }] },
+  });
+  assert.equal(closed.json().consentsClosed, 1, closed.body);
+  await page.getByRole('button', { name: 'Hat kapatmaları' }).click();
+  const report = page.getByRole('row', { name: /Hat Operatörü A\.Ş\./ });
+  await report.getByRole('cell', { name: 'Tamamlandı' }).waitFor();
+  await assertAccessible(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, '23-line-closures.png'), fullPage: true });
+
   // A wrong key opens nothing.
   const stranger = await bed.newPage();
   await stranger.goto(`${bed.url}/kurul`);

@@ -4,6 +4,7 @@ import { sourcesEn, sourcesTr } from './i18n-sources.js';
 import { portalEn, portalTr } from './i18n-portal.js';
 import { plainErrorsEn, plainErrorsTr } from './i18n-errors.js';
 import { auditEn, auditTr } from './i18n-audit.js';
+import { registryEn, registryTr } from './i18n-registry.js';
 
 export type Language = 'tr' | 'en';
 
@@ -168,6 +169,7 @@ const tr = {
   sources: sourcesTr,
   plainErrors: plainErrorsTr,
   ...auditTr,
+  ...registryTr,
 };
 
 const en: typeof tr = {
@@ -320,6 +322,7 @@ const en: typeof tr = {
   sources: sourcesEn,
   plainErrors: plainErrorsEn,
   ...auditEn,
+  ...registryEn,
 };
 
 export const TEXTS = { tr, en };

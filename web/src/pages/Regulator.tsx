@@ -6,6 +6,7 @@ import { Applications } from './Applications.js';
 import { AuditLog } from './AuditLog.js';
 import { BrandModeration } from './BrandModeration.js';
 import { GatewayAlerts } from './GatewayAlerts.js';
+import { LineClosures } from './LineClosures.js';
 import { LogAuditBanner } from './LogAuditBanner.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
@@ -38,9 +39,9 @@ export function Regulator() {
   const [complaints, setComplaints] = useState<RegulatorComplaint[]>([]);
   const [open, setOpen] = useState<RegulatorComplaint | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [tab, setTab] = useState<'complaints' | 'applications' | 'dashboard' | 'brands' | 'alerts' | 'audit'>(
-    'complaints',
-  );
+  const [tab, setTab] = useState<
+    'complaints' | 'applications' | 'dashboard' | 'brands' | 'alerts' | 'closures' | 'audit'
+  >('complaints');
 
   const load = useCallback(async () => {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ''));
@@ -110,6 +111,7 @@ export function Regulator() {
     ['dashboard', t.dashboard],
     ['brands', t.brandModeration],
     ['alerts', t.gatewayAlerts],
+    ['closures', t.lineClosures],
     ['audit', t.auditLog],
   ];
   const tabs = (
@@ -144,6 +146,7 @@ export function Regulator() {
   const otherTab = {
     audit: AuditLog,
     alerts: GatewayAlerts,
+    closures: LineClosures,
     brands: BrandModeration,
     dashboard: Dashboard,
     applications: Applications,
