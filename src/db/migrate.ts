@@ -32,6 +32,7 @@ import * as portalRecoveryCodes from './migrations/0030-portal-recovery-codes.js
 import * as complaintReplies from './migrations/0031-complaint-replies.js';
 import * as shortLinks from './migrations/0032-short-links.js';
 import * as lineClosures from './migrations/0033-line-closures.js';
+import * as v2Requests from './migrations/0034-v2-requests.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -68,6 +69,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0031-complaint-replies': complaintReplies,
   '0032-short-links': shortLinks,
   '0033-line-closures': lineClosures,
+  '0034-v2-requests': v2Requests,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -116,6 +116,8 @@ export interface BulkRequestsTable {
   items: ColumnType<unknown, string, string>;
   results: ColumnType<unknown, string, string>;
   completed_at: Date | null;
+  /** Submitted through the v2 consent service (migration 0034). */
+  via_v2: Generated<boolean>;
 }
 
 export interface CitizensTable {

@@ -11,6 +11,7 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
       subrequest_ids: string[];
       transaction_ids: string[];
       items: unknown[];
+      via_v2: boolean;
     }) =>
       db
         .insertInto('bulk_requests')
@@ -24,7 +25,15 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
     findBulkRequest: (id: string, brandId: number) =>
       db
         .selectFrom('bulk_requests')
-        .select(['id', 'accepted_at', 'subrequest_ids', 'transaction_ids', 'results', 'completed_at'])
+        .select([
+          'id',
+          'accepted_at',
+          'subrequest_ids',
+          'transaction_ids',
+          'results',
+          'completed_at',
+          'via_v2',
+        ])
         .where('id', '=', id)
         .where('brand_id', '=', brandId)
         .executeTakeFirst(),

@@ -164,7 +164,12 @@ export function createBulkService(deps: BulkServiceDeps) {
 
   return {
     /** Stores the request durably, then queues it; returns once the items are safe on disk. */
-    async acceptBulk(scope: BrandScope, apiUserId: number, body: unknown): Promise<AcceptedBulk> {
+    async acceptBulk(
+      scope: BrandScope,
+      apiUserId: number,
+      body: unknown,
+      options: { viaV2?: boolean } = {},
+    ): Promise<AcceptedBulk> {
       const parsed = parseBatch(body);
       const forbidden = parsed.flatMap((consent, position) =>
         allowedChannels(scope).includes(consent.type)
@@ -207,6 +212,7 @@ export function createBulkService(deps: BulkServiceDeps) {
         subrequest_ids: subRequests.map((c) => c.subrequestId),
         transaction_ids: subRequests.map(() => newTransactionId()),
         items,
+        via_v2: options.viaV2 ?? false,
       });
       // The request is stored: it is accepted even if queueing it fails now (the database went away just
       // after the commit). The worker's sweep, or resumeUnfinished() at the next start, queues it then.
@@ -269,7 +275,7 @@ export function createBulkService(deps: BulkServiceDeps) {
     async getBulkResults(
       scope: BrandScope,
       requestId: string,
-    ): Promise<{ requestId: string; items: BulkItemResult[] }> {
+    ): Promise<{ requestId: string; viaV2: boolean; items: BulkItemResult[] }> {
       if (requestId.length > 36)
         throw IysRequestError.of('H198', { location: ['requestId'], value: requestId });
       const request = isUuid(requestId)
@@ -284,6 +290,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       const allowed = new Set(allowedChannels(scope));
       return {
         requestId,
+        viaV2: request.via_v2,
         items: request.subrequest_ids.flatMap((subrequestId, i): BulkItemResult[] => {
           if (types && !allowed.has(types[i]!)) return [];
           const result = results[i] ?? null;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { formatWireDate } from '../../../domain/wire-date.js';
 import type { AuthService } from '../../../services/auth.service.js';
@@ -18,6 +18,7 @@ import {
   BulkAcceptedResponse,
   BulkConsentBody,
   BulkResultResponse,
+  BulkResultResponseV2,
   ChangesQuery,
   ChangesResponse,
   ConsentBody,
@@ -52,61 +53,127 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
       const base = `/sps/:iysCode/brands/:brandCode/${spelling}`;
       const hide = spelling !== 'consents';
 
-      app.post(
-        base,
+      // The v2 consent service (iys-api.md §3.3.4): the same bodies and answers, and a result whose items
+      // say whether the request came through v2.
+      for (const version of ['', '/v2'] as const) {
+        const v2 = version === '/v2';
+        const versioned = `${version}${base}`;
+
+        app.post(
+          versioned,
+          {
+            schema: {
+              ...common,
+              hide,
+              summary: `Add one consent (tekil izin ekleme)${v2 ? ', v2' : ''}`,
+              params: BrandParams,
+              body: ConsentBody,
+              response: { 200: AddConsentResponse, '4xx': ErrorResponse },
+            },
+          },
+          async (request) => {
+            const owner = ownerOf(request);
+            const result = await deps.consents.addConsent(
+              await scopeOf(request),
+              { kind: 'provider', id: String(owner.apiUserId) },
+              request.body,
+            );
+            return { transactionId: result.transactionId, creationDate: formatWireDate(result.creationDate) };
+          },
+        );
+
+        app.post(
+          `${versioned}/request`,
+          {
+            schema: {
+              ...common,
+              hide,
+              summary: `Add up to 1000 consents asynchronously (asenkron çoklu izin ekleme)${v2 ? ', v2' : ''}`,
+              params: BrandParams,
+              body: BulkConsentBody,
+              response: { 200: BulkAcceptedResponse, '4xx': ErrorResponse },
+            },
+          },
+          async (request) => {
+            const accepted = await deps.bulk.acceptBulk(
+              await scopeOf(request),
+              ownerOf(request).apiUserId,
+              request.body,
+              { viaV2: v2 },
+            );
+            const creationDate = formatWireDate(accepted.acceptedAt);
+            return {
+              requestId: accepted.requestId,
+              subRequests: accepted.subRequests.map((c) => ({
+                subrequestId: c.subrequestId,
+                type: c.type,
+                ...(c.source ? { source: c.source } : {}),
+                recipient: c.recipient,
+                status: c.status,
+                ...(c.consentDate ? { consentDate: formatWireDate(c.consentDate) } : {}),
+                recipientType: c.recipientType,
+                creationDate,
+              })),
+            };
+          },
+        );
+      }
+
+      const resultParams = Type.Object({
+        iysCode: Type.String(),
+        brandCode: Type.String(),
+        requestId: Type.String(),
+      });
+      /** A bulk request's items, each with the fields both versions share. */
+      const resultItems = async (request: FastifyRequest, params: Static<typeof resultParams>) => {
+        const result = await deps.bulk.getBulkResults(await scopeOf(request), params.requestId);
+        return {
+          viaV2: result.viaV2,
+          items: result.items.map((item) => ({
+            index: item.index,
+            status: item.status,
+            requestId: result.requestId,
+            ...(item.transactionId ? { transactionId: item.transactionId } : {}),
+            ...(item.creationDate ? { creationDate: formatWireDate(item.creationDate) } : {}),
+            ...(item.error ? { error: item.error } : {}),
+            subrequestId: item.subrequestId,
+          })),
+        };
+      };
+
+      app.get(
+        `${base}/request/:requestId`,
         {
           schema: {
             ...common,
             hide,
-            summary: 'Add one consent (tekil izin ekleme)',
-            params: BrandParams,
-            body: ConsentBody,
-            response: { 200: AddConsentResponse, '4xx': ErrorResponse },
+            summary: 'Result of an asynchronous bulk request, item by item',
+            params: resultParams,
+            response: { 200: BulkResultResponse, '4xx': ErrorResponse },
           },
         },
-        async (request) => {
-          const owner = ownerOf(request);
-          const result = await deps.consents.addConsent(
-            await scopeOf(request),
-            { kind: 'provider', id: String(owner.apiUserId) },
-            request.body,
-          );
-          return { transactionId: result.transactionId, creationDate: formatWireDate(result.creationDate) };
-        },
+        async (request) => (await resultItems(request, request.params)).items,
       );
 
-      app.post(
-        `${base}/request`,
+      app.get(
+        `/v2${base}/request/:requestId`,
         {
           schema: {
             ...common,
             hide,
-            summary: 'Add up to 1000 consents asynchronously (asenkron çoklu izin ekleme)',
-            params: BrandParams,
-            body: BulkConsentBody,
-            response: { 200: BulkAcceptedResponse, '4xx': ErrorResponse },
+            summary: 'Result of an asynchronous bulk request, v2 item shape',
+            params: resultParams,
+            response: { 200: BulkResultResponseV2, '4xx': ErrorResponse },
           },
         },
         async (request) => {
-          const accepted = await deps.bulk.acceptBulk(
-            await scopeOf(request),
-            ownerOf(request).apiUserId,
-            request.body,
-          );
-          const creationDate = formatWireDate(accepted.acceptedAt);
-          return {
-            requestId: accepted.requestId,
-            subRequests: accepted.subRequests.map((c) => ({
-              subrequestId: c.subrequestId,
-              type: c.type,
-              ...(c.source ? { source: c.source } : {}),
-              recipient: c.recipient,
-              status: c.status,
-              ...(c.consentDate ? { consentDate: formatWireDate(c.consentDate) } : {}),
-              recipientType: c.recipientType,
-              creationDate,
-            })),
-          };
+          const { viaV2, items } = await resultItems(request, request.params);
+          // v2 spells the key as its result model does (QueryMultipleConsentResultV2).
+          return items.map(({ subrequestId, ...item }) => ({
+            ...item,
+            subRequestId: subrequestId,
+            isAddConsentV2Service: viaV2,
+          }));
         },
       );
 
@@ -136,38 +203,6 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
             return reply.code(202).header('retry-after', String(answer.retryAfterSeconds)).send({});
           }
           return answer.receipt;
-        },
-      );
-
-      app.get(
-        `${base}/request/:requestId`,
-        {
-          schema: {
-            ...common,
-            hide,
-            summary: 'Result of an asynchronous bulk request, item by item',
-            params: Type.Object({
-              iysCode: Type.String(),
-              brandCode: Type.String(),
-              requestId: Type.String(),
-            }),
-            response: { 200: BulkResultResponse, '4xx': ErrorResponse },
-          },
-        },
-        async (request) => {
-          const { requestId, items } = await deps.bulk.getBulkResults(
-            await scopeOf(request),
-            request.params.requestId,
-          );
-          return items.map((item) => ({
-            index: item.index,
-            status: item.status,
-            subrequestId: item.subrequestId,
-            requestId,
-            ...(item.transactionId ? { transactionId: item.transactionId } : {}),
-            ...(item.creationDate ? { creationDate: formatWireDate(item.creationDate) } : {}),
-            ...(item.error ? { error: item.error } : {}),
-          }));
         },
       );
 

@@ -73,6 +73,24 @@ export const BulkResultResponse = Type.Array(
   }),
 );
 
+/**
+ * The v2 result item (QueryMultipleConsentResultV2 in a published client): `subRequestId` spelled with a
+ * capital R, and `isAddConsentV2Service`. Its `originalRequestInformation` is left out: nothing in openiys
+ * re-submits a request under another id, so there is no original to point to.
+ */
+export const BulkResultResponseV2 = Type.Array(
+  Type.Object({
+    index: Type.Integer({ description: '1-based position in the submitted array' }),
+    status: literals(['success', 'failure', 'enqueue']),
+    subRequestId: Type.String(),
+    requestId: Type.String(),
+    isAddConsentV2Service: Type.Boolean({ description: 'submitted through /v2/…/consents/request' }),
+    transactionId: Type.Optional(Type.String()),
+    creationDate: Type.Optional(WireDate),
+    error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+  }),
+);
+
 export const StatusQueryBody = Type.Object({
   recipient: Type.String(),
   recipientType: literals(RECIPIENT_TYPES),

@@ -37,3 +37,30 @@ export const TokenRateLimitedResponse = Type.Object({
   message: Type.String(),
   errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
+
+export const LegacyTokenRequestBody = Type.Object(
+  {
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String()),
+    refreshToken: Type.Optional(Type.String()),
+  },
+  { description: 'JSON, as the deprecated İYS login took it' },
+);
+
+export const LegacyTokenResponse = Type.Object({
+  message: Type.String(),
+  status: Type.Integer(),
+  result: Type.Object({
+    accessToken: Type.String(),
+    refreshToken: Type.String(),
+    expiresIn: Type.Integer({ description: 'Seconds: 7200' }),
+    tokenType: Type.Literal('bearer'),
+  }),
+});
+
+export const LegacyTokenErrorResponse = Type.Object({
+  message: Type.String(),
+  status: Type.Integer(),
+  code: Type.String(),
+  errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+});
