@@ -48,6 +48,8 @@ export interface Config {
   readonly abuseLimits: AbuseLimits;
   /** The largest consent file the portal accepts, in MB. */
   readonly uploadMaxMb: number;
+  /** Business days a company has to answer a complaint naming its brand: OPENIYS_COMPLAINT_ANSWER_DAYS. */
+  readonly complaintAnswerDays: number;
   /** ONAY notices sent per second at most. */
   readonly noticesPerSecond: number;
   /** Where citizens reach this server; links in SMS and e-mail start with it. */
@@ -175,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const complaintAnswerDays = wholeNumber(env, 'OPENIYS_COMPLAINT_ANSWER_DAYS', 10, 1, 60, problems);
+
   const noticesPerSecond = Number(env.OPENIYS_NOTICES_PER_SECOND ?? DEFAULT_NOTICES_PER_SECOND);
   if (!Number.isFinite(noticesPerSecond) || noticesPerSecond <= 0 || noticesPerSecond > 10_000) {
     problems.push(
@@ -255,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     abuseLimits: Object.freeze(abuseLimits),
     trustedProxies,
     uploadMaxMb,
+    complaintAnswerDays,
     noticesPerSecond,
     publicUrl,
     smtpUrl,
@@ -272,4 +277,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function isLongEnoughKey(raw: string): boolean {
   if (/^[0-9a-f]+$/i.test(raw)) return raw.length >= 64;
   return Buffer.from(raw, 'base64').length >= 32;
+}
+
+/** A whole-number setting within [min, max], its default when unset; a problem is listed otherwise. */
+function wholeNumber(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const raw = env[name];
+  const value = raw === undefined || raw.trim() === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return fallback;
+  }
+  return value;
 }

@@ -75,6 +75,7 @@ async function serve(
     abuseLimits: shareOfScanBudget(config.abuseLimits, runtime.processes),
     trustedProxies: config.trustedProxies,
     uploadMaxBytes: config.uploadMaxMb * 1024 * 1024,
+    complaintAnswerDays: config.complaintAnswerDays,
     noticesPerSecond: config.noticesPerSecond,
     messaging: config,
     webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp },

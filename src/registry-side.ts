@@ -4,13 +4,22 @@ import type { Logger } from 'pino';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Database } from './db/types.js';
 import { createLineClosuresJob } from './jobs/line-closures.job.js';
+import { createComplaintAnswerRepository } from './repositories/complaint-answer.repository.js';
+import { createEvidenceRepository } from './repositories/evidence.repository.js';
 import { createLineClosureRepository } from './repositories/line-closure.repository.js';
+import type { OutboxRepository } from './repositories/outbox.repository.js';
+import { createPortalUserRepository } from './repositories/portal-user.repository.js';
+import { createCompanyMail } from './services/company-mail.js';
+import { createComplaintAnswerService } from './services/complaint-answers.service.js';
 import type { WriterDeps } from './services/consent-writer.js';
+import { createEvidenceService } from './services/evidence.service.js';
 import { createLineClosureService } from './services/line-closure.service.js';
+import type { MessageQueue, OutboxService } from './services/outbox.service.js';
 
 /**
  * The registry's own duties, as opposed to what providers, citizens and gateways ask of it (see system.ts):
- * line closures reported by operators. Wired by hand from the shared pieces.
+ * line closures reported by operators, consent evidence and the company's side of complaints, and the mail
+ * that tells a company what it must act on. Wired by hand from the shared pieces.
  */
 export function composeRegistrySide(deps: {
   db: Kysely<Database>;
@@ -19,8 +28,25 @@ export function composeRegistrySide(deps: {
   clock: () => Date;
   cipher: FieldCipher;
   writer: WriterDeps;
+  outbox: OutboxRepository;
+  messages: OutboxService;
+  sendQueue: MessageQueue;
 }) {
   const { db, boss, logger, clock, cipher, writer } = deps;
+  const companyMail = createCompanyMail({
+    db,
+    users: createPortalUserRepository(db),
+    outbox: deps.outbox,
+    messages: deps.messages,
+    queue: deps.sendQueue,
+  });
+  const evidence = createEvidenceService({ evidence: createEvidenceRepository(db), cipher, clock });
+  const complaintAnswers = createComplaintAnswerService({
+    answers: createComplaintAnswerRepository(db),
+    evidence,
+    cipher,
+    clock,
+  });
   const closuresJob = createLineClosuresJob({ boss, lineClosures: () => lineClosures, logger });
   const lineClosures = createLineClosureService({
     db,
@@ -32,6 +58,9 @@ export function composeRegistrySide(deps: {
   });
   return {
     lineClosures,
+    evidence,
+    complaintAnswers,
+    companyMail,
     async start(): Promise<void> {
       await closuresJob.start();
       if ((await lineClosures.countPending()) > 0) await closuresJob.queue.wake();

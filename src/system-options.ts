@@ -24,6 +24,8 @@ export interface SystemOptions {
   apiRequestsPerSecond?: number;
   /** The largest consent file the portal accepts (default 200 MB). */
   uploadMaxBytes?: number;
+  /** Business days a company has to answer a complaint (default 10). */
+  complaintAnswerDays?: number;
   /** Reverse proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs). */
   trustedProxies?: string[];
   /** Limits on codes, applications and the like (default DEFAULT_ABUSE_LIMITS). */

@@ -203,6 +203,17 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     cipher,
     clock,
   });
+  const registrySide = composeRegistrySide({
+    db,
+    boss,
+    logger,
+    clock,
+    cipher,
+    writer,
+    outbox: outboxRepository,
+    messages: outbox,
+    sendQueue: sendJob.queue,
+  });
   const complaints = createComplaintService({
     complaints: complaintRepository,
     citizens: citizenRepository,
@@ -210,6 +221,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     providers,
     cipher,
     calendar,
+    answerBusinessDays: options.complaintAnswerDays,
+    notifyCompany: registrySide.companyMail,
+    publicUrl: messaging.publicUrl,
     clock,
   });
 
@@ -270,7 +284,6 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     uploadMaxBytes: options.uploadMaxBytes,
     guard,
   });
-  const registrySide = composeRegistrySide({ db, boss, logger, clock, cipher, writer });
   const consentService = createConsentService({
     db,
     consents: consentRepository,

@@ -6,6 +6,8 @@ import { sql, type Kysely } from 'kysely';
  */
 export const APPEND_ONLY_TABLES = [
   'consent_events',
+  'consent_evidence',
+  'complaint_answers',
   'audit_log',
   'log_leaves',
   'log_subtrees',

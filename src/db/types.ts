@@ -174,7 +174,9 @@ export interface NoticeCursorTable {
 /** The transparency log (migration 0028): leaves, complete subtrees, signed heads, the sequencer's cursor. */
 export interface LogLeavesTable {
   leaf_index: string;
-  event_id: string;
+  /** A consent event's leaf, or (migration 0035) a piece of evidence's. */
+  event_id: string | null;
+  evidence_id: string | null;
   leaf_hash: Buffer;
 }
 
@@ -215,6 +217,33 @@ export interface LogCursorTable {
   tx: string;
   event_id: string;
   tree_size: string;
+  evidence_tx: Generated<string>;
+  evidence_id: Generated<string>;
+}
+
+export interface ConsentEvidenceTable {
+  id: Generated<string>;
+  tx: Generated<string>;
+  event_id: string;
+  brand_id: number;
+  recipient_key: Buffer;
+  transaction_id: string;
+  media_type: string;
+  bytes: number;
+  sha256: Buffer;
+  content_enc: Buffer;
+  actor_id: string;
+  created_at: Date;
+  leaf_hash: Buffer;
+}
+
+export interface ComplaintAnswersTable {
+  id: Generated<string>;
+  complaint_id: string;
+  text_enc: Buffer;
+  transaction_ids: string[];
+  answered_by: string;
+  created_at: CreatedAt;
 }
 
 /** A notice held back (the person was told something within a day, or the brand is blocked). */
@@ -246,6 +275,8 @@ export interface ComplaintsTable {
   decided_by: ColumnType<string | null, string | null | undefined, string | null>;
   decision_note_enc: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   province: string | null;
+  /** When the company's answer is due (migration 0035); null for complaints filed before. */
+  answer_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ComplaintRepliesTable {
@@ -372,6 +403,8 @@ export interface Database {
   log_audits: LogAuditsTable;
   complaints: ComplaintsTable;
   complaint_replies: ComplaintRepliesTable;
+  complaint_answers: ComplaintAnswersTable;
+  consent_evidence: ConsentEvidenceTable;
   short_links: ShortLinksTable;
   regulator_keys: RegulatorKeysTable;
   staff_sessions: StaffSessionsTable;

@@ -194,6 +194,9 @@ export const IYS_ERRORS = {
   H992: [403, 'Bu hesap hat kapatma bildirme yetkisine sahip değil.'],
   H993: [422, 'Hat kapatma tarihi (closedAt) YYYY-MM-DD veya YYYY-MM-DD HH:mm:ss biçiminde olmalıdır.'],
   H994: [422, 'Hat kapatma dosyasında "recipient" ve "closedAt" sütunları bulunmalıdır.'],
+  H995: [422, 'Kanıt dosyası PDF, PNG, JPEG veya JSON olmalı ve 10 MB’ı geçmemelidir.'],
+  H996: [409, 'Şikayetin yanıt süresi doldu; yanıt artık verilemez.'],
+  H997: [404, 'Kanıt bulunamadı.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

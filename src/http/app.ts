@@ -44,6 +44,10 @@ import { devOutboxRoutes } from './routes/dev-outbox/routes.js';
 import { gatewayRoutes } from './routes/gateway/routes.js';
 import { lineClosureRoutes, regulatorLineClosureRoutes } from './routes/line-closures/routes.js';
 import type { LineClosureService } from '../services/line-closure.service.js';
+import type { EvidenceService } from '../services/evidence.service.js';
+import type { ComplaintAnswerService } from '../services/complaint-answers.service.js';
+import { evidenceRoutes } from './routes/evidence/routes.js';
+import { portalComplaintRoutes } from './routes/portal-complaints/routes.js';
 import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
 import { infoRoutes } from './routes/info/routes.js';
 import { integratorRoutes } from './routes/integrators/routes.js';
@@ -99,6 +103,8 @@ export interface AppDeps {
   trustedProxies: string[];
   gateway: GatewayService;
   lineClosures: LineClosureService;
+  evidence: EvidenceService;
+  complaintAnswers: ComplaintAnswerService;
   brandModeration: BrandModerationService;
   audit: AuditRepository;
   logger: FastifyBaseLogger;
@@ -190,6 +196,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await wire.register(reconciliationRoutes(deps));
     await wire.register(gatewayRoutes(deps.gateway));
     await wire.register(lineClosureRoutes(deps));
+    await wire.register(evidenceRoutes(deps));
     await wire.register(infoRoutes());
     await wire.register(integratorRoutes(deps));
   });
@@ -208,6 +215,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       dashboard: deps.dashboard,
       gateway: deps.gateway,
       brandModeration: deps.brandModeration,
+      complaintAnswers: deps.complaintAnswers,
+      evidence: deps.evidence,
     }),
   );
   await app.register(regulatorLineClosureRoutes(deps));
@@ -220,6 +229,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(portalWebhookRoutes(deps));
   await app.register(portalUploadRoutes(deps));
   await app.register(portalConsentRoutes(deps));
+  await app.register(portalComplaintRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   logoRoute(app);

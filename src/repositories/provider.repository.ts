@@ -103,6 +103,12 @@ export function createProviderRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** The ids of a company's brands (what its portal users may see of complaints and evidence). */
+    listBrandIds: async (providerId: number): Promise<number[]> =>
+      (await db.selectFrom('brands').select('id').where('provider_id', '=', providerId).execute()).map(
+        (b) => b.id,
+      ),
+
     findBrandByCode: async (brandCode: number) =>
       isInt4(brandCode)
         ? db.selectFrom('brands').selectAll().where('brand_code', '=', brandCode).executeTakeFirst()

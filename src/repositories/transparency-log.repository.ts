@@ -12,6 +12,9 @@ export interface LogPosition {
   tx: string;
   eventId: string;
   treeSize: number;
+  /** How far evidence (migration 0035) has been read, in its own (tx, id) order. */
+  evidenceTx: string;
+  evidenceId: string;
 }
 
 export interface SignedHeadRow {
@@ -47,7 +50,8 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
 
     readPosition: async (trx: Transaction<Database>): Promise<LogPosition> => {
       const { rows } = await sql<LogPosition>`
-        SELECT tx::text AS tx, event_id::text AS "eventId", tree_size::float8 AS "treeSize" FROM log_cursor`.execute(
+        SELECT tx::text AS tx, event_id::text AS "eventId", tree_size::float8 AS "treeSize",
+               evidence_tx::text AS "evidenceTx", evidence_id::text AS "evidenceId" FROM log_cursor`.execute(
         trx,
       );
       return rows[0]!;
@@ -64,6 +68,15 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
           WHERE (e.tx, e.id) > (${after.tx}::xid8, ${after.eventId}::bigint) AND e.tx < ${logHorizon}
           -- The columns, not the text aliases above: "10" sorts before "9".
           ORDER BY e.tx, e.id LIMIT ${limit}`.execute(trx)
+      ).rows,
+
+    /** Evidence after the position, in the same (writing transaction, id) order and under the same horizon. */
+    readEvidenceAfter: async (trx: Transaction<Database>, after: LogPosition, limit: number) =>
+      (
+        await sql<{ id: string; tx: string; leaf_hash: Buffer }>`
+          SELECT v.id::text AS id, v.tx::text AS tx, v.leaf_hash FROM consent_evidence v
+          WHERE (v.tx, v.id) > (${after.evidenceTx}::xid8, ${after.evidenceId}::bigint) AND v.tx < ${logHorizon}
+          ORDER BY v.tx, v.id LIMIT ${limit}`.execute(trx)
       ).rows,
 
     /** Complete subtrees' hashes by (level, index); level 0 reads the leaves. */
@@ -83,7 +96,7 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
     append: async (
       trx: Transaction<Database>,
       batch: {
-        leaves: { index: number; eventId: string; hash: Buffer }[];
+        leaves: { index: number; eventId: string | null; evidenceId: string | null; hash: Buffer }[];
         subtrees: { level: number; index: number; hash: Buffer }[];
         head: SignedHeadRow;
         position: LogPosition;
@@ -92,9 +105,11 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
       const { leaves, subtrees, head, position } = batch;
       if (leaves.length > 0) {
         await sql`
-          INSERT INTO log_leaves (leaf_index, event_id, leaf_hash)
+          INSERT INTO log_leaves (leaf_index, event_id, evidence_id, leaf_hash)
           SELECT * FROM unnest(${leaves.map((l) => l.index)}::bigint[], ${leaves.map((l) => l.eventId)}::bigint[],
-                               ${leaves.map((l) => l.hash)}::bytea[])`.execute(trx);
+                               ${leaves.map((l) => l.evidenceId)}::bigint[], ${leaves.map((l) => l.hash)}::bytea[])`.execute(
+          trx,
+        );
       }
       if (subtrees.length > 0) {
         await sql`
@@ -107,7 +122,8 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
         VALUES (${head.treeSize}, ${head.rootHash}, ${head.signedAt}, ${head.kid}, ${head.jws})`.execute(trx);
       await sql`
         UPDATE log_cursor SET tx = ${position.tx}::xid8, event_id = ${position.eventId}::bigint,
-                              tree_size = ${position.treeSize}`.execute(trx);
+                              tree_size = ${position.treeSize}, evidence_tx = ${position.evidenceTx}::xid8,
+                              evidence_id = ${position.evidenceId}::bigint`.execute(trx);
     },
 
     /** The version that signs new heads, or undefined before the first key was published. */

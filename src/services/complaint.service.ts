@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import type { WorkingCalendar } from '../domain/business-days.js';
+import { businessDeadline, type WorkingCalendar } from '../domain/business-days.js';
 import { prescreenComplaint, VERDICTS, type EvidenceEvent } from '../domain/complaint-verdict.js';
 import { CONSENT_TYPES, isOneOf, type ConsentStatus, type RecipientType } from '../domain/consent.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import { checkTypeMatchesRecipient } from '../domain/recipient.js';
 import { REGISTRY_EPOCH } from '../domain/consent-rules.js';
 import { isProvinceCode } from '../domain/provinces.js';
-import { parseWireDate } from '../domain/wire-date.js';
+import { formatWireDate, parseWireDate } from '../domain/wire-date.js';
+import type { CompanyMail } from './company-mail.js';
 import type { CitizenRepository } from '../repositories/citizen.repository.js';
 import type { ComplaintFilter, ComplaintRepository } from '../repositories/complaint.repository.js';
 import type { ConsentRepository } from '../repositories/consent.repository.js';
@@ -44,6 +45,9 @@ export function sniffImageType(data: Buffer): 'image/png' | 'image/jpeg' | null 
  * filed: the full history of the consent concerned and what was in force when the message arrived, with a
  * pre-screen verdict. The citizen's account and screenshot are stored encrypted.
  */
+/** The company's time to answer a complaint, in business days, unless the registry sets another. */
+export const DEFAULT_ANSWER_BUSINESS_DAYS = 10;
+
 export function createComplaintService(deps: {
   complaints: ComplaintRepository;
   citizens: CitizenRepository;
@@ -51,9 +55,15 @@ export function createComplaintService(deps: {
   providers: ProviderRepository;
   cipher: FieldCipher;
   calendar: WorkingCalendar;
+  /** Business days the company has to answer (OPENIYS_COMPLAINT_ANSWER_DAYS). */
+  answerBusinessDays?: number;
+  /** Tells the company a complaint names its brand (never fails the filing). */
+  notifyCompany?: CompanyMail;
+  publicUrl?: string;
   clock?: () => Date;
 }) {
   const { complaints, citizens, consents, providers, cipher, calendar, clock = () => new Date() } = deps;
+  const answerDays = deps.answerBusinessDays ?? DEFAULT_ANSWER_BUSINESS_DAYS;
   const aad = (id: string, field: string) => Buffer.from(`complaint:${id}:${field}`);
 
   type Row = Awaited<ReturnType<ComplaintRepository['listForCitizen']>>[number];
@@ -91,6 +101,8 @@ export function createComplaintService(deps: {
       province: row.province,
       evidence: row.evidence,
       createdAt: row.created_at,
+      brandId: row.brand_id,
+      answerDueAt: row.answer_due_at,
     };
   }
 
@@ -154,6 +166,7 @@ export function createComplaintService(deps: {
       }));
       const prescreen = prescreenComplaint(events, receivedAt, calendar);
       const id = randomUUID();
+      const answerDueAt = businessDeadline(clock(), answerDays, calendar);
       await complaints.insertComplaint({
         id,
         citizen_id: citizenId,
@@ -170,7 +183,18 @@ export function createComplaintService(deps: {
         evidence: { ...prescreen, history: events },
         verdict: prescreen.verdict,
         province: province as string | null,
+        answer_due_at: answerDueAt,
       });
+      await deps
+        .notifyCompany?.(
+          brand.provider_id,
+          'İYS: markanız hakkında bir şikayet',
+          `${brand.name} (${brand.brand_code}) markanız adına gönderilen bir ileti hakkında İYS'ye şikayet yapıldı. ` +
+            `Şikayeti, alıcının kayıt geçmişini ve yanıt formunu hizmet sağlayıcı portalının Şikayetler sayfasında ` +
+            `görebilirsiniz: ${deps.publicUrl ?? ''}/firma\n\nYanıt ve kanıtlarınız için son gün: ` +
+            `${formatWireDate(new Date(answerDueAt.getTime() - 1000)).slice(0, 10)} (${answerDays} iş günü).\n`,
+        )
+        .catch(() => {});
       return { id, verdict: prescreen.verdict, evidence: { ...prescreen, history: events } };
     },
 

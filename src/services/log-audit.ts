@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { leafHash as eventLeafHash, type HashedEvent } from '../crypto/event-hash.js';
+import { evidenceLeafHash, type HashedEvidence } from '../crypto/evidence-hash.js';
 import { appendLeaves, keepRightEdge, rootOf } from '../crypto/merkle-ranges.js';
 import { verifyReceipt, type PublicJwk } from '../crypto/receipt-signer.js';
 import type { Database } from '../db/types.js';
@@ -86,22 +87,37 @@ export async function auditTransparencyLog(
         HashedEvent & {
           leaf_index: number;
           logged: Buffer;
-          event_id: string;
+          event_id: string | null;
           recorded: Buffer | null;
           tx: string | null;
+          evidence_id: string | null;
+          evidence: EvidenceJson | null;
         }
       >`
         SELECT l.leaf_index::float8 AS leaf_index, l.leaf_hash AS logged, l.event_id::text AS event_id,
                e.leaf_hash AS recorded, e.tx::text AS tx, e.transaction_id, e.brand_id, e.recipient_key, e.recipient_type, e.type,
                e.status, e.source, e.consent_date, e.creation_date, e.retailer_code, e.retailer_access,
-               e.actor_kind, e.actor_id
+               e.actor_kind, e.actor_id, l.evidence_id::text AS evidence_id,
+               CASE WHEN v.id IS NOT NULL THEN json_build_object(
+                 'event_id', v.event_id::text, 'brand_id', v.brand_id, 'recipient_key', encode(v.recipient_key, 'hex'),
+                 'transaction_id', v.transaction_id, 'media_type', v.media_type, 'bytes', v.bytes,
+                 'sha256', encode(v.sha256, 'hex'), 'actor_id', v.actor_id,
+                 'created_at', (extract(epoch FROM v.created_at) * 1000)::bigint::text,
+                 'leaf_hash', encode(v.leaf_hash, 'hex')) END AS evidence
         FROM log_leaves l LEFT JOIN consent_events e ON e.id = l.event_id
+          LEFT JOIN consent_evidence v ON v.id = l.evidence_id
         WHERE l.leaf_index >= ${size} ORDER BY l.leaf_index LIMIT ${PAGE}`.execute(db)
     ).rows;
     for (const row of page) {
       if (row.leaf_index !== size) problem(`leaf ${size}: missing (the next is ${row.leaf_index})`);
+      if (row.evidence_id !== null) {
+        checkEvidenceLeaf(row.leaf_index, row.evidence_id, row.logged, row.evidence, problem);
+        appendLeaves(edge, size++, [row.logged]);
+        checkHeads();
+        continue;
+      }
       // Leaves follow the events' (writing transaction, id) order; a leaf out of it was moved.
-      const position = row.tx === null ? undefined : ([BigInt(row.tx), BigInt(row.event_id)] as const);
+      const position = row.tx === null ? undefined : ([BigInt(row.tx), BigInt(row.event_id!)] as const);
       if (
         position &&
         previous &&
@@ -156,5 +172,42 @@ export async function auditTransparencyLog(
   if (drifted[0]!.n > 0)
     problem(`${drifted[0]!.n} consents differ from the fold of the event log (the projection was edited)`);
 
+  // Evidence slipped in behind the sequencer has no leaf either.
+  const { rows: unlogged } = await sql<{ id: string }>`
+    SELECT v.id::text AS id FROM consent_evidence v, log_cursor c
+    WHERE (v.tx, v.id) <= (c.evidence_tx, c.evidence_id)
+      AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.evidence_id = v.id)
+    ORDER BY v.tx, v.id LIMIT ${MAX_LISTED + 1}`.execute(db);
+  for (const row of unlogged)
+    problem(`evidence ${row.id} was inserted behind the sequencer and is not in the log`);
+
   return { leaves: size, heads: heads.length, problems, unlisted: Math.max(0, found - MAX_LISTED) };
+}
+
+/** An evidence row as the audit's query returns it (json_build_object): bytes in hex, the time in ms. */
+type EvidenceJson = Omit<HashedEvidence, 'created_at' | 'recipient_key' | 'sha256'> & {
+  created_at: string;
+  recipient_key: string;
+  sha256: string;
+  leaf_hash: string;
+};
+
+/** A piece of evidence's leaf: the stored row must still hash to it (a swapped file changes its digest). */
+function checkEvidenceLeaf(
+  index: number,
+  id: string,
+  logged: Buffer,
+  stored: EvidenceJson | null,
+  problem: (text: string) => void,
+): void {
+  if (stored === null) return problem(`leaf ${index}: its evidence ${id} is gone`);
+  const recomputed = evidenceLeafHash({
+    ...stored,
+    recipient_key: Buffer.from(stored.recipient_key, 'hex'),
+    sha256: Buffer.from(stored.sha256, 'hex'),
+    created_at: new Date(Number(stored.created_at)),
+  });
+  if (!recomputed.equals(Buffer.from(stored.leaf_hash, 'hex')))
+    problem(`leaf ${index}: evidence ${id} no longer hashes to its leaf (it was changed)`);
+  else if (!recomputed.equals(logged)) problem(`leaf ${index}: not the hash of evidence ${id}`);
 }

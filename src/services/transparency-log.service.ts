@@ -125,31 +125,39 @@ export function createTransparencyLogService(deps: {
         if (!(await log.tryLockSequencer(trx))) return 0;
         const position = await log.readPosition(trx);
         const events = await log.readEventsAfter(trx, position, limit);
-        if (events.length === 0 && (await log.latestHead())) return 0;
+        // Evidence attached to consents (issue 14) joins the log after the batch's events.
+        const evidence = await log.readEvidenceAfter(trx, position, Math.max(0, limit - events.length));
+        if (events.length + evidence.length === 0 && (await log.latestHead())) return 0;
 
         const size = position.treeSize;
         const known = await log.readSubtrees(trx, rightEdge(size));
+        const leaves = [
+          ...events.map((event) => ({ eventId: event.id, evidenceId: null, hash: event.leaf_hash })),
+          ...evidence.map((piece) => ({ eventId: null, evidenceId: piece.id, hash: piece.leaf_hash })),
+        ].map((leaf, n) => ({ ...leaf, index: size + n }));
         const subtrees = appendLeaves(
           known,
           size,
-          events.map((event) => event.leaf_hash),
+          leaves.map((leaf) => leaf.hash),
         );
-        const leaves = events.map((event, n) => ({
-          index: size + n,
-          eventId: event.id,
-          hash: event.leaf_hash,
-        }));
         const treeSize = size + leaves.length;
         const rootHash = rootOf(known, treeSize);
         const signer = await currentSigner(trx);
         const signedAt = clock();
         const payload = { treeSize, timestamp: signedAt.getTime(), rootHash: rootHash.toString('hex') };
         const last = events.at(-1);
+        const lastEvidence = evidence.at(-1);
         await log.append(trx, {
           leaves,
           subtrees,
           head: { treeSize, rootHash, signedAt, kid: signer.publicJwk.kid, jws: signer.sign(payload) },
-          position: last ? { tx: last.tx, eventId: last.id, treeSize } : position,
+          position: {
+            tx: last?.tx ?? position.tx,
+            eventId: last?.id ?? position.eventId,
+            evidenceTx: lastEvidence?.tx ?? position.evidenceTx,
+            evidenceId: lastEvidence?.id ?? position.evidenceId,
+            treeSize,
+          },
         });
         return leaves.length;
       });

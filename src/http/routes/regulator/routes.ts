@@ -4,6 +4,10 @@ import { AUDIT_AREAS, isAuditArea } from '../../../domain/audit-areas.js';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import { formatWireDate, parseWireDate } from '../../../domain/wire-date.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
+import type { ComplaintAnswerService } from '../../../services/complaint-answers.service.js';
+import type { EvidenceService } from '../../../services/evidence.service.js';
+import { sendEvidence } from '../evidence/routes.js';
+import { CompanyAnswers, presentAnswers } from '../portal-complaints/routes.js';
 import type { BrandModerationService } from '../../../services/brand-moderation.service.js';
 import type { GatewayService } from '../../../services/gateway/gateway.service.js';
 import type { DashboardService } from '../../../services/dashboard.service.js';
@@ -21,6 +25,12 @@ const wireDateOrNothing = (value: string | undefined, name: string): Date | unde
   return parsed.date;
 };
 
+const RegulatorComplaint = Type.Object({
+  ...Complaint.properties,
+  answerDueAt: Type.Union([Type.String(), Type.Null()], { description: 'the company’s last day to answer' }),
+  companyAnswers: CompanyAnswers,
+});
+
 /** The regulator's API (its console comes later): complaints with evidence and decisions, providers, audit. */
 export function regulatorRoutes(deps: {
   complaints: ComplaintService;
@@ -29,6 +39,8 @@ export function regulatorRoutes(deps: {
   gateway: GatewayService;
   brandModeration: BrandModerationService;
   transparencyLog: TransparencyLogService;
+  complaintAnswers: ComplaintAnswerService;
+  evidence: EvidenceService;
 }): FastifyPluginAsyncTypebox {
   const { regulator } = deps;
   return async (app) => {
@@ -54,7 +66,7 @@ export function regulatorRoutes(deps: {
             limit: Type.Optional(Type.String({ description: '1–100, default 50' })),
             offset: Type.Optional(Type.String()),
           }),
-          response: { 200: Type.Array(Complaint), ...errors },
+          response: { 200: Type.Array(RegulatorComplaint), ...errors },
         },
       },
       async (request) => {
@@ -64,7 +76,37 @@ export function regulatorRoutes(deps: {
           filter,
           count: list.length,
         });
-        return list.map(presentComplaint);
+        // Both sides: the company's answers, with its evidence, beside the registry's record.
+        const answers = await deps.complaintAnswers.answersOf(
+          list.map((c) => ({ id: c.id, brandId: c.brandId })),
+        );
+        return list.map((complaint) => ({
+          ...presentComplaint(complaint),
+          answerDueAt: complaint.answerDueAt
+            ? formatWireDate(new Date(complaint.answerDueAt.getTime() - 1000))
+            : null,
+          companyAnswers: presentAnswers(answers.get(complaint.id) ?? []),
+        }));
+      },
+    );
+
+    app.get(
+      '/api/regulator/evidence/:evidenceId',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'A piece of a company’s consent evidence (as sniffed when attached); audited',
+          params: Type.Object({ evidenceId: Type.String() }),
+        },
+      },
+      async (request, reply) => {
+        const piece = await deps.evidence.download(request.params.evidenceId, 'any');
+        await regulator.record(staffOf(request), 'evidence.download', `evidence:${piece.evidenceId}`, {
+          transactionId: piece.transactionId,
+          sha256: piece.sha256,
+        });
+        return sendEvidence(reply, piece);
       },
     );
 
