@@ -4,7 +4,7 @@
  * an action added later under a known prefix falls into its area by itself.
  */
 export const AUDIT_AREAS = {
-  complaints: ['complaint.', 'complaints.'],
+  complaints: ['complaint.', 'complaints.', 'evidence.'],
   applications: ['application.', 'applications.'],
   brands: ['brand.'],
   providers: ['provider.', 'api-user.', 'gateway-account.'],

@@ -61,7 +61,6 @@ export function createComplaintAnswerService(deps: {
       const given = await answersOf(rows.map((r) => ({ id: r.id, brandId: r.brand_id })));
       return Promise.all(
         rows.map(async (row) => {
-          const history = (row.evidence as { history?: unknown[] }).history ?? [];
           return {
             id: row.id,
             brandCode: row.brand_code,
@@ -73,7 +72,8 @@ export function createComplaintAnswerService(deps: {
             status: row.status,
             filedAt: row.created_at,
             answerDueAt: row.answer_due_at,
-            history,
+            /** The registry's record as the complaint was filed (presented by the route, as for the regulator). */
+            history: row.evidence,
             evidence: await evidence.list(row.brand_id, historyOf(row.evidence)),
             answers: given.get(row.id) ?? [],
           };

@@ -6,6 +6,7 @@ import { SIGNATURE_HEADER, verifyWebhook } from '../../src/crypto/webhook-signat
 import { formatWireDate } from '../../src/domain/wire-date.js';
 import { authenticator } from 'otplib';
 import { AGREEMENT_PDF, onboardProvider, PERSON_APPLICATION } from '../helpers/portal.js';
+import { signIn } from '../helpers/citizen.js';
 import type { TestSystem } from '../helpers/system.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import {
@@ -293,4 +294,78 @@ test('two-step sign-in from a QR code with recovery codes, and a forgotten passw
   await link.getByRole('button', { name: 'Markalar ve izinler' }).waitFor();
   await link.getByRole('button', { name: 'Güvenlik' }).click();
   await link.getByText('Kullanılmamış kurtarma kodu: 9').waitFor();
+});
+
+test('a company sees a complaint about its brand, attaches its evidence and answers; the regulator reads it', async () => {
+  const password = 'şikayet yanıtlayan parola';
+  const asTestSystem = { app: bed.system.app, system: bed.system } as unknown as TestSystem;
+  const company = {
+    ...PERSON_APPLICATION,
+    title: 'Yanıtlayan Ticaret',
+    tckn: '10000000146',
+    contactTckn: '10000000146',
+    email: 'sikayet@yanitlayan.example.com',
+  };
+  const { admin, brandCode } = await onboardProvider(asTestSystem, company, password);
+  const phone = '+905559992002';
+  const recorded = await admin.call('POST', `/api/portal/brands/${brandCode}/consents`, {
+    recipient: phone,
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+    status: 'ONAY',
+    source: 'HS_ISLAK_IMZA',
+    consentDate: formatWireDate(new Date(Date.now() - 3600_000)),
+  });
+  assert.equal(recorded.statusCode, 200, recorded.body);
+  const citizen = await signIn(asTestSystem, phone);
+  const filed = await citizen.call('POST', '/api/citizen/complaints', {
+    addressId: citizen.addressId,
+    brandCode,
+    type: 'MESAJ',
+    receivedAt: formatWireDate(new Date(Date.now() - 600_000)),
+    messageText: 'Böyle bir izin vermedim.',
+  });
+  assert.equal(filed.statusCode, 200, filed.body);
+
+  const page = await bed.newPage();
+  await page.goto(`${bed.url}/firma`);
+  await page.getByLabel('E-posta adresi').fill(company.email);
+  await page.getByLabel('Parola', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Giriş yap' }).click();
+  await page.getByRole('button', { name: 'Şikayetler' }).click();
+  const complaint = page.getByRole('article');
+  await complaint.getByText('+90 555 *** ** 02').waitFor();
+  await complaint.getByText('Böyle bir izin vermedim.').waitFor();
+  await complaint.getByText('Bu kayda henüz kanıt eklenmedi.').waitFor();
+  await complaint
+    .getByLabel('Dosya (PDF, PNG, JPEG veya JSON, en çok 10 MB)')
+    .setInputFiles({ name: 'izin-formu.pdf', mimeType: 'application/pdf', buffer: AGREEMENT_PDF });
+  await complaint.getByRole('button', { name: 'Kanıt ekle' }).click();
+  await page.getByRole('status').getByText('Kanıt eklendi.').waitFor();
+  await complaint.getByRole('link', { name: /İndir: PDF/ }).waitFor();
+  await complaint.getByLabel('Yanıtınız').fill('İzin mağazamızda ıslak imzayla alındı; imzalı form ektedir.');
+  await complaint.getByRole('button', { name: 'Yanıtı gönder' }).click();
+  await page.getByRole('status').getByText('Yanıtınız Kurul’a iletildi.').waitFor();
+  await complaint.getByText(/ıslak imzayla alındı/).waitFor();
+  assert.equal(await page.getByText(phone).count(), 0, 'the full number is never shown to the company');
+  await assertAccessible(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, '24-company-complaint.png'), fullPage: true });
+
+  // The regulator sees the company's answer and its evidence beside the record.
+  const key = await bed.system.regulator.addKey('Kurul Uzmanı');
+  const console = await bed.newPage();
+  await console.goto(`${bed.url}/kurul`);
+  await console.getByLabel('Personel API anahtarı').fill(key);
+  await console.getByRole('button', { name: 'Giriş yap' }).click();
+  await console
+    .getByRole('button', { name: /\d{4}-\d{2}-\d{2}/ })
+    .first()
+    .click();
+  await console.getByRole('heading', { name: 'Firmanın yanıtı' }).waitFor();
+  await console.getByText(/ıslak imzayla alındı/).waitFor();
+  const evidence = console.getByRole('link', { name: /İndir: PDF/ });
+  const download = console.waitForEvent('download');
+  await evidence.click();
+  assert.ok(readFileSync((await (await download).path())!).equals(AGREEMENT_PDF));
+  await assertAccessible(console);
 });

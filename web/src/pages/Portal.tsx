@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { portalApi } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { ApiUsers } from './portal/ApiUsers.js';
+import { Complaints } from './portal/Complaints.js';
 import { Brands } from './portal/Brands.js';
 import { ConsentEntry } from './portal/ConsentEntry.js';
 import { ConsentSearch } from './portal/ConsentSearch.js';
@@ -29,6 +30,7 @@ type Tab =
   | 'reconciliation'
   | 'search'
   | 'uploads'
+  | 'complaints'
   | 'retailers'
   | 'webhooks'
   | 'integrators'
@@ -51,6 +53,7 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
     ['search', t.searchConsents],
     ['reconciliation', t.reconciliation],
     ['uploads', t.uploads],
+    ['complaints', t.companyComplaints],
     ['retailers', t.retailers],
     ['webhooks', t.webhooks],
     ['integrators', t.integrators],
@@ -114,6 +117,7 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
       {tab === 'uploads' && brands.length > 0 && (
         <Uploads brands={brands} canUpload={session.role !== 'readonly'} />
       )}
+      {tab === 'complaints' && <Complaints canWrite={session.role !== 'readonly'} />}
       {tab === 'webhooks' && brands.length > 0 && <Webhooks brands={brands} isAdmin={isAdmin} />}
       {tab === 'integrators' && brands.length > 0 && <Integrators brands={brands} isAdmin={isAdmin} />}
       {tab === 'apiUsers' && <ApiUsers />}

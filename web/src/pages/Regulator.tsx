@@ -6,6 +6,7 @@ import { Applications } from './Applications.js';
 import { AuditLog } from './AuditLog.js';
 import { BrandModeration } from './BrandModeration.js';
 import { GatewayAlerts } from './GatewayAlerts.js';
+import { EvidenceLink, type AnswerItem } from './portal/Complaints.js';
 import { LineClosures } from './LineClosures.js';
 import { LogAuditBanner } from './LogAuditBanner.js';
 import { Dashboard } from './Dashboard.js';
@@ -14,6 +15,8 @@ import { useProvinces } from '../provinces.js';
 
 interface RegulatorComplaint extends Complaint {
   iysCode: number;
+  answerDueAt: string | null;
+  companyAnswers: AnswerItem[];
 }
 
 interface StaffSession {
@@ -322,6 +325,30 @@ export function Regulator() {
               </li>
             ))}
           </ol>
+          <h3>{t.companyAnswers}</h3>
+          {open.answerDueAt && (
+            <p>
+              {t.answerDue}: {open.answerDueAt.slice(0, 10)}
+            </p>
+          )}
+          {open.companyAnswers.length === 0 && <p>{t.noCompanyAnswer}</p>}
+          {open.companyAnswers.map((a) => (
+            <div key={a.at}>
+              <blockquote>
+                <small>
+                  {a.at} · {a.by}
+                </small>{' '}
+                {a.text}
+              </blockquote>
+              <ul aria-label={t.evidenceHeader}>
+                {a.evidence.map((e) => (
+                  <li key={e.evidenceId}>
+                    <EvidenceLink item={e} href={`/api/regulator/evidence/${e.evidenceId}`} />
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
           <form onSubmit={(e) => void decide(e)}>
             <label htmlFor="decision">{t.decision}</label>
             <select id="decision" name="decision" defaultValue="upheld">

@@ -8,6 +8,7 @@ import type { ComplaintAnswerService } from '../../../services/complaint-answers
 import type { EvidenceService } from '../../../services/evidence.service.js';
 import type { PortalAccountService, PortalSession } from '../../../services/portal-account.service.js';
 import { portalUserOf, requirePortalUser } from '../../auth/portal-session.js';
+import { presentEvidence as presentRecord } from '../citizen/present.js';
 import { ErrorResponse } from '../consents/schema.js';
 import { Evidence, presentEvidence, sendEvidence } from '../evidence/routes.js';
 import { EVIDENCE_BODY_LIMIT, readEvidence } from '../evidence/read-evidence.js';
@@ -75,6 +76,7 @@ export function portalComplaintRoutes(deps: {
             receivedAt: formatWireDate(c.receivedAt),
             filedAt: formatWireDate(c.filedAt),
             answerDueAt: c.answerDueAt ? formatWireDate(new Date(c.answerDueAt.getTime() - 1000)) : null,
+            history: presentRecord(c.history).history,
             evidence: c.evidence.map(presentEvidence),
             answers: presentAnswers(c.answers),
           })),
