@@ -257,6 +257,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     messages: outbox,
     queue: sendJob.queue,
     cipher,
+    notifyCompany: registrySide.companyMail,
     clock,
   });
   const providerSide = composeProviderSide({

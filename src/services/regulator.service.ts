@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { CompanyMail } from './company-mail.js';
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { hashSecret as hashKey } from '../crypto/secret-hash.js';
@@ -40,6 +41,12 @@ const DECISION_TEXT: Record<Decision, string> = {
   rejected: 'reddedildi',
   needs_information: 'için ek bilgi gerekiyor',
 };
+/** The same decision as the company reads it. */
+const COMPANY_DECISION_TEXT: Record<Decision, string> = {
+  upheld: 'Kurul şikayeti haklı buldu',
+  rejected: 'Kurul şikayeti reddetti',
+  needs_information: 'Kurul şikayetçiden ek bilgi istedi',
+};
 const MAX_NOTE_CHARS = 2000;
 
 /**
@@ -57,6 +64,8 @@ export function createRegulatorService(deps: {
   messages: OutboxService;
   queue: MessageQueue;
   cipher: FieldCipher;
+  /** Tells the company its complaint was decided (never fails the decision). */
+  notifyCompany?: CompanyMail;
   clock?: () => Date;
 }) {
   const {
@@ -168,6 +177,16 @@ export function createRegulatorService(deps: {
         await outbox.insertMessages(db, [message]);
         await queue.sendSoon([message.id]);
       }
+      const brand = await providers.findBrandById(complaint.brand_id);
+      if (brand)
+        await deps
+          .notifyCompany?.(
+            brand.provider_id,
+            'İYS: markanız hakkındaki şikayet değerlendirildi',
+            `${complaint.brand_name} (${complaint.brand_code}) markanız hakkındaki bir şikayette ` +
+              `${COMPANY_DECISION_TEXT[decision as Decision]}. Ayrıntılar portalın Şikayetler sayfasındadır.\n`,
+          )
+          .catch(() => {});
       return decision as Decision;
     },
 

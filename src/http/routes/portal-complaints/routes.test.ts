@@ -117,6 +117,20 @@ test('the company answers with its evidence; the regulator reads both sides and 
   const audit = (await staff('/api/regulator/audit?action=evidence.download')).json();
   assert.equal(audit.length, 1);
 
+  // The decision reaches the company too.
+  const decidedAt = new Date();
+  const decided = await t.app.inject({
+    method: 'POST',
+    url: `/api/regulator/complaints/${complaintId}/decision`,
+    headers: { authorization: `Bearer ${staffKey}` },
+    payload: { decision: 'rejected', note: 'İzin belgelenmiş.' },
+  });
+  assert.equal(decided.statusCode, 200, decided.body);
+  const told = await t.system.devOutbox!.waitFor(
+    (m) => m.to === COMPANY_APPLICATION.email && m.at >= decidedAt && /değerlendirildi/.test(m.subject ?? ''),
+  );
+  assert.match(told.text, /Kurul şikayeti reddetti/);
+
   // Another company sees neither the complaint nor the evidence.
   const other = await onboardProvider(t, PERSON_APPLICATION);
   assert.deepEqual((await other.admin.call('GET', '/api/portal/complaints')).json(), []);
