@@ -50,6 +50,8 @@ export interface Config {
   readonly uploadMaxMb: number;
   /** Business days a company has to answer a complaint naming its brand: OPENIYS_COMPLAINT_ANSWER_DAYS. */
   readonly complaintAnswerDays: number;
+  /** OPENIYS_RETENTION_REFUSAL_DAYS and OPENIYS_RETENTION_OPERATIONAL_DAYS (see retention.service.ts). */
+  readonly retention: { refusalDays: number; operationalDays: number };
   /** ONAY notices sent per second at most. */
   readonly noticesPerSecond: number;
   /** Where citizens reach this server; links in SMS and e-mail start with it. */
@@ -178,6 +180,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const complaintAnswerDays = wholeNumber(env, 'OPENIYS_COMPLAINT_ANSWER_DAYS', 10, 1, 60, problems);
+  const retention = Object.freeze({
+    // Below a year the database function refuses to purge anyway.
+    refusalDays: wholeNumber(env, 'OPENIYS_RETENTION_REFUSAL_DAYS', 3 * 365, 365, 36_500, problems),
+    operationalDays: wholeNumber(env, 'OPENIYS_RETENTION_OPERATIONAL_DAYS', 90, 7, 3650, problems),
+  });
 
   const noticesPerSecond = Number(env.OPENIYS_NOTICES_PER_SECOND ?? DEFAULT_NOTICES_PER_SECOND);
   if (!Number.isFinite(noticesPerSecond) || noticesPerSecond <= 0 || noticesPerSecond > 10_000) {
@@ -260,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies,
     uploadMaxMb,
     complaintAnswerDays,
+    retention,
     noticesPerSecond,
     publicUrl,
     smtpUrl,

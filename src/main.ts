@@ -76,6 +76,7 @@ async function serve(
     trustedProxies: config.trustedProxies,
     uploadMaxBytes: config.uploadMaxMb * 1024 * 1024,
     complaintAnswerDays: config.complaintAnswerDays,
+    retention: config.retention,
     noticesPerSecond: config.noticesPerSecond,
     messaging: config,
     webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp },

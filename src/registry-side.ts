@@ -4,6 +4,14 @@ import type { Logger } from 'pino';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Database } from './db/types.js';
 import { createLineClosuresJob } from './jobs/line-closures.job.js';
+import { startRetentionJob } from './jobs/retention.job.js';
+import type { ConsentRepository } from './repositories/consent.repository.js';
+import { createRetentionRepository } from './repositories/retention.repository.js';
+import {
+  createRetentionService,
+  DEFAULT_RETENTION,
+  type RetentionSettings,
+} from './services/retention.service.js';
 import { createComplaintAnswerRepository } from './repositories/complaint-answer.repository.js';
 import { createEvidenceRepository } from './repositories/evidence.repository.js';
 import { createLineClosureRepository } from './repositories/line-closure.repository.js';
@@ -18,7 +26,8 @@ import type { MessageQueue, OutboxService } from './services/outbox.service.js';
 
 /**
  * The registry's own duties, as opposed to what providers, citizens and gateways ask of it (see system.ts):
- * line closures reported by operators, consent evidence and the company's side of complaints, and the mail
+ * line closures reported by operators, consent evidence and the company's side of complaints, retention and
+ * erasure, and the mail
  * that tells a company what it must act on. Wired by hand from the shared pieces.
  */
 export function composeRegistrySide(deps: {
@@ -31,6 +40,8 @@ export function composeRegistrySide(deps: {
   outbox: OutboxRepository;
   messages: OutboxService;
   sendQueue: MessageQueue;
+  consents: ConsentRepository;
+  retention?: RetentionSettings;
 }) {
   const { db, boss, logger, clock, cipher, writer } = deps;
   const companyMail = createCompanyMail({
@@ -56,17 +67,28 @@ export function composeRegistrySide(deps: {
     queue: closuresJob.queue,
     clock,
   });
+  const retention = createRetentionService({
+    retention: createRetentionRepository(db),
+    consents: deps.consents,
+    cipher,
+    settings: deps.retention ?? DEFAULT_RETENTION,
+    clock,
+  });
+  let retentionJob: { stop(): Promise<void> } | undefined;
   return {
     lineClosures,
+    retention,
     evidence,
     complaintAnswers,
     companyMail,
     async start(): Promise<void> {
       await closuresJob.start();
+      retentionJob = await startRetentionJob({ boss, retention, logger });
       if ((await lineClosures.countPending()) > 0) await closuresJob.queue.wake();
     },
     async stop(): Promise<void> {
       await closuresJob.stop();
+      await retentionJob?.stop();
     },
   };
 }

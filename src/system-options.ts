@@ -1,3 +1,4 @@
+import type { RetentionSettings } from './services/retention.service.js';
 import type { Logger } from 'pino';
 import type { WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
 import type { MessagingOptions } from './messaging.js';
@@ -26,6 +27,8 @@ export interface SystemOptions {
   uploadMaxBytes?: number;
   /** Business days a company has to answer a complaint (default 10). */
   complaintAnswerDays?: number;
+  /** How long ended consents and finished operational rows are kept (default DEFAULT_RETENTION). */
+  retention?: RetentionSettings;
   /** Reverse proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs). */
   trustedProxies?: string[];
   /** Limits on codes, applications and the like (default DEFAULT_ABUSE_LIMITS). */

@@ -76,6 +76,7 @@ import { createTransparencyLogRepository } from './repositories/transparency-log
 import { startLogSequencerJob } from './jobs/log-sequencer.job.js';
 import type { WebhookService } from './services/webhook.service.js';
 import type { UploadService } from './services/upload.service.js';
+import type { RetentionService } from './services/retention.service.js';
 
 export { SANDBOX_MESSAGING, type MessagingOptions } from './messaging.js';
 import type { SystemOptions } from './system-options.js';
@@ -93,6 +94,7 @@ export interface System {
   uploads: UploadService;
   gateway: GatewayService;
   transparencyLog: TransparencyLogService;
+  retention: RetentionService;
   /** The sandbox catcher, when messages are not sent for real. */
   devOutbox: DevOutbox | undefined;
   close(): Promise<void>;
@@ -213,6 +215,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     outbox: outboxRepository,
     messages: outbox,
     sendQueue: sendJob.queue,
+    consents: consentRepository,
+    retention: options.retention,
   });
   const complaints = createComplaintService({
     complaints: complaintRepository,
@@ -419,6 +423,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     uploads: providerSide.uploads,
     gateway,
     transparencyLog,
+    retention: registrySide.retention,
     devOutbox,
     async close() {
       closing = true;

@@ -34,6 +34,7 @@ import * as shortLinks from './migrations/0032-short-links.js';
 import * as lineClosures from './migrations/0033-line-closures.js';
 import * as v2Requests from './migrations/0034-v2-requests.js';
 import * as consentEvidence from './migrations/0035-consent-evidence.js';
+import * as retention from './migrations/0036-retention.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -72,6 +73,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0033-line-closures': lineClosures,
   '0034-v2-requests': v2Requests,
   '0035-consent-evidence': consentEvidence,
+  '0036-retention': retention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -8,6 +8,7 @@ export const APPEND_ONLY_TABLES = [
   'consent_events',
   'consent_evidence',
   'complaint_answers',
+  'purged_leaves',
   'audit_log',
   'log_leaves',
   'log_subtrees',

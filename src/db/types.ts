@@ -405,6 +405,14 @@ export interface Database {
   complaint_replies: ComplaintRepliesTable;
   complaint_answers: ComplaintAnswersTable;
   consent_evidence: ConsentEvidenceTable;
+  purged_leaves: { leaf_index: string; purged_at: Generated<Date> };
+  retention_runs: {
+    id: Generated<string>;
+    ran_at: Generated<Date>;
+    kind: string;
+    brand_id: number | null;
+    rows: number;
+  };
   short_links: ShortLinksTable;
   regulator_keys: RegulatorKeysTable;
   staff_sessions: StaffSessionsTable;

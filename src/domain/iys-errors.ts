@@ -197,6 +197,7 @@ export const IYS_ERRORS = {
   H995: [422, 'Kanıt dosyası PDF, PNG, JPEG veya JSON olmalı ve 10 MB’ı geçmemelidir.'],
   H996: [409, 'Şikayetin yanıt süresi doldu; yanıt artık verilemez.'],
   H997: [404, 'Kanıt bulunamadı.'],
+  H998: [409, 'Bu adres için geçerli bir onay (ONAY) var; silmeden önce onayları reddedin.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type IysErrorCode = keyof typeof IYS_ERRORS;

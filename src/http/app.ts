@@ -48,6 +48,8 @@ import type { EvidenceService } from '../services/evidence.service.js';
 import type { ComplaintAnswerService } from '../services/complaint-answers.service.js';
 import { evidenceRoutes } from './routes/evidence/routes.js';
 import { portalComplaintRoutes } from './routes/portal-complaints/routes.js';
+import { retentionRoutes } from './routes/retention/routes.js';
+import type { RetentionService } from '../services/retention.service.js';
 import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
 import { infoRoutes } from './routes/info/routes.js';
 import { integratorRoutes } from './routes/integrators/routes.js';
@@ -105,6 +107,7 @@ export interface AppDeps {
   lineClosures: LineClosureService;
   evidence: EvidenceService;
   complaintAnswers: ComplaintAnswerService;
+  retention: RetentionService;
   brandModeration: BrandModerationService;
   audit: AuditRepository;
   logger: FastifyBaseLogger;
@@ -230,6 +233,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(portalUploadRoutes(deps));
   await app.register(portalConsentRoutes(deps));
   await app.register(portalComplaintRoutes(deps));
+  await app.register(retentionRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   logoRoute(app);

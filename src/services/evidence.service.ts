@@ -27,6 +27,9 @@ const present = (row: Listed): EvidenceView => ({
   attachedAt: row.created_at,
 });
 
+/** What a piece's ciphertext is bound to: its digest, so a ciphertext moved onto another row fails. */
+export const evidenceAad = (sha256: Buffer) => Buffer.from(`evidence:${sha256.toString('hex')}`);
+
 /**
  * Evidence of consents (issue 14): the law asks for a signature on paper consents and an electronic record
  * of the others, and a complaint is decided on them. A company attaches a file to a movement it recorded
@@ -40,7 +43,7 @@ export function createEvidenceService(deps: {
   clock?: () => Date;
 }) {
   const { evidence, cipher, clock = () => new Date() } = deps;
-  const aad = (sha256: Buffer) => Buffer.from(`evidence:${sha256.toString('hex')}`);
+  const aad = evidenceAad;
 
   return {
     async attach(brandId: number, actorId: string, transactionId: unknown, data: Buffer | undefined) {

@@ -92,6 +92,7 @@ export async function auditTransparencyLog(
           tx: string | null;
           evidence_id: string | null;
           evidence: EvidenceJson | null;
+          purged: boolean;
         }
       >`
         SELECT l.leaf_index::float8 AS leaf_index, l.leaf_hash AS logged, l.event_id::text AS event_id,
@@ -103,13 +104,22 @@ export async function auditTransparencyLog(
                  'transaction_id', v.transaction_id, 'media_type', v.media_type, 'bytes', v.bytes,
                  'sha256', encode(v.sha256, 'hex'), 'actor_id', v.actor_id,
                  'created_at', (extract(epoch FROM v.created_at) * 1000)::bigint::text,
-                 'leaf_hash', encode(v.leaf_hash, 'hex')) END AS evidence
+                 'leaf_hash', encode(v.leaf_hash, 'hex')) END AS evidence,
+               (p.leaf_index IS NOT NULL) AS purged
         FROM log_leaves l LEFT JOIN consent_events e ON e.id = l.event_id
           LEFT JOIN consent_evidence v ON v.id = l.evidence_id
+          LEFT JOIN purged_leaves p ON p.leaf_index = l.leaf_index
         WHERE l.leaf_index >= ${size} ORDER BY l.leaf_index LIMIT ${PAGE}`.execute(db)
     ).rows;
     for (const row of page) {
       if (row.leaf_index !== size) problem(`leaf ${size}: missing (the next is ${row.leaf_index})`);
+      // Purged by the retention job: the record is gone on purpose, its leaf hash keeps the tree whole.
+      const gone = row.evidence_id !== null ? row.evidence === null : row.recorded === null;
+      if (row.purged && gone) {
+        appendLeaves(edge, size++, [row.logged]);
+        checkHeads();
+        continue;
+      }
       if (row.evidence_id !== null) {
         checkEvidenceLeaf(row.leaf_index, row.evidence_id, row.logged, row.evidence, problem);
         appendLeaves(edge, size++, [row.logged]);
