@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import yauzl from 'yauzl';
 import { signIn } from '../../../../test/helpers/citizen.js';
-import { onboardProvider, type PortalUser } from '../../../../test/helpers/portal.js';
+import { onboardProvider } from '../../../../test/helpers/portal.js';
 import { recordConsent, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
 import { multipart } from '../../../../test/helpers/multipart.js';
 
@@ -178,9 +178,7 @@ test('a citizen erases an address: refused while an ONAY is held; refusals are k
 });
 
 test('a company downloads its evidence archive: every file and a manifest with purge dates', async () => {
-  let admin: PortalUser;
-  let brandCode: number;
-  ({ admin, brandCode } = await onboardProvider(t));
+  const { admin, brandCode } = await onboardProvider(t);
   const recorded = await admin.call('POST', `/api/portal/brands/${brandCode}/consents`, {
     recipient: '+905557800011',
     recipientType: 'BIREYSEL',
