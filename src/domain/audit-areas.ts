@@ -4,14 +4,14 @@
  * an action added later under a known prefix falls into its area by itself.
  */
 export const AUDIT_AREAS = {
-  complaints: ['complaint.', 'complaints.', 'evidence.'],
+  complaints: ['complaint.', 'complaints.', 'evidence.download'],
   applications: ['application.', 'applications.'],
   brands: ['brand.'],
   providers: ['provider.', 'api-user.', 'gateway-account.'],
   staff: ['staff.', 'regulator-key.'],
   transparencyLog: ['log.'],
-  monitoring: ['dashboard.', 'gateway-alerts.', 'line-closures.', 'audit.'],
-  exports: ['consents.export.', 'reconciliation.'],
+  monitoring: ['dashboard.', 'gateway-alerts.', 'line-closures.', 'retention.', 'audit.'],
+  exports: ['consents.export.', 'reconciliation.', 'evidence.archive'],
   portal: ['POST /api/portal', 'PUT /api/portal', 'DELETE /api/portal'],
 } as const satisfies Record<string, readonly string[]>;
 

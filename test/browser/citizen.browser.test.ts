@@ -109,6 +109,26 @@ test('sign in with a code from the outbox, see a consent uploaded through the AP
   await mobile.screenshot({ path: path.join(SCREENSHOTS, '04-mobile-english.png') });
 });
 
+test('a person refuses, then erases the address; the refusal is kept for its legal period', async () => {
+  const phone = '+905559990031';
+  await provide(phone, 'MESAJ');
+  const page = await bed.newPage();
+  await signInThroughPage(page, phone);
+  // Erasure is offered only once nothing is given: the ONAY is refused first.
+  assert.equal(await page.getByRole('button', { name: /Adresimi sil/ }).count(), 0);
+  const row = page.getByTestId(`consent-${DEMO.brandCode}-MESAJ`);
+  await row.getByRole('button', { name: 'Reddet' }).click();
+  await row.getByText('Reddedildi').waitFor();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: /Adresimi sil/ }).click();
+  await page
+    .getByRole('status')
+    .getByText(/Retleriniz yasal süre gereği \d{4}-\d{2}-\d{2} tarihine kadar saklanacak/)
+    .waitFor();
+  await assertAccessible(page);
+  await page.getByRole('article', { name: '+90 555 999 00 31' }).waitFor({ state: 'detached' });
+});
+
 test('on a phone, numbers are typed as people write them, errors read plainly, and every value and button fits', async () => {
   const phone = '+905559990005';
   await provide(phone, 'MESAJ');

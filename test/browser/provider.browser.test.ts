@@ -350,6 +350,15 @@ test('a company sees a complaint about its brand, attaches its evidence and answ
   assert.equal(await page.getByText(phone).count(), 0, 'the full number is never shown to the company');
   await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '24-company-complaint.png'), fullPage: true });
+  // The company keeps its own copy of every piece before the registry purges it.
+  const archive = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Kanıt arşivini indir (ZIP)' }).click();
+  assert.equal(
+    readFileSync((await (await archive).path())!)
+      .subarray(0, 2)
+      .toString(),
+    'PK',
+  );
 
   // The regulator sees the company's answer and its evidence beside the record.
   const key = await bed.system.regulator.addKey('Kurul Uzmanı');

@@ -169,6 +169,11 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '23-line-closures.png'), fullPage: true });
 
+  // What is kept and for how long, and what the daily run removed.
+  await page.getByRole('button', { name: 'Saklama' }).click();
+  await page.getByText(/ret tarihinden 1095 gün sonra silinir/).waitFor();
+  await assertAccessible(page);
+
   // A wrong key opens nothing.
   const stranger = await bed.newPage();
   await stranger.goto(`${bed.url}/kurul`);

@@ -41,6 +41,29 @@ export const registryTr = {
   companyAnswers: 'Firmanın yanıtı',
   noCompanyAnswer: 'Firma henüz yanıt vermedi.',
   downloadEvidence: 'İndir',
+  eraseAddress: 'Adresimi sil',
+  confirmErase: (a: string) =>
+    `${a} adresini kayıttan silmek istiyor musunuz? Hesabınızdan çıkar, ona gönderilen kodlar ve mesajlar silinir. Retleriniz sizi korumak için yasal süre boyunca saklanır.`,
+  erased: 'Adres kayıttan silindi.',
+  erasedExceptRefusals: (date: string) =>
+    `Adres hesabınızdan, kodlar ve mesajlar kayıttan silindi. Retleriniz yasal süre gereği ${date} tarihine kadar saklanacak; sonra adres de silinir.`,
+  evidenceArchive: 'Kanıt arşivini indir (ZIP)',
+  retention: 'Saklama',
+  retentionIntro: (refusalDays: number, operationalDays: number) =>
+    `Reddedilen izinlerin geçmişi ve kanıtları ret tarihinden ${refusalDays} gün sonra silinir; gönderilmiş mesajlar, webhook teslimleri ve tamamlanan yüklemeler ${operationalDays} gün sonra. Günlük iş yalnızca kişisel veri içermeyen sayıları bırakır.`,
+  retentionFields: { at: 'Zaman', kind: 'Ne', brand: 'Marka (iç no)', rows: 'Satır' },
+  retentionKinds: {
+    consents: 'Silinen izin',
+    events: 'Silinen hareket',
+    evidence: 'Silinen kanıt',
+    messages: 'Mesaj',
+    webhookDeliveries: 'Webhook teslimi',
+    uploads: 'Yükleme',
+    bulkRequests: 'Toplu istek',
+    codes: 'Doğrulama kodu',
+    lineClosures: 'Hat kapatma',
+  } as Record<string, string>,
+  noRetentionRuns: 'Henüz bir şey silinmedi.',
 };
 
 export const registryEn: typeof registryTr = {
@@ -85,4 +108,27 @@ export const registryEn: typeof registryTr = {
   companyAnswers: 'The company’s answer',
   noCompanyAnswer: 'The company has not answered yet.',
   downloadEvidence: 'Download',
+  eraseAddress: 'Erase my address',
+  confirmErase: (a: string) =>
+    `Erase ${a} from the registry? It leaves your account, and the codes and messages sent to it are deleted. Your refusals are kept for the legal period, to protect you.`,
+  erased: 'The address was erased from the registry.',
+  erasedExceptRefusals: (date: string) =>
+    `The address left your account; its codes and messages were deleted. Your refusals are kept by law until ${date}; then the address goes too.`,
+  evidenceArchive: 'Download the evidence archive (ZIP)',
+  retention: 'Retention',
+  retentionIntro: (refusalDays: number, operationalDays: number) =>
+    `A refused consent's history and evidence are deleted ${refusalDays} days after the refusal; sent messages, webhook deliveries and finished uploads after ${operationalDays} days. The daily run leaves only counts without personal data.`,
+  retentionFields: { at: 'Time', kind: 'What', brand: 'Brand (internal id)', rows: 'Rows' },
+  retentionKinds: {
+    consents: 'Consents purged',
+    events: 'Movements purged',
+    evidence: 'Evidence purged',
+    messages: 'Messages',
+    webhookDeliveries: 'Webhook deliveries',
+    uploads: 'Uploads',
+    bulkRequests: 'Bulk requests',
+    codes: 'Sign-in codes',
+    lineClosures: 'Line closures',
+  },
+  noRetentionRuns: 'Nothing deleted yet.',
 };

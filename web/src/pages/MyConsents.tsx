@@ -61,6 +61,18 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
     });
   };
 
+  const erase = (addressId: string, address: string) => {
+    if (!window.confirm(t.confirmErase(address))) return;
+    void act(async () => {
+      const result = await api<{ erased: boolean; keptUntil: string | null }>(
+        'POST',
+        `/api/citizen/addresses/${encodeURIComponent(addressId)}/erase`,
+      );
+      await onChanged();
+      return result.erased ? t.erased : t.erasedExceptRefusals(result.keptUntil?.slice(0, 10) ?? '');
+    });
+  };
+
   if (consents === null) return <p aria-busy="true">{t.loading}</p>;
   return (
     <section aria-labelledby="consents-title">
@@ -108,6 +120,17 @@ export function MyConsents({ session, onChanged }: { session: Session; onChanged
                     onClick={() => removeAddress(address.id, shown)}
                   >
                     {t.removeAddress}
+                  </button>
+                )}
+                {/* KVKK erasure: only an address holding no ONAY (refuse first). */}
+                {channels.length === 0 && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`${t.eraseAddress}: ${shown}`}
+                    onClick={() => erase(address.id, shown)}
+                  >
+                    {t.eraseAddress}
                   </button>
                 )}
               </span>

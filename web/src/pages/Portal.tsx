@@ -117,7 +117,7 @@ export function Portal({ session, onChanged }: { session: PortalSession; onChang
       {tab === 'uploads' && brands.length > 0 && (
         <Uploads brands={brands} canUpload={session.role !== 'readonly'} />
       )}
-      {tab === 'complaints' && <Complaints canWrite={session.role !== 'readonly'} />}
+      {tab === 'complaints' && <Complaints canWrite={session.role !== 'readonly'} isAdmin={isAdmin} />}
       {tab === 'webhooks' && brands.length > 0 && <Webhooks brands={brands} isAdmin={isAdmin} />}
       {tab === 'integrators' && brands.length > 0 && <Integrators brands={brands} isAdmin={isAdmin} />}
       {tab === 'apiUsers' && <ApiUsers />}

@@ -8,6 +8,7 @@ import { BrandModeration } from './BrandModeration.js';
 import { GatewayAlerts } from './GatewayAlerts.js';
 import { EvidenceLink, type AnswerItem } from './portal/Complaints.js';
 import { LineClosures } from './LineClosures.js';
+import { Retention } from './Retention.js';
 import { LogAuditBanner } from './LogAuditBanner.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
@@ -43,7 +44,7 @@ export function Regulator() {
   const [open, setOpen] = useState<RegulatorComplaint | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState<
-    'complaints' | 'applications' | 'dashboard' | 'brands' | 'alerts' | 'closures' | 'audit'
+    'complaints' | 'applications' | 'dashboard' | 'brands' | 'alerts' | 'closures' | 'retention' | 'audit'
   >('complaints');
 
   const load = useCallback(async () => {
@@ -115,6 +116,7 @@ export function Regulator() {
     ['brands', t.brandModeration],
     ['alerts', t.gatewayAlerts],
     ['closures', t.lineClosures],
+    ['retention', t.retention],
     ['audit', t.auditLog],
   ];
   const tabs = (
@@ -150,6 +152,7 @@ export function Regulator() {
     audit: AuditLog,
     alerts: GatewayAlerts,
     closures: LineClosures,
+    retention: Retention,
     brands: BrandModeration,
     dashboard: Dashboard,
     applications: Applications,

@@ -55,7 +55,7 @@ export function EvidenceLink({ item, href }: { item: EvidenceItem; href: string 
  * as it stood, the evidence attached to it, and (for admins and operators) forms to attach evidence and to
  * answer before the deadline.
  */
-export function Complaints({ canWrite }: { canWrite: boolean }) {
+export function Complaints({ canWrite, isAdmin }: { canWrite: boolean; isAdmin: boolean }) {
   const { t } = useI18n();
   const [complaints, setComplaints] = useState<CompanyComplaint[] | null>(null);
   const [error, run] = useAction();
@@ -100,6 +100,13 @@ export function Complaints({ canWrite }: { canWrite: boolean }) {
     <section aria-labelledby="company-complaints-title">
       <h2 id="company-complaints-title">{t.companyComplaints}</h2>
       <p>{t.companyComplaintsIntro}</p>
+      {isAdmin && (
+        <p>
+          <a href="/api/portal/evidence-archive" download>
+            {t.evidenceArchive}
+          </a>
+        </p>
+      )}
       <ErrorAlert error={error} />
       {notice && <p role="status">{notice}</p>}
       {complaints?.length === 0 && <p className="card">{t.noCompanyComplaints}</p>}
