@@ -5,6 +5,11 @@ import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Database } from './db/types.js';
 import { createLineClosuresJob } from './jobs/line-closures.job.js';
 import { startRetentionJob } from './jobs/retention.job.js';
+import { startAnomalyScanJob } from './jobs/anomaly-scan.job.js';
+import type { WorkingCalendar } from './domain/business-days.js';
+import type { AnomalyLimits } from './domain/upload-anomalies.js';
+import { createAnomalyRepository } from './repositories/anomaly.repository.js';
+import { createAnomalyService } from './services/anomaly.service.js';
 import type { ConsentRepository } from './repositories/consent.repository.js';
 import { createRetentionRepository } from './repositories/retention.repository.js';
 import {
@@ -27,7 +32,7 @@ import type { MessageQueue, OutboxService } from './services/outbox.service.js';
 /**
  * The registry's own duties, as opposed to what providers, citizens and gateways ask of it (see system.ts):
  * line closures reported by operators, consent evidence and the company's side of complaints, retention and
- * erasure, and the mail
+ * erasure, suspicious-submission flags, and the mail
  * that tells a company what it must act on. Wired by hand from the shared pieces.
  */
 export function composeRegistrySide(deps: {
@@ -41,7 +46,9 @@ export function composeRegistrySide(deps: {
   messages: OutboxService;
   sendQueue: MessageQueue;
   consents: ConsentRepository;
+  calendar: WorkingCalendar;
   retention?: RetentionSettings;
+  anomalyLimits?: Partial<AnomalyLimits>;
 }) {
   const { db, boss, logger, clock, cipher, writer } = deps;
   const companyMail = createCompanyMail({
@@ -74,21 +81,32 @@ export function composeRegistrySide(deps: {
     settings: deps.retention ?? DEFAULT_RETENTION,
     clock,
   });
+  const anomalies = createAnomalyService({
+    anomalies: createAnomalyRepository(db),
+    calendar: deps.calendar,
+    notifyCompany: companyMail,
+    limits: deps.anomalyLimits,
+    clock,
+  });
   let retentionJob: { stop(): Promise<void> } | undefined;
+  let anomalyJob: { stop(): Promise<void> } | undefined;
   return {
     lineClosures,
     retention,
+    anomalies,
     evidence,
     complaintAnswers,
     companyMail,
     async start(): Promise<void> {
       await closuresJob.start();
       retentionJob = await startRetentionJob({ boss, retention, logger });
+      anomalyJob = await startAnomalyScanJob({ boss, anomalies, logger });
       if ((await lineClosures.countPending()) > 0) await closuresJob.queue.wake();
     },
     async stop(): Promise<void> {
       await closuresJob.stop();
       await retentionJob?.stop();
+      await anomalyJob?.stop();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { AnomalyLimits } from './domain/upload-anomalies.js';
 import type { RetentionSettings } from './services/retention.service.js';
 import type { Logger } from 'pino';
 import type { WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
@@ -29,6 +30,8 @@ export interface SystemOptions {
   complaintAnswerDays?: number;
   /** How long ended consents and finished operational rows are kept (default DEFAULT_RETENTION). */
   retention?: RetentionSettings;
+  /** Thresholds of the suspicious-submission rules (default ANOMALY_LIMITS; tests lower them). */
+  anomalyLimits?: Partial<AnomalyLimits>;
   /** Reverse proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs). */
   trustedProxies?: string[];
   /** Limits on codes, applications and the like (default DEFAULT_ABUSE_LIMITS). */

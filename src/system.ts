@@ -77,6 +77,7 @@ import { startLogSequencerJob } from './jobs/log-sequencer.job.js';
 import type { WebhookService } from './services/webhook.service.js';
 import type { UploadService } from './services/upload.service.js';
 import type { RetentionService } from './services/retention.service.js';
+import type { AnomalyService } from './services/anomaly.service.js';
 
 export { SANDBOX_MESSAGING, type MessagingOptions } from './messaging.js';
 import type { SystemOptions } from './system-options.js';
@@ -95,6 +96,7 @@ export interface System {
   gateway: GatewayService;
   transparencyLog: TransparencyLogService;
   retention: RetentionService;
+  anomalies: AnomalyService;
   /** The sandbox catcher, when messages are not sent for real. */
   devOutbox: DevOutbox | undefined;
   close(): Promise<void>;
@@ -216,7 +218,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     messages: outbox,
     sendQueue: sendJob.queue,
     consents: consentRepository,
+    calendar,
     retention: options.retention,
+    anomalyLimits: options.anomalyLimits,
   });
   const complaints = createComplaintService({
     complaints: complaintRepository,
@@ -424,6 +428,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     gateway,
     transparencyLog,
     retention: registrySide.retention,
+    anomalies: registrySide.anomalies,
     devOutbox,
     async close() {
       closing = true;

@@ -406,6 +406,16 @@ export interface Database {
   complaint_answers: ComplaintAnswersTable;
   consent_evidence: ConsentEvidenceTable;
   purged_leaves: { leaf_index: string; purged_at: Generated<Date> };
+  anomaly_flags: {
+    id: Generated<string>;
+    brand_id: number;
+    sender: string;
+    window_start: Date;
+    rule: string;
+    details: ColumnType<unknown, string, string>;
+    created_at: Date;
+  };
+  anomaly_cursor: { only_row: Generated<boolean>; scanned_until: Date };
   retention_runs: {
     id: Generated<string>;
     ran_at: Generated<Date>;

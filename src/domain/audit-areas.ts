@@ -10,7 +10,7 @@ export const AUDIT_AREAS = {
   providers: ['provider.', 'api-user.', 'gateway-account.'],
   staff: ['staff.', 'regulator-key.'],
   transparencyLog: ['log.'],
-  monitoring: ['dashboard.', 'gateway-alerts.', 'line-closures.', 'retention.', 'audit.'],
+  monitoring: ['dashboard.', 'gateway-alerts.', 'line-closures.', 'retention.', 'anomalies.', 'audit.'],
   exports: ['consents.export.', 'reconciliation.', 'evidence.archive'],
   portal: ['POST /api/portal', 'PUT /api/portal', 'DELETE /api/portal'],
 } as const satisfies Record<string, readonly string[]>;

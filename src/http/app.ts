@@ -49,6 +49,8 @@ import type { ComplaintAnswerService } from '../services/complaint-answers.servi
 import { evidenceRoutes } from './routes/evidence/routes.js';
 import { portalComplaintRoutes } from './routes/portal-complaints/routes.js';
 import { retentionRoutes } from './routes/retention/routes.js';
+import { anomalyRoutes } from './routes/anomalies/routes.js';
+import type { AnomalyService } from '../services/anomaly.service.js';
 import type { RetentionService } from '../services/retention.service.js';
 import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
 import { infoRoutes } from './routes/info/routes.js';
@@ -108,6 +110,7 @@ export interface AppDeps {
   evidence: EvidenceService;
   complaintAnswers: ComplaintAnswerService;
   retention: RetentionService;
+  anomalies: AnomalyService;
   brandModeration: BrandModerationService;
   audit: AuditRepository;
   logger: FastifyBaseLogger;
@@ -234,6 +237,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(portalConsentRoutes(deps));
   await app.register(portalComplaintRoutes(deps));
   await app.register(retentionRoutes(deps));
+  await app.register(anomalyRoutes(deps));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   logoRoute(app);

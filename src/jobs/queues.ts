@@ -6,6 +6,7 @@ import { EXPIRED_TOKENS_QUEUE } from './expired-tokens.job.js';
 import { LINE_CLOSURES_QUEUE } from './line-closures.job.js';
 import { LOG_AUDIT_QUEUE } from './log-audit.job.js';
 import { RETENTION_QUEUE } from './retention.job.js';
+import { ANOMALY_SCAN_QUEUE } from './anomaly-scan.job.js';
 import { SEND_MESSAGE_QUEUE, SEND_NOTICE_QUEUE } from './send-message.job.js';
 
 export const JOB_SCHEMA = 'pgboss';
@@ -21,6 +22,7 @@ const QUEUES: Array<{ name: string; policy?: 'short' }> = [
   { name: EXPIRED_TOKENS_QUEUE },
   { name: LOG_AUDIT_QUEUE },
   { name: RETENTION_QUEUE },
+  { name: ANOMALY_SCAN_QUEUE },
   // One pending wake-up at a time: a run applies every pending closure.
   { name: LINE_CLOSURES_QUEUE, policy: 'short' },
 ];

@@ -169,6 +169,28 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await assertAccessible(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, '23-line-closures.png'), fullPage: true });
 
+  // Suspicious submissions the hourly scan flagged (one is made here: an hour of the scan is too long to wait).
+  const brand = await bed.system.database.db
+    .selectFrom('brands')
+    .select('id')
+    .where('brand_code', '=', DEMO.brandCode)
+    .executeTakeFirstOrThrow();
+  await bed.system.database.db
+    .insertInto('anomaly_flags')
+    .values({
+      brand_id: brand.id,
+      sender: '1',
+      window_start: new Date(Date.now() - 3600_000),
+      rule: 'HS_2015_FLOOD',
+      details: JSON.stringify({ legacy: 48_000, total: 50_000 }),
+      created_at: new Date(),
+    })
+    .execute();
+  await page.getByRole('button', { name: 'Şüpheli kayıtlar' }).click();
+  await page.getByRole('cell', { name: 'HS_2015 yığını' }).waitFor();
+  await assertAccessible(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, '25-anomalies.png'), fullPage: true });
+
   // What is kept and for how long, and what the daily run removed.
   await page.getByRole('button', { name: 'Saklama' }).click();
   await page.getByText(/ret tarihinden 1095 gün sonra silinir/).waitFor();

@@ -66,6 +66,8 @@ export async function startTestSystem(
     /** Scripted DNS answers for webhook host names (the public internet is out of a test's reach). */
     webhookLookup?: HostLookup;
     metricsAccess?: SystemOptions['metricsAccess'];
+    /** Thresholds of the suspicious-submission rules (tests lower them). */
+    anomalyLimits?: SystemOptions['anomalyLimits'];
     /** A database the test prepared itself (default: a fresh clone of the run's template). */
     database?: TestDatabase;
   } = {},
@@ -96,6 +98,7 @@ export async function startTestSystem(
       lookup: options.webhookLookup,
     },
     metricsAccess: options.metricsAccess,
+    anomalyLimits: options.anomalyLimits,
   });
   await system.providerAdmin.seedDemo();
   return {

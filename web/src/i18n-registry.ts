@@ -64,6 +64,26 @@ export const registryTr = {
     lineClosures: 'Hat kapatma',
   } as Record<string, string>,
   noRetentionRuns: 'Henüz bir şey silinmedi.',
+  anomalies: 'Şüpheli kayıtlar',
+  anomaliesIntro:
+    'Bir markanın gönderenlerinin (API veya portal kullanıcısı) her saatte kaydettikleri, kurallarla değerlendirilir. İşaret bir inceleme nedenidir, karar değildir; firmaya da e-posta ile bildirilir.',
+  noAnomalies: 'İşaretlenmiş kayıt yok.',
+  portalSender: 'Portal kullanıcısı',
+  apiSender: 'API kullanıcısı',
+  anomalyFields: {
+    hour: 'Saat',
+    company: 'Firma',
+    brand: 'Marka',
+    sender: 'Gönderen',
+    rule: 'Kural',
+    figures: 'Rakamlar',
+  },
+  anomalyRules: {
+    HS_2015_FLOOD: 'HS_2015 yığını',
+    DEADLINE_EDGE: 'Süre sonunda toplu kayıt',
+    VOLUME_SPIKE: 'Olağan dışı hacim',
+    CLOSED_OR_REFUSED: 'Kapanan/ret veren numaraya onay',
+  } as Record<string, string>,
 };
 
 export const registryEn: typeof registryTr = {
@@ -131,4 +151,24 @@ export const registryEn: typeof registryTr = {
     lineClosures: 'Line closures',
   },
   noRetentionRuns: 'Nothing deleted yet.',
+  anomalies: 'Suspicious records',
+  anomaliesIntro:
+    'What a brand’s senders (an API or portal user) record in each hour is judged by rules. A flag is a reason to look, not a verdict; the company is e-mailed too.',
+  noAnomalies: 'Nothing flagged.',
+  portalSender: 'Portal user',
+  apiSender: 'API user',
+  anomalyFields: {
+    hour: 'Hour',
+    company: 'Company',
+    brand: 'Brand',
+    sender: 'Sender',
+    rule: 'Rule',
+    figures: 'Figures',
+  },
+  anomalyRules: {
+    HS_2015_FLOOD: 'Flood of HS_2015',
+    DEADLINE_EDGE: 'Batch at the deadline',
+    VOLUME_SPIKE: 'Unusual volume',
+    CLOSED_OR_REFUSED: 'ONAY for closed/refused numbers',
+  },
 };

@@ -9,6 +9,7 @@ import { GatewayAlerts } from './GatewayAlerts.js';
 import { EvidenceLink, type AnswerItem } from './portal/Complaints.js';
 import { LineClosures } from './LineClosures.js';
 import { Retention } from './Retention.js';
+import { Anomalies } from './Anomalies.js';
 import { LogAuditBanner } from './LogAuditBanner.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
@@ -44,7 +45,15 @@ export function Regulator() {
   const [open, setOpen] = useState<RegulatorComplaint | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState<
-    'complaints' | 'applications' | 'dashboard' | 'brands' | 'alerts' | 'closures' | 'retention' | 'audit'
+    | 'complaints'
+    | 'applications'
+    | 'dashboard'
+    | 'brands'
+    | 'alerts'
+    | 'closures'
+    | 'anomalies'
+    | 'retention'
+    | 'audit'
   >('complaints');
 
   const load = useCallback(async () => {
@@ -116,6 +125,7 @@ export function Regulator() {
     ['brands', t.brandModeration],
     ['alerts', t.gatewayAlerts],
     ['closures', t.lineClosures],
+    ['anomalies', t.anomalies],
     ['retention', t.retention],
     ['audit', t.auditLog],
   ];
@@ -152,6 +162,7 @@ export function Regulator() {
     audit: AuditLog,
     alerts: GatewayAlerts,
     closures: LineClosures,
+    anomalies: Anomalies,
     retention: Retention,
     brands: BrandModeration,
     dashboard: Dashboard,
