@@ -124,3 +124,33 @@ test('one server process per core unless OPENIYS_PROCESSES says otherwise; a wor
       bad,
     );
 });
+
+test('issue 14 settings: the identity provider, the complaint deadline and retention periods', () => {
+  const oidc = loadConfig({
+    ...PRODUCTION,
+    OPENIYS_OIDC_ISSUER: 'https://giris.turkiye.gov.tr',
+    OPENIYS_OIDC_CLIENT_ID: 'openiys',
+    OPENIYS_OIDC_ID_CLAIM: 'tckn',
+  }).oidc;
+  assert.deepEqual(
+    [oidc?.issuer, oidc?.clientId, oidc?.idClaim, oidc?.name, oidc?.scopes, oidc?.allowHttp],
+    ['https://giris.turkiye.gov.tr', 'openiys', 'tckn', 'e-Devlet', 'openid email phone', false],
+  );
+  assert.equal(loadConfig(PRODUCTION).oidc, undefined, 'codes only unless an issuer is named');
+  assert.throws(
+    () => loadConfig({ ...PRODUCTION, OPENIYS_OIDC_ISSUER: 'http://idp.example' }),
+    (error: ConfigError) =>
+      error.problems.some((p) => /OPENIYS_OIDC_CLIENT_ID is required/.test(p)) &&
+      error.problems.some((p) => /must be https outside the sandbox/.test(p)),
+  );
+  const defaults = loadConfig({});
+  assert.deepEqual(
+    [defaults.complaintAnswerDays, defaults.retention.refusalDays, defaults.retention.operationalDays],
+    [10, 1095, 90],
+  );
+  assert.throws(
+    () => loadConfig({ OPENIYS_RETENTION_REFUSAL_DAYS: '30' }),
+    (error: ConfigError) =>
+      error.problems.some((p) => /OPENIYS_RETENTION_REFUSAL_DAYS must be an integer from 365/.test(p)),
+  );
+});

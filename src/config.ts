@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_UPLOAD_MAX_MB } from './domain/upload-limits.js';
+import type { OidcSettings } from './services/oidc-identity.service.js';
 import { DEFAULT_API_REQUESTS_PER_SECOND } from './http/rate-limit.js';
 import { DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './services/abuse-guard.service.js';
 import { DEFAULT_NOTICES_PER_SECOND } from './jobs/send-message.job.js';
@@ -50,6 +51,8 @@ export interface Config {
   readonly uploadMaxMb: number;
   /** Business days a company has to answer a complaint naming its brand: OPENIYS_COMPLAINT_ANSWER_DAYS. */
   readonly complaintAnswerDays: number;
+  /** OPENIYS_OIDC_*: the national identity provider citizens may sign in with (unset: codes only). */
+  readonly oidc: OidcSettings | undefined;
   /** OPENIYS_RETENTION_REFUSAL_DAYS and OPENIYS_RETENTION_OPERATIONAL_DAYS (see retention.service.ts). */
   readonly retention: { refusalDays: number; operationalDays: number };
   /** ONAY notices sent per second at most. */
@@ -195,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const host = env.HOST?.trim() || '127.0.0.1';
   const sandbox = optionalBoolean('OPENIYS_SANDBOX', env, problems) ?? (!databaseUrl && isLoopback(host));
+  const oidc = oidcSettings(env, sandbox, problems);
   // Each sandbox convenience is on by default in the sandbox, and refused outside it.
   const sandboxOnly = (name: string) => {
     const value = optionalBoolean(name, env, problems);
@@ -268,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxMb,
     complaintAnswerDays,
     retention,
+    oidc,
     noticesPerSecond,
     publicUrl,
     smtpUrl,
@@ -303,4 +308,34 @@ function wholeNumber(
     return fallback;
   }
   return value;
+}
+
+/** The identity provider, when OPENIYS_OIDC_ISSUER names one; its client id is then required. */
+function oidcSettings(
+  env: NodeJS.ProcessEnv,
+  sandbox: boolean,
+  problems: string[],
+): OidcSettings | undefined {
+  const issuer = env.OPENIYS_OIDC_ISSUER?.trim();
+  if (!issuer) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(issuer);
+  } catch {
+    problems.push(`OPENIYS_OIDC_ISSUER must be a URL, got "${issuer}"`);
+  }
+  const clientId = env.OPENIYS_OIDC_CLIENT_ID?.trim();
+  if (!clientId) problems.push('OPENIYS_OIDC_CLIENT_ID is required with OPENIYS_OIDC_ISSUER');
+  if (url && url.protocol !== 'https:' && !sandbox)
+    problems.push('OPENIYS_OIDC_ISSUER must be https outside the sandbox');
+  return Object.freeze({
+    issuer,
+    clientId: clientId ?? '',
+    clientSecret: env.OPENIYS_OIDC_CLIENT_SECRET || undefined,
+    name: env.OPENIYS_OIDC_NAME?.trim() || 'e-Devlet',
+    idClaim: env.OPENIYS_OIDC_ID_CLAIM?.trim() || 'sub',
+    linesClaim: env.OPENIYS_OIDC_LINES_CLAIM?.trim() || undefined,
+    scopes: env.OPENIYS_OIDC_SCOPES?.trim() || 'openid email phone',
+    allowHttp: url?.protocol === 'http:' && sandbox,
+  });
 }

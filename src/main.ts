@@ -77,6 +77,7 @@ async function serve(
     uploadMaxBytes: config.uploadMaxMb * 1024 * 1024,
     complaintAnswerDays: config.complaintAnswerDays,
     retention: config.retention,
+    oidc: config.oidc,
     noticesPerSecond: config.noticesPerSecond,
     messaging: config,
     webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp },

@@ -1,4 +1,5 @@
 import type { AnomalyLimits } from './domain/upload-anomalies.js';
+import type { OidcSettings } from './services/oidc-identity.service.js';
 import type { RetentionSettings } from './services/retention.service.js';
 import type { Logger } from 'pino';
 import type { WebhookDeliveryOptions } from './jobs/webhook-delivery.job.js';
@@ -30,6 +31,8 @@ export interface SystemOptions {
   complaintAnswerDays?: number;
   /** How long ended consents and finished operational rows are kept (default DEFAULT_RETENTION). */
   retention?: RetentionSettings;
+  /** Sign-in with a national identity provider (OpenID Connect), beside one-time codes; off when unset. */
+  oidc?: OidcSettings;
   /** Thresholds of the suspicious-submission rules (default ANOMALY_LIMITS; tests lower them). */
   anomalyLimits?: Partial<AnomalyLimits>;
   /** Reverse proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs). */

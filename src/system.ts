@@ -59,6 +59,7 @@ import { createPortalConsentService } from './services/portal-consents.service.j
 import { createDashboardService } from './services/dashboard.service.js';
 import { createGatewayService, type GatewayService } from './services/gateway/gateway.service.js';
 import { createOtpIdentityProvider } from './services/identity.service.js';
+import { createOidcIdentity } from './services/oidc-identity.service.js';
 import { createInboundSmsService } from './services/inbound-sms.service.js';
 import { createNotificationService } from './services/notification.service.js';
 import type { OnboardingService } from './services/onboarding.service.js';
@@ -222,6 +223,14 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     retention: options.retention,
     anomalyLimits: options.anomalyLimits,
   });
+  const oidc =
+    options.oidc &&
+    createOidcIdentity(options.oidc, {
+      cipher,
+      signer,
+      redirectUri: `${messaging.publicUrl}/api/citizen/oidc/callback`,
+      clock,
+    });
   const complaints = createComplaintService({
     complaints: complaintRepository,
     citizens: citizenRepository,
@@ -349,6 +358,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     regulator,
     ...providerSide,
     ...registrySide,
+    oidc,
     citizenReceipts,
     shortLinks: createShortLinkService({
       signer,

@@ -36,6 +36,7 @@ import * as v2Requests from './migrations/0034-v2-requests.js';
 import * as consentEvidence from './migrations/0035-consent-evidence.js';
 import * as retention from './migrations/0036-retention.js';
 import * as anomalyFlags from './migrations/0037-anomaly-flags.js';
+import * as citizenIdentity from './migrations/0038-citizen-identity.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -76,6 +77,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0035-consent-evidence': consentEvidence,
   '0036-retention': retention,
   '0037-anomaly-flags': anomalyFlags,
+  '0038-citizen-identity': citizenIdentity,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

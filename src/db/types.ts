@@ -123,6 +123,8 @@ export interface BulkRequestsTable {
 export interface CitizensTable {
   id: string;
   created_at: CreatedAt;
+  /** A keyed hash of the national id of the identity this account belongs to (migration 0038). */
+  identity_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
 }
 
 export interface CitizenAddressesTable {

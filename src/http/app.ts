@@ -50,6 +50,8 @@ import { evidenceRoutes } from './routes/evidence/routes.js';
 import { portalComplaintRoutes } from './routes/portal-complaints/routes.js';
 import { retentionRoutes } from './routes/retention/routes.js';
 import { anomalyRoutes } from './routes/anomalies/routes.js';
+import { citizenOidcRoutes } from './routes/citizen-oidc/routes.js';
+import type { OidcIdentity } from '../services/oidc-identity.service.js';
 import type { AnomalyService } from '../services/anomaly.service.js';
 import type { RetentionService } from '../services/retention.service.js';
 import { inboundSmsRoutes } from './routes/inbound-sms/routes.js';
@@ -111,6 +113,8 @@ export interface AppDeps {
   complaintAnswers: ComplaintAnswerService;
   retention: RetentionService;
   anomalies: AnomalyService;
+  /** The identity provider citizens may sign in with, when one is configured. */
+  oidc: OidcIdentity | undefined;
   brandModeration: BrandModerationService;
   audit: AuditRepository;
   logger: FastifyBaseLogger;
@@ -208,6 +212,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(systemRoutes(deps));
   await app.register(citizenRoutes(deps));
+  await app.register(citizenOidcRoutes(deps));
   await app.register(complaintRoutes(deps));
   await app.register(shortLinkRoutes(deps));
   await app.register(receiptRoutes(deps.citizenReceipts));

@@ -9,6 +9,24 @@ export function createCitizenRepository(db: Kysely<Database>) {
     insertCitizen: (executor: Executor, id: string) =>
       executor.insertInto('citizens').values({ id }).execute(),
 
+    /**
+     * The account of an identity proven by the identity provider (by the keyed hash of its national id),
+     * opened as `newId` on its first visit; two first visits at once get the same account.
+     */
+    accountOfIdentity: async (executor: Executor, identityHash: Buffer, newId: string): Promise<string> => {
+      await executor
+        .insertInto('citizens')
+        .values({ id: newId, identity_hash: identityHash })
+        .onConflict((oc) => oc.column('identity_hash').doNothing())
+        .execute();
+      const row = await executor
+        .selectFrom('citizens')
+        .select('id')
+        .where('identity_hash', '=', identityHash)
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
     /** The account an address signs in to: the one that verified it first. */
     findCitizenByAddress: async (recipientKey: Buffer): Promise<string | undefined> => {
       const row = await db

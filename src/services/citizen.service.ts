@@ -207,6 +207,22 @@ export function createCitizenService(deps: {
       return openSession(citizenId);
     },
 
+    /**
+     * Sign-in through the identity provider (OpenID Connect): the identity's account, opened on its first
+     * visit, with every address the provider proved linked as verified (no code is sent for them).
+     */
+    async signInWithIdentity(identityHash: Buffer, proven: Array<{ address: string; kind: RecipientKind }>) {
+      const now = clock();
+      const citizenId = await db.transaction().execute(async (trx) => {
+        const id = await citizens.accountOfIdentity(trx, identityHash, randomUUID());
+        const sealed = proven.map((p) => ({ ...cipher.sealAddress(p.address), kind: p.kind }));
+        await consents.insertRecipients(trx, sealed);
+        for (const address of sealed) await citizens.addAddress(trx, id, address.recipientKey, now);
+        return id;
+      });
+      return openSession(citizenId);
+    },
+
     async authenticate(sessionToken: string): Promise<CitizenSession | undefined> {
       const session = await citizens.findSession(hashToken(sessionToken), clock());
       return session ? { citizenId: session.citizen_id, csrfToken: session.csrf_token } : undefined;

@@ -22,8 +22,8 @@ export interface VerifiedAddress {
 }
 
 /**
- * Proves that a person controls a phone number or e-mail address. One-time codes are the built-in way; a
- * national e-government login can implement the same interface later.
+ * Proves that a person controls a phone number or e-mail address with a one-time code. A national identity
+ * provider proves a whole identity instead, with the addresses registered to it (oidc-identity.service.ts).
  */
 export interface IdentityProvider {
   startVerification(request: {

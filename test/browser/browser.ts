@@ -7,7 +7,7 @@ import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/runtime.js';
 import { seedSandbox } from '../../src/sandbox-seed.js';
-import { createSystem, SANDBOX_MESSAGING, type System } from '../../src/system.js';
+import { createSystem, SANDBOX_MESSAGING, type System, type SystemOptions } from '../../src/system.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { demoProviderToken } from '../helpers/server-process.js';
 
@@ -29,7 +29,12 @@ export interface BrowserTestbed {
 }
 
 /** The whole system on a real port with the built web app, and Debian's Chromium driven by Playwright. */
-export async function startBrowserTestbed(): Promise<BrowserTestbed> {
+export async function startBrowserTestbed(
+  options: {
+    /** An identity provider for citizens, configured once this server's URL is known. */
+    oidc?: (url: string) => Promise<NonNullable<SystemOptions['oidc']>>;
+  } = {},
+): Promise<BrowserTestbed> {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   const webRoot = path.join(projectRoot(), 'web', 'dist');
@@ -53,6 +58,7 @@ export async function startBrowserTestbed(): Promise<BrowserTestbed> {
     messaging: { ...SANDBOX_MESSAGING, publicUrl: url },
     webhooks: { allowLoopbackHttp: true },
     webRoot,
+    oidc: await options.oidc?.(url),
   });
   // Seeded as a sandbox start seeds: its first staff key is what a newcomer signs in to /kurul with.
   const seed = (await seedSandbox(system))!;

@@ -66,6 +66,8 @@ export async function startTestSystem(
     /** Scripted DNS answers for webhook host names (the public internet is out of a test's reach). */
     webhookLookup?: HostLookup;
     metricsAccess?: SystemOptions['metricsAccess'];
+    /** The identity provider citizens may sign in with. */
+    oidc?: SystemOptions['oidc'];
     /** Thresholds of the suspicious-submission rules (tests lower them). */
     anomalyLimits?: SystemOptions['anomalyLimits'];
     /** A database the test prepared itself (default: a fresh clone of the run's template). */
@@ -99,6 +101,7 @@ export async function startTestSystem(
     },
     metricsAccess: options.metricsAccess,
     anomalyLimits: options.anomalyLimits,
+    oidc: options.oidc,
   });
   await system.providerAdmin.seedDemo();
   return {

@@ -69,6 +69,12 @@ export const registryTr = {
     'Bir markanın gönderenlerinin (API veya portal kullanıcısı) her saatte kaydettikleri, kurallarla değerlendirilir. İşaret bir inceleme nedenidir, karar değildir; firmaya da e-posta ile bildirilir.',
   noAnomalies: 'İşaretlenmiş kayıt yok.',
   portalSender: 'Portal kullanıcısı',
+  signInWith: (name: string) => `${name} ile giriş yap`,
+  signInWithHint:
+    'Kimliğinizle giriş yaptığınızda, kimliğinize kayıtlı doğrulanmış numara ve adresleriniz kod gerekmeden hesabınıza eklenir.',
+  orWithCode: 'veya tek kullanımlık kodla',
+  identityFailed: 'Kimlik doğrulaması tamamlanamadı. Yeniden deneyin ya da kodla giriş yapın.',
+  identityCancelled: 'Kimlik doğrulamasından vazgeçildi.',
   apiSender: 'API kullanıcısı',
   anomalyFields: {
     hour: 'Saat',
@@ -156,6 +162,12 @@ export const registryEn: typeof registryTr = {
     'What a brand’s senders (an API or portal user) record in each hour is judged by rules. A flag is a reason to look, not a verdict; the company is e-mailed too.',
   noAnomalies: 'Nothing flagged.',
   portalSender: 'Portal user',
+  signInWith: (name: string) => `Sign in with ${name}`,
+  signInWithHint:
+    'Signing in with your identity adds the verified numbers and addresses registered to it to your account, without a code.',
+  orWithCode: 'or with a one-time code',
+  identityFailed: 'The identity check could not be completed. Try again, or sign in with a code.',
+  identityCancelled: 'The identity check was cancelled.',
   apiSender: 'API user',
   anomalyFields: {
     hour: 'Hour',

@@ -1,10 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { explain } from '../errors.js';
 import { api, setCsrfToken } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
 
-/** Sign-in with a one-time code sent to the phone or e-mail address itself. */
+/**
+ * Sign-in with a one-time code sent to the phone or e-mail address itself, or, when the registry has one,
+ * with the national identity provider (the way back lands on `/?giris=…` when it did not work out).
+ */
 export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const { t } = useI18n();
   const [address, setAddress] = useState('');
@@ -12,6 +15,14 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [identity, setIdentity] = useState<{ name: string; start: string } | null>(null);
+  useEffect(() => {
+    api<{ oidc: { name: string; start: string } | null }>('GET', '/api/citizen/identity-providers').then(
+      (offered) => setIdentity(offered.oidc),
+      () => setIdentity(null),
+    );
+  }, []);
+  const returned = new URLSearchParams(window.location.search).get('giris');
 
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -52,6 +63,20 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
     <section className="card narrow" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{t.signIn}</h1>
       <p>{t.tagline}</p>
+      {returned && (
+        <p className="error" role="alert">
+          {returned === 'iptal' ? t.identityCancelled : t.identityFailed}
+        </p>
+      )}
+      {identity && challenge === null && (
+        <>
+          <a className="button" href={identity.start}>
+            {t.signInWith(identity.name)}
+          </a>
+          <p className="muted">{t.signInWithHint}</p>
+          <p>{t.orWithCode}</p>
+        </>
+      )}
       {challenge === null ? (
         <form onSubmit={sendCode}>
           <label htmlFor="address">{t.addressLabel}</label>
