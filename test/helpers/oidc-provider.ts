@@ -19,20 +19,21 @@ export interface TestIdentity {
 export async function startOidcProvider(redirectUri: string) {
   const people = new Map<string, TestIdentity>();
   let next: string | undefined;
-  let provider: Provider | undefined;
+  // The server's address makes the issuer, so the provider is made after the server starts listening.
+  const made: { provider?: Provider } = {};
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       if (req.url?.startsWith('/interaction/')) {
-        const details = await provider!.interactionDetails(req, res);
+        const details = await made.provider!.interactionDetails(req, res);
         const accountId = next ?? 'nobody';
-        const grant = new provider!.Grant({ accountId, clientId: String(details.params.client_id) });
+        const grant = new made.provider!.Grant({ accountId, clientId: String(details.params.client_id) });
         grant.addOIDCScope(String(details.params.scope));
         const grantId = await grant.save();
-        await provider!.interactionFinished(req, res, { login: { accountId }, consent: { grantId } });
+        await made.provider!.interactionFinished(req, res, { login: { accountId }, consent: { grantId } });
         return;
       }
-      provider!.callback()(req, res);
+      made.provider!.callback()(req, res);
     })().catch((error: unknown) => {
       res.statusCode = 500;
       res.end(String(error));
@@ -40,7 +41,7 @@ export async function startOidcProvider(redirectUri: string) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  provider = new Provider(issuer, {
+  made.provider = new Provider(issuer, {
     clients: [
       {
         client_id: 'openiys',
