@@ -5,6 +5,9 @@ import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Database } from './db/types.js';
 import { createLineClosuresJob } from './jobs/line-closures.job.js';
 import { startRetentionJob } from './jobs/retention.job.js';
+import { startLogAuditJob } from './jobs/log-audit.job.js';
+import { startLogSequencerJob } from './jobs/log-sequencer.job.js';
+import type { TransparencyLogService } from './services/transparency-log.service.js';
 import { startAnomalyScanJob } from './jobs/anomaly-scan.job.js';
 import type { WorkingCalendar } from './domain/business-days.js';
 import type { AnomalyLimits } from './domain/upload-anomalies.js';
@@ -31,7 +34,7 @@ import type { MessageQueue, OutboxService } from './services/outbox.service.js';
 
 /**
  * The registry's own duties, as opposed to what providers, citizens and gateways ask of it (see system.ts):
- * line closures reported by operators, consent evidence and the company's side of complaints, retention and
+ * the transparency log's sequencer and nightly audit, line closures reported by operators, consent evidence and the company's side of complaints, retention and
  * erasure, suspicious-submission flags, and the mail
  * that tells a company what it must act on. Wired by hand from the shared pieces.
  */
@@ -49,6 +52,7 @@ export function composeRegistrySide(deps: {
   calendar: WorkingCalendar;
   retention?: RetentionSettings;
   anomalyLimits?: Partial<AnomalyLimits>;
+  transparencyLog: TransparencyLogService;
 }) {
   const { db, boss, logger, clock, cipher, writer } = deps;
   const companyMail = createCompanyMail({
@@ -88,8 +92,8 @@ export function composeRegistrySide(deps: {
     limits: deps.anomalyLimits,
     clock,
   });
-  let retentionJob: { stop(): Promise<void> } | undefined;
-  let anomalyJob: { stop(): Promise<void> } | undefined;
+  const { transparencyLog } = deps;
+  const jobs: Array<{ stop(): Promise<void> }> = [];
   return {
     lineClosures,
     retention,
@@ -99,14 +103,17 @@ export function composeRegistrySide(deps: {
     companyMail,
     async start(): Promise<void> {
       await closuresJob.start();
-      retentionJob = await startRetentionJob({ boss, retention, logger });
-      anomalyJob = await startAnomalyScanJob({ boss, anomalies, logger });
+      jobs.push(
+        startLogSequencerJob({ log: transparencyLog, logger }),
+        await startLogAuditJob({ boss, logger, audit: () => transparencyLog.audit() }),
+        await startRetentionJob({ boss, retention, logger }),
+        await startAnomalyScanJob({ boss, anomalies, logger }),
+      );
       if ((await lineClosures.countPending()) > 0) await closuresJob.queue.wake();
     },
     async stop(): Promise<void> {
       await closuresJob.stop();
-      await retentionJob?.stop();
-      await anomalyJob?.stop();
+      for (const job of jobs.splice(0)) await job.stop();
     },
   };
 }

@@ -12,6 +12,7 @@ import { createDeliveryAdapters } from './messaging.js';
 import type { DevOutbox } from './services/messaging/dev-outbox.js';
 import { composeProviderSide } from './provider-side.js';
 import { composeRegistrySide } from './registry-side.js';
+import { composeCitizenSide } from './citizen-side.js';
 import {
   countGatewayChecks,
   createMetrics,
@@ -23,7 +24,6 @@ import { startBoss } from './jobs/boss.js';
 import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
 import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
 import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
-import { startLogAuditJob } from './jobs/log-audit.job.js';
 import {
   createSendMessageJob,
   DEFAULT_NOTICES_PER_SECOND,
@@ -50,23 +50,16 @@ import { createWebhookRepository } from './repositories/webhook.repository.js';
 import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import { createAuthService } from './services/auth.service.js';
 import { createBulkService } from './services/bulk.service.js';
-import { createCitizenService } from './services/citizen.service.js';
-import { createCitizenReceiptsService } from './services/citizen-receipts.service.js';
-import { createComplaintService } from './services/complaint.service.js';
 import { createShortLinkRepository } from './repositories/short-link.repository.js';
 import { createConsentService } from './services/consent.service.js';
 import { createPortalConsentService } from './services/portal-consents.service.js';
 import { createDashboardService } from './services/dashboard.service.js';
 import { createGatewayService, type GatewayService } from './services/gateway/gateway.service.js';
-import { createOtpIdentityProvider } from './services/identity.service.js';
-import { createOidcIdentity } from './services/oidc-identity.service.js';
-import { createInboundSmsService } from './services/inbound-sms.service.js';
 import { createNotificationService } from './services/notification.service.js';
 import type { OnboardingService } from './services/onboarding.service.js';
 import { createOutboxService } from './services/outbox.service.js';
 import { createProviderService } from './services/provider.service.js';
 import { createRegulatorService, type RegulatorService } from './services/regulator.service.js';
-import { createShortLinkService } from './services/short-link.service.js';
 import { createTenancyService } from './services/tenancy.service.js';
 import { createTransparencyService } from './services/transparency.service.js';
 import {
@@ -74,7 +67,6 @@ import {
   type TransparencyLogService,
 } from './services/transparency-log.service.js';
 import { createTransparencyLogRepository } from './repositories/transparency-log.repository.js';
-import { startLogSequencerJob } from './jobs/log-sequencer.job.js';
 import type { WebhookService } from './services/webhook.service.js';
 import type { UploadService } from './services/upload.service.js';
 import type { RetentionService } from './services/retention.service.js';
@@ -187,25 +179,12 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     writers: options.bulkWriters,
     clock,
   });
-  const identity = createOtpIdentityProvider({
+  const transparencyRepository = createTransparencyRepository(db);
+  const logRepository = createTransparencyLogRepository(db);
+  const transparencyLog = createTransparencyLogService({
     db,
-    citizens: citizenRepository,
-    consents: consentRepository,
-    outbox: outboxRepository,
-    messages: outbox,
-    queue: sendJob.queue,
-    cipher,
-    signingKey: keys.signingKey,
-    clock,
-  });
-  const citizens = createCitizenService({
-    db,
-    citizens: citizenRepository,
-    consents: consentRepository,
-    writer,
-    identity,
-    guard,
-    cipher,
+    log: logRepository,
+    keySeed: keys.logKeySeed,
     clock,
   });
   const registrySide = composeRegistrySide({
@@ -222,45 +201,31 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     calendar,
     retention: options.retention,
     anomalyLimits: options.anomalyLimits,
-  });
-  const oidc =
-    options.oidc &&
-    createOidcIdentity(options.oidc, {
-      cipher,
-      signer,
-      redirectUri: `${messaging.publicUrl}/api/citizen/oidc/callback`,
-      clock,
-    });
-  const complaints = createComplaintService({
-    complaints: complaintRepository,
-    citizens: citizenRepository,
-    consents: consentRepository,
-    providers,
-    cipher,
-    calendar,
-    answerBusinessDays: options.complaintAnswerDays,
-    notifyCompany: registrySide.companyMail,
-    publicUrl: messaging.publicUrl,
-    clock,
+    transparencyLog,
   });
 
-  const transparencyRepository = createTransparencyRepository(db);
-  const logRepository = createTransparencyLogRepository(db);
-  const transparencyLog = createTransparencyLogService({
+  const citizenSide = composeCitizenSide({
     db,
-    log: logRepository,
-    keySeed: keys.logKeySeed,
     clock,
-  });
-  const citizenReceipts = createCitizenReceiptsService({
-    transparencyLog,
-    consents: consentRepository,
-    providers,
     cipher,
-    citizens,
     signer,
+    signingKey: keys.signingKey,
+    calendar,
+    guard,
     publicUrl: messaging.publicUrl,
-    clock,
+    citizens: citizenRepository,
+    consents: consentRepository,
+    complaints: complaintRepository,
+    providers,
+    shortLinks: shortLinkRepository,
+    outbox: outboxRepository,
+    messages: outbox,
+    sendQueue: sendJob.queue,
+    writer,
+    transparencyLog,
+    companyMail: registrySide.companyMail,
+    complaintAnswerDays: options.complaintAnswerDays,
+    oidc: options.oidc,
   });
   const audit = createAuditRepository(db);
   const regulator = createRegulatorService({
@@ -353,33 +318,10 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     transparencyLog,
     dashboard: createDashboardService({ dashboard: createDashboardRepository(db), clock }),
     bulk,
-    citizens,
-    complaints,
     regulator,
+    ...citizenSide,
     ...providerSide,
     ...registrySide,
-    oidc,
-    citizenReceipts,
-    shortLinks: createShortLinkService({
-      signer,
-      consents: consentRepository,
-      providers,
-      cipher,
-      citizens,
-      shortLinks: shortLinkRepository,
-      clock,
-    }),
-    inboundSms: createInboundSmsService({
-      db,
-      consents: consentRepository,
-      providers,
-      outbox: outboxRepository,
-      messages: outbox,
-      queue: sendJob.queue,
-      cipher,
-      citizens,
-      receiptLink: citizenReceipts.linkFor,
-    }),
     inboundSmsSecret: messaging.inboundSmsSecret,
     metricsAccess: options.metricsAccess ?? (messaging.sandbox ? 'open' : 'off'),
     secureCookies: messaging.publicUrl.startsWith('https:'),
@@ -389,8 +331,6 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   });
 
   let expiredTokensJob: { stop(): Promise<void> } | undefined;
-  let logSequencer: { stop(): Promise<void> } | undefined;
-  let logAuditJob: { stop(): Promise<void> } | undefined;
   // Every serving process keeps its own gateway index fresh from the change stream, workers or not.
   if (options.serve !== false) await gateway.start();
   if (options.workers !== false) {
@@ -400,7 +340,6 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     await sendJob.start();
     await noticeSendJob.start();
     await noticesJob.start();
-    logSequencer = startLogSequencerJob({ log: transparencyLog, logger });
     expiredTokensJob = await startExpiredTokensJob({
       boss,
       logger,
@@ -411,11 +350,6 @@ export async function createSystem(options: SystemOptions): Promise<System> {
         staffSessions: () => regulator.deleteExpiredSessions(),
         shortLinks: () => shortLinkRepository.deleteExpired(clock()),
       },
-    });
-    logAuditJob = await startLogAuditJob({
-      boss,
-      logger,
-      audit: () => transparencyLog.audit(),
     });
     const resumed = await bulk.resumeUnfinished();
     if (resumed > 0) logger.info({ resumed }, 'resumed unfinished bulk requests');
@@ -451,8 +385,6 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       await noticeSendJob.stop();
       await noticesJob.stop();
       await expiredTokensJob?.stop();
-      await logAuditJob?.stop();
-      await logSequencer?.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();
       await devOutbox?.stop();
