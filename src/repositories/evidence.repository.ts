@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/types.js';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { ConsentEvidenceTable, Database } from '../db/types.js';
 
 const listed = [
   'id',
@@ -32,19 +32,7 @@ export function createEvidenceRepository(db: Kysely<Database>) {
         .where('sha256', '=', sha256)
         .executeTakeFirst(),
 
-    insert: (row: {
-      event_id: string;
-      brand_id: number;
-      recipient_key: Buffer;
-      transaction_id: string;
-      media_type: string;
-      bytes: number;
-      sha256: Buffer;
-      content_enc: Buffer;
-      actor_id: string;
-      created_at: Date;
-      leaf_hash: Buffer;
-    }) =>
+    insert: (row: Omit<Insertable<ConsentEvidenceTable>, 'id' | 'tx'>) =>
       db
         .insertInto('consent_evidence')
         .values(row)

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/types.js';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database, LineClosureBatchesTable } from '../db/types.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -17,17 +17,7 @@ export function createLineClosureRepository(db: Kysely<Database>) {
   return {
     insertBatch: (
       executor: Executor,
-      batch: {
-        id: string;
-        account_id: number;
-        kind: 'api' | 'file';
-        file_sha256: Buffer | null;
-        rows_total: number;
-        rows_new: number;
-        rows_failed: number;
-        errors: ClosureError[];
-        received_at: Date;
-      },
+      batch: Omit<Insertable<LineClosureBatchesTable>, 'errors'> & { errors: ClosureError[] },
     ) =>
       executor
         .insertInto('line_closure_batches')

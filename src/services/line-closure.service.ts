@@ -32,6 +32,13 @@ export interface ClosureQueue {
   wake(): Promise<void>;
 }
 
+/** Rows read so far: the valid closures, sealed, and the refusals (the first ERRORS_KEPT of them). */
+interface Collected {
+  valid: Array<{ recipientKey: Buffer; closedAt: Date }>;
+  errors: ClosureError[];
+  failed: number;
+}
+
 export interface ClosureReceipt {
   batchId: string;
   received: number;
@@ -69,7 +76,7 @@ export function createLineClosureService(deps: {
   function collect(
     rows: Iterable<{ row: number; recipient: unknown; closedAt: unknown; location: (string | number)[] }>,
     now: Date,
-    into: { valid: Array<{ recipientKey: Buffer; closedAt: Date }>; errors: ClosureError[]; failed: number },
+    into: Collected,
   ): void {
     for (const { row, recipient, closedAt, location } of rows) {
       const parsed = parseLineClosure(recipient, closedAt, now, location);
@@ -174,11 +181,7 @@ export function createLineClosureService(deps: {
     kind: 'api' | 'file',
     fileSha256: Buffer | null,
     total: number,
-    collected: {
-      valid: Array<{ recipientKey: Buffer; closedAt: Date }>;
-      errors: ClosureError[];
-      failed: number;
-    },
+    collected: Collected,
   ): Promise<ClosureReceipt> {
     const batchId = randomUUID();
     const received = clock();
@@ -213,7 +216,7 @@ export function createLineClosureService(deps: {
      */
     async report(account: GatewayAccount, items: Array<{ recipient?: unknown; closedAt?: unknown }>) {
       requireOperator(account);
-      const collected = { valid: [], errors: [], failed: 0 };
+      const collected: Collected = { valid: [], errors: [], failed: 0 };
       collect(
         items.map((item, i) => ({
           row: i,
@@ -255,7 +258,7 @@ export function createLineClosureService(deps: {
           repeated: true,
         };
       const now = clock();
-      const collected = { valid: [], errors: [], failed: 0 };
+      const collected: Collected = { valid: [], errors: [], failed: 0 };
       let total = 0;
       let columns: { recipient: number; closedAt: number } | undefined;
       try {

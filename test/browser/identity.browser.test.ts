@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startOidcProvider } from '../helpers/oidc-provider.js';
+import { startOidcProvider, testOidcSettings } from '../helpers/oidc-provider.js';
 import { assertAccessible, SCREENSHOTS, startBrowserTestbed, type BrowserTestbed } from './browser.js';
 
 let bed: BrowserTestbed;
@@ -15,16 +15,7 @@ before(async () => {
   bed = await startBrowserTestbed({
     oidc: async (url) => {
       idp = await startOidcProvider(`${url}/api/citizen/oidc/callback`);
-      return {
-        issuer: idp.issuer,
-        clientId: 'openiys',
-        clientSecret: 'openiys-test-secret',
-        name: 'e-Devlet',
-        idClaim: 'tckn',
-        linesClaim: 'lines',
-        scopes: 'openid email phone national',
-        allowHttp: true,
-      };
+      return testOidcSettings(idp.issuer);
     },
   });
 });

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import type { OidcSettings } from '../../src/services/oidc-identity.service.js';
 
 export interface TestIdentity {
   tckn: string;
@@ -114,4 +115,18 @@ export async function walkProvider(authorizeUrl: string, redirectUri: string): P
     url = new URL(location, url).href;
   }
   throw new Error('too many redirects at the provider');
+}
+
+/** How openiys is configured for the test provider: its client, the national id and lines claims. */
+export function testOidcSettings(issuer: string): OidcSettings {
+  return {
+    issuer,
+    clientId: 'openiys',
+    clientSecret: 'openiys-test-secret',
+    name: 'e-Devlet',
+    idClaim: 'tckn',
+    linesClaim: 'lines',
+    scopes: 'openid email phone national',
+    allowHttp: true,
+  };
 }

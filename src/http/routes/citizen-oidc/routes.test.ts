@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
-import { startOidcProvider, walkProvider } from '../../../../test/helpers/oidc-provider.js';
+import { startOidcProvider, testOidcSettings, walkProvider } from '../../../../test/helpers/oidc-provider.js';
 import { startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
 
 const PUBLIC_URL = 'http://127.0.0.1:3000'; // the sandbox's, which the system's redirect URI is built on
@@ -26,16 +26,7 @@ before(async () => {
   });
   idp.register('mehmet', { tckn: '12345678950', email: 'mehmet@example.com', email_verified: false });
   t = await startTestSystem({
-    oidc: {
-      issuer: idp.issuer,
-      clientId: 'openiys',
-      clientSecret: 'openiys-test-secret',
-      name: 'e-Devlet',
-      idClaim: 'tckn',
-      linesClaim: 'lines',
-      scopes: 'openid email phone national',
-      allowHttp: true,
-    },
+    oidc: testOidcSettings(idp.issuer),
   });
 });
 after(async () => {
