@@ -16,22 +16,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at    timestamptz NOT NULL,
       UNIQUE (brand_id, sender, window_start, rule)
     );
-    CREATE INDEX anomaly_flags_created_idx ON anomaly_flags (created_at);
 
     -- The hours judged so far: a scan resumes after the last one, whichever process runs it.
     CREATE TABLE anomaly_cursor (
       only_row        boolean PRIMARY KEY DEFAULT true CHECK (only_row),
       scanned_until   timestamptz NOT NULL
     );
-    -- Movements by the hour they were recorded in (the scan's window). BRIN, not B-tree: rows arrive in
-    -- creation order, so a summary per block range finds an hour, and an insert costs next to nothing.
-    CREATE INDEX consent_events_creation_idx ON consent_events USING brin (creation_date);
+    -- The scan finds an hour's movements through consent_events_creation_brin (migration 0010).
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`
-    DROP INDEX consent_events_creation_idx;
-    DROP TABLE anomaly_cursor, anomaly_flags;
-  `.execute(db);
+  await sql`DROP TABLE anomaly_cursor, anomaly_flags`.execute(db);
 }
