@@ -118,6 +118,20 @@ test('only an account allowed to close lines may report closures; bad shapes are
 
 test('a closure ends every ONAY of the number in every brand and channel, visibly everywhere', async () => {
   assert.equal((await gatewayAnswer(CLOSED, true)).allowed, true);
+  // The company listens for movements of its first brand.
+  const { db } = t.system.database;
+  const provider = await db
+    .selectFrom('providers')
+    .select('id')
+    .where('iys_code', '=', DEMO.iysCode)
+    .executeTakeFirstOrThrow();
+  const session = { providerId: provider.id, role: 'admin' } as Parameters<
+    typeof t.system.webhooks.create
+  >[0];
+  const hook = await t.system.webhooks.create(session, {
+    brandCode: DEMO.brandCode,
+    url: 'http://127.0.0.1:9/hook',
+  });
   const closedAt = recentWireDate(30_000);
   const response = await report([
     { recipient: CLOSED, closedAt },
@@ -154,6 +168,17 @@ test('a closure ends every ONAY of the number in every brand and channel, visibl
   assert.deepEqual(closures.map((m) => [m.type, m.status]).sort(), [
     ['ARAMA', 'RET'],
     ['MESAJ', 'RET'],
+  ]);
+  // Its webhook is given both refusals, as any movement.
+  const delivered = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('consent_events as e', 'e.id', 'd.event_id')
+    .select(['e.type', 'e.source'])
+    .where('d.webhook_id', '=', hook.id)
+    .execute();
+  assert.deepEqual(delivered.map((d) => [d.type, d.source]).sort(), [
+    ['ARAMA', 'IYS_AHS_HAT_KAPATMA'],
+    ['MESAJ', 'IYS_AHS_HAT_KAPATMA'],
   ]);
 
   // The same report again changes nothing: no new closure, no new movement.
