@@ -14,6 +14,14 @@ const APPLIER_LOCK = 0x4c494e45n; // "LINE"
 
 /** Line closures reported by operators, and the ONAYs they end (see migration 0033). */
 export function createLineClosureRepository(db: Kysely<Database>) {
+  /** Reports with their operator's name. */
+  const batches = () =>
+    db
+      .selectFrom('line_closure_batches as b')
+      .innerJoin('gateway_accounts as g', 'g.id', 'b.account_id')
+      .selectAll('b')
+      .select('g.name as account_name');
+
   return {
     insertBatch: (
       executor: Executor,
@@ -130,22 +138,10 @@ export function createLineClosureRepository(db: Kysely<Database>) {
         ).n,
       ),
 
-    findBatch: (id: string) =>
-      db
-        .selectFrom('line_closure_batches as b')
-        .innerJoin('gateway_accounts as g', 'g.id', 'b.account_id')
-        .selectAll('b')
-        .select('g.name as account_name')
-        .where('b.id', '=', id)
-        .executeTakeFirst(),
+    findBatch: (id: string) => batches().where('b.id', '=', id).executeTakeFirst(),
 
-    listBatchIds: (limit: number) =>
-      db
-        .selectFrom('line_closure_batches')
-        .select('id')
-        .orderBy('received_at', 'desc')
-        .limit(limit)
-        .execute(),
+    /** The latest reports of every operator, newest first. */
+    listBatches: (limit: number) => batches().orderBy('b.received_at', 'desc').limit(limit).execute(),
   };
 }
 

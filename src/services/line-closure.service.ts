@@ -117,7 +117,11 @@ export function createLineClosureService(deps: {
         )
       ).filter((o) => o.consent_date < closedAt.get(o.recipient_key.toString('hex'))!);
       const byBrand = new Map<number, typeof onays>();
-      for (const o of onays) byBrand.set(o.brand_id, [...(byBrand.get(o.brand_id) ?? []), o]);
+      for (const o of onays) {
+        const rows = byBrand.get(o.brand_id);
+        if (rows) rows.push(o);
+        else byBrand.set(o.brand_id, [o]);
+      }
       const lock = await lockForWrite(
         trx,
         writer,
@@ -297,9 +301,7 @@ export function createLineClosureService(deps: {
     },
 
     async recentBatches(limit = 50) {
-      const ids = await closures.listBatchIds(limit);
-      const found = await Promise.all(ids.map(({ id }) => closures.findBatch(id)));
-      return found.filter((b) => b !== undefined).map(presentBatch);
+      return (await closures.listBatches(limit)).map(presentBatch);
     },
   };
 }
