@@ -6,6 +6,8 @@ import type { OidcSettings } from './services/oidc-identity.service.js';
 import { DEFAULT_API_REQUESTS_PER_SECOND } from './http/rate-limit.js';
 import { DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './services/abuse-guard.service.js';
 import { DEFAULT_NOTICES_PER_SECOND } from './jobs/send-message.job.js';
+import { DEFAULT_ANSWER_BUSINESS_DAYS } from './services/complaint.service.js';
+import { DEFAULT_RETENTION } from './services/retention.service.js';
 
 /**
  * What a server process does: `all` serves HTTP and runs the background workers; `api` only serves (scale it
@@ -182,11 +184,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
-  const complaintAnswerDays = wholeNumber(env, 'OPENIYS_COMPLAINT_ANSWER_DAYS', 10, 1, 60, problems);
+  const complaintAnswerDays = wholeNumber(
+    env,
+    'OPENIYS_COMPLAINT_ANSWER_DAYS',
+    DEFAULT_ANSWER_BUSINESS_DAYS,
+    1,
+    60,
+    problems,
+  );
   const retention = Object.freeze({
     // Below a year the database function refuses to purge anyway.
-    refusalDays: wholeNumber(env, 'OPENIYS_RETENTION_REFUSAL_DAYS', 3 * 365, 365, 36_500, problems),
-    operationalDays: wholeNumber(env, 'OPENIYS_RETENTION_OPERATIONAL_DAYS', 90, 7, 3650, problems),
+    refusalDays: wholeNumber(
+      env,
+      'OPENIYS_RETENTION_REFUSAL_DAYS',
+      DEFAULT_RETENTION.refusalDays,
+      365,
+      36_500,
+      problems,
+    ),
+    operationalDays: wholeNumber(
+      env,
+      'OPENIYS_RETENTION_OPERATIONAL_DAYS',
+      DEFAULT_RETENTION.operationalDays,
+      7,
+      3650,
+      problems,
+    ),
   });
 
   const noticesPerSecond = Number(env.OPENIYS_NOTICES_PER_SECOND ?? DEFAULT_NOTICES_PER_SECOND);

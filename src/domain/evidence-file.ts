@@ -3,6 +3,17 @@ export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 
 export type EvidenceMediaType = 'application/pdf' | 'image/png' | 'image/jpeg' | 'application/json';
 
+/** A piece's file name in downloads and archives: `kanit-<id>.<extension of its sniffed type>`. */
+export function evidenceFileName(id: string, mediaType: EvidenceMediaType | string): string {
+  const extension: Record<EvidenceMediaType, string> = {
+    'application/pdf': 'pdf',
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'application/json': 'json',
+  };
+  return `kanit-${id}.${extension[mediaType as EvidenceMediaType] ?? 'bin'}`;
+}
+
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 

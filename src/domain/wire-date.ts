@@ -66,6 +66,14 @@ export function formatWireSeconds(epochSeconds: number): string {
   return `${prefix} ${TWO_DIGITS[Math.floor(second / 3600)]}:${TWO_DIGITS[Math.floor(second / 60) % 60]}:${TWO_DIGITS[second % 60]}`;
 }
 
+/**
+ * The last wire second before an exclusive deadline (businessDeadline's "first instant after"): what a person
+ * reads as the last moment to act, `YYYY-MM-DD 23:59:59` for a deadline at midnight.
+ */
+export function formatDeadline(deadline: Date): string {
+  return formatWireDate(new Date(deadline.getTime() - 1000));
+}
+
 /** The Türkiye calendar day of an instant, as `YYYY-MM-DD`. */
 export function turkeyDay(instant: Date): string {
   return toTurkeyWallClock(instant).toISOString().slice(0, 10);

@@ -1,4 +1,5 @@
 import { businessDeadline, type WorkingCalendar } from '../domain/business-days.js';
+import { UPLOAD_DEADLINE_BUSINESS_DAYS } from '../domain/consent-rules.js';
 import { ANOMALY_LIMITS, judgeWindow, type AnomalyLimits } from '../domain/upload-anomalies.js';
 import { startOfTurkeyDay, turkeyDay, formatWireDate } from '../domain/wire-date.js';
 import type { AnomalyRepository, SenderWindow } from '../repositories/anomaly.repository.js';
@@ -8,7 +9,6 @@ const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** Hours judged per scan at most: a registry that was down catches up over a few scans. */
 const MAX_HOURS_PER_SCAN = 48;
-const UPLOAD_DEADLINE_BUSINESS_DAYS = 3;
 
 const RULE_TEXT: Record<string, string> = {
   HS_2015_FLOOD: 'kayıtların çoğu HS_2015 (İYS öncesi) olarak gönderildi',

@@ -2,6 +2,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import { IysRequestError, iysError } from '../domain/iys-errors.js';
 import { maskAddress } from '../domain/mask.js';
 import type { ComplaintAnswerRepository } from '../repositories/complaint-answer.repository.js';
+import { complaintAad } from './complaint.service.js';
 import type { EvidenceService, EvidenceView } from './evidence.service.js';
 
 /** A company's answer: room for its account of how the consent was taken, not for a document (attach one). */
@@ -26,7 +27,7 @@ export function createComplaintAnswerService(deps: {
   clock?: () => Date;
 }) {
   const { answers, evidence, cipher, clock = () => new Date() } = deps;
-  const aad = (id: string, field: string) => Buffer.from(`complaint:${id}:${field}`);
+  const aad = complaintAad;
 
   const historyOf = (stored: unknown): string[] =>
     ((stored as { history?: HistoryItem[] } | null)?.history ?? []).map((h) => h.transactionId);
@@ -73,7 +74,7 @@ export function createComplaintAnswerService(deps: {
             filedAt: row.created_at,
             answerDueAt: row.answer_due_at,
             /** The registry's record as the complaint was filed (presented by the route, as for the regulator). */
-            history: row.evidence,
+            record: row.evidence,
             evidence: await evidence.list(row.brand_id, historyOf(row.evidence)),
             answers: given.get(row.id) ?? [],
           };

@@ -7,7 +7,7 @@ import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-erro
 import { checkTypeMatchesRecipient } from '../domain/recipient.js';
 import { REGISTRY_EPOCH } from '../domain/consent-rules.js';
 import { isProvinceCode } from '../domain/provinces.js';
-import { formatWireDate, parseWireDate } from '../domain/wire-date.js';
+import { formatDeadline, parseWireDate } from '../domain/wire-date.js';
 import type { CompanyMail } from './company-mail.js';
 import type { CitizenRepository } from '../repositories/citizen.repository.js';
 import type { ComplaintFilter, ComplaintRepository } from '../repositories/complaint.repository.js';
@@ -45,6 +45,9 @@ export function sniffImageType(data: Buffer): 'image/png' | 'image/jpeg' | null 
  * filed: the full history of the consent concerned and what was in force when the message arrived, with a
  * pre-screen verdict. The citizen's account and screenshot are stored encrypted.
  */
+/** What a complaint's encrypted fields are bound to: the complaint and the field, so none is moved. */
+export const complaintAad = (id: string, field: string) => Buffer.from(`complaint:${id}:${field}`);
+
 /** The company's time to answer a complaint, in business days, unless the registry sets another. */
 export const DEFAULT_ANSWER_BUSINESS_DAYS = 10;
 
@@ -64,7 +67,7 @@ export function createComplaintService(deps: {
 }) {
   const { complaints, citizens, consents, providers, cipher, calendar, clock = () => new Date() } = deps;
   const answerDays = deps.answerBusinessDays ?? DEFAULT_ANSWER_BUSINESS_DAYS;
-  const aad = (id: string, field: string) => Buffer.from(`complaint:${id}:${field}`);
+  const aad = complaintAad;
 
   type Row = Awaited<ReturnType<ComplaintRepository['listForCitizen']>>[number];
   /** Complaints as their readers see them: the citizen's text, the regulator's note, the replies between. */
@@ -192,7 +195,7 @@ export function createComplaintService(deps: {
           `${brand.name} (${brand.brand_code}) markanız adına gönderilen bir ileti hakkında İYS'ye şikayet yapıldı. ` +
             `Şikayeti, alıcının kayıt geçmişini ve yanıt formunu hizmet sağlayıcı portalının Şikayetler sayfasında ` +
             `görebilirsiniz: ${deps.publicUrl ?? ''}/firma\n\nYanıt ve kanıtlarınız için son gün: ` +
-            `${formatWireDate(new Date(answerDueAt.getTime() - 1000)).slice(0, 10)} (${answerDays} iş günü).\n`,
+            `${formatDeadline(answerDueAt).slice(0, 10)} (${answerDays} iş günü).\n`,
         )
         .catch(() => {});
       return { id, verdict: prescreen.verdict, evidence: { ...prescreen, history: events } };

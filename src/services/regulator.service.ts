@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CompanyMail } from './company-mail.js';
+import { complaintAad } from './complaint.service.js';
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { hashSecret as hashKey } from '../crypto/secret-hash.js';
@@ -154,9 +155,7 @@ export function createRegulatorService(deps: {
         status: decision as Decision,
         decided_by: staff.name,
         decided_at: now,
-        decision_note_enc: noteText
-          ? cipher.encrypt(noteText, Buffer.from(`complaint:${id}:decision`))
-          : null,
+        decision_note_enc: noteText ? cipher.encrypt(noteText, complaintAad(id, 'decision')) : null,
       });
       await audit.record({
         ...staffActor(staff),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { evidenceFileName } from '../../../domain/evidence-file.js';
 import { formatWireDate } from '../../../domain/wire-date.js';
 import type { AuthService } from '../../../services/auth.service.js';
 import type { EvidenceService, EvidenceView } from '../../../services/evidence.service.js';
@@ -26,11 +27,12 @@ export const presentEvidence = (e: EvidenceView) => ({ ...e, attachedAt: formatW
 
 /** Sends a piece of evidence as a download, never rendered inline (a PDF or JSON from a company). */
 export function sendEvidence(reply: FastifyReply, piece: EvidenceView & { data: Buffer }) {
-  const extension =
-    { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' }[piece.mediaType] ?? 'json';
   return reply
     .type(piece.mediaType)
-    .header('content-disposition', `attachment; filename="kanit-${piece.evidenceId}.${extension}"`)
+    .header(
+      'content-disposition',
+      `attachment; filename="${evidenceFileName(piece.evidenceId, piece.mediaType)}"`,
+    )
     .send(piece.data);
 }
 

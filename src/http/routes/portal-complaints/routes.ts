@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import { Type } from '@sinclair/typebox';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import { parseBrandCode } from '../../params.js';
-import { formatWireDate } from '../../../domain/wire-date.js';
+import { formatDeadline, formatWireDate } from '../../../domain/wire-date.js';
 import type { ProviderRepository } from '../../../repositories/provider.repository.js';
 import type { ComplaintAnswerService } from '../../../services/complaint-answers.service.js';
 import type { EvidenceService } from '../../../services/evidence.service.js';
@@ -75,8 +75,8 @@ export function portalComplaintRoutes(deps: {
             ...c,
             receivedAt: formatWireDate(c.receivedAt),
             filedAt: formatWireDate(c.filedAt),
-            answerDueAt: c.answerDueAt ? formatWireDate(new Date(c.answerDueAt.getTime() - 1000)) : null,
-            history: presentRecord(c.history).history,
+            answerDueAt: c.answerDueAt ? formatDeadline(c.answerDueAt) : null,
+            history: presentRecord(c.record).history,
             evidence: c.evidence.map(presentEvidence),
             answers: presentAnswers(c.answers),
           })),

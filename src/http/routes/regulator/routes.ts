@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AUDIT_AREAS, isAuditArea } from '../../../domain/audit-areas.js';
 import { IysRequestError } from '../../../domain/iys-errors.js';
-import { formatWireDate, parseWireDate } from '../../../domain/wire-date.js';
+import { formatDeadline, formatWireDate, parseWireDate } from '../../../domain/wire-date.js';
 import type { ComplaintService } from '../../../services/complaint.service.js';
 import type { ComplaintAnswerService } from '../../../services/complaint-answers.service.js';
 import type { EvidenceService } from '../../../services/evidence.service.js';
@@ -82,9 +82,7 @@ export function regulatorRoutes(deps: {
         );
         return list.map((complaint) => ({
           ...presentComplaint(complaint),
-          answerDueAt: complaint.answerDueAt
-            ? formatWireDate(new Date(complaint.answerDueAt.getTime() - 1000))
-            : null,
+          answerDueAt: complaint.answerDueAt ? formatDeadline(complaint.answerDueAt) : null,
           companyAnswers: presentAnswers(answers.get(complaint.id) ?? []),
         }));
       },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import { Type } from '@sinclair/typebox';
 import archiver from 'archiver';
 import { stringify } from 'csv-stringify/sync';
+import { evidenceFileName } from '../../../domain/evidence-file.js';
 import { IysRequestError } from '../../../domain/iys-errors.js';
 import { formatWireDate } from '../../../domain/wire-date.js';
 import type { ProviderRepository } from '../../../repositories/provider.repository.js';
@@ -13,13 +14,6 @@ import { citizenOf, requireCitizen } from '../../auth/citizen-session.js';
 import { portalUserOf, requirePortalUser } from '../../auth/portal-session.js';
 import { requireStaff, staffOf } from '../../auth/staff.js';
 import { ErrorResponse } from '../consents/schema.js';
-
-const EXTENSIONS: Record<string, string> = {
-  'application/pdf': 'pdf',
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'application/json': 'json',
-};
 
 /**
  * Retention and erasure on each side: a citizen erases an address, a company downloads its evidence
@@ -104,7 +98,7 @@ export function retentionRoutes(deps: {
             ];
             try {
               for await (const piece of retention.archive(brandIds)) {
-                const name = `kanit-${piece.id}.${EXTENSIONS[piece.mediaType] ?? 'bin'}`;
+                const name = evidenceFileName(piece.id, piece.mediaType);
                 zip.append(piece.data, { name });
                 manifest.push([
                   name,
