@@ -15,8 +15,20 @@ import type {
   PortalRecoveryCodesTable,
   PortalSessionsTable,
 } from './provider-side-types.js';
+import type {
+  AnomalyCursorTable,
+  AnomalyFlagsTable,
+  ComplaintAnswersTable,
+  ComplaintRepliesTable,
+  ConsentEvidenceTable,
+  LineClosureBatchesTable,
+  LineClosuresTable,
+  PurgedLeavesTable,
+  RetentionRunsTable,
+} from './registry-side-types.js';
 
 export type * from './provider-side-types.js';
+export type * from './registry-side-types.js';
 
 /** Kysely's view of the schema; kept in step with migrations/ by hand (one place, reviewed together). */
 export interface ProvidersTable {
@@ -223,31 +235,6 @@ export interface LogCursorTable {
   evidence_id: Generated<string>;
 }
 
-export interface ConsentEvidenceTable {
-  id: Generated<string>;
-  tx: Generated<string>;
-  event_id: string;
-  brand_id: number;
-  recipient_key: Buffer;
-  transaction_id: string;
-  media_type: string;
-  bytes: number;
-  sha256: Buffer;
-  content_enc: Buffer;
-  actor_id: string;
-  created_at: Date;
-  leaf_hash: Buffer;
-}
-
-export interface ComplaintAnswersTable {
-  id: Generated<string>;
-  complaint_id: string;
-  text_enc: Buffer;
-  transaction_ids: string[];
-  answered_by: string;
-  created_at: CreatedAt;
-}
-
 /** A notice held back (the person was told something within a day, or the brand is blocked). */
 export interface ConsentNotificationsTable {
   id: Generated<string>;
@@ -279,13 +266,6 @@ export interface ComplaintsTable {
   province: string | null;
   /** When the company's answer is due (migration 0035); null for complaints filed before. */
   answer_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-}
-
-export interface ComplaintRepliesTable {
-  id: Generated<string>;
-  complaint_id: string;
-  text_enc: Buffer;
-  created_at: CreatedAt;
 }
 
 export interface ShortLinksTable {
@@ -324,28 +304,6 @@ export interface GatewayAccountsTable {
   closes_lines: Generated<boolean>;
   created_at: CreatedAt;
   revoked_at: Date | null;
-}
-
-export interface LineClosureBatchesTable {
-  id: string;
-  account_id: number;
-  kind: 'api' | 'file';
-  file_sha256: Buffer | null;
-  rows_total: number;
-  rows_new: number;
-  rows_failed: number;
-  rows_applied: Generated<number>;
-  consents_closed: Generated<number>;
-  errors: ColumnType<unknown, string | undefined, string>;
-  received_at: Date;
-}
-
-export interface LineClosuresTable {
-  recipient_key: Buffer;
-  closed_at: Date;
-  batch_id: string;
-  applied_at: Date | null;
-  consents_closed: number | null;
 }
 
 export interface GatewayAlertsTable {
@@ -407,24 +365,10 @@ export interface Database {
   complaint_replies: ComplaintRepliesTable;
   complaint_answers: ComplaintAnswersTable;
   consent_evidence: ConsentEvidenceTable;
-  purged_leaves: { leaf_index: string; purged_at: Generated<Date> };
-  anomaly_flags: {
-    id: Generated<string>;
-    brand_id: number;
-    sender: string;
-    window_start: Date;
-    rule: string;
-    details: ColumnType<unknown, string, string>;
-    created_at: Date;
-  };
-  anomaly_cursor: { only_row: Generated<boolean>; scanned_until: Date };
-  retention_runs: {
-    id: Generated<string>;
-    ran_at: Generated<Date>;
-    kind: string;
-    brand_id: number | null;
-    rows: number;
-  };
+  purged_leaves: PurgedLeavesTable;
+  anomaly_flags: AnomalyFlagsTable;
+  anomaly_cursor: AnomalyCursorTable;
+  retention_runs: RetentionRunsTable;
   short_links: ShortLinksTable;
   regulator_keys: RegulatorKeysTable;
   staff_sessions: StaffSessionsTable;
