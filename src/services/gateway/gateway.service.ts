@@ -1,8 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { FieldCipher } from '../../crypto/field-cipher.js';
-import { hashSecret } from '../../crypto/secret-hash.js';
 import { createReceiptBatcher } from '../../crypto/receipt-batcher.js';
 import { hashJson, hashText, type ReceiptSigner } from '../../crypto/receipt-signer.js';
 import type { SignedTreeHead } from '../transparency-log.service.js';
@@ -19,39 +17,16 @@ import { turkeyDay } from '../../domain/wire-date.js';
 import type { GatewayRepository } from '../../repositories/gateway.repository.js';
 import type { ProviderRepository } from '../../repositories/provider.repository.js';
 import { decideCheck } from './check-decision.js';
+import { createGatewayAccounts, type GatewayAccount } from './gateway-accounts.js';
 import { createGatewayGuard, denseShareOf, type GatewayLimits, type RequestShape } from './scan-guard.js';
 import { parseGatewayRecipient, receiptRequest, wireItem, type CheckItem } from './check-items.js';
 import { unpackConsent } from './consent-index.js';
 import { createIndexSync } from './index-sync.js';
 
+export type { GatewayAccount } from './gateway-accounts.js';
+
 export const MAX_AHS_RECIPIENTS = 1000;
 export const MAX_CHECK_RECIPIENTS = 10_000;
-/** Verified credentials are remembered this long: argon2 per request would cap a gateway at ~20 checks/s. */
-const CREDENTIAL_CACHE_MS = 30_000;
-
-export interface GatewayAccount {
-  id: number;
-  name: string;
-  channels: string[];
-  /** Entitled to each answer's reason and since; otherwise allowed/blocked only. */
-  seesDetail: boolean;
-  /** May report line closures (see line-closure.service.ts). */
-  closesLines: boolean;
-}
-
-const accountOf = (row: {
-  id: number;
-  name: string;
-  channels: string[];
-  sees_detail: boolean;
-  closes_lines: boolean;
-}): GatewayAccount => ({
-  id: row.id,
-  name: row.name,
-  channels: row.channels,
-  seesDetail: row.sees_detail,
-  closesLines: row.closes_lines,
-});
 
 export interface CheckOutcome {
   account: GatewayAccount;
@@ -90,7 +65,7 @@ export function createGatewayService(deps: {
   const sync = createIndexSync({ gateway, databaseUrl: deps.databaseUrl, logger, clock });
   const { index } = sync;
   const receipts = createReceiptBatcher(signer);
-  const credentials = new Map<string, { account: GatewayAccount; until: number }>();
+  const accounts = createGatewayAccounts(gateway);
   // Brands change rarely and every check names one: a short-lived cache keeps the hot path off the database.
   const brands = new Map<number, { brand: { id: number; brand_code: number } | undefined; until: number }>();
 
@@ -127,30 +102,6 @@ export function createGatewayService(deps: {
         logger.warn({ err: error }, 'gateway check counts not saved; will retry');
       });
     }
-  }
-
-  async function authenticate(authorization: string | undefined): Promise<GatewayAccount> {
-    if (!authorization) throw IysRequestError.of('H351');
-    const cached = credentials.get(authorization);
-    if (cached && cached.until > Date.now()) return cached.account;
-    let account: GatewayAccount | undefined;
-    const bearer = /^bearer\s+(\S+)$/i.exec(authorization);
-    const basic = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
-    if (bearer) {
-      const found = await gateway.findAccountByToken(hashSecret(bearer[1]!));
-      if (found) account = accountOf(found);
-    } else if (basic) {
-      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      const found = colon > 0 ? await gateway.findAccountByUsername(decoded.slice(0, colon)) : undefined;
-      if (found && (await verify(found.password_hash, decoded.slice(colon + 1)))) {
-        account = accountOf(found);
-      }
-    }
-    if (!account) throw IysRequestError.of('H351');
-    if (credentials.size > 10_000) credentials.clear();
-    credentials.set(authorization, { account, until: Date.now() + CREDENTIAL_CACHE_MS });
-    return account;
   }
 
   /** Keeps a suspected range scan for the regulator (its console lists them) and logs it. */
@@ -327,7 +278,8 @@ export function createGatewayService(deps: {
       await sync.stop();
     },
     flushCounts,
-    authenticate,
+    authenticate: accounts.authenticate,
+    addAccount: accounts.addAccount,
 
     /**
      * The richer check: up to 10,000 recipients, each with allowed, reason and since. The results are
@@ -376,33 +328,6 @@ export function createGatewayService(deps: {
 
     /** The latest suspected scans, for the regulator's console. */
     alerts: () => gateway.listAlerts(200),
-
-    /**
-     * Creates an AHS account; its password (HTTP Basic) and bearer token are returned once. `seesDetail`
-     * entitles it to each answer's reason and since (a sender needs only allowed or not).
-     */
-    async addAccount(
-      name: string,
-      channels: string[],
-      options: { seesDetail?: boolean; closesLines?: boolean } = {},
-    ) {
-      if (channels.length === 0 || !channels.every((c) => isOneOf(CONSENT_TYPES, c))) {
-        throw new Error('channels must be some of ARAMA, MESAJ, EPOSTA');
-      }
-      const username = `ahs-${randomBytes(4).toString('hex')}`;
-      const password = randomBytes(18).toString('base64url');
-      const token = randomBytes(24).toString('base64url');
-      await gateway.insertAccount({
-        name,
-        channels,
-        username,
-        password_hash: await hash(password),
-        token_hash: hashSecret(token),
-        sees_detail: options.seesDetail ?? false,
-        closes_lines: options.closesLines ?? false,
-      });
-      return { username, password, token };
-    },
   };
 }
 
