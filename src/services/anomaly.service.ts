@@ -47,8 +47,8 @@ export function createAnomalyService(deps: {
   async function judgeHour(start: Date) {
     const end = new Date(start.getTime() + HOUR_MS);
     let flagged = 0;
+    const dayStart = startOfTurkeyDay(turkeyDay(start));
     for (const window of await anomalies.windows(start, end)) {
-      const dayStart = startOfTurkeyDay(turkeyDay(start));
       // The day's count is read only for a sender of ONAYs, the month's only when the day could be a spike.
       const onayToday = window.onay > 0 ? await anomalies.countOnays(window.brand_id, dayStart, end) : 0;
       const baseline =
