@@ -37,6 +37,7 @@ import * as consentEvidence from './migrations/0035-consent-evidence.js';
 import * as retention from './migrations/0036-retention.js';
 import * as anomalyFlags from './migrations/0037-anomaly-flags.js';
 import * as citizenIdentity from './migrations/0038-citizen-identity.js';
+import * as indexFollowsLog from './migrations/0039-index-follows-log.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -78,6 +79,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0036-retention': retention,
   '0037-anomaly-flags': anomalyFlags,
   '0038-citizen-identity': citizenIdentity,
+  '0039-index-follows-log': indexFollowsLog,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { brandOfKeyProbe } from '../db/probe.js';
 import type { Database } from '../db/types.js';
+import { logHorizon } from './log-horizon.js';
 
 export interface ConsentStateRow {
   recipient_key: Buffer;
@@ -112,24 +113,32 @@ export function createGatewayRepository(db: Kysely<Database>) {
     },
 
     /**
-     * Consent movements recorded since `since`, page by page in event order: what a listener that lost its
-     * connection may have missed. The BRIN index on creation_date keeps it a short range scan.
+     * Where a reader of the log may move its cursor to: every event below it has committed or never will
+     * (see logHorizon). Read before the events it bounds, so each of them is visible to the reads after it.
      */
-    async *streamChangesSince(since: Date): AsyncGenerator<ConsentStateRow[]> {
-      let afterId = '0';
-      for (;;) {
-        const page = await sql<ConsentStateRow & { id: string }>`
-          SELECT id, recipient_key, brand_id, recipient_type, type, status,
-                 floor(extract(epoch FROM consent_date))::float8 AS since
-          FROM consent_events
-          WHERE creation_date >= ${since} AND id > ${afterId}
-          ORDER BY id
-          LIMIT ${SNAPSHOT_PAGE}`.execute(db);
-        if (page.rows.length === 0) return;
-        yield page.rows;
-        afterId = page.rows.at(-1)!.id;
-      }
-    },
+    logHorizon: async (): Promise<string> =>
+      (await sql<{ horizon: string }>`SELECT (${logHorizon})::text AS horizon`.execute(db)).rows[0]!.horizon,
+
+    /**
+     * A page of the events written by transactions from `from` on, leaving out the transactions in `seen`
+     * (already read whole), in log order after `after`. Through the log's (tx, id) index.
+     */
+    readLogPage: async (params: {
+      from: string;
+      seen: string[];
+      after: { tx: string; id: string } | null;
+      limit: number;
+    }): Promise<Array<ConsentStateRow & { tx: string; id: string }>> =>
+      (
+        await sql<ConsentStateRow & { tx: string; id: string }>`
+          SELECT e.tx::text AS tx, e.id::text AS id, e.recipient_key, e.brand_id, e.recipient_type, e.type,
+                 e.status, floor(extract(epoch FROM e.consent_date))::float8 AS since
+          FROM consent_events e
+          WHERE e.tx >= ${params.from}::xid8 AND NOT (e.tx = ANY(${params.seen}::xid8[]))
+            AND ${params.after ? sql`(e.tx, e.id) > (${params.after.tx}::xid8, ${params.after.id}::bigint)` : sql`true`}
+          ORDER BY e.tx, e.id
+          LIMIT ${params.limit}`.execute(db)
+      ).rows,
   };
 }
 

@@ -62,7 +62,7 @@ export function createGatewayService(deps: {
 }) {
   const { gateway, providers, cipher, signer, logger, clock = () => new Date() } = deps;
   const guard = createGatewayGuard(deps.limits, clock);
-  const sync = createIndexSync({ gateway, databaseUrl: deps.databaseUrl, logger, clock });
+  const sync = createIndexSync({ gateway, databaseUrl: deps.databaseUrl, logger });
   const { index } = sync;
   const receipts = createReceiptBatcher(signer);
   const accounts = createGatewayAccounts(gateway);

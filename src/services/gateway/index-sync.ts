@@ -4,56 +4,33 @@ import type { ConsentStatus, ConsentType, RecipientType } from '../../domain/con
 import type { ConsentStateRow, GatewayRepository } from '../../repositories/gateway.repository.js';
 import { ConsentIndex } from './consent-index.js';
 
-/** The channel of the consents table's change trigger (migration 0003-gateway). */
-export const CONSENT_CHANGES_CHANNEL = 'consent_changes';
+/** The channel of the event log's statement trigger (migration 0039): one wake per writing transaction. */
+export const CONSENT_LOG_CHANNEL = 'consent_log';
 
-/**
- * How far before the listener's last sign of life a catch-up starts: a transaction that was still open then
- * (its events dated before it commits) is read too. Longer than any write transaction of the registry.
- */
-const CATCH_UP_MARGIN_MS = 5 * 60_000;
-
-/**
- * Decodes one notification of the consents change trigger (migration 0003-gateway): up to 50 rows
- * `brand_id,recipient_type,type,status,consent_epoch,key_hex` separated by `;`.
- */
-export function decodeConsentChanges(payload: string): ConsentStateRow[] {
-  const rows: ConsentStateRow[] = [];
-  for (const line of payload.split(';')) {
-    const [brandId, recipientType, type, status, since, keyHex] = line.split(',');
-    if (!keyHex) continue;
-    rows.push({
-      brand_id: Number(brandId),
-      recipient_type: recipientType!,
-      type: type!,
-      status: status!,
-      since: Number(since),
-      recipient_key: Buffer.from(keyHex, 'hex'),
-    });
-  }
-  return rows;
-}
+/** Events read from the log per query. */
+const LOG_PAGE = 10_000;
 
 /**
  * Keeps the gateway's in-process index equal to the consents projection: a full load at start, then the
- * change stream (LISTEN). When the stream is lost — the database restarted, the connection died — it
- * reconnects and reads only the consent events recorded since shortly before it last heard from the
- * database (a watermark, with a margin for transactions that were still open), not the whole projection.
+ * event log, read whenever it says it grew (LISTEN), from where this process left off.
+ *
+ * Where it left off is a cursor and a set. Every transaction below the cursor (the log horizon: the oldest
+ * transaction still running) has been read or wrote nothing; the set holds the transactions at or above
+ * it that have been read whole. So a refusal is read the moment its transaction commits — it does not wait
+ * for an older import transaction still running — and a transaction that commits late is still read once.
+ * A lost connection costs nothing more: after reconnecting the reader simply goes on from its cursor.
  */
-export function createIndexSync(deps: {
-  gateway: GatewayRepository;
-  databaseUrl: string;
-  logger: Logger;
-  clock?: () => Date;
-}) {
-  const { gateway, logger, clock = () => new Date() } = deps;
+export function createIndexSync(deps: { gateway: GatewayRepository; databaseUrl: string; logger: Logger }) {
+  const { gateway, logger } = deps;
   const index = new ConsentIndex();
+  let cursor: bigint | undefined;
+  const seen = new Set<string>();
 
   function apply(row: ConsentStateRow): void {
     const recipientType = row.recipient_type as RecipientType;
     const type = row.type as ConsentType;
     // Consent dates only move forward for an identity (H178), so the later one is the current state,
-    // whichever arrives first: a snapshot page, a catch-up or a notification.
+    // whichever arrives first: a snapshot page, the log or a cache miss's look-up.
     const current = index.get(row.brand_id, recipientType, type, row.recipient_key);
     if (current && current.since > row.since) return;
     index.set(row.brand_id, recipientType, type, row.recipient_key, {
@@ -62,28 +39,65 @@ export function createIndexSync(deps: {
     });
   }
 
+  async function readLog(): Promise<void> {
+    if (cursor === undefined) return; // the load at start reads the log when it is done
+    // The horizon first: every transaction below it committed before the pages below are read.
+    const horizon = BigInt(await gateway.logHorizon());
+    const read = new Set<string>();
+    let after: { tx: string; id: string } | null = null;
+    for (;;) {
+      const page = await gateway.readLogPage({
+        from: String(cursor),
+        seen: [...seen],
+        after,
+        limit: LOG_PAGE,
+      });
+      let lastTx: string | undefined;
+      for (const row of page) {
+        apply(row);
+        if (row.tx !== lastTx) read.add((lastTx = row.tx));
+      }
+      if (page.length < LOG_PAGE) break;
+      after = { tx: page.at(-1)!.tx, id: page.at(-1)!.id };
+    }
+    for (const tx of read) seen.add(tx);
+    if (horizon > cursor) {
+      cursor = horizon;
+      for (const tx of seen) if (BigInt(tx) < horizon) seen.delete(tx);
+    }
+  }
+
+  // One read at a time; the wakes that arrive while one runs share the next.
+  let tail: Promise<void> = Promise.resolve();
+  let next: Promise<void> | undefined;
+  function readSoon(): Promise<void> {
+    next ??= tail.then(() => {
+      next = undefined;
+      return readLog();
+    });
+    tail = next.catch(() => {});
+    return next;
+  }
+
   async function loadAll(): Promise<void> {
+    const horizon = await gateway.logHorizon();
     for await (const page of gateway.streamConsentStates()) page.forEach(apply);
     logger.info({ consents: index.size }, 'gateway index loaded');
+    cursor = BigInt(horizon);
+    await readSoon();
   }
 
-  async function catchUp(lastHeard: Date): Promise<void> {
-    let changes = 0;
-    for await (const page of gateway.streamChangesSince(new Date(lastHeard.getTime() - CATCH_UP_MARGIN_MS))) {
-      page.forEach(apply);
-      changes += page.length;
-    }
-    logger.info({ changes, since: lastHeard }, 'gateway index caught up after the change stream was lost');
-  }
-
-  // Listen first, then read: a change committed while reading arrives as a notification.
+  // Listen first, then read: a transaction committed while reading wakes the reader again.
   const listener = createListener({
     databaseUrl: deps.databaseUrl,
-    channel: CONSENT_CHANGES_CHANNEL,
-    onNotify: (payload) => decodeConsentChanges(payload).forEach(apply),
-    onListening: (lastHeard) => (lastHeard ? catchUp(lastHeard) : loadAll()),
+    channel: CONSENT_LOG_CHANNEL,
+    onNotify: () =>
+      void readSoon().catch((error: unknown) =>
+        // The listener's reconnection reads again from the cursor: nothing is lost.
+        logger.warn({ err: error }, 'gateway index could not read the consent log'),
+      ),
+    onListening: () => (cursor === undefined ? loadAll() : readSoon()),
     logger,
-    clock,
   });
 
   return {
