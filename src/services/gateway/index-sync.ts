@@ -9,6 +9,11 @@ export const CONSENT_LOG_CHANNEL = 'consent_log';
 
 /** Events read from the log per query. */
 const LOG_PAGE = 10_000;
+/**
+ * How often the log is read without a wake: a write that sent none (a superuser's bulk load with triggers
+ * off, a wake lost with its connection) is still read within this time.
+ */
+const READ_ANYWAY_MS = 5_000;
 
 /**
  * Keeps the gateway's in-process index equal to the consents projection: a full load at start, then the
@@ -100,11 +105,21 @@ export function createIndexSync(deps: { gateway: GatewayRepository; databaseUrl:
     logger,
   });
 
+  let timer: NodeJS.Timeout | undefined;
   return {
     index,
     /** Puts a row read from the database (a cache miss) into the index. */
     apply,
-    start: () => listener.start(),
-    stop: () => listener.stop(),
+    async start(): Promise<void> {
+      await listener.start();
+      timer = setInterval(
+        () => void readSoon().catch(() => {}), // the listener reports a database that went away
+        READ_ANYWAY_MS,
+      ).unref();
+    },
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await listener.stop();
+    },
   };
 }
