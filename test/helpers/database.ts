@@ -53,10 +53,13 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
 export async function beginLateEvent(
   url: string,
   identity: { recipientType: string; type: string },
+  options: { triggersOff?: boolean } = {},
 ): Promise<{ commit(): Promise<void> }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // As a superuser's load may write (no NOTIFY): only the owner's URL may ask for it.
+    if (options.triggersOff) await client.query('SET session_replication_role = replica');
     await client.query('BEGIN');
     await client.query(
       `INSERT INTO consent_events (transaction_id, brand_id, recipient_key, recipient_type, type, status, source,

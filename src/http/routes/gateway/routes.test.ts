@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { signedHeadProblem, type SignedHead } from '../../../crypto/log-verify.js';
 import { verifyReceipt } from '../../../crypto/receipt-signer.js';
 import { checkReceiptFile } from '../../../services/gateway/receipt-check.js';
@@ -165,20 +164,12 @@ test('an opt-out reaches the gateway at once, even while an older write is open,
 test('a movement written without a wake is still read within seconds', async () => {
   const before = t.system.gateway.index.size;
   // A superuser's load with triggers off (as a bulk migration might run) sends no NOTIFY.
-  const owner = new pg.Client({ connectionString: t.database.ownerUrl });
-  await owner.connect();
-  try {
-    await owner.query('SET session_replication_role = replica');
-    await owner.query(
-      `INSERT INTO consent_events (transaction_id, brand_id, recipient_key, recipient_type, type, status, source,
-         consent_date, creation_date, actor_kind, actor_id, leaf_hash)
-       SELECT encode(sha256(e.leaf_hash || '\\x01'::bytea), 'hex'), e.brand_id, e.recipient_key, 'BIREYSEL',
-              'ARAMA', 'ONAY', 'HS_WEB', now(), now(), 'provider', '1', sha256(e.leaf_hash || '\\x01'::bytea)
-       FROM consent_events e ORDER BY e.id DESC LIMIT 1`,
-    );
-  } finally {
-    await owner.end();
-  }
+  const write = await beginLateEvent(
+    t.database.ownerUrl,
+    { recipientType: 'BIREYSEL', type: 'ARAMA' },
+    { triggersOff: true },
+  );
+  await write.commit();
   for (let i = 0; i < 200 && t.system.gateway.index.size === before; i++) await sleep(50);
   assert.equal(t.system.gateway.index.size, before + 1, 'the unannounced movement never reached the index');
 });
