@@ -16,7 +16,7 @@ import {
   type WriterDeps,
 } from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
-import { readRows, sniffFormat } from './uploads/upload-reader.js';
+import { countRows, readRows, sniffFormat } from './uploads/upload-reader.js';
 import { openStoredFile } from './uploads/stored-file.js';
 import { isUuid } from '../domain/uuid.js';
 import { DEFAULT_UPLOAD_MAX_MB, FileRejected, UPLOAD_LIMITS } from '../domain/upload-limits.js';
@@ -111,11 +111,9 @@ export function createUploadService(deps: {
     if (result.notices > 0) await notices.wake();
   }
 
-  async function countRows(upload: UploadRow): Promise<number> {
-    let count = -1; // the header
-    for await (const rows of readRows(upload.format, await storedFile(upload.id))) count += rows.length;
-    return Math.max(0, count);
-  }
+  /** The data rows of an upload: its rows but the header. */
+  const dataRowsOf = async (upload: UploadRow): Promise<number> =>
+    Math.max(0, (await countRows(upload.format, await storedFile(upload.id))) - 1);
 
   async function apply(
     upload: UploadRow & { activated_at: Date | null },
@@ -123,7 +121,7 @@ export function createUploadService(deps: {
   ): Promise<void> {
     // The first pass reads the whole file, so one that breaks a limit or cannot be read fails before any of
     // it is applied (and the progress bar gets its exact total). A resumed file has passed it already.
-    if (upload.rows_done === 0) await uploads.setTotalRows(upload.id, await countRows(upload));
+    if (upload.rows_done === 0) await uploads.setTotalRows(upload.id, await dataRowsOf(upload));
     let header: ReturnType<typeof readHeader> | undefined;
     let dataRows = 0;
     let batch: { line: number; consent: SealedConsent }[] = [];
@@ -264,7 +262,7 @@ export function createUploadService(deps: {
           hash.update(data);
           bytes += data.length;
           if (bytes > maxBytes) throw tooLarge();
-          if (format === 'csv') for (const byte of data) if (byte === 10) newlines++;
+          if (format === 'csv') newlines += countNewlines(data);
           pending.push(data);
           pendingBytes += data.length;
           if (pendingBytes >= CHUNK_BYTES) await store();
@@ -397,3 +395,13 @@ class UploadCancelled extends Error {
 }
 
 export type UploadService = ReturnType<typeof createUploadService>;
+
+/**
+ * Line feeds in a piece of a file, found by indexOf: iterating the bytes with for…of allocated an iterator
+ * result per byte inside this async function (~380 MB of garbage for a 10 MB file).
+ */
+function countNewlines(data: Buffer): number {
+  let count = 0;
+  for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, at + 1)) count++;
+  return count;
+}

@@ -73,13 +73,17 @@ test('failed uploads leave no address and no message in the job queue', async ()
 
 test('bombs fail with their code while the process grows by less than 300 MB', async () => {
   const bombs = await bombCorpus();
+  (await import('node:v8')).setFlagsFromString('--trace-pretenuring');
   global.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  const peaks: string[] = []; // so a failure says which bomb it was
   try {
     for (const file of bombs) {
       assertOutcome(file, await uploadAndSettle(file));
+      peaks.push(`${file.name} ${mb(peak - baseline)} MB`);
       // Each bomb is measured on its own: what one left as garbage (the test's own request buffers
       // included) is not counted against the next. Under a loaded machine the collector lags otherwise.
       global.gc?.();
@@ -88,7 +92,7 @@ test('bombs fail with their code while the process grows by less than 300 MB', a
     clearInterval(sampler);
   }
   const growthMb = (peak - baseline) / 1024 / 1024;
-  console.log(`bomb corpus: peak RSS growth ${growthMb.toFixed(0)} MB`);
+  console.log(`bomb corpus: peak RSS growth ${growthMb.toFixed(0)} MB (after each: ${peaks.join(', ')})`);
   assert.ok(growthMb < 300, `peak RSS grew by ${growthMb.toFixed(0)} MB`);
 });
 

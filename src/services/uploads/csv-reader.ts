@@ -3,8 +3,12 @@ import { FileRejected, UPLOAD_LIMITS } from '../../domain/upload-limits.js';
 import type { FileRow } from './upload-reader.js';
 import type { ByteSource } from './zip-source.js';
 
-/** Text is parsed this much at a time: the rows of one slice are all that is held. */
-const SLICE_CHARS = 64 * 1024;
+/**
+ * Text is parsed this much at a time: the records of one slice are all that is held. Small enough that they
+ * die young: counting a 5 M-line file of two-byte lines left ~35 MB of garbage on the heap with 64 K slices
+ * (~32,000 records each) and ~14 MB with 16 K. Reading a million ordinary rows took ~0.75 s either way.
+ */
+const SLICE_CHARS = 16 * 1024;
 
 /** UTF-8 (with or without its BOM), or UTF-16 when the file starts with that BOM ("Unicode text" in Excel). */
 function decoderFor(firstBytes: Buffer): TextDecoder {
@@ -19,23 +23,41 @@ function delimiterOf(text: string): ',' | ';' {
   return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ';' : ',';
 }
 
+/** A slice's records as the parser gives them, blank lines included, and the row number of the first. */
+export interface CsvRecords {
+  firstRow: number;
+  records: string[][];
+}
+
+/** An empty line: counted in the numbering, never a row. */
+export const isBlankRecord = (cells: string[]): boolean => cells.length <= 1 && cells[0] === '';
+
+/** The rows of a CSV file (see readCsvRecords), blank lines skipped. */
+export async function* readCsvRows(source: ByteSource): AsyncGenerator<FileRow[]> {
+  for await (const { firstRow, records } of readCsvRecords(source)) {
+    const rows: FileRow[] = [];
+    records.forEach((cells, i) => isBlankRecord(cells) || rows.push({ line: firstRow + i, cells }));
+    yield rows;
+  }
+}
+
 /**
  * Streams the records of a CSV file. Rows are numbered as a spreadsheet numbers them (the header is row 1),
- * empty lines count but are skipped. A stray quote inside an unquoted field stays text (the row is then
+ * empty lines count. A stray quote inside an unquoted field stays text (the row is then
  * judged like any other). The text after the last complete record is carried into the next slice; when that
  * carry outgrows UPLOAD_LIMITS.maxRecordBytes (a quote never closed) the file is refused with H964.
  *
  * papaparse rather than csv-parse: csv-parse builds an Error with a stack trace for every row whose length
  * differs from the header's, even when told to accept it (~35 µs a row: minutes for a file of short lines).
  */
-export async function* readCsvRows(source: ByteSource): AsyncGenerator<FileRow[]> {
+export async function* readCsvRecords(source: ByteSource): AsyncGenerator<CsvRecords> {
   let decoder: TextDecoder | undefined;
   let delimiter: ',' | ';' | undefined;
   let newline: '\r\n' | '\n' | '\r' | undefined;
   let carry = '';
   let row = 0;
 
-  function parse(text: string, last: boolean): FileRow[] {
+  function parse(text: string, last: boolean): CsvRecords {
     // A slice may end between the \r and \n of one line break: the \r waits for the next slice.
     const held = !last && text.endsWith('\r') ? '\r' : '';
     if (held) text = text.slice(0, -1);
@@ -45,12 +67,9 @@ export async function* readCsvRows(source: ByteSource): AsyncGenerator<FileRow[]
     carry = text.slice(consumed) + held;
     if (carry.length > UPLOAD_LIMITS.maxRecordBytes)
       throw new FileRejected('H964', 'kayıt çok uzun (kapanmamış bir tırnak olabilir).', row + 1);
-    const rows: FileRow[] = [];
-    for (const cells of result.data) {
-      row++;
-      if (cells.length > 1 || cells[0] !== '') rows.push({ line: row, cells });
-    }
-    return rows;
+    const slice = { firstRow: row + 1, records: result.data };
+    row += result.data.length;
+    return slice;
   }
 
   /** The header line decides the delimiter and the line break; until it is whole, text is only carried. */

@@ -1,5 +1,5 @@
 import { FileRejected, UPLOAD_LIMITS } from '../../domain/upload-limits.js';
-import { readCsvRows } from './csv-reader.js';
+import { isBlankRecord, readCsvRecords, readCsvRows } from './csv-reader.js';
 import { readXlsxRows } from './xlsx-reader.js';
 import type { ByteSource } from './zip-source.js';
 
@@ -24,10 +24,28 @@ export async function* readRows(format: 'csv' | 'xlsx', source: ByteSource): Asy
   let rows = 0;
   for await (const batch of format === 'xlsx' ? readXlsxRows(source) : readCsvRows(source)) {
     rows += batch.length;
-    if (rows > UPLOAD_LIMITS.maxRows + 1) {
-      const over = batch[batch.length - (rows - UPLOAD_LIMITS.maxRows - 1)]!;
-      throw new FileRejected('H963', 'satır sınırı aşıldı.', over.line);
-    }
+    if (rows > UPLOAD_LIMITS.maxRows + 1)
+      throw tooManyRows(batch[batch.length - (rows - UPLOAD_LIMITS.maxRows - 1)]!.line);
     if (batch.length > 0) yield batch;
   }
+}
+
+const tooManyRows = (line: number) => new FileRejected('H963', 'satır sınırı aşıldı.', line);
+
+/**
+ * How many rows a file has, its header included, with readRows's limits. A CSV's records are counted as
+ * the parser gives them, no row is built: in a process that had imported files, counting a 5 M-line file
+ * through readRows sometimes left ~250–350 MB of garbage on the heap before the next full collection (the
+ * rows it built and dropped were promoted whole, measured), and ~25 MB without them.
+ */
+export async function countRows(format: 'csv' | 'xlsx', source: ByteSource): Promise<number> {
+  let rows = 0;
+  if (format === 'xlsx') {
+    for await (const batch of readRows(format, source)) rows += batch.length;
+    return rows;
+  }
+  for await (const { firstRow, records } of readCsvRecords(source))
+    for (let i = 0; i < records.length; i++)
+      if (!isBlankRecord(records[i]!) && ++rows > UPLOAD_LIMITS.maxRows + 1) throw tooManyRows(firstRow + i);
+  return rows;
 }
