@@ -14,6 +14,10 @@ export interface ConsentStateRow {
 
 const SNAPSHOT_PAGE = 50_000;
 
+/** A consent's state as the check index keeps it, from `consents` or `consent_events`: its date in seconds. */
+const STATE_COLUMNS = sql`recipient_key, brand_id, recipient_type, type, status,
+  floor(extract(epoch FROM consent_date))::float8 AS since`;
+
 /** Gateway accounts, the consent state the check index is built from, and its change stream. */
 export function createGatewayRepository(db: Kysely<Database>) {
   return {
@@ -87,8 +91,7 @@ export function createGatewayRepository(db: Kysely<Database>) {
       let after: ConsentStateRow | undefined;
       for (;;) {
         const page = await sql<ConsentStateRow>`
-          SELECT recipient_key, brand_id, recipient_type, type, status,
-                 floor(extract(epoch FROM consent_date))::float8 AS since
+          SELECT ${STATE_COLUMNS}
           FROM consents
           WHERE ${after ? sql`(recipient_key, brand_id, recipient_type, type) > (${after.recipient_key}, ${after.brand_id}, ${after.recipient_type}, ${after.type})` : sql`true`}
           ORDER BY recipient_key, brand_id, recipient_type, type
@@ -103,8 +106,7 @@ export function createGatewayRepository(db: Kysely<Database>) {
     findStates: async (brandId: number, type: string, keys: Buffer[]): Promise<ConsentStateRow[]> => {
       if (keys.length === 0) return [];
       const result = await sql<ConsentStateRow>`
-        SELECT recipient_key, brand_id, recipient_type, type, status,
-               floor(extract(epoch FROM consent_date))::float8 AS since
+        SELECT ${STATE_COLUMNS}
         FROM consents
         WHERE ${brandOfKeyProbe(brandId)} AND type = ${type} AND recipient_key = ANY(${keys}::bytea[])`.execute(
         db,
@@ -131,8 +133,7 @@ export function createGatewayRepository(db: Kysely<Database>) {
     }): Promise<Array<ConsentStateRow & { tx: string; id: string }>> =>
       (
         await sql<ConsentStateRow & { tx: string; id: string }>`
-          SELECT e.tx::text AS tx, e.id::text AS id, e.recipient_key, e.brand_id, e.recipient_type, e.type,
-                 e.status, floor(extract(epoch FROM e.consent_date))::float8 AS since
+          SELECT e.tx::text AS tx, e.id::text AS id, ${STATE_COLUMNS}
           FROM consent_events e
           WHERE e.tx >= ${params.from}::xid8 AND NOT (e.tx = ANY(${params.seen}::xid8[]))
             AND ${params.after ? sql`(e.tx, e.id) > (${params.after.tx}::xid8, ${params.after.id}::bigint)` : sql`true`}
