@@ -17,6 +17,7 @@ import { prepareDatabase } from '../src/runtime.js';
 import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
 import { createBenchDatabase, runWithConcurrency, startBenchServer } from './bench-database.js';
 import { cpuPerRow, sampleCpu } from './cpu.js';
+import { statementsProfile } from './statements.js';
 
 const TOTAL = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
 const BATCH = 1000;
@@ -56,8 +57,11 @@ async function rawBaseline(pool: pg.Pool, writers: number): Promise<{ rate: numb
   return { rate: TOTAL / seconds, cpu: cpuPerRow(cpu, sampleCpu(), TOTAL) };
 }
 
-/** `--stored`: the registry's size before each measured load (rows of consents, each with its movement). */
-const STORED_STEPS = [1_000_000, 10_000_000];
+/**
+ * `--stored`: the registry's size before each measured load (rows of consents, each with its movement);
+ * BENCH_STORED="1000000,3000000" measures other sizes.
+ */
+const STORED_STEPS = (process.env.BENCH_STORED ?? '1000000,10000000').split(',').map(Number);
 const PRELOAD_CHUNK = 500_000;
 
 /**
@@ -169,6 +173,7 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
   console.log(
     `  raw unnest insert, ${IN_FLIGHT} writers : ${rate(manyWriters.rate)} rows/s — ${manyWriters.cpu}`,
   );
+  const statements = flags.includes('--statements') ? await statementsProfile(pool) : undefined;
   const applied: number[] = [];
   for (const [step, stored] of steps.entries()) {
     if (stored > 0) {
@@ -185,6 +190,7 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
         `  gateway index caught up       : ${rate(consents)} consents in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`,
       );
     }
+    await statements?.reset();
     const cpu = sampleCpu();
     const apiStart = performance.now();
     const load = await promisify(execFile)(
@@ -206,6 +212,7 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
     while ((await system.bulk.countUnfinished()) > 0) await sleep(20);
     const apiSeconds = (performance.now() - apiStart) / 1000;
     const apiCpu = cpuPerRow(cpu, sampleCpu(), TOTAL);
+    await statements?.print(TOTAL); // before the checks below, which are not the load's
     const found = Number(
       (await pool.query(`SELECT count(*) AS n FROM consents WHERE recipient_type = 'BIREYSEL'`)).rows[0].n,
     );
