@@ -12,14 +12,16 @@ const FAST_SHUTDOWN_MS = 30_000;
  * Sized for the registry's write path rather than PostgreSQL's minimal defaults (README, "Database
  * settings"): the random-key indexes of the event log outgrow 128 MB of buffers at about a million rows,
  * and the default 1 GB of WAL between checkpoints makes a bulk load checkpoint every few seconds, each
- * followed by a burst of full-page writes. An eighth of the memory for buffers, at most 1 GB.
+ * followed by a burst of full-page writes. An eighth of the memory for buffers, at most 1 GB. WAL
+ * compression stays off: this build has only pglz, and compressing the ~2 full-page images a row that a
+ * 10 M-consent registry writes after each checkpoint cost ~400 µs of CPU a row (docs/scaling.md).
  */
 export const WRITE_PATH_SETTINGS = {
   shared_buffers: `${Math.max(128, Math.min(1024, Math.floor(totalmem() / 8 / 1024 ** 2)))}MB`,
   max_wal_size: '4GB',
   min_wal_size: '1GB',
   checkpoint_timeout: '15min',
-  wal_compression: 'on',
+  wal_compression: 'off',
 };
 
 export interface PostmasterOptions {
