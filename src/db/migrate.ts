@@ -38,6 +38,7 @@ import * as retention from './migrations/0036-retention.js';
 import * as anomalyFlags from './migrations/0037-anomaly-flags.js';
 import * as citizenIdentity from './migrations/0038-citizen-identity.js';
 import * as indexFollowsLog from './migrations/0039-index-follows-log.js';
+import * as bulkResultsByLane from './migrations/0040-bulk-results-by-lane.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -80,6 +81,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0037-anomaly-flags': anomalyFlags,
   '0038-citizen-identity': citizenIdentity,
   '0039-index-follows-log': indexFollowsLog,
+  '0040-bulk-results-by-lane': bulkResultsByLane,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
@@ -89,4 +91,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Migrates up or down to the named migration: a rollback, and tests of a migration's data conversion. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema version
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -126,10 +126,23 @@ export interface BulkRequestsTable {
   subrequest_ids: string[];
   transaction_ids: string[];
   items: ColumnType<unknown, string, string>;
-  results: ColumnType<unknown, string, string>;
+  /** Each item's write lane, a byte per item; then the lanes not applied yet, a bit each (migration 0040). */
+  item_lanes: Buffer;
+  lanes_left: number;
+  /** By lane: when its items were applied, the creationDate of each of its successes. */
+  lanes_applied_at: (Date | null)[];
   completed_at: Date | null;
   /** Submitted through the v2 consent service (migration 0034). */
   via_v2: Generated<boolean>;
+}
+
+/** The items of a bulk request the rules refused; every other applied item is in the log. */
+export interface BulkItemFailuresTable {
+  request_id: string;
+  /** 0-based position in the request. */
+  item: number;
+  code: string;
+  message: string;
 }
 
 export interface CitizensTable {
@@ -348,6 +361,7 @@ export interface Database {
   consent_events: ConsentEventsTable;
   consents: ConsentsTable;
   bulk_requests: BulkRequestsTable;
+  bulk_item_failures: BulkItemFailuresTable;
   citizens: CitizensTable;
   citizen_addresses: CitizenAddressesTable;
   otp_challenges: OtpChallengesTable;

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
+import { WRITE_LANES } from './consent.repository.js';
 
 export function createBulkRequestRepository(db: Kysely<Database>) {
   return {
@@ -11,6 +12,8 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
       subrequest_ids: string[];
       transaction_ids: string[];
       items: unknown[];
+      item_lanes: Buffer;
+      lanes_left: number;
       via_v2: boolean;
     }) =>
       db
@@ -18,7 +21,7 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         .values({
           ...row,
           items: JSON.stringify(row.items),
-          results: JSON.stringify(row.items.map(() => null)),
+          lanes_applied_at: Array.from({ length: WRITE_LANES }, () => null),
         })
         .execute(),
 
@@ -30,13 +33,27 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
           'accepted_at',
           'subrequest_ids',
           'transaction_ids',
-          'results',
+          'item_lanes',
+          'lanes_left',
+          'lanes_applied_at',
           'completed_at',
           'via_v2',
         ])
         .where('id', '=', id)
         .where('brand_id', '=', brandId)
         .executeTakeFirst(),
+
+    /** The items the rules refused, by position. */
+    failuresOf: async (id: string): Promise<Map<number, { code: string; message: string }>> =>
+      new Map(
+        (
+          await db
+            .selectFrom('bulk_item_failures')
+            .select(['item', 'code', 'message'])
+            .where('request_id', '=', id)
+            .execute()
+        ).map((f) => [f.item, { code: f.code, message: f.message }]),
+      ),
 
     /** The channel (type) of each item, in order: read only for integrators, whose rights filter results. */
     itemTypes: async (id: string): Promise<string[]> => {
@@ -51,8 +68,8 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         ?.brand_id,
 
     /**
-     * A brand's oldest unfinished requests. Read without a lock (readUnfinishedResults, under the write
-     * locks, then says what is still to do), as are their items (loadItems): items never change once stored.
+     * A brand's oldest unfinished requests. Read without a lock (withLaneLeft, under the write locks,
+     * then says what is still to do), as are their items (loadItems): items never change once stored.
      */
     listUnfinishedOfBrand: (brandId: number, limit: number) =>
       db
@@ -89,40 +106,41 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
     },
 
     /**
-     * The results so far of those of these requests still unfinished. Read without a row lock: each lane's
-     * items are only ever written under that lane's write lock, which the caller holds.
+     * Those of these requests whose items of this lane are not applied yet. Read without a row lock: a
+     * lane's items are only ever applied under that lane's write lock, which the caller holds.
      */
-    readUnfinishedResults: (trx: Transaction<Database>, ids: string[]) =>
-      trx
-        .selectFrom('bulk_requests')
-        .select(['id', 'results'])
-        .where('id', 'in', ids)
-        .where('completed_at', 'is', null)
-        .execute(),
+    withLaneLeft: async (trx: Transaction<Database>, ids: string[], lane: number): Promise<Set<string>> =>
+      new Set(
+        (
+          await trx
+            .selectFrom('bulk_requests')
+            .select('id')
+            .where('id', 'in', ids)
+            .where(sql<boolean>`lanes_left & ${1 << lane} <> 0`)
+            .execute()
+        ).map((r) => r.id),
+      ),
 
     /**
-     * Stores results of some items of several requests, and completes those with none left to apply. The
-     * merge is computed from the row as it is when the update runs, so two lanes storing their items' results
-     * at the same time both keep theirs (the second waits for the first's commit, then merges into it).
+     * Records that these requests' items of this lane are applied, at `appliedAt`, with the ones the rules
+     * refused, and completes the requests with no lane left. The bit is cleared on the row as it is when
+     * the update runs, so two lanes finishing one request at the same time both keep theirs (the second
+     * waits for the first's commit, then clears its bit from the committed value).
      */
-    storeResults: async (
+    finishLane: async (
       trx: Transaction<Database>,
-      updates: Array<{ id: string; results: Record<number, unknown> }>,
-      completedAt: Date,
+      done: { ids: string[]; lane: number; appliedAt: Date },
+      failures: Array<{ request_id: string; item: number; code: string; message: string }>,
     ) => {
-      if (updates.length === 0) return;
+      if (done.ids.length === 0) return;
+      if (failures.length > 0) await trx.insertInto('bulk_item_failures').values(failures).execute();
+      const bit = 1 << done.lane;
       await sql`
-        UPDATE bulk_requests r
-        SET results = (SELECT jsonb_agg(coalesce(u.value, o.value) ORDER BY o.n)
-                       FROM jsonb_array_elements(r.results) WITH ORDINALITY AS o(value, n)
-                       LEFT JOIN jsonb_each(d.updates) AS u(key, value) ON u.key::bigint = o.n - 1)
-        FROM unnest(${updates.map((u) => u.id)}::uuid[], ${updates.map((u) => JSON.stringify(u.results))}::jsonb[])
-          AS d(id, updates)
-        WHERE r.id = d.id`.execute(trx);
-      await sql`
-        UPDATE bulk_requests SET completed_at = ${completedAt}
-        WHERE id = ANY(${updates.map((u) => u.id)}::uuid[]) AND completed_at IS NULL
-          AND NOT results @> '[null]'::jsonb`.execute(trx);
+        UPDATE bulk_requests
+           SET lanes_left = lanes_left & ${~bit},
+               lanes_applied_at[${done.lane + 1}] = ${done.appliedAt},
+               completed_at = CASE WHEN lanes_left & ${~bit} = 0 THEN ${done.appliedAt}::timestamptz END
+         WHERE id = ANY(${done.ids}::uuid[]) AND lanes_left & ${bit} <> 0`.execute(trx);
     },
 
     /** A provider's latest bulk requests with their item counts, for the portal. */
@@ -131,21 +149,22 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         await db
           .selectFrom('bulk_requests as r')
           .innerJoin('brands as b', 'b.id', 'r.brand_id')
-          .select(['r.id', 'b.brand_code', 'r.accepted_at', 'r.completed_at'])
-          .select([
-            sql<number>`jsonb_array_length(r.results)`.as('total'),
-            sql<number>`(SELECT count(*)::integer FROM jsonb_array_elements(r.results) x WHERE x->>'ok' = 'true')`.as(
-              'succeeded',
-            ),
-            sql<number>`(SELECT count(*)::integer FROM jsonb_array_elements(r.results) x WHERE x->>'ok' = 'false')`.as(
+          .select(['r.id', 'b.brand_code', 'r.accepted_at', 'r.completed_at', 'r.item_lanes', 'r.lanes_left'])
+          .select(
+            sql<number>`(SELECT count(*)::integer FROM bulk_item_failures f WHERE f.request_id = r.id)`.as(
               'failed',
             ),
-          ])
+          )
           .where('b.provider_id', '=', providerId)
           .orderBy('r.accepted_at', 'desc')
           .limit(limit)
           .execute()
-      ).map((r) => ({ ...r, total: Number(r.total) })),
+      ).map(({ item_lanes, lanes_left, failed, ...r }) => ({
+        ...r,
+        total: item_lanes.length,
+        succeeded: appliedItems(item_lanes, lanes_left) - failed,
+        failed,
+      })),
 
     /** Requests not yet applied (accepted before `acceptedBefore`, when given), oldest first. */
     listUnfinishedIds: async (acceptedBefore?: Date): Promise<string[]> => {
@@ -167,3 +186,10 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
 }
 
 export type BulkRequestRepository = ReturnType<typeof createBulkRequestRepository>;
+
+/** How many items of a request are applied: those of the lanes no longer left. */
+export function appliedItems(itemLanes: Uint8Array, lanesLeft: number): number {
+  let applied = 0;
+  for (const lane of itemLanes) if ((lanesLeft & (1 << lane)) === 0) applied++;
+  return applied;
+}

@@ -42,8 +42,6 @@ interface StoredItem {
   ra: number[];
 }
 
-type StoredResult = null | { ok: true; at: number } | { ok: false; code: string; message: string };
-
 export interface AcceptedBulk {
   requestId: string;
   acceptedAt: Date;
@@ -112,24 +110,23 @@ export function createBulkService(deps: BulkServiceDeps) {
     return parsed;
   }
 
-  /** Applies one lane's items of a group, those still without a result, in one transaction. */
+  /** Applies one lane's items of a group, those of requests whose lane is still left, in one transaction. */
   async function applyLane(
     brandId: number,
     activatedAt: Date | null,
+    lane: number,
     laneItems: GroupItem[],
   ): Promise<number> {
     const { count, noticed } = await db.transaction().execute(async (trx) => {
-      // The lane's lock first: whoever holds it sees the results its last holder committed.
+      // The lane's lock first: whoever holds it sees the lanes its last holder finished.
       const lock = await lockForWrite(trx, writer, [
         { brandId, recipientKeys: [laneItems[0]!.consent.recipientKey] },
       ]);
       const ids = [...new Set(laneItems.map((item) => item.request.id))];
-      const results = new Map(
-        (await bulkRequests.readUnfinishedResults(trx, ids)).map((r) => [r.id, r.results as StoredResult[]]),
-      );
-      const pending = laneItems.filter((item) => results.get(item.request.id)?.[item.i] === null);
+      const left = await bulkRequests.withLaneLeft(trx, ids, lane);
+      const pending = laneItems.filter((item) => left.has(item.request.id));
       const now = clock();
-      const updates = new Map<string, Record<number, StoredResult>>();
+      const failures: Array<{ request_id: string; item: number; code: string; message: string }> = [];
       let noticed = 0;
       // A batch holds each identity once; a person named again by a later request starts the next.
       for (const segment of uniqueIdentitySegments(pending)) {
@@ -143,19 +140,13 @@ export function createBulkService(deps: BulkServiceDeps) {
         });
         noticed += written.notices;
         written.outcomes.forEach((outcome, n) => {
+          if (outcome.ok) return;
           const { request, i } = segment[n]!;
-          const stored: StoredResult = outcome.ok
-            ? { ok: true, at: outcome.creationDate.getTime() }
-            : { ok: false, code: outcome.errors[0]!.code, message: outcome.errors[0]!.message };
-          if (!updates.has(request.id)) updates.set(request.id, {});
-          updates.get(request.id)![i] = stored;
+          const { code, message } = outcome.errors[0]!;
+          failures.push({ request_id: request.id, item: i, code, message });
         });
       }
-      await bulkRequests.storeResults(
-        trx,
-        [...updates].map(([id, byIndex]) => ({ id, results: byIndex })),
-        now,
-      );
+      await bulkRequests.finishLane(trx, { ids: [...left], lane, appliedAt: now }, failures);
       return { count: pending.length, noticed };
     });
     if (noticed > 0) await notices.wake();
@@ -189,8 +180,10 @@ export function createBulkService(deps: BulkServiceDeps) {
       const requestId = randomUUID();
       const acceptedAt = clock();
       const subRequests = parsed.map((consent) => ({ ...consent, subrequestId: randomUUID() }));
-      const items: StoredItem[] = subRequests.map((consent) => {
+      const itemLanes = Buffer.alloc(subRequests.length);
+      const items: StoredItem[] = subRequests.map((consent, i) => {
         const { recipientKey, addressEnc } = cipher.sealAddress(consent.recipient);
+        itemLanes[i] = laneOf(recipientKey);
         return {
           k: recipientKey.toString('hex'),
           e: addressEnc.toString('base64'),
@@ -212,6 +205,8 @@ export function createBulkService(deps: BulkServiceDeps) {
         subrequest_ids: subRequests.map((c) => c.subrequestId),
         transaction_ids: subRequests.map(() => newTransactionId()),
         items,
+        item_lanes: itemLanes,
+        lanes_left: itemLanes.reduce((left, lane) => left | (1 << lane), 0),
         via_v2: options.viaV2 ?? false,
       });
       // The request is stored: it is accepted even if queueing it fails now (the database went away just
@@ -252,7 +247,11 @@ export function createBulkService(deps: BulkServiceDeps) {
             lanes.get(lane)!.push({ request, i, consent });
           });
         }
-        const work = [...lanes.values()].map((laneItems) => () => applyLane(brandId, activatedAt, laneItems));
+        const work = [...lanes].map(
+          ([lane, laneItems]) =>
+            () =>
+              applyLane(brandId, activatedAt, lane, laneItems),
+        );
         if (writers === 1) for (const lane of work) applied += await lane();
         else applied += (await Promise.all(work.map((lane) => lane()))).reduce((sum, n) => sum + n, 0);
       }
@@ -284,7 +283,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       if (!request) {
         throw IysRequestError.of('H093', { location: ['requestId'], value: requestId, vars: { requestId } });
       }
-      const results = request.results as StoredResult[];
+      const failures = await bulkRequests.failuresOf(requestId);
       // An integrator sees only the items of the channels it was granted (positions stay the submitted ones).
       const types = scope.rights ? await bulkRequests.itemTypes(requestId) : undefined;
       const allowed = new Set(allowedChannels(scope));
@@ -293,14 +292,16 @@ export function createBulkService(deps: BulkServiceDeps) {
         viaV2: request.via_v2,
         items: request.subrequest_ids.flatMap((subrequestId, i): BulkItemResult[] => {
           if (types && !allowed.has(types[i]!)) return [];
-          const result = results[i] ?? null;
+          const lane = request.item_lanes[i]!;
           const transactionId = request.transaction_ids[i]!;
           const base = { index: i + 1, subrequestId };
-          if (result === null)
+          if ((request.lanes_left & (1 << lane)) !== 0)
             return [{ ...base, status: 'enqueue', transactionId, creationDate: request.accepted_at }];
-          if (result.ok)
-            return [{ ...base, status: 'success', transactionId, creationDate: new Date(result.at) }];
-          return [{ ...base, status: 'failure', error: { code: result.code, message: result.message } }];
+          const failure = failures.get(i);
+          if (failure) return [{ ...base, status: 'failure', error: failure }];
+          // Every item of a lane was written by one transaction: its successes share its moment.
+          const creationDate = request.lanes_applied_at[lane]!;
+          return [{ ...base, status: 'success', transactionId, creationDate }];
         }),
       };
     },
