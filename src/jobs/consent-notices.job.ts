@@ -38,6 +38,8 @@ export function createConsentNoticesJob(options: {
         const dispatched = await options.notifications().dispatchPending();
         if (dispatched.messages > 0) logger.info({ messages: dispatched.messages }, 'consent notices queued');
         more = dispatched.more;
+        // The outbox is nearly full: the paced sender makes room, the next look comes after the window.
+        if (dispatched.waitingForRoom) await queue.wake();
       }
     },
     // A wake-up lost while the database was away would leave notices waiting. Notices held for a person's
