@@ -115,6 +115,8 @@ export interface ConsentUploadsTable {
   received_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  /** A migration of the company's past records: sends no message (migration 0041, WriteBatch.pastOnly). */
+  migration: Generated<boolean>;
 }
 
 export interface ConsentUploadChunksTable {

@@ -179,6 +179,10 @@ export const IYS_ERRORS = {
     429,
     'Sorgular bir numara aralığının taranmasına benziyor; bu hesabın bu tür sorguları {{seconds}} saniye yanıtlanmayacak ve durum Kurul’a bildirildi.',
   ],
+  H981: [
+    422,
+    "Taşıma olarak işaretlenen yüklemede yalnızca geçmiş kayıtlar (HS_2015 ya da firmanın İYS'ye katılmasından önceki tarihli) ONAY olabilir: bu kayıt kişiye bildirilmeli, normal yüklemeyle gönderin.",
+  ],
   H984: [403, 'Bu marka Kurul tarafından engellendi; yeni onay (ONAY) kaydedilemez.'],
   H979: [410, 'Başvuru onay bağlantısı geçersiz, kullanılmış veya süresi dolmuş; lütfen yeniden başvurun.'],
   H985: [404, 'Bu yaprak, istenen boyuttaki şeffaflık günlüğünde yer almıyor.'],

@@ -1,4 +1,5 @@
 import { CONSENT_FIELDS } from './consent-input.js';
+import type { IysErrorItem } from './iys-errors.js';
 import { normaliseTypedPhone } from './recipient.js';
 
 /** The columns of an upload file: the İYS consent fields, in the order of the downloadable template. */
@@ -89,3 +90,18 @@ function plainCell(cell: unknown): unknown {
 
 /** An export's columns: the upload template's, then the registry's own. */
 export const EXPORT_COLUMNS = [...UPLOAD_COLUMNS, 'creationDate', 'transactionId'] as const;
+
+/** A row's failure, as the upload's error report lists it. */
+export interface UploadError {
+  row: number;
+  code: string;
+  message: string;
+  field: string | null;
+}
+
+export const errorOf = (row: number, error: IysErrorItem): UploadError => ({
+  row,
+  code: error.code,
+  message: error.message,
+  field: error.location?.filter((part) => typeof part === 'string').join('.') || null,
+});

@@ -42,6 +42,11 @@ export interface WriteBatch {
   now: Date;
   actor: Actor;
   consents: SealedConsent[];
+  /**
+   * A migration of the company's past records (an upload marked so): it must send no one a message, so an
+   * ONAY that would notify its recipient (one not isHistorical) is refused with H981 instead of applied.
+   */
+  pastOnly?: boolean;
 }
 
 const random = createRandomPool();
@@ -150,6 +155,8 @@ export async function writeConsents(
       calendar,
     });
     if (!decision.ok) return decision;
+    if (batch.pastOnly && notifies(batch, decision.next, consent.recipientType))
+      return { ok: false, errors: [iysError('H981')] };
     const event = {
       transaction_id: consent.transactionId,
       brand_id: batch.brandId,
@@ -190,19 +197,28 @@ export async function writeConsents(
     retailerCodesOf(batch.consents.filter((_, i) => outcomes[i]!.ok)),
   );
 
-  // Individuals are told when a company records an ONAY for them, and can refuse from that message; not for
-  // a record of the company's past (isHistorical), which they still see in the portal. The notice is read
-  // from the log later (notification service); here it is only counted, to wake the dispatcher.
-  const notices =
-    batch.actor.kind === 'provider'
-      ? events.filter(
-          (e) =>
-            e.status === 'ONAY' &&
-            e.recipient_type === 'BIREYSEL' &&
-            !isHistorical({ source: e.source, consentDate: e.consent_date }, batch.activatedAt),
-        ).length
-      : 0;
+  const notices = events.filter((e) =>
+    notifies(batch, { status: e.status, source: e.source, consentDate: e.consent_date }, e.recipient_type),
+  ).length;
   return { outcomes, notices, eventIds };
+}
+
+/**
+ * Individuals are told when a company records an ONAY for them, and can refuse from that message; not for
+ * a record of the company's past (isHistorical), which they still see in the portal. The notice is read
+ * from the log later (notification service); the writer only counts them, to wake the dispatcher.
+ */
+function notifies(
+  batch: WriteBatch,
+  next: { status: string; source: string | null; consentDate: Date },
+  recipientType: string,
+): boolean {
+  return (
+    batch.actor.kind === 'provider' &&
+    next.status === 'ONAY' &&
+    recipientType === 'BIREYSEL' &&
+    !isHistorical(next, batch.activatedAt)
+  );
 }
 
 /** Every retailer a batch names, as mediator or in an access list: checked with one query. */

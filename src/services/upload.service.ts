@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
 import { parseConsentInput } from '../domain/consent-input.js';
-import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
-import { readHeader, rowToConsentBody } from '../domain/upload-row.js';
+import { IysRequestError, iysError } from '../domain/iys-errors.js';
+import { errorOf, readHeader, rowToConsentBody, type UploadError } from '../domain/upload-row.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { UploadRepository, UploadRow } from '../repositories/upload.repository.js';
 import {
@@ -29,13 +29,6 @@ const LEASE_MS = 60_000;
 /** Hands a stored upload to the background worker (pg-boss). */
 export interface UploadQueue {
   enqueue(uploadId: string, afterSeconds?: number): Promise<void>;
-}
-
-export interface UploadError {
-  row: number;
-  code: string;
-  message: string;
-  field: string | null;
 }
 
 /**
@@ -63,13 +56,6 @@ export function createUploadService(deps: {
   const storedFile = (uploadId: string) =>
     openStoredFile(uploadId, { uploads, cipher, aad: (seq) => aad(uploadId, seq) });
 
-  const errorOf = (row: number, error: IysErrorItem): UploadError => ({
-    row,
-    code: error.code,
-    message: error.message,
-    field: error.location?.filter((part) => typeof part === 'string').join('.') || null,
-  });
-
   /** Applies one batch (unique identities) and counts it, in one transaction. */
   async function applyBatch(
     upload: UploadRow & { activated_at: Date | null },
@@ -88,6 +74,7 @@ export function createUploadService(deps: {
         now: clock(),
         actor: { kind: 'provider', id: `portal:${upload.portal_user_id}` },
         consents: batch.map((b) => b.consent),
+        pastOnly: upload.migration,
       });
       const errors = [...rowErrors];
       written.outcomes.forEach((outcome, i) => {
@@ -192,6 +179,7 @@ export function createUploadService(deps: {
       fileName: row.file_name,
       format: row.format,
       status: row.status,
+      migration: row.migration,
       totalRows: row.total_rows,
       rowsDone: row.rows_done,
       rowsApplied: row.rows_applied,
@@ -225,6 +213,7 @@ export function createUploadService(deps: {
       session: PortalSession,
       brandCode: string,
       file: { fileName: string; stream: AsyncIterable<Buffer>; truncated: () => boolean },
+      options: { migration?: boolean } = {},
     ): Promise<{ id: string; duplicate: boolean }> {
       const code = codeOf(brandCode);
       const brand = code === undefined ? undefined : await providers.findBrandByCode(code);
@@ -255,6 +244,7 @@ export function createUploadService(deps: {
         format: 'csv',
         status: 'receiving',
         received_at: receivedAt,
+        migration: options.migration ?? false,
       });
       try {
         for await (const data of file.stream) {

@@ -128,6 +128,7 @@ export function uploadFile(
   user: PortalUser,
   brandCode: number,
   file: { name: string; data: Buffer; type?: string },
+  options: { migration?: boolean } = {},
 ): Promise<LightMyRequestResponse> {
   const body = multipart(
     {},
@@ -135,7 +136,7 @@ export function uploadFile(
   );
   return t.app.inject({
     method: 'POST',
-    url: `/api/portal/brands/${brandCode}/uploads`,
+    url: `/api/portal/brands/${brandCode}/uploads${options.migration ? '?migration=true' : ''}`,
     headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken, 'content-type': body.contentType },
     payload: body.payload,
   });

@@ -128,6 +128,10 @@ export const portalTr = {
   uploads: 'Dosya yükleme',
   uploadFile: 'Dosya (CSV veya XLSX)',
   upload: 'Yükle',
+  migrationUpload: 'Taşıma: firmanın geçmiş kayıtları (kişilere bildirim gönderilmez)',
+  migrationHint:
+    'Yalnızca HS_2015 ya da firmanın İYS’ye katılmasından önceki tarihli ONAY’lar kabul edilir; kişiye bildirilmesi gereken bir ONAY reddedilir (H981).',
+  migrationBadge: 'Taşıma',
   templates: 'Şablon',
   exportLabel: 'Dışa aktar',
   uploadStatus: {
@@ -307,6 +311,10 @@ export const portalEn: typeof portalTr = {
   uploads: 'File uploads',
   uploadFile: 'File (CSV or XLSX)',
   upload: 'Upload',
+  migrationUpload: 'Migration: the company’s past records (no one is notified)',
+  migrationHint:
+    'Only ONAYs from HS_2015 or dated before the company joined İYS are taken; an ONAY the person must be told about is refused (H981).',
+  migrationBadge: 'Migration',
   templates: 'Template',
   exportLabel: 'Export',
   uploadStatus: {

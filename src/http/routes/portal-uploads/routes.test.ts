@@ -8,6 +8,7 @@ import {
   waitForUpload,
   type PortalUser,
 } from '../../../../test/helpers/portal.js';
+import { multipart } from '../../../../test/helpers/multipart.js';
 import { recentWireDate, startTestSystem, type TestSystem } from '../../../../test/helpers/system.js';
 
 let t: TestSystem;
@@ -15,9 +16,11 @@ let admin: PortalUser;
 let iysCode: number;
 let brandCode: number;
 let token: string;
+let activatedBy: number;
 before(async () => {
   t = await startTestSystem();
   ({ admin, iysCode, brandCode } = await onboardProvider(t));
+  activatedBy = Date.now();
   const { username, password } = (
     await admin.call('POST', '/api/portal/api-users', { username: 'upload-api' })
   ).json();
@@ -165,6 +168,68 @@ describe('restart', () => {
       .where('type', '=', 'MESAJ')
       .executeTakeFirstOrThrow();
     assert.ok(Number(events.n) >= 2500);
+  });
+});
+
+describe('migration', () => {
+  const person = (i: number) => `+90535${String(i).padStart(7, '0')}`;
+  const row = (i: number, source: string, date: string) =>
+    `${person(i)},BIREYSEL,MESAJ,ONAY,${source},${date}`;
+  const header = 'recipient,recipientType,type,status,source,consentDate';
+
+  test('an upload marked as a migration sends no one a message; an ONAY that would notify is refused', async () => {
+    // Wire dates have whole seconds: a second after the activation, "now" is surely after it.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, activatedBy + 1100 - Date.now())));
+    const past = [
+      header,
+      row(1, 'HS_2015', '2015-05-01 00:00:00'),
+      row(2, 'HS_WEB', recentWireDate(2 * 86_400_000)), // before the company joined
+      row(3, 'HS_WEB', recentWireDate(0)), // given now: its person must be told
+    ].join('\n');
+    const uploaded = await uploadFile(
+      t,
+      admin,
+      brandCode,
+      { name: 'tasima.csv', data: Buffer.from(past) },
+      { migration: true },
+    );
+    assert.equal(uploaded.statusCode, 200, uploaded.body);
+    const done = await waitForUpload(admin, uploaded.json().id);
+    assert.deepEqual(
+      [done.migration, done.status, done.rowsApplied, done.rowsFailed],
+      [true, 'completed', 2, 1],
+    );
+    const report = await admin.call('GET', `/api/portal/uploads/${done.id}/errors.csv`);
+    const errors = parse(report.body, { columns: true, bom: true }) as Record<string, string>[];
+    assert.deepEqual(
+      errors.map((e) => [e.row, e.code]),
+      [['4', 'H981']],
+    );
+    assert.deepEqual(
+      [await statusOf(person(1)), await statusOf(person(2)), await statusOf(person(3))],
+      ['ONAY', 'ONAY', undefined],
+    );
+
+    // The same ONAY in an ordinary upload is applied and told; by then the migration's rows, logged
+    // before it, have been read by the notice dispatcher too.
+    const ordinary = [header, row(3, 'HS_WEB', recentWireDate(0))].join('\n');
+    const sent = await uploadFile(t, admin, brandCode, { name: 'yeni.csv', data: Buffer.from(ordinary) });
+    assert.equal((await waitForUpload(admin, sent.json().id)).rowsApplied, 1);
+    await t.system.devOutbox!.waitFor((m) => m.to === person(3), 15_000);
+    const told = t.system.devOutbox!.list().filter((m) => [person(1), person(2)].includes(m.to));
+    assert.deepEqual(told, []);
+  });
+
+  test('the mark is true or false; anything else is refused before the file is read', async () => {
+    const body = multipart({}, { field: 'file', name: 'x.csv', type: 'text/csv', data: Buffer.from(header) });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/api/portal/brands/${brandCode}/uploads?migration=maybe`,
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': body.contentType },
+      payload: body.payload,
+    });
+    assert.equal(response.statusCode, 422, response.body);
+    assert.deepEqual(response.json().errors[0].location, ['querystring', 'migration']);
   });
 });
 

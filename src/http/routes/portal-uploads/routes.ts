@@ -21,6 +21,8 @@ const Upload = Type.Object({
   fileName: Type.String(),
   format: Type.String(),
   status: Type.String(),
+  /** Marked as a migration of past records: sends no message; an ONAY that would is refused (H981). */
+  migration: Type.Boolean(),
   totalRows: Type.Union([Type.Integer(), Type.Null()]),
   rowsDone: Type.Integer(),
   rowsApplied: Type.Integer(),
@@ -214,6 +216,14 @@ export function portalUploadRoutes(deps: {
             summary:
               'Upload a CSV or XLSX file of consents (multipart, field `file`); applied in the background. The same file twice is applied once.',
             params: Type.Object({ brandCode: Type.String() }),
+            querystring: Type.Object({
+              migration: Type.Optional(
+                Type.Union([Type.Literal('true'), Type.Literal('false')], {
+                  description:
+                    "true: a migration of the company's past records, which sends no one a message; an ONAY that would notify (not HS_2015, dated after the company joined) is refused with H981",
+                }),
+              ),
+            }),
             response: { 200: Type.Object({ id: Type.String(), duplicate: Type.Boolean() }), ...errors },
           },
         },
@@ -223,11 +233,12 @@ export function portalUploadRoutes(deps: {
           const file = (await request.file({ limits: { fileSize: uploads.maxBytes, files: 1 } })) as
             MultipartFile | undefined;
           if (!file) throw IysRequestError.of('H940', { location: ['file'], vars: { field: 'file' } });
-          return uploads.receive(portalUserOf(request), request.params.brandCode, {
-            fileName: file.filename,
-            stream: file.file,
-            truncated: () => file.file.truncated,
-          });
+          return uploads.receive(
+            portalUserOf(request),
+            request.params.brandCode,
+            { fileName: file.filename, stream: file.file, truncated: () => file.file.truncated },
+            { migration: request.query.migration === 'true' },
+          );
         },
       );
     });

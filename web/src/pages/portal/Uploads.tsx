@@ -10,6 +10,7 @@ interface Upload {
   brandCode: number;
   fileName: string;
   status: string;
+  migration: boolean;
   totalRows: number | null;
   rowsDone: number;
   rowsApplied: number;
@@ -61,11 +62,14 @@ export function Uploads({
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
+    // The mark travels in the address: the body holds only the file.
+    const migration = data.get('migration') !== null;
+    data.delete('migration');
     setNotice(null);
     void run(async () => {
       const sent = await portalApi<{ id: string; duplicate: boolean }>(
         'POST',
-        `/api/portal/brands/${brandCode}/uploads`,
+        `/api/portal/brands/${brandCode}/uploads${migration ? '?migration=true' : ''}`,
         data,
       );
       if (sent.duplicate) setNotice(t.duplicateUpload);
@@ -90,6 +94,12 @@ export function Uploads({
               accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             />
           </span>
+          <span>
+            <label>
+              <input name="migration" type="checkbox" aria-describedby="migration-hint" /> {t.migrationUpload}
+            </label>
+            <small id="migration-hint">{t.migrationHint}</small>
+          </span>
           <button type="submit">{t.upload}</button>
         </form>
       )}
@@ -113,6 +123,7 @@ export function Uploads({
             <small>
               · {u.brandCode} · {u.receivedAt}
             </small>
+            {u.migration && <span className="badge">{t.migrationBadge}</span>}
           </h3>
           <p>
             <span
