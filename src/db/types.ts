@@ -14,6 +14,8 @@ import type {
   PortalInvitationsTable,
   PortalRecoveryCodesTable,
   PortalSessionsTable,
+  BulkRequestsTable,
+  BulkItemFailuresTable,
 } from './provider-side-types.js';
 import type {
   AnomalyCursorTable,
@@ -116,33 +118,6 @@ export interface ConsentsTable {
   retailer_code: number | null;
   retailer_access: number[];
   last_event_id: string;
-}
-
-export interface BulkRequestsTable {
-  id: string;
-  brand_id: number;
-  api_user_id: number;
-  accepted_at: Date;
-  subrequest_ids: string[];
-  transaction_ids: string[];
-  items: ColumnType<unknown, string, string>;
-  /** Each item's write lane, a byte per item; then the lanes not applied yet, a bit each (migration 0040). */
-  item_lanes: Buffer;
-  lanes_left: number;
-  /** By lane: when its items were applied, the creationDate of each of its successes. */
-  lanes_applied_at: (Date | null)[];
-  completed_at: Date | null;
-  /** Submitted through the v2 consent service (migration 0034). */
-  via_v2: Generated<boolean>;
-}
-
-/** The items of a bulk request the rules refused; every other applied item is in the log. */
-export interface BulkItemFailuresTable {
-  request_id: string;
-  /** 0-based position in the request. */
-  item: number;
-  code: string;
-  message: string;
 }
 
 export interface CitizensTable {
