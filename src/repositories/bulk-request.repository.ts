@@ -187,9 +187,12 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
 
 export type BulkRequestRepository = ReturnType<typeof createBulkRequestRepository>;
 
+/** Whether a request's items of this lane are still to be applied (its bit in `lanes_left`). */
+export const isLaneLeft = (lanesLeft: number, lane: number): boolean => (lanesLeft & (1 << lane)) !== 0;
+
 /** How many items of a request are applied: those of the lanes no longer left. */
 export function appliedItems(itemLanes: Uint8Array, lanesLeft: number): number {
   let applied = 0;
-  for (const lane of itemLanes) if ((lanesLeft & (1 << lane)) === 0) applied++;
+  for (const lane of itemLanes) if (!isLaneLeft(lanesLeft, lane)) applied++;
   return applied;
 }

@@ -5,7 +5,7 @@ import type { Database } from '../db/types.js';
 import type { ConsentInput } from '../domain/consent.js';
 import { parseConsentInput } from '../domain/consent-input.js';
 import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
-import type { BulkRequestRepository } from '../repositories/bulk-request.repository.js';
+import { isLaneLeft, type BulkRequestRepository } from '../repositories/bulk-request.repository.js';
 import { laneOf } from '../repositories/consent.repository.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import {
@@ -248,9 +248,9 @@ export function createBulkService(deps: BulkServiceDeps) {
           });
         }
         const work = [...lanes].map(
-          ([lane, laneItems]) =>
+          ([lane, items]) =>
             () =>
-              applyLane(brandId, activatedAt, lane, laneItems),
+              applyLane(brandId, activatedAt, lane, items),
         );
         if (writers === 1) for (const lane of work) applied += await lane();
         else applied += (await Promise.all(work.map((lane) => lane()))).reduce((sum, n) => sum + n, 0);
@@ -295,7 +295,7 @@ export function createBulkService(deps: BulkServiceDeps) {
           const lane = request.item_lanes[i]!;
           const transactionId = request.transaction_ids[i]!;
           const base = { index: i + 1, subrequestId };
-          if ((request.lanes_left & (1 << lane)) !== 0)
+          if (isLaneLeft(request.lanes_left, lane))
             return [{ ...base, status: 'enqueue', transactionId, creationDate: request.accepted_at }];
           const failure = failures.get(i);
           if (failure) return [{ ...base, status: 'failure', error: failure }];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
-import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { acceptOnays, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
 
 /** 50 notices a second: the outbox takes a minute of them, 3,000 messages. */
 const PER_SECOND = 50;
@@ -31,23 +31,12 @@ const send = (n: number) =>
 test('a full outbox is refilled by the claim, not a few notices at a time as the sender frees room', async () => {
   // 4,000 people are told of an ONAY: more than the outbox may hold.
   const token = await t.token();
-  const consentDate = recentWireDate(120_000);
   for (let r = 0; r < 4; r++) {
-    const accepted = await t.app.inject({
-      method: 'POST',
-      url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`,
-      headers: { authorization: `Bearer ${token}` },
-      payload: Array.from({ length: 1000 }, (_, i) => ({
-        recipient: `+90536${String(r * 1000 + i).padStart(7, '0')}`,
-        recipientType: 'BIREYSEL',
-        type: 'MESAJ',
-        status: 'ONAY',
-        source: 'HS_WEB',
-        consentDate,
-      })),
-    });
-    assert.equal(accepted.statusCode, 200, accepted.body);
-    await t.system.bulk.processBulkRequest(accepted.json().requestId);
+    const recipients = Array.from(
+      { length: 1000 },
+      (_, i) => `+90536${String(r * 1000 + i).padStart(7, '0')}`,
+    );
+    await t.system.bulk.processBulkRequest(await acceptOnays(t, token, recipients));
   }
   const notifications = t.system.notifications;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { acceptOnays, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
 
 /** An SMS operator that takes 5 ms per message, as a real one does: 2,000 notices are seconds of work. */
 let operator: Server;
@@ -26,22 +26,12 @@ after(async () => {
 
 test('a sign-in code does not wait behind a flood of ONAY notices', async () => {
   const token = await t.token();
-  const consentDate = recentWireDate(120_000);
   for (let r = 0; r < 2; r++) {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`,
-      headers: { authorization: `Bearer ${token}` },
-      payload: Array.from({ length: 1000 }, (_, i) => ({
-        recipient: `+90533${String(r * 1000 + i).padStart(7, '0')}`,
-        recipientType: 'BIREYSEL',
-        type: 'MESAJ',
-        status: 'ONAY',
-        source: 'HS_WEB',
-        consentDate,
-      })),
-    });
-    assert.equal(response.statusCode, 200, response.body);
+    const recipients = Array.from(
+      { length: 1000 },
+      (_, i) => `+90533${String(r * 1000 + i).padStart(7, '0')}`,
+    );
+    await acceptOnays(t, token, recipients);
   }
   // The notices are flowing to the operator.
   for (let i = 0; i < 300 && smsReceived < 50; i++) await sleep(100);

@@ -155,6 +155,33 @@ export async function recordConsent(
   assert.equal(response.statusCode, 200, response.body);
 }
 
+/**
+ * Sends one bulk request of ONAYs (BIREYSEL, MESAJ, HS_WEB, two minutes ago), one per recipient, to the demo
+ * brand; fails the test if it is not accepted. Returns the request's id.
+ */
+export async function acceptOnays(
+  t: Pick<TestSystem, 'app'>,
+  token: string,
+  recipients: string[],
+): Promise<string> {
+  const consentDate = recentWireDate(120_000);
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: recipients.map((recipient) => ({
+      recipient,
+      recipientType: 'BIREYSEL',
+      type: 'MESAJ',
+      status: 'ONAY',
+      source: 'HS_WEB',
+      consentDate,
+    })),
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  return response.json().requestId;
+}
+
 export interface Movement {
   recipient: string;
   recipientType: string;
