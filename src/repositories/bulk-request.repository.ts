@@ -1,21 +1,15 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/types.js';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { BulkRequestsTable, Database } from '../db/types.js';
 import { WRITE_LANES } from './consent.repository.js';
 
 export function createBulkRequestRepository(db: Kysely<Database>) {
   return {
-    insertBulkRequest: (row: {
-      id: string;
-      brand_id: number;
-      api_user_id: number;
-      accepted_at: Date;
-      subrequest_ids: string[];
-      transaction_ids: string[];
-      items: unknown[];
-      item_lanes: Buffer;
-      lanes_left: number;
-      via_v2: boolean;
-    }) =>
+    /** A request as accepted: its items as stored (sealed), no lane applied yet. */
+    insertBulkRequest: (
+      row: Omit<Insertable<BulkRequestsTable>, 'items' | 'lanes_applied_at' | 'completed_at'> & {
+        items: unknown[];
+      },
+    ) =>
       db
         .insertInto('bulk_requests')
         .values({
