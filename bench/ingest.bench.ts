@@ -22,6 +22,8 @@ import { statementsProfile } from './statements.js';
 const TOTAL = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
 const BATCH = 1000;
 const IN_FLIGHT = 4;
+/** Accept threads of the server: 0, the default on 2 cores (config.ts); BENCH_ACCEPT_THREADS=1 compares. */
+const ACCEPT_THREADS = Number(process.env.BENCH_ACCEPT_THREADS ?? 0);
 
 /** The raw baseline with `writers` connections, into a fresh bare table; rows per second and CPU. */
 async function rawBaseline(pool: pg.Pool, writers: number): Promise<{ rate: number; cpu: string }> {
@@ -152,6 +154,7 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
     messaging: SANDBOX_MESSAGING,
     // Measures the write path, not the per-user request budget.
     apiRequestsPerSecond: 1e6,
+    acceptThreads: ACCEPT_THREADS,
   });
   await system.providerAdmin.seedDemo();
   const url = await system.app.listen({ port: 0, host: '127.0.0.1' });
@@ -167,7 +170,8 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
 
   const rate = (n: number) => Math.round(n).toLocaleString('en');
   console.log(
-    `ingest: ${TOTAL} consents, ${BATCH} per request, ${IN_FLIGHT} requests in flight from another process`,
+    `ingest: ${TOTAL} consents, ${BATCH} per request, ${IN_FLIGHT} requests in flight from another process, ` +
+      `${ACCEPT_THREADS} accept thread(s)`,
   );
   console.log(`  raw unnest insert, 1 writer  : ${rate(oneWriter.rate)} rows/s — ${oneWriter.cpu}`);
   console.log(

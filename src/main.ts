@@ -72,6 +72,7 @@ async function serve(
     logger,
     tokenRequestsPerHour: config.tokenRequestsPerHour,
     apiRequestsPerSecond: config.apiRequestsPerSecond,
+    acceptThreads: config.acceptThreads,
     abuseLimits: shareOfScanBudget(config.abuseLimits, runtime.processes),
     trustedProxies: config.trustedProxies,
     uploadMaxBytes: config.uploadMaxMb * 1024 * 1024,

@@ -17,6 +17,8 @@ export interface SystemOptions {
   workers?: boolean;
   /** Writers of one brand's bulk requests at a time (1 or 2, the default); `bench -- ingest --parallel`. */
   bulkWriters?: 1 | 2;
+  /** Threads that parse, validate and seal bulk requests beside the event loop (default 0: inline). */
+  acceptThreads?: number;
   /**
    * Keep the serving side live: the gateway's index and its change stream (default on). Off for CLI commands
    * and worker-only processes, which answer no checks.

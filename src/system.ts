@@ -49,6 +49,7 @@ import { createIntegratorRepository } from './repositories/integrator.repository
 import { createWebhookRepository } from './repositories/webhook.repository.js';
 import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import { createAuthService } from './services/auth.service.js';
+import { createBulkPreparer } from './services/bulk-accept/accept-pool.js';
 import { createBulkService } from './services/bulk.service.js';
 import { createShortLinkRepository } from './repositories/short-link.repository.js';
 import { createConsentService } from './services/consent.service.js';
@@ -168,12 +169,18 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     maxQueuedMessages: 60 * noticesPerSecond,
     clock,
   });
+  const bulkPreparer = createBulkPreparer({
+    threads: options.acceptThreads ?? 0,
+    masterKey: options.masterKey,
+    cipher,
+    logger,
+  });
   const bulk = createBulkService({
     db,
     bulkRequests,
     writer,
     providers,
-    cipher,
+    preparer: bulkPreparer,
     queue: bulkWorker.queue,
     notices: noticesJob.queue,
     writers: options.bulkWriters,
@@ -381,6 +388,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       await providerSide.stop();
       await registrySide.stop();
       await bulkWorker.stop();
+      await bulkPreparer.close();
       await sendJob.stop();
       await noticeSendJob.stop();
       await noticesJob.stop();

@@ -1,23 +1,31 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { BulkRequestsTable, Database } from '../db/types.js';
-import { WRITE_LANES } from './consent.repository.js';
+import { WRITE_LANES } from '../domain/write-lanes.js';
 
 export function createBulkRequestRepository(db: Kysely<Database>) {
   return {
-    /** A request as accepted: its items as stored (sealed), no lane applied yet. */
+    /**
+     * A request as accepted, no lane applied yet: its items as stored (sealed) and its ids already encoded
+     * (JSON, array literals) by the accept threads, so storing it costs this thread no per-item work.
+     */
     insertBulkRequest: (
-      row: Omit<Insertable<BulkRequestsTable>, 'items' | 'lanes_applied_at' | 'completed_at'> & {
-        items: unknown[];
-      },
-    ) =>
-      db
+      row: Omit<
+        Insertable<BulkRequestsTable>,
+        'items' | 'subrequest_ids' | 'transaction_ids' | 'lanes_applied_at' | 'completed_at'
+      > & { itemsJson: string; subrequestIdsLiteral: string; transactionIdsLiteral: string },
+    ) => {
+      const { itemsJson, subrequestIdsLiteral, transactionIdsLiteral, ...columns } = row;
+      return db
         .insertInto('bulk_requests')
         .values({
-          ...row,
-          items: JSON.stringify(row.items),
+          ...columns,
+          items: itemsJson,
+          subrequest_ids: sql<string[]>`${subrequestIdsLiteral}::uuid[]`,
+          transaction_ids: sql<string[]>`${transactionIdsLiteral}::text[]`,
           lanes_applied_at: Array.from({ length: WRITE_LANES }, () => null),
         })
-        .execute(),
+        .execute();
+    },
 
     findBulkRequest: (id: string, brandId: number) =>
       db

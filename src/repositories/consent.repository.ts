@@ -298,10 +298,4 @@ export function createConsentRepository(db: Kysely<Database>) {
  */
 const ADVISORY_NAMESPACE = 0x1_15;
 
-/** How many parts a brand's identities are split into for writing (see lockForWrite). */
-export const WRITE_LANES = 2;
-
-/** The lane of an identity: from its blind index, whose bytes are uniformly distributed. */
-export const laneOf = (recipientKey: Buffer): number => recipientKey[0]! % WRITE_LANES;
-
 export type ConsentRepository = ReturnType<typeof createConsentRepository>;

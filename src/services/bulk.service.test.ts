@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
-import { WRITE_LANES } from '../repositories/consent.repository.js';
+import { WRITE_LANES } from '../domain/write-lanes.js';
 
 let t: TestSystem;
 let token: string;

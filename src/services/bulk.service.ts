@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
-import type { ConsentInput } from '../domain/consent.js';
-import { parseConsentInput } from '../domain/consent-input.js';
-import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-errors.js';
+import type { BulkPreparer } from './bulk-accept/accept-pool.js';
+import type { StoredItem } from './bulk-accept/prepare-bulk.js';
+import { IysRequestError } from '../domain/iys-errors.js';
 import { isLaneLeft, type BulkRequestRepository } from '../repositories/bulk-request.repository.js';
-import { laneOf } from '../repositories/consent.repository.js';
+import { laneOf } from '../domain/write-lanes.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import {
   lockForWrite,
-  newTransactionId,
   writeConsents,
   type NoticeQueue,
   type SealedConsent,
@@ -19,7 +17,6 @@ import {
 import { allowedChannels, type BrandScope } from './tenancy.service.js';
 import { isUuid } from '../domain/uuid.js';
 
-export const MAX_CONSENTS_PER_REQUEST = 1000;
 /**
  * How much one transaction applies: requests are joined up to this many items (and GROUP_REQUESTS
  * requests), as a transaction's fixed cost — the lock hand-over, the commit, a statement's planning and
@@ -28,24 +25,10 @@ export const MAX_CONSENTS_PER_REQUEST = 1000;
 const GROUP_ITEMS = 10_000;
 const GROUP_REQUESTS = 50;
 
-/** How an accepted item is kept until it is applied: sealed address, never plaintext. */
-interface StoredItem {
-  k: string;
-  e: string;
-  kind: ConsentInput['recipientKind'];
-  rt: ConsentInput['recipientType'];
-  t: ConsentInput['type'];
-  s: ConsentInput['status'];
-  src: ConsentInput['source'];
-  cd: number | null;
-  rc: number | null;
-  ra: number[];
-}
-
+/** A stored request and its answer (BulkAcceptedResponse) as JSON, ready to send. */
 export interface AcceptedBulk {
   requestId: string;
-  acceptedAt: Date;
-  subRequests: Array<ConsentInput & { subrequestId: string }>;
+  answerJson: string;
 }
 
 export interface BulkItemResult {
@@ -67,7 +50,8 @@ export interface BulkServiceDeps {
   bulkRequests: BulkRequestRepository;
   writer: WriterDeps;
   providers: ProviderRepository;
-  cipher: FieldCipher;
+  /** Parses, validates and seals accepted requests (on the accept threads). */
+  preparer: BulkPreparer;
   queue: BulkQueue;
   notices: NoticeQueue;
   /** Write lanes of one brand applied at the same time: 2 (the default) or 1 (one writer; benchmarks). */
@@ -76,39 +60,8 @@ export interface BulkServiceDeps {
 }
 
 export function createBulkService(deps: BulkServiceDeps) {
-  const { db, bulkRequests, writer, providers, cipher, queue, notices, writers = 2 } = deps;
+  const { db, bulkRequests, writer, providers, preparer, queue, notices, writers = 2 } = deps;
   const { clock = () => new Date() } = deps;
-
-  /** Validates the whole array up front: any field error rejects the request, nothing is stored. */
-  function parseBatch(body: unknown): ConsentInput[] {
-    if (!Array.isArray(body)) throw IysRequestError.of('H092', { value: typeof body });
-    if (body.length === 0) throw IysRequestError.of('H092', { value: [] });
-    if (body.length > MAX_CONSENTS_PER_REQUEST) throw IysRequestError.of('H125', { value: body.length });
-
-    const errors: (IysErrorItem & { index: number })[] = [];
-    const parsed: ConsentInput[] = [];
-    const seen = new Set<string>();
-    body.forEach((item, position) => {
-      const index = position + 1;
-      const result = parseConsentInput(item);
-      if (!result.ok) return void errors.push(...result.errors.map((e) => ({ index, ...e })));
-      const { recipient, recipientType, type } = result.consent;
-      const identity = `${recipientType}|${type}|${recipient}`;
-      if (seen.has(identity)) {
-        return void errors.push({
-          index,
-          ...iysError('H194', {
-            location: ['recipient'],
-            value: (item as Record<string, unknown>).recipient,
-          }),
-        });
-      }
-      seen.add(identity);
-      parsed.push(result.consent);
-    });
-    if (errors.length > 0) throw new IysRequestError(errors);
-    return parsed;
-  }
 
   /** Applies one lane's items of a group, those of requests whose lane is still left, in one transaction. */
   async function applyLane(
@@ -158,61 +111,34 @@ export function createBulkService(deps: BulkServiceDeps) {
     async acceptBulk(
       scope: BrandScope,
       apiUserId: number,
-      body: unknown,
+      json: string,
       options: { viaV2?: boolean } = {},
     ): Promise<AcceptedBulk> {
-      const parsed = parseBatch(body);
-      const forbidden = parsed.flatMap((consent, position) =>
-        allowedChannels(scope).includes(consent.type)
-          ? []
-          : [
-              {
-                index: position + 1,
-                ...iysError('H355', {
-                  location: ['type'],
-                  value: consent.type,
-                  vars: { type: consent.type },
-                }),
-              },
-            ],
-      );
-      if (forbidden.length > 0) throw new IysRequestError(forbidden);
       const requestId = randomUUID();
       const acceptedAt = clock();
-      const subRequests = parsed.map((consent) => ({ ...consent, subrequestId: randomUUID() }));
-      const itemLanes = Buffer.alloc(subRequests.length);
-      const items: StoredItem[] = subRequests.map((consent, i) => {
-        const { recipientKey, addressEnc } = cipher.sealAddress(consent.recipient);
-        itemLanes[i] = laneOf(recipientKey);
-        return {
-          k: recipientKey.toString('hex'),
-          e: addressEnc.toString('base64'),
-          kind: consent.recipientKind,
-          rt: consent.recipientType,
-          t: consent.type,
-          s: consent.status,
-          src: consent.source,
-          cd: consent.consentDate?.getTime() ?? null,
-          rc: consent.retailerCode,
-          ra: consent.retailerAccess,
-        };
+      const prepared = await preparer.prepare({
+        json,
+        allowedTypes: allowedChannels(scope),
+        requestId,
+        acceptedAt: acceptedAt.getTime(),
       });
+      if (!prepared.ok) throw new IysRequestError(prepared.errors);
       await bulkRequests.insertBulkRequest({
         id: requestId,
         brand_id: scope.brand.id,
         api_user_id: apiUserId,
         accepted_at: acceptedAt,
-        subrequest_ids: subRequests.map((c) => c.subrequestId),
-        transaction_ids: subRequests.map(() => newTransactionId()),
-        items,
-        item_lanes: itemLanes,
-        lanes_left: itemLanes.reduce((left, lane) => left | (1 << lane), 0),
+        subrequestIdsLiteral: prepared.subrequestIdsLiteral,
+        transactionIdsLiteral: prepared.transactionIdsLiteral,
+        itemsJson: prepared.itemsJson,
+        item_lanes: Buffer.from(prepared.itemLanes.buffer, prepared.itemLanes.byteOffset, prepared.size),
+        lanes_left: prepared.lanesLeft,
         via_v2: options.viaV2 ?? false,
       });
       // The request is stored: it is accepted even if queueing it fails now (the database went away just
       // after the commit). The worker's sweep, or resumeUnfinished() at the next start, queues it then.
       await queue.enqueue(requestId).catch(() => {});
-      return { requestId, acceptedAt, subRequests };
+      return { requestId, answerJson: prepared.answerJson };
     },
 
     /**
@@ -286,7 +212,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       const failures = await bulkRequests.failuresOf(requestId);
       // An integrator sees only the items of the channels it was granted (positions stay the submitted ones).
       const types = scope.rights ? await bulkRequests.itemTypes(requestId) : undefined;
-      const allowed = new Set(allowedChannels(scope));
+      const allowed = new Set<string>(allowedChannels(scope));
       return {
         requestId,
         viaV2: request.via_v2,

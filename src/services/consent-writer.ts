@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { leafHash } from '../crypto/event-hash.js';
-import { createRandomPool } from '../crypto/random-pool.js';
 import type { Database } from '../db/types.js';
 import type { WorkingCalendar } from '../domain/business-days.js';
 import type { ConsentInput, ConsentSource, ConsentStatus, StoredConsent } from '../domain/consent.js';
 import { decideTransition, isHistorical } from '../domain/consent-rules.js';
 import { iysError, type IysErrorItem } from '../domain/iys-errors.js';
-import { laneOf, type ConsentRepository, type NewConsentEvent } from '../repositories/consent.repository.js';
+import { laneOf } from '../domain/write-lanes.js';
+import type { ConsentRepository, NewConsentEvent } from '../repositories/consent.repository.js';
 import type { RetailerRepository } from '../repositories/retailer.repository.js';
 import type { WebhookRepository } from '../repositories/webhook.repository.js';
 
@@ -49,12 +49,7 @@ export interface WriteBatch {
   pastOnly?: boolean;
 }
 
-const random = createRandomPool();
-
-/** İYS transaction ids are 64 hex characters. */
-export function newTransactionId(): string {
-  return random(32).toString('hex');
-}
+export { newTransactionId } from '../crypto/transaction-id.js';
 
 export interface WriterDeps {
   consents: ConsentRepository;

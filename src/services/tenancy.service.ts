@@ -1,3 +1,4 @@
+import type { ConsentType } from '../domain/consent.js';
 import { IysRequestError } from '../domain/iys-errors.js';
 import type { TokenOwner } from '../repositories/api-user.repository.js';
 import type { IntegratorRepository } from '../repositories/integrator.repository.js';
@@ -29,7 +30,7 @@ export function requireChannelRight(
 }
 
 /** The channels a scope may see (all three for the brand's own provider). */
-export function allowedChannels(scope: BrandScope): string[] {
+export function allowedChannels(scope: BrandScope): ConsentType[] {
   return (['ARAMA', 'MESAJ', 'EPOSTA'] as const).filter((type) => !scope.rights || scope.rights[type]);
 }
 

@@ -29,6 +29,11 @@ import {
   StatusQueryBody,
 } from './schema.js';
 
+/** A JSON body kept as text, for a route that parses it elsewhere. */
+class JsonText {
+  constructor(readonly json: string) {}
+}
+
 export interface ConsentRouteDeps {
   auth: AuthService;
   apiRequestLimiter: WindowLimiter;
@@ -48,6 +53,44 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
   return async (app) => {
     app.addHook('preHandler', requireBearer(deps.auth, deps.apiRequestLimiter));
     const common = { tags: ['İzin'], security: [{ bearer: [] }] };
+
+    // The bulk bodies are parsed, validated and sealed on the accept threads (services/bulk-accept), not on
+    // the event loop: in this scope the JSON parser only keeps the text.
+    await app.register(async (bulk) => {
+      bulk.removeContentTypeParser('application/json');
+      bulk.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) =>
+        done(null, new JsonText(text as string)),
+      );
+      for (const spelling of SPELLINGS)
+        for (const version of ['', '/v2'] as const) {
+          const v2 = version === '/v2';
+          bulk.post(
+            `${version}/sps/:iysCode/brands/:brandCode/${spelling}/request`,
+            {
+              schema: {
+                ...common,
+                hide: spelling !== 'consents',
+                summary: `Add up to 1000 consents asynchronously (asenkron çoklu izin ekleme)${v2 ? ', v2' : ''}`,
+                params: BrandParams,
+                body: BulkConsentBody,
+                response: { 200: BulkAcceptedResponse, '4xx': ErrorResponse },
+              },
+            },
+            async (request, reply) => {
+              // What another content type (or none) gave is not a JSON array: H092, as for any non-array.
+              const body: unknown = request.body;
+              if (!(body instanceof JsonText)) throw IysRequestError.of('H092', { value: typeof body });
+              const accepted = await deps.bulk.acceptBulk(
+                await scopeOf(request),
+                ownerOf(request).apiUserId,
+                body.json,
+                { viaV2: v2 },
+              );
+              return reply.type('application/json; charset=utf-8').send(accepted.answerJson);
+            },
+          );
+        }
+    });
 
     for (const spelling of SPELLINGS) {
       const base = `/sps/:iysCode/brands/:brandCode/${spelling}`;
@@ -79,42 +122,6 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
               request.body,
             );
             return { transactionId: result.transactionId, creationDate: formatWireDate(result.creationDate) };
-          },
-        );
-
-        app.post(
-          `${versioned}/request`,
-          {
-            schema: {
-              ...common,
-              hide,
-              summary: `Add up to 1000 consents asynchronously (asenkron çoklu izin ekleme)${v2 ? ', v2' : ''}`,
-              params: BrandParams,
-              body: BulkConsentBody,
-              response: { 200: BulkAcceptedResponse, '4xx': ErrorResponse },
-            },
-          },
-          async (request) => {
-            const accepted = await deps.bulk.acceptBulk(
-              await scopeOf(request),
-              ownerOf(request).apiUserId,
-              request.body,
-              { viaV2: v2 },
-            );
-            const creationDate = formatWireDate(accepted.acceptedAt);
-            return {
-              requestId: accepted.requestId,
-              subRequests: accepted.subRequests.map((c) => ({
-                subrequestId: c.subrequestId,
-                type: c.type,
-                ...(c.source ? { source: c.source } : {}),
-                recipient: c.recipient,
-                status: c.status,
-                ...(c.consentDate ? { consentDate: formatWireDate(c.consentDate) } : {}),
-                recipientType: c.recipientType,
-                creationDate,
-              })),
-            };
           },
         );
       }
@@ -197,7 +204,7 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
           const { transactionId } = request.params;
           const answer = await deps.transparencyLog.receiptForTransaction(transactionId, scope.brand.id);
           // An integrator sees only its channels' events; the others do not exist for it.
-          if (!answer || !allowedChannels(scope).includes(answer.event.type))
+          if (!answer || !(allowedChannels(scope) as string[]).includes(answer.event.type))
             throw IysRequestError.of('H989', { location: ['transactionId'], value: transactionId });
           if (!answer.ready) {
             return reply.code(202).header('retry-after', String(answer.retryAfterSeconds)).send({});

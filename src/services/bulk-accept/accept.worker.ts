@@ -1,0 +1,16 @@
+/**
+ * An accept thread (see accept-pool.ts): prepares bulk requests with the registry's keys, which it derives
+ * from the master key it was started with; it never touches the database.
+ */
+import { workerData } from 'node:worker_threads';
+import { FieldCipher } from '../../crypto/field-cipher.js';
+import { createKeyRing } from '../../crypto/keys.js';
+import { prepareBulk, type BulkPreparation, type BulkToPrepare } from './prepare-bulk.js';
+
+const cipher = new FieldCipher(
+  createKeyRing(Buffer.from((workerData as { masterKey: Uint8Array }).masterKey)),
+);
+
+export default function prepare(input: BulkToPrepare): BulkPreparation {
+  return prepareBulk(input, cipher);
+}
