@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { IysRequestError } from '../domain/iys-errors.js';
+import { laneOf } from '../domain/write-lanes.js';
+import { isLaneLeft, type BulkRequestRepository } from '../repositories/bulk-request.repository.js';
 import type { BulkPreparer } from './bulk-accept/accept-pool.js';
 import type { StoredItem } from './bulk-accept/prepare-bulk.js';
-import { IysRequestError } from '../domain/iys-errors.js';
-import { isLaneLeft, type BulkRequestRepository } from '../repositories/bulk-request.repository.js';
-import { laneOf } from '../domain/write-lanes.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import {
   lockForWrite,

@@ -204,7 +204,7 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
           const { transactionId } = request.params;
           const answer = await deps.transparencyLog.receiptForTransaction(transactionId, scope.brand.id);
           // An integrator sees only its channels' events; the others do not exist for it.
-          if (!answer || !(allowedChannels(scope) as string[]).includes(answer.event.type))
+          if (!answer || !allowedChannels(scope).some((type) => type === answer.event.type))
             throw IysRequestError.of('H989', { location: ['transactionId'], value: transactionId });
           if (!answer.ready) {
             return reply.code(202).header('retry-after', String(answer.retryAfterSeconds)).send({});
