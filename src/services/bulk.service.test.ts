@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { turkishWorkingCalendar } from '../domain/business-days.js';
 import { WRITE_LANES } from '../domain/write-lanes.js';
+import { createBulkRequestRepository } from '../repositories/bulk-request.repository.js';
+import { createConsentRepository } from '../repositories/consent.repository.js';
+import { createProviderRepository } from '../repositories/provider.repository.js';
+import { createRetailerRepository } from '../repositories/retailer.repository.js';
+import { createWebhookRepository } from '../repositories/webhook.repository.js';
+import { createBulkService } from './bulk.service.js';
 
 let t: TestSystem;
 let token: string;
@@ -33,6 +40,33 @@ const results = async (requestId: string) =>
 const phones = (n: number, offset: number) =>
   Array.from({ length: n }, (_, i) => `+90533${String(offset + i).padStart(7, '0')}`);
 
+/**
+ * A bulk service of its own on the test system's database, as another process would have: it shares
+ * nothing in memory with t.system.bulk. `onLoad` sees each load of stored items.
+ */
+function anotherBulkService(onLoad: (ids: string[]) => void = () => {}) {
+  const db = t.system.database.db;
+  const bulkRequests = createBulkRequestRepository(db);
+  return createBulkService({
+    db,
+    bulkRequests: { ...bulkRequests, loadItems: (ids) => (onLoad(ids), bulkRequests.loadItems(ids)) },
+    writer: {
+      consents: createConsentRepository(db),
+      retailers: createRetailerRepository(db),
+      webhooks: createWebhookRepository(db, t.database.url),
+      calendar: turkishWorkingCalendar(),
+    },
+    providers: createProviderRepository(db),
+    preparer: {
+      prepare: () => Promise.reject(new Error('this service only applies')),
+      threads: [],
+      close: async () => {},
+    },
+    queue: { enqueue: async () => {} },
+    notices: { wake: async () => {} },
+  });
+}
+
 test('an accepted request is stored before the answer and applied exactly once, however often processed', async () => {
   const batch = phones(50, 1000).map((recipient) => ({
     recipient,
@@ -51,8 +85,10 @@ test('an accepted request is stored before the answer and applied exactly once, 
   const pending = await results(requestId);
   assert.deepEqual(new Set(pending.map((r: { status: string }) => r.status)), new Set(['enqueue']));
 
-  // Three concurrent runs plus one late one: the lanes' locks let each item be applied by exactly one.
-  const applied = await Promise.all([1, 2, 3].map(() => t.system.bulk.processBulkRequest(requestId)));
+  // Three concurrent runs, as of three processes, plus one late one: the lanes' write locks let each item be
+  // applied by exactly one.
+  const runs = [t.system.bulk, anotherBulkService(), anotherBulkService()];
+  const applied = await Promise.all(runs.map((bulk) => bulk.processBulkRequest(requestId)));
   assert.equal(
     applied.reduce((sum, n) => sum + n, 0),
     50,
@@ -193,4 +229,37 @@ test("a brand's requests are applied in the order they were accepted, together, 
     rows[0]!.transactions <= WRITE_LANES,
     'the three requests were committed together, one transaction per write lane',
   );
+});
+
+test("two jobs of one brand in one process decode the brand's backlog once: the second waits for the first's run", async () => {
+  const loaded: string[][] = [];
+  const bulk = anotherBulkService((ids) => loaded.push(ids));
+  const requestIds: string[] = [];
+  for (const [n, recipient] of phones(3, 5000).entries()) {
+    const item = { recipient, recipientType: 'BIREYSEL', type: 'MESAJ', status: 'ONAY', source: 'HS_WEB' };
+    const accepted = await post(`${base}/consents/request`, [
+      { ...item, consentDate: recentWireDate(60_000 + n) },
+    ]);
+    assert.equal(accepted.statusCode, 200, accepted.body);
+    requestIds.push(accepted.json().requestId);
+  }
+
+  // The worker takes two jobs at a time: here, the first and the last request's.
+  const applied = await Promise.all([
+    bulk.processBulkRequest(requestIds[0]!),
+    bulk.processBulkRequest(requestIds[2]!),
+  ]);
+
+  // Whichever started first applied the three requests; the other found its own already done.
+  assert.deepEqual(
+    applied.sort((a, b) => a - b),
+    [0, 3],
+  );
+  assert.equal(loaded.length, 1, 'the stored items were loaded (and unsealed) once');
+  assert.deepEqual(new Set(loaded[0]), new Set(requestIds));
+  for (const id of requestIds)
+    assert.deepEqual(
+      (await results(id)).map((r: { status: string }) => r.status),
+      ['success'],
+    );
 });

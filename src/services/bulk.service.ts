@@ -62,6 +62,8 @@ export interface BulkServiceDeps {
 export function createBulkService(deps: BulkServiceDeps) {
   const { db, bulkRequests, writer, providers, preparer, queue, notices, writers = 2 } = deps;
   const { clock = () => new Date() } = deps;
+  /** The run of each brand's backlog under way in this process (see processBulkRequest). */
+  const brandRuns = new Map<number, Promise<number>>();
 
   /** Applies one lane's items of a group, those of requests whose lane is still left, in one transaction. */
   async function applyLane(
@@ -104,6 +106,39 @@ export function createBulkService(deps: BulkServiceDeps) {
     });
     if (noticed > 0) await notices.wake();
     return count;
+  }
+
+  /** Applies the brand's oldest requests, GROUP_ITEMS at a time, until `requestId` is applied. */
+  async function applyBacklog(brandId: number, requestId: string): Promise<number> {
+    const provider = await providers.findProviderOfBrand(brandId);
+    const activatedAt = provider?.activated_at ?? null;
+    let applied = 0;
+    // The brand's oldest requests go first, up to GROUP_ITEMS at a time, until this one is done: with a
+    // backlog, the first job applies the requests of the jobs behind it, which then find nothing to do.
+    while (await bulkRequests.isUnfinished(requestId)) {
+      const waiting = await bulkRequests.listUnfinishedOfBrand(brandId, GROUP_REQUESTS);
+      const group = takeGroup(waiting);
+      const stored = await bulkRequests.loadItems(group.map((r) => r.id));
+      const lanes = new Map<number, GroupItem[]>();
+      for (const listed of group) {
+        const { items, transactionIds } = stored.get(listed.id)!;
+        const request = { ...listed, transaction_ids: transactionIds };
+        (items as StoredItem[]).forEach((item, i) => {
+          const consent = unsealItem(item, request, i);
+          const lane = laneOf(consent.recipientKey);
+          if (!lanes.has(lane)) lanes.set(lane, []);
+          lanes.get(lane)!.push({ request, i, consent });
+        });
+      }
+      const work = [...lanes].map(
+        ([lane, items]) =>
+          () =>
+            applyLane(brandId, activatedAt, lane, items),
+      );
+      if (writers === 1) for (const lane of work) applied += await lane();
+      else applied += (await Promise.all(work.map((lane) => lane()))).reduce((sum, n) => sum + n, 0);
+    }
+    return applied;
   }
 
   return {
@@ -153,35 +188,18 @@ export function createBulkService(deps: BulkServiceDeps) {
     async processBulkRequest(requestId: string): Promise<number> {
       const brandId = await bulkRequests.brandOf(requestId);
       if (brandId === undefined) return 0;
-      const provider = await providers.findProviderOfBrand(brandId);
-      const activatedAt = provider?.activated_at ?? null;
-      let applied = 0;
-      // The brand's oldest requests go first, up to GROUP_ITEMS at a time, until this one is done: with a
-      // backlog, the first job applies the requests of the jobs behind it, which then find nothing to do.
-      while (await bulkRequests.isUnfinished(requestId)) {
-        const waiting = await bulkRequests.listUnfinishedOfBrand(brandId, GROUP_REQUESTS);
-        const group = takeGroup(waiting);
-        const stored = await bulkRequests.loadItems(group.map((r) => r.id));
-        const lanes = new Map<number, GroupItem[]>();
-        for (const listed of group) {
-          const { items, transactionIds } = stored.get(listed.id)!;
-          const request = { ...listed, transaction_ids: transactionIds };
-          (items as StoredItem[]).forEach((item, i) => {
-            const consent = unsealItem(item, request, i);
-            const lane = laneOf(consent.recipientKey);
-            if (!lanes.has(lane)) lanes.set(lane, []);
-            lanes.get(lane)!.push({ request, i, consent });
-          });
-        }
-        const work = [...lanes].map(
-          ([lane, items]) =>
-            () =>
-              applyLane(brandId, activatedAt, lane, items),
-        );
-        if (writers === 1) for (const lane of work) applied += await lane();
-        else applied += (await Promise.all(work.map((lane) => lane()))).reduce((sum, n) => sum + n, 0);
+      // One run per brand in this process. Two jobs of one brand would both load and unseal the same group,
+      // and one would then only wait on the other's write locks to find its lanes done (the worker takes two
+      // jobs at a time). The next run starts when this one ends and usually finds its request applied.
+      // Runs in other processes still meet at the write locks.
+      const previous = brandRuns.get(brandId) ?? Promise.resolve(0);
+      const run = previous.catch(() => 0).then(() => applyBacklog(brandId, requestId));
+      brandRuns.set(brandId, run);
+      try {
+        return await run;
+      } finally {
+        if (brandRuns.get(brandId) === run) brandRuns.delete(brandId);
       }
-      return applied;
     },
 
     /**
