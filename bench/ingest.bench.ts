@@ -18,6 +18,7 @@ import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
 import { createBenchDatabase, runWithConcurrency, startBenchServer } from './bench-database.js';
 import { cpuPerRow, sampleCpu } from './cpu.js';
 import { statementsProfile } from './statements.js';
+import { percentile } from './stats.js';
 
 const TOTAL = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
 const BATCH = 1000;
@@ -247,10 +248,9 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
     );
   }
   if (repeat > 1) {
-    const sorted = [...ratios].sort((a, b) => a - b);
     console.log(
-      `ingest ratio, median of ${repeat} interleaved pairs = ${median(sorted).toFixed(3)} ` +
-        `(${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)}); applied rows/s ${applied.map(rate).join(' / ')}`,
+      `ingest ratio, median of ${repeat} interleaved pairs = ${percentile(ratios, 0.5).toFixed(3)} ` +
+        `(${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}); applied rows/s ${applied.map(rate).join(' / ')}`,
     );
   } else if (applied.length > 1) {
     console.log(
@@ -275,11 +275,6 @@ function repeatOf(flags: string[]): number {
   if (repeat > 1 && flags.includes('--stored')) throw new Error('--repeat does not combine with --stored');
   return repeat;
 }
-
-const median = (sorted: number[]): number =>
-  sorted.length % 2 === 1
-    ? sorted[(sorted.length - 1) / 2]!
-    : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
 
 /**
  * `--parallel`: one brand, applied by one writer and by two (one per write lane). The requests are accepted

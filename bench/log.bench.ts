@@ -21,12 +21,11 @@ import { formatWireDate } from '../src/domain/wire-date.js';
 import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
 import { startBenchServer } from './bench-database.js';
 import { preloadTo } from './ingest.bench.js';
+import { percentile } from './stats.js';
 
 const LOAD = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
 const PROOFS = 1000;
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const rate = (n: number) => Math.round(n).toLocaleString('en');
 
 export async function benchLog(flags: string[] = []): Promise<void> {
@@ -69,8 +68,6 @@ export async function benchLog(flags: string[] = []): Promise<void> {
     await log.consistency(Math.max(1, first), size);
     consistency.push(performance.now() - t0);
   }
-  inclusion.sort((a, b) => a - b);
-  consistency.sort((a, b) => a - b);
 
   // 3. Under load: the API process accepts, a worker process applies and sequences.
   const worker = await createSystem({
@@ -132,7 +129,7 @@ export async function benchLog(flags: string[] = []): Promise<void> {
     [probes.map((p) => p.transactionId)],
   );
   const signedAt = new Map(heads2.map((r) => [r.transaction_id, r.signed_at.getTime()]));
-  const fromCommit = probes.map((p) => signedAt.get(p.transactionId)! - p.committedBy).sort((a, b) => a - b);
+  const fromCommit = probes.map((p) => signedAt.get(p.transactionId)! - p.committedBy);
 
   console.log(
     `log: ${rate(size)} leaves preloaded and sequenced, then ${rate(LOAD)} consents through the bulk API`,
