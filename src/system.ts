@@ -21,14 +21,9 @@ import {
   watchTransparencyLog,
 } from './http/metrics.js';
 import { startBoss } from './jobs/boss.js';
-import { createBulkConsentsWorker } from './jobs/bulk-consents.job.js';
-import { createConsentNoticesJob } from './jobs/consent-notices.job.js';
 import { startExpiredTokensJob } from './jobs/expired-tokens.job.js';
-import {
-  createSendMessageJob,
-  DEFAULT_NOTICES_PER_SECOND,
-  SEND_NOTICE_QUEUE,
-} from './jobs/send-message.job.js';
+import { createSendMessageJob } from './jobs/send-message.job.js';
+import { composeConsentPipeline, type ConsentPipeline } from './consent-pipeline.js';
 import { createApiUserRepository } from './repositories/api-user.repository.js';
 import { createThrottleRepository } from './repositories/throttle.repository.js';
 import { createStaffSessionRepository } from './repositories/staff-session.repository.js';
@@ -41,7 +36,6 @@ import { createGatewayRepository } from './repositories/gateway.repository.js';
 import { createComplaintRepository } from './repositories/complaint.repository.js';
 import { createConsentRepository } from './repositories/consent.repository.js';
 import { createDashboardRepository } from './repositories/dashboard.repository.js';
-import { createNoticeRepository } from './repositories/notice.repository.js';
 import { createOutboxRepository } from './repositories/outbox.repository.js';
 import { createProviderRepository } from './repositories/provider.repository.js';
 import { createRetailerRepository } from './repositories/retailer.repository.js';
@@ -49,14 +43,11 @@ import { createIntegratorRepository } from './repositories/integrator.repository
 import { createWebhookRepository } from './repositories/webhook.repository.js';
 import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import { createAuthService } from './services/auth.service.js';
-import { createBulkPreparer } from './services/bulk-accept/accept-pool.js';
-import { createBulkService } from './services/bulk.service.js';
 import { createShortLinkRepository } from './repositories/short-link.repository.js';
 import { createConsentService } from './services/consent.service.js';
 import { createPortalConsentService } from './services/portal-consents.service.js';
 import { createDashboardService } from './services/dashboard.service.js';
 import { createGatewayService, type GatewayService } from './services/gateway/gateway.service.js';
-import { createNotificationService } from './services/notification.service.js';
 import type { OnboardingService } from './services/onboarding.service.js';
 import { createOutboxService } from './services/outbox.service.js';
 import { createProviderService } from './services/provider.service.js';
@@ -81,8 +72,8 @@ export interface System {
   app: FastifyInstance;
   database: DatabaseHandle;
   providerAdmin: ReturnType<typeof createProviderService>;
-  bulk: ReturnType<typeof createBulkService>;
-  notifications: ReturnType<typeof createNotificationService>;
+  bulk: ConsentPipeline['bulk'];
+  notifications: ConsentPipeline['notifications'];
   regulator: RegulatorService;
   onboarding: OnboardingService;
   webhooks: WebhookService;
@@ -127,19 +118,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     (error) => closing || logger.error({ err: error }, 'pg-boss error'),
   );
 
-  // Jobs and services refer to each other (a service queues work, a job runs the service): the getters
-  // break the cycles, and are first called after everything exists.
-  const bulkWorker = createBulkConsentsWorker({ boss, bulk: () => bulk, logger });
+  // A job refers to the service it runs, which is built after it: the getter breaks the cycle.
   const sendJob = createSendMessageJob({ boss, outbox: () => outbox, logger });
-  const noticesPerSecond = options.noticesPerSecond ?? DEFAULT_NOTICES_PER_SECOND;
-  const noticeSendJob = createSendMessageJob({
-    boss,
-    outbox: () => outbox,
-    logger,
-    queueName: SEND_NOTICE_QUEUE,
-    perSecond: noticesPerSecond,
-  });
-  const noticesJob = createConsentNoticesJob({ boss, notifications: () => notifications, logger });
 
   const retailerRepository = createRetailerRepository(db);
   const integratorRepository = createIntegratorRepository(db);
@@ -157,35 +137,22 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     clock,
   });
   const shortLinkRepository = createShortLinkRepository(db);
-  const notifications = createNotificationService({
+  const pipeline = composeConsentPipeline({
     db,
-    outbox: outboxRepository,
-    notices: createNoticeRepository(db),
-    messages: outbox,
-    queue: noticeSendJob.queue,
-    shortLinks: shortLinkRepository,
-    publicUrl: messaging.publicUrl,
-    // About a minute of the paced sender's work.
-    maxQueuedMessages: 60 * noticesPerSecond,
-    clock,
-  });
-  const bulkPreparer = createBulkPreparer({
-    threads: options.acceptThreads ?? 0,
-    masterKey: options.masterKey,
-    cipher,
+    boss,
     logger,
-  });
-  const bulk = createBulkService({
-    db,
-    bulkRequests,
-    writer,
-    providers,
-    preparer: bulkPreparer,
-    queue: bulkWorker.queue,
-    notices: noticesJob.queue,
-    writers: options.bulkWriters,
     clock,
+    cipher,
+    options,
+    publicUrl: messaging.publicUrl,
+    bulkRequests,
+    providers,
+    writer,
+    outbox: outboxRepository,
+    messages: outbox,
+    shortLinks: shortLinkRepository,
   });
+  const { bulk, notifications } = pipeline;
   const transparencyRepository = createTransparencyRepository(db);
   const logRepository = createTransparencyLogRepository(db);
   const transparencyLog = createTransparencyLogService({
@@ -269,7 +236,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     writer,
     messages: outbox,
     sendQueue: sendJob.queue,
-    notices: noticesJob.queue,
+    notices: pipeline.noticeQueue,
     webhooks: options.webhooks,
     uploadMaxBytes: options.uploadMaxBytes,
     guard,
@@ -278,7 +245,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     db,
     consents: consentRepository,
     writer,
-    notices: noticesJob.queue,
+    notices: pipeline.noticeQueue,
     cipher,
     pulls: transparencyRepository,
     clock,
@@ -343,10 +310,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   if (options.workers !== false) {
     await providerSide.start();
     await registrySide.start();
-    await bulkWorker.start();
     await sendJob.start();
-    await noticeSendJob.start();
-    await noticesJob.start();
+    await pipeline.start();
     expiredTokensJob = await startExpiredTokensJob({
       boss,
       logger,
@@ -358,12 +323,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
         shortLinks: () => shortLinkRepository.deleteExpired(clock()),
       },
     });
-    const resumed = await bulk.resumeUnfinished();
-    if (resumed > 0) logger.info({ resumed }, 'resumed unfinished bulk requests');
-    // Messages and notices left pending by an earlier run (crash, deploy) go out now.
+    // Messages left pending by an earlier run (crash, deploy) go out now; so does the pipeline's work.
     await sendJob.queue.sendSoon(await outbox.listPendingMessageIds({ notices: false }));
-    await noticeSendJob.queue.sendSoon(await outbox.listPendingMessageIds({ notices: true }));
-    if ((await notifications.countPending()) > 0) await noticesJob.queue.wake();
+    await pipeline.resume();
   }
 
   return {
@@ -387,11 +349,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       await gateway.stop();
       await providerSide.stop();
       await registrySide.stop();
-      await bulkWorker.stop();
-      await bulkPreparer.close();
+      await pipeline.stop();
       await sendJob.stop();
-      await noticeSendJob.stop();
-      await noticesJob.stop();
       await expiredTokensJob?.stop();
       await boss.stop({ graceful: true, wait: true });
       emailSender.close?.();
