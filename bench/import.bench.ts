@@ -2,7 +2,8 @@
  * `npm run bench -- import`: a 1,000,000-row CSV of consents end to end — uploaded through the portal over
  * HTTP, streamed into encrypted chunks, applied in the background with every rule, notices and webhooks —
  * against a raw `COPY` of the same file into a bare one-index table on the same database, in the same run.
- * Prints both rates and `import ratio = end-to-end / COPY`. BENCH_IMPORT_ROWS sets the size.
+ * Prints both rates with their CPU per row (Node, PostgreSQL) and `import ratio = end-to-end / COPY`.
+ * BENCH_IMPORT_ROWS sets the size.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, openAsBlob, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
 import { onboardProvider } from '../test/helpers/portal.js';
 import type { TestSystem } from '../test/helpers/system.js';
 import { createBenchDatabase } from './bench-database.js';
+import { cpuPerRow, sampleCpu } from './cpu.js';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 
@@ -46,11 +48,13 @@ export async function benchImport(): Promise<void> {
   await client.query(`CREATE TABLE bench_raw (recipient text, recipient_type text, type text, status text,
     source text, consent_date text, PRIMARY KEY (recipient, recipient_type, type))`);
   const copyStarted = performance.now();
+  const copyCpu = sampleCpu();
   await pipeline(
     createReadStream(file),
     client.query(copyFrom('COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)')),
   );
   const copyRate = ROWS / ((performance.now() - copyStarted) / 1000);
+  const copyCpuPerRow = cpuPerRow(copyCpu, sampleCpu(), ROWS);
   await client.end();
 
   const system = await createSystem({
@@ -67,6 +71,7 @@ export async function benchImport(): Promise<void> {
     const { admin, brandCode } = await onboardProvider({ app: system.app, system } as unknown as TestSystem);
 
     const started = performance.now();
+    const cpu = sampleCpu();
     const form = new FormData();
     form.set('file', await openAsBlob(file, { type: 'text/csv' }), 'izinler.csv');
     const sent = await fetch(`${base}/api/portal/brands/${brandCode}/uploads`, {
@@ -86,14 +91,18 @@ export async function benchImport(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const seconds = (performance.now() - started) / 1000;
+    const uploadCpuPerRow = cpuPerRow(cpu, sampleCpu(), ROWS);
     if (upload.status !== 'completed' || upload.rowsApplied !== ROWS)
       throw new Error(`upload ended ${JSON.stringify(upload)}`);
     const rate = ROWS / seconds;
     console.log(`import: ${ROWS.toLocaleString('en')} rows in one CSV`);
-    console.log(`  raw COPY into a bare table:  ${Math.round(copyRate).toLocaleString('en')} rows/s`);
+    console.log(
+      `  raw COPY into a bare table:  ${Math.round(copyRate).toLocaleString('en')} rows/s — ${copyCpuPerRow}`,
+    );
     console.log(
       `  portal upload end to end:   ${Math.round(rate).toLocaleString('en')} rows/s ` +
-        `(received and stored in ${((received - started) / 1000).toFixed(1)} s, applied in ${seconds.toFixed(1)} s)`,
+        `(received and stored in ${((received - started) / 1000).toFixed(1)} s, applied in ${seconds.toFixed(1)} s) — ` +
+        uploadCpuPerRow,
     );
     console.log(`  import ratio = ${(rate / copyRate).toFixed(3)} (target ≥ 0.05 at 1,000,000 rows)`);
   } finally {
