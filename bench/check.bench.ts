@@ -4,7 +4,8 @@
  *  - recipients checked/s with 1000-recipient requests
  *  - the same through `npm start` with one server process per core (OPENIYS_PROCESSES=2) vs one process
  *  - in-process index lookups/s vs a bare Map<string, number> of the same size
- *  - opt-out freshness: provider RET committed → index answers "not allowed", p50/p99 over 1000 changes
+ *  - opt-out freshness: provider RET committed → index answers "not allowed", p50/p99 over 1000 changes,
+ *    in the process that wrote it and in another (`npm start`, 2 processes)
  *  - memory per 1,000,000 indexed consents
  */
 import { execFile, spawn } from 'node:child_process';
@@ -21,6 +22,9 @@ const CONSENTS = 20_000;
 const AUTOCANNON = 'node_modules/.bin/autocannon';
 const DURATION_S = Number(process.env.BENCH_CHECK_SECONDS ?? 5);
 const FRESHNESS_CHANGES = Number(process.env.BENCH_CHECK_CHANGES ?? 1000);
+// Each freshness run refuses its own indexed consents: two runs must fit in them.
+if (!(FRESHNESS_CHANGES > 0 && 2 * FRESHNESS_CHANGES <= CONSENTS))
+  throw new Error(`BENCH_CHECK_CHANGES must be between 1 and ${CONSENTS / 2}`);
 
 const phone = (i: number) => `+90532${String(i).padStart(7, '0')}`;
 
@@ -101,6 +105,49 @@ async function startServerProcesses(databaseUrl: string, masterKey: Buffer, proc
   };
 }
 
+/**
+ * Opt-out freshness: a provider RET through `writeBase`, then gateway checks against `checkBase` until it
+ * answers "not allowed"; milliseconds from the RET's answer, one per change. Recipients `first`… of the
+ * indexed consents (each used once: a second RET would find the index already refusing).
+ */
+async function measureFreshness(options: {
+  writeBase: string;
+  checkBase: string;
+  provider: Record<string, string>;
+  gateway: Record<string, string>;
+  first: number;
+}): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = options.first; i < options.first + FRESHNESS_CHANGES; i++) {
+    const recipient = phone(i);
+    const response = await fetch(`${options.writeBase}/sps/700001/brands/700010/consents`, {
+      method: 'POST',
+      headers: options.provider,
+      body: JSON.stringify({
+        recipient,
+        recipientType: 'BIREYSEL',
+        type: 'MESAJ',
+        status: 'RET',
+        source: 'HS_WEB',
+        consentDate: formatWireDate(new Date()),
+      }),
+    });
+    const committed = performance.now();
+    if (response.status !== 200) throw new Error(await response.text());
+    for (;;) {
+      const check = await fetch(`${options.checkBase}/gateway/v1/check`, {
+        method: 'POST',
+        headers: options.gateway,
+        body: JSON.stringify({ brandCode: 700010, type: 'MESAJ', recipients: [recipient] }),
+      });
+      const { results } = (await check.json()) as { results: Array<{ allowed: boolean }> };
+      if (!results[0]!.allowed) break;
+    }
+    latencies.push(performance.now() - committed);
+  }
+  return latencies;
+}
+
 export async function benchCheck(): Promise<void> {
   const masterKey = randomBytes(32);
   const server = await startBenchServer({ masterKey });
@@ -153,7 +200,10 @@ export async function benchCheck(): Promise<void> {
 
   // The same load against `npm start` with two server processes (the in-process server idles meanwhile),
   // and against one, so the ratio compares like with like (both separate processes behind a primary).
+  // With two processes, opt-out freshness across processes too: the refusal is written through this
+  // process, and another process's gateway index must learn it from the log.
   const perProcesses = new Map<number, { health: number; thousand: number }>();
+  let otherProcess: number[] = [];
   for (const processes of [1, 2]) {
     const cluster = await startServerProcesses(server.databaseUrl, masterKey, processes);
     try {
@@ -165,6 +215,14 @@ export async function benchCheck(): Promise<void> {
           body: thousandBody,
         }),
       });
+      if (processes === 2)
+        otherProcess = await measureFreshness({
+          writeBase: base,
+          checkBase: cluster.base,
+          provider,
+          gateway,
+          first: FRESHNESS_CHANGES,
+        });
     } finally {
       await cluster.stop();
     }
@@ -194,36 +252,14 @@ export async function benchCheck(): Promise<void> {
   const bareRate = LOOKUPS / ((performance.now() - started) / 1000);
   if (hits !== 2 * LOOKUPS) throw new Error('lookup miss');
 
-  // Opt-out freshness: RET through the provider API, then watch the index.
-  const retDate = () => formatWireDate(new Date());
-  const latencies: number[] = [];
-  for (let i = 0; i < FRESHNESS_CHANGES; i++) {
-    const recipient = phone(i);
-    const response = await fetch(`${base}/sps/700001/brands/700010/consents`, {
-      method: 'POST',
-      headers: provider,
-      body: JSON.stringify({
-        recipient,
-        recipientType: 'BIREYSEL',
-        type: 'MESAJ',
-        status: 'RET',
-        source: 'HS_WEB',
-        consentDate: retDate(),
-      }),
-    });
-    const committed = performance.now();
-    if (response.status !== 200) throw new Error(await response.text());
-    for (;;) {
-      const check = await fetch(`${base}/gateway/v1/check`, {
-        method: 'POST',
-        headers: gateway,
-        body: JSON.stringify({ brandCode: 700010, type: 'MESAJ', recipients: [recipient] }),
-      });
-      const { results } = (await check.json()) as { results: Array<{ allowed: boolean }> };
-      if (!results[0]!.allowed) break;
-    }
-    latencies.push(performance.now() - committed);
-  }
+  // Opt-out freshness in the process that wrote the refusal (the other process's is measured above).
+  const sameProcess = await measureFreshness({
+    writeBase: base,
+    checkBase: base,
+    provider,
+    gateway,
+    first: 0,
+  });
 
   // Memory of one million indexed consents.
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -259,7 +295,10 @@ export async function benchCheck(): Promise<void> {
     `  index lookups              : ${fmt(indexRate)}/s vs bare Map ${fmt(bareRate)}/s → ratio ${(indexRate / bareRate).toFixed(2)} (target ≥ 2,000,000/s)`,
   );
   console.log(
-    `  opt-out freshness          : p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms over ${latencies.length} RETs (target p99 < 1 s)`,
+    `  opt-out freshness          : p50 ${percentile(sameProcess, 0.5).toFixed(1)} ms, p99 ${percentile(sameProcess, 0.99).toFixed(1)} ms over ${sameProcess.length} RETs, checked in the writing process`,
+  );
+  console.log(
+    `    … in another process     : p50 ${percentile(otherProcess, 0.5).toFixed(1)} ms, p99 ${percentile(otherProcess, 0.99).toFixed(1)} ms over ${otherProcess.length} RETs, checked in \`npm start\` (2 processes) (target p99 < 1 s)`,
   );
   console.log(
     `  memory per 1,000,000 indexed consents: ${(heapPerMillion / 1024 / 1024).toFixed(0)} MiB (heap and array buffers; target ≤ 150 MB)${gc ? '' : ' (approximate: run with --expose-gc)'}`,
