@@ -1,6 +1,6 @@
 /**
  * Gateway check: how fast a message gateway gets answers, each figure against a baseline in the same run.
- *  - single-recipient check requests/s vs GET /health on the same server
+ *  - single-recipient check requests/s vs GET /health on the same server, with 10 and with 100 connections
  *  - recipients checked/s with 1000-recipient requests
  *  - the same through `npm start` with one server process per core (OPENIYS_PROCESSES=2) vs one process
  *  - in-process index lookups/s vs a bare Map<string, number> of the same size
@@ -34,9 +34,10 @@ const phone = (i: number) => `+90532${String(i).padStart(7, '0')}`;
  */
 async function load(
   url: string,
-  options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+  options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; connections?: number },
 ): Promise<number> {
-  const args = ['--json', '-c', '10', '-d', String(DURATION_S), '-m', options.method ?? 'GET'];
+  const connections = String(options.connections ?? 10);
+  const args = ['--json', '-c', connections, '-d', String(DURATION_S), '-m', options.method ?? 'GET'];
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
   if (options.body !== undefined) args.push('-b', options.body);
   const { stdout } = await promisify(execFile)(AUTOCANNON, [...args, url], { maxBuffer: 16 * 1024 * 1024 });
@@ -182,11 +183,15 @@ export async function benchCheck(): Promise<void> {
   const account = await system.gateway.addAccount('Bench Operatör', ['MESAJ'], { seesDetail: true });
   const gateway = { 'content-type': 'application/json', authorization: `Bearer ${account.token}` };
   const health = await load(`${base}/health`, {});
-  const single = await load(`${base}/gateway/v1/check`, {
-    method: 'POST',
+  const singleCheck = {
+    method: 'POST' as const,
     headers: gateway,
     body: JSON.stringify({ brandCode: 700010, type: 'MESAJ', recipients: [phone(42)] }),
-  });
+  };
+  const single = await load(`${base}/gateway/v1/check`, singleCheck);
+  // An operator's gateway sends many checks at once: their receipts then share larger signed batches.
+  const busyHealth = await load(`${base}/health`, { connections: 100 });
+  const busySingle = await load(`${base}/gateway/v1/check`, { ...singleCheck, connections: 100 });
   const thousandBody = JSON.stringify({
     brandCode: 700010,
     type: 'MESAJ',
@@ -281,6 +286,9 @@ export async function benchCheck(): Promise<void> {
   console.log(`  GET /health                : ${fmt(health)} req/s`);
   console.log(
     `  single-recipient check     : ${fmt(single)} req/s → check ratio = ${(single / health).toFixed(2)} (target ≥ 0.5)`,
+  );
+  console.log(
+    `    … with 100 connections   : ${fmt(busySingle)} req/s against GET /health ${fmt(busyHealth)} req/s → ratio ${(busySingle / busyHealth).toFixed(2)}`,
   );
   console.log(
     `  1000-recipient checks      : ${fmt(thousand)} req/s = ${fmt(thousand * 1000)} recipients/s (target ≥ 300,000/s)`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { auditPath, leafHash, merkleRoot, rootFromAuditPath } from './merkle.js';
+import { auditPath, leafHash, merkleRoot, merkleTree, rootFromAuditPath } from './merkle.js';
 
 // The reference data of the Certificate Transparency implementations (certificate-transparency-go,
 // Trillian): eight leaves and the root of every prefix of them.
@@ -63,4 +63,16 @@ test('every audit path of every tree up to 40 leaves proves its root, and nothin
   }
   assert.equal(rootFromAuditPath(many[0]!, 5, 5, []), undefined, 'index outside the tree');
   assert.equal(rootFromAuditPath(many[0]!, 0, 1, [many[1]!]), undefined, 'path too long for the size');
+});
+
+test('merkleTree gives the root and every audit path that merkleRoot and auditPath give, up to 130 leaves', () => {
+  const many = Array.from({ length: 130 }, (_, i) => leafHash(`leaf ${i}`));
+  assert.deepEqual(merkleTree([]), { root: merkleRoot([]), paths: [] });
+  for (let n = 1; n <= many.length; n++) {
+    const tree = many.slice(0, n);
+    const { root, paths } = merkleTree(tree);
+    assert.deepEqual(root, merkleRoot(tree), `root of ${n}`);
+    assert.equal(paths.length, n);
+    paths.forEach((path, m) => assert.deepEqual(path, auditPath(tree, m), `path of leaf ${m} of ${n}`));
+  }
 });

@@ -1,4 +1,4 @@
-import { auditPath, leafHash, merkleRoot } from './merkle.js';
+import { leafHash, merkleTree } from './merkle.js';
 import type { ReceiptSigner } from './receipt-signer.js';
 
 /** Answers sealed under one signature at most; a path then has at most 7 hashes. */
@@ -29,16 +29,16 @@ export function createReceiptBatcher(signer: ReceiptSigner, maxBatch = MAX_BATCH
     const batch = pending;
     pending = [];
     try {
-      const leaves = batch.map((entry) => leafHash(entry.claims));
+      const { root, paths } = merkleTree(batch.map((entry) => leafHash(entry.claims)));
       const head = signer.sign({
         iss: 'openiys',
         kind: 'answers',
         iat: Math.floor(Date.now() / 1000),
         size: batch.length,
-        root: merkleRoot(leaves).toString('hex'),
+        root: root.toString('hex'),
       });
       batch.forEach((entry, i) => {
-        const proof = { i, path: auditPath(leaves, i).map((hash) => hash.toString('hex')) };
+        const proof = { i, path: paths[i]!.map((hash) => hash.toString('hex')) };
         entry.resolve(
           `${head}~${Buffer.from(entry.claims).toString('base64url')}~${Buffer.from(JSON.stringify(proof)).toString('base64url')}`,
         );
