@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 /**
  * CPU seconds used so far by this process and by each PostgreSQL process on the machine (Linux /proc), by
@@ -8,6 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface CpuSample {
   node: number;
   postgres: Map<string, number>;
+  /** When it was taken (performance.now(), ms). */
+  at: number;
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -46,14 +49,21 @@ export function postgresSecondsBetween(from: CpuSample, to: CpuSample): number {
 
 export function sampleCpu(): CpuSample {
   const { user, system } = process.cpuUsage();
-  return { node: (user + system) / 1e6, postgres: postgresSeconds() };
+  return { node: (user + system) / 1e6, postgres: postgresSeconds(), at: performance.now() };
 }
 
 /**
  * CPU per row between two samples, for Node (this process) and PostgreSQL (all its processes: run on a
- * machine doing nothing else, or the figure includes other databases' work).
+ * machine doing nothing else, or the figure includes other databases' work), and how many of the machine's
+ * cores the two kept busy on average: a rate is bound by CPU when that nears the count of cores.
  */
 export function cpuPerRow(from: CpuSample, to: CpuSample, rows: number): string {
+  const node = to.node - from.node;
+  const postgres = postgresSecondsBetween(from, to);
   const µs = (seconds: number) => ((seconds / rows) * 1e6).toFixed(1);
-  return `CPU per row: Node ${µs(to.node - from.node)} µs, PostgreSQL ${µs(postgresSecondsBetween(from, to))} µs`;
+  const busy = (node + postgres) / ((to.at - from.at) / 1000);
+  return (
+    `CPU per row: Node ${µs(node)} µs, PostgreSQL ${µs(postgres)} µs; ` +
+    `${busy.toFixed(2)} of ${availableParallelism()} cores busy`
+  );
 }
