@@ -8,43 +8,23 @@
  *    in the process that wrote it and in another (`npm start`, 2 processes)
  *  - memory per 1,000,000 indexed consents
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { formatWireDate } from '../src/domain/wire-date.js';
 import { ConsentIndex } from '../src/services/gateway/consent-index.js';
+import { DURATION_S, load } from './autocannon.js';
 import { runWithConcurrency, startBenchServer } from './bench-database.js';
 import { percentile } from './stats.js';
 
 const CONSENTS = 20_000;
-const AUTOCANNON = 'node_modules/.bin/autocannon';
-const DURATION_S = Number(process.env.BENCH_CHECK_SECONDS ?? 5);
 const FRESHNESS_CHANGES = Number(process.env.BENCH_CHECK_CHANGES ?? 1000);
 // Each freshness run refuses its own indexed consents: two runs must fit in them.
 if (!(FRESHNESS_CHANGES > 0 && 2 * FRESHNESS_CHANGES <= CONSENTS))
   throw new Error(`BENCH_CHECK_CHANGES must be between 1 and ${CONSENTS / 2}`);
 
 const phone = (i: number) => `+90532${String(i).padStart(7, '0')}`;
-
-/**
- * Requests per second from autocannon run as its own process (its CLI), so that generating the load takes
- * no CPU time or event-loop turns from the server being measured.
- */
-async function load(
-  url: string,
-  options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; connections?: number },
-): Promise<number> {
-  const connections = String(options.connections ?? 10);
-  const args = ['--json', '-c', connections, '-d', String(DURATION_S), '-m', options.method ?? 'GET'];
-  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
-  if (options.body !== undefined) args.push('-b', options.body);
-  const { stdout } = await promisify(execFile)(AUTOCANNON, [...args, url], { maxBuffer: 16 * 1024 * 1024 });
-  const result = JSON.parse(stdout) as { non2xx: number; requests: { average: number } };
-  if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers from ${url}`);
-  return result.requests.average;
-}
 
 /** A port nobody listens on right now. */
 async function freePort(): Promise<number> {

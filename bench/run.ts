@@ -5,6 +5,7 @@ import { benchIndexes } from './indexes.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLog } from './log.bench.js';
 import { benchScan } from './scan.bench.js';
+import { benchStatus } from './status.bench.js';
 import { benchWebhook } from './webhook.bench.js';
 
 const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   scan: benchScan,
   indexes: benchIndexes,
   log: benchLog,
+  status: benchStatus,
 };
 
 const args = process.argv.slice(2);

@@ -27,14 +27,16 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    findBulkRequest: (id: string, brandId: number) =>
-      db
+    findBulkRequest: async (id: string, brandId: number) => {
+      const row = await db
         .selectFrom('bulk_requests')
         .select([
           'id',
           'accepted_at',
-          'subrequest_ids',
-          'transaction_ids',
+          // The ids as strings, split here: pg's text-array parser costs ~1.3 µs an id, 2.5 ms for the
+          // two arrays of a 1000-item request on every status look-up (uuids and hex never hold a comma).
+          sql<string>`array_to_string(subrequest_ids, ',')`.as('subrequest_ids'),
+          sql<string>`array_to_string(transaction_ids, ',')`.as('transaction_ids'),
           'item_lanes',
           'lanes_left',
           'lanes_applied_at',
@@ -43,7 +45,15 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         ])
         .where('id', '=', id)
         .where('brand_id', '=', brandId)
-        .executeTakeFirst(),
+        .executeTakeFirst();
+      return (
+        row && {
+          ...row,
+          subrequest_ids: splitIds(row.subrequest_ids),
+          transaction_ids: splitIds(row.transaction_ids),
+        }
+      );
+    },
 
     /** The items the rules refused, by position. */
     failuresOf: async (id: string): Promise<Map<number, { code: string; message: string }>> =>
@@ -99,16 +109,12 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
     ): Promise<Map<string, { items: unknown[]; transactionIds: string[] }>> => {
       const rows = await db
         .selectFrom('bulk_requests')
-        // The ids as one string: pg's parser of text arrays costs ~1.6 µs an id, a split 0.02 µs
-        // (they are hex, so never hold the separator).
+        // The ids as one string (see findBulkRequest).
         .select(['id', 'items', sql<string>`array_to_string(transaction_ids, ',')`.as('transaction_ids')])
         .where('id', 'in', ids)
         .execute();
       return new Map(
-        rows.map((r) => [
-          r.id,
-          { items: r.items as unknown[], transactionIds: r.transaction_ids.split(',') },
-        ]),
+        rows.map((r) => [r.id, { items: r.items as unknown[], transactionIds: splitIds(r.transaction_ids) }]),
       );
     },
 
@@ -193,6 +199,9 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
 }
 
 export type BulkRequestRepository = ReturnType<typeof createBulkRequestRepository>;
+
+/** Ids read with array_to_string(…, ','): an empty array reads as '', which is no ids, not one empty id. */
+const splitIds = (joined: string): string[] => (joined === '' ? [] : joined.split(','));
 
 /** Whether a request's items of this lane are still to be applied (its bit in `lanes_left`). */
 export const isLaneLeft = (lanesLeft: number, lane: number): boolean => (lanesLeft & (1 << lane)) !== 0;

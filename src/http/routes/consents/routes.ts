@@ -134,15 +134,23 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
       /** A bulk request's items, each with the fields both versions share. */
       const resultItems = async (request: FastifyRequest, params: Static<typeof resultParams>) => {
         const result = await deps.bulk.getBulkResults(await scopeOf(request), params.requestId);
+        // A request's items share a few moments (its acceptance, each lane's commit): each is formatted once.
+        const formatted = new Map<number, string>();
+        const wireDate = (date: Date) => {
+          let text = formatted.get(date.getTime());
+          if (text === undefined) formatted.set(date.getTime(), (text = formatWireDate(date)));
+          return text;
+        };
         return {
           viaV2: result.viaV2,
           items: result.items.map((item) => ({
             index: item.index,
             status: item.status,
             requestId: result.requestId,
-            ...(item.transactionId ? { transactionId: item.transactionId } : {}),
-            ...(item.creationDate ? { creationDate: formatWireDate(item.creationDate) } : {}),
-            ...(item.error ? { error: item.error } : {}),
+            // Absent fields stay undefined, which the response serialiser leaves out as it did the keys.
+            transactionId: item.transactionId || undefined,
+            creationDate: item.creationDate && wireDate(item.creationDate),
+            error: item.error,
             subrequestId: item.subrequestId,
           })),
         };
@@ -176,9 +184,14 @@ export function consentRoutes(deps: ConsentRouteDeps): FastifyPluginAsyncTypebox
         async (request) => {
           const { viaV2, items } = await resultItems(request, request.params);
           // v2 spells the key as its result model does (QueryMultipleConsentResultV2).
-          return items.map(({ subrequestId, ...item }) => ({
-            ...item,
-            subRequestId: subrequestId,
+          return items.map((item) => ({
+            index: item.index,
+            status: item.status,
+            requestId: item.requestId,
+            transactionId: item.transactionId,
+            creationDate: item.creationDate,
+            error: item.error,
+            subRequestId: item.subrequestId,
             isAddConsentV2Service: viaV2,
           }));
         },

@@ -80,6 +80,26 @@ test('a v2 bulk request’s result speaks v2 (subRequestId, isAddConsentV2Servic
   const asV1 = (await call('GET', `${v1}/request/${requestId}`)).json();
   assert.equal(asV1[0].subrequestId, items[0].subRequestId);
   assert.equal(asV1[0].isAddConsentV2Service, undefined);
+  // The exact fields of each kind of item, in order: a success carries its transaction and moment, a
+  // failure only its error.
+  assert.deepEqual(Object.keys(asV1[0]), [
+    'index',
+    'status',
+    'subrequestId',
+    'requestId',
+    'transactionId',
+    'creationDate',
+  ]);
+  assert.match(asV1[0].creationDate, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  assert.deepEqual(Object.keys(asV1[1]), ['index', 'status', 'subrequestId', 'requestId', 'error']);
+  assert.deepEqual(Object.keys(items[1]), [
+    'index',
+    'status',
+    'subRequestId',
+    'requestId',
+    'isAddConsentV2Service',
+    'error',
+  ]);
 
   // A request sent through v1 is not one of v2's.
   const plain = (await call('POST', `${v1}/request`, [consent('+905558880003')])).json();
