@@ -38,7 +38,11 @@ export function merkleRoot(leaves: readonly Buffer[]): Buffer {
   return nodeHash(merkleRoot(leaves.slice(0, k)), merkleRoot(leaves.slice(k)));
 }
 
-/** PATH(m, D[n]) (RFC 9162 §2.1.3.1): the sibling hashes from leaf m up to the root. */
+/**
+ * PATH(m, D[n]) (RFC 9162 §2.1.3.1): the sibling hashes from leaf m up to the root. The specification's
+ * recursion as written, O(n) hashes a path: the reference the faster forms (merkleTree, merkle-ranges.ts)
+ * are tested against.
+ */
 export function auditPath(leaves: readonly Buffer[], m: number): Buffer[] {
   if (leaves.length <= 1) return [];
   const k = splitPoint(leaves.length);
