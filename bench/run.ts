@@ -5,6 +5,7 @@ import { benchIndexes } from './indexes.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLog } from './log.bench.js';
 import { benchScan } from './scan.bench.js';
+import { benchSingle } from './single.bench.js';
 import { benchStatus } from './status.bench.js';
 import { benchWebhook } from './webhook.bench.js';
 
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   indexes: benchIndexes,
   log: benchLog,
   status: benchStatus,
+  single: benchSingle,
 };
 
 const args = process.argv.slice(2);

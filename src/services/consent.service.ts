@@ -15,14 +15,13 @@ import { IysRequestError, iysError, type IysErrorItem } from '../domain/iys-erro
 import { checkTypeMatchesRecipient, parseRecipient } from '../domain/recipient.js';
 import type { ConsentRepository, ConsentRow } from '../repositories/consent.repository.js';
 import {
-  lockForWrite,
   newTransactionId,
-  writeConsents,
   type Actor,
   type NoticeQueue,
   type SealedConsent,
   type WriterDeps,
 } from './consent-writer.js';
+import { createSingleAddWriter } from './single-add-writer.js';
 import { allowedChannels, requireChannelRight, type BrandScope } from './tenancy.service.js';
 
 export const MAX_RECIPIENTS_PER_QUERY = 1000;
@@ -89,6 +88,8 @@ export function createConsentService({
   cipher,
   clock = () => new Date(),
 }: ConsentServiceDeps) {
+  const singleAdds = createSingleAddWriter({ db, writer, clock });
+
   function present(row: PresentableRow): ConsentView {
     return {
       recipient: cipher.openAddress(row.recipient_key, row.address_enc),
@@ -115,23 +116,14 @@ export function createConsentService({
       if (!parsed.ok) throw new IysRequestError(parsed.errors);
       requireChannelRight(scope, parsed.consent.type);
       const sealed = sealConsent(cipher, parsed.consent, newTransactionId());
-      const now = clock();
-      const { outcomes, notices: noticed } = await db.transaction().execute(async (trx) => {
-        const lock = await lockForWrite(trx, writer, [
-          { brandId: scope.brand.id, recipientKeys: [sealed.recipientKey] },
-        ]);
-        return writeConsents(trx, writer, lock, {
-          brandId: scope.brand.id,
-          activatedAt: scope.provider.activated_at ?? now,
-          receivedAt: now,
-          now,
-          actor,
-          consents: [sealed],
-        });
-      });
-      const outcome = outcomes[0]!;
+      // Written with the brand's other adds of the moment, in one transaction (group commit).
+      const { outcome, noticed } = await singleAdds.add(
+        { id: scope.brand.id, activatedAt: scope.provider.activated_at },
+        actor,
+        sealed,
+      );
       if (!outcome.ok) throw new IysRequestError(outcome.errors);
-      if (noticed > 0) await notices.wake();
+      if (noticed) await notices.wake();
       return { transactionId: outcome.transactionId, creationDate: outcome.creationDate };
     },
 
