@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { DEMO, postConsent, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
 import { createKeyRing } from '../crypto/keys.js';
 import { newTransactionId } from '../crypto/transaction-id.js';
@@ -14,7 +14,7 @@ import { createSingleAddWriter } from './single-add-writer.js';
 
 let t: TestSystem;
 let token: string;
-const url = `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents`;
+const statusUrl = `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/status`;
 
 before(async () => {
   t = await startTestSystem();
@@ -22,20 +22,7 @@ before(async () => {
 });
 after(() => t.close());
 
-const add = (recipient: string) =>
-  t.app.inject({
-    method: 'POST',
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    payload: {
-      recipient,
-      recipientType: 'BIREYSEL',
-      type: 'MESAJ',
-      status: 'ONAY',
-      source: 'HS_WEB',
-      consentDate: recentWireDate(),
-    },
-  });
+const add = (recipient: string) => postConsent(t, token, { recipient, type: 'MESAJ' });
 
 /** The writing transactions (tx) of these recorded movements. */
 async function writingTransactions(transactionIds: string[]): Promise<Set<string>> {
@@ -59,7 +46,7 @@ test('single adds of one brand arriving together are written by fewer transactio
   // Each is stored as its own consent, readable by its own status query.
   const status = await t.app.inject({
     method: 'POST',
-    url: `${url}/status`,
+    url: statusUrl,
     headers: { authorization: `Bearer ${token}` },
     payload: { recipient: recipients[7], recipientType: 'BIREYSEL', type: 'MESAJ' },
   });

@@ -133,16 +133,16 @@ export function recentWireDate(offsetMs = 60_000, now = new Date()): string {
 }
 
 /**
- * Records one consent through the provider API as a company would (BIREYSEL, ONAY, HS_WEB, a minute ago
- * unless `consent` says otherwise) and fails the test if the registry refuses it.
+ * Sends one consent through the provider API as a company would (BIREYSEL, ONAY, HS_WEB, a minute ago
+ * unless `consent` says otherwise); the answer is the caller's to judge.
  */
-export async function recordConsent(
+export function postConsent(
   t: Pick<TestSystem, 'app'>,
   token: string,
   consent: Record<string, unknown>,
   brand: { iysCode: number; brandCode: number } = DEMO,
-): Promise<void> {
-  const response = await t.app.inject({
+) {
+  return t.app.inject({
     method: 'POST',
     url: `/sps/${brand.iysCode}/brands/${brand.brandCode}/consents`,
     headers: { authorization: `Bearer ${token}` },
@@ -154,6 +154,16 @@ export async function recordConsent(
       ...consent,
     },
   });
+}
+
+/** postConsent, failing the test if the registry refuses it. */
+export async function recordConsent(
+  t: Pick<TestSystem, 'app'>,
+  token: string,
+  consent: Record<string, unknown>,
+  brand: { iysCode: number; brandCode: number } = DEMO,
+): Promise<void> {
+  const response = await postConsent(t, token, consent, brand);
   assert.equal(response.statusCode, 200, response.body);
 }
 
