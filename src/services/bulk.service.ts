@@ -8,6 +8,7 @@ import type { BulkPreparer } from './bulk-accept/accept-pool.js';
 import type { StoredItem } from './bulk-accept/prepare-bulk.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import {
+  identityKey,
   lockForWrite,
   writeConsents,
   type NoticeQueue,
@@ -282,7 +283,7 @@ function uniqueIdentitySegments<T extends { consent: SealedConsent }>(items: T[]
   let seen = new Set<string>();
   for (const item of items) {
     const { recipientKey, recipientType, type } = item.consent;
-    const identity = `${recipientKey.toString('hex')}|${recipientType}|${type}`;
+    const identity = identityKey(recipientKey, recipientType, type);
     if (seen.has(identity)) {
       segments.push(current);
       current = [];

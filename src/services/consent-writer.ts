@@ -239,7 +239,8 @@ function unknownRetailerErrors(consent: SealedConsent, known: Set<number>): IysE
   return errors;
 }
 
-function identityKey(recipientKey: Buffer, recipientType: string, type: string): string {
+/** One person on one channel of a brand, as a string: a batch holds each at most once. */
+export function identityKey(recipientKey: Buffer, recipientType: string, type: string): string {
   return `${recipientKey.toString('hex')}|${recipientType}|${type}`;
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import {
+  identityKey,
   lockForWrite,
   writeConsents,
   type Actor,
@@ -10,7 +11,7 @@ import {
 } from './consent-writer.js';
 
 /** The most single adds one transaction takes. */
-export const MAX_GROUP = 500;
+const MAX_GROUP = 500;
 
 interface Waiting {
   consent: SealedConsent;
@@ -49,7 +50,7 @@ export function createSingleAddWriter(deps: { db: Kysely<Database>; writer: Writ
     const identities = new Set<string>();
     for (const waiting of queue.waiting) {
       const { recipientKey, recipientType, type } = waiting.consent;
-      const identity = `${recipientKey.toString('hex')}|${recipientType}|${type}`;
+      const identity = identityKey(recipientKey, recipientType, type);
       if (group.length < MAX_GROUP && !identities.has(identity)) {
         identities.add(identity);
         group.push(waiting);
