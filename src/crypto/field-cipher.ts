@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createKeyedHash, type KeyedHash } from './keyed-hash.js';
 import type { KeyRing } from './keys.js';
 import { createRandomPool } from './random-pool.js';
 
@@ -18,12 +19,12 @@ const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES + TAG_BYTES;
 export class FieldCipher {
   private readonly random = createRandomPool();
   private readonly currentKeyId: Buffer;
-  /** As a KeyObject, imported once: an HMAC keyed by it is ~15 % cheaper than one keyed by raw bytes. */
-  private readonly blindIndexKey: KeyObject;
+  /** HMAC-SHA-256 under the blind-index key, without a native object per address (keyed-hash.ts). */
+  private readonly blindIndexHash: KeyedHash;
 
   constructor(private readonly keys: KeyRing) {
     this.currentKeyId = Buffer.from(keys.currentKeyId, 'hex');
-    this.blindIndexKey = createSecretKey(keys.blindIndexKey);
+    this.blindIndexHash = createKeyedHash(keys.blindIndexKey);
   }
 
   /** The length of what `encrypt` sealed into `sealedBytes` bytes. */
@@ -32,7 +33,7 @@ export class FieldCipher {
   }
 
   blindIndex(normalised: string): Buffer {
-    return createHmac('sha256', this.blindIndexKey).update(normalised, 'utf8').digest();
+    return this.blindIndexHash.bytes(normalised);
   }
 
   /**
@@ -40,7 +41,7 @@ export class FieldCipher {
    * map key, without a Buffer per address on the hot path.
    */
   blindIndexId(normalised: string): string {
-    return createHmac('sha256', this.blindIndexKey).update(normalised, 'utf8').digest('binary'); // 'binary' is Node's name for latin1 here
+    return this.blindIndexHash.latin1(normalised);
   }
 
   /** Blind index plus ciphertext bound to it: the only form in which an address reaches the database. */
