@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The columns of a consent event that its leaf hash commits to (all of them but id and the hash). */
 export interface HashedEvent {
@@ -42,5 +42,6 @@ export function canonicalEvent(event: HashedEvent): string {
 
 /** RFC 6962 leaf hash (0x00 prefix), ready for a Merkle transparency log. */
 export function leafHash(event: HashedEvent): Buffer {
-  return createHash('sha256').update(Buffer.of(0)).update(canonicalEvent(event), 'utf8').digest();
+  // One-shot: the string is hashed as UTF-8, and its leading NUL is the prefix byte 0x00.
+  return hash('sha256', `\u0000${canonicalEvent(event)}`, 'buffer');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** What a piece of evidence's leaf commits to: the movement it supports and the file's digest. */
 export interface HashedEvidence {
@@ -31,5 +31,5 @@ export function canonicalEvidence(evidence: HashedEvidence): string {
 
 /** RFC 6962 leaf hash (0x00 prefix), a leaf of the same transparency log as the events. */
 export function evidenceLeafHash(evidence: HashedEvidence): Buffer {
-  return createHash('sha256').update(Buffer.of(0)).update(canonicalEvidence(evidence), 'utf8').digest();
+  return hash('sha256', `\u0000${canonicalEvidence(evidence)}`, 'buffer');
 }

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  hash,
+  createPublicKey,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { leafHash, rootFromAuditPath } from './merkle.js';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -121,5 +129,5 @@ export function hashJson(value: unknown): string {
 
 /** SHA-256 of JSON text already serialised (the bytes sent), hex. */
 export function hashText(json: string): string {
-  return createHash('sha256').update(json).digest('hex');
+  return hash('sha256', json, 'hex');
 }
