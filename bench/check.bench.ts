@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { formatWireDate } from '../src/domain/wire-date.js';
 import { ConsentIndex } from '../src/services/gateway/consent-index.js';
-import { DURATION_S, load } from './autocannon.js';
+import { DURATION_S, warmLoad } from './autocannon.js';
 import { runWithConcurrency, startBenchServer } from './bench-database.js';
 import { percentile } from './stats.js';
 
@@ -162,22 +162,22 @@ export async function benchCheck(): Promise<void> {
 
   const account = await system.gateway.addAccount('Bench Operatör', ['MESAJ'], { seesDetail: true });
   const gateway = { 'content-type': 'application/json', authorization: `Bearer ${account.token}` };
-  const health = await load(`${base}/health`, {});
+  const health = await warmLoad(`${base}/health`, {});
   const singleCheck = {
     method: 'POST' as const,
     headers: gateway,
     body: JSON.stringify({ brandCode: 700010, type: 'MESAJ', recipients: [phone(42)] }),
   };
-  const single = await load(`${base}/gateway/v1/check`, singleCheck);
+  const single = await warmLoad(`${base}/gateway/v1/check`, singleCheck);
   // An operator's gateway sends many checks at once: their receipts then share larger signed batches.
-  const busyHealth = await load(`${base}/health`, { connections: 100 });
-  const busySingle = await load(`${base}/gateway/v1/check`, { ...singleCheck, connections: 100 });
+  const busyHealth = await warmLoad(`${base}/health`, { connections: 100 });
+  const busySingle = await warmLoad(`${base}/gateway/v1/check`, { ...singleCheck, connections: 100 });
   const thousandBody = JSON.stringify({
     brandCode: 700010,
     type: 'MESAJ',
     recipients: Array.from({ length: 1000 }, (_, i) => phone(i * 7)),
   });
-  const thousand = await load(`${base}/gateway/v1/check`, {
+  const thousand = await warmLoad(`${base}/gateway/v1/check`, {
     method: 'POST',
     headers: gateway,
     body: thousandBody,
@@ -193,8 +193,8 @@ export async function benchCheck(): Promise<void> {
     const cluster = await startServerProcesses(server.databaseUrl, masterKey, processes);
     try {
       perProcesses.set(processes, {
-        health: await load(`${cluster.base}/health`, {}),
-        thousand: await load(`${cluster.base}/gateway/v1/check`, {
+        health: await warmLoad(`${cluster.base}/health`, {}),
+        thousand: await warmLoad(`${cluster.base}/gateway/v1/check`, {
           method: 'POST',
           headers: gateway,
           body: thousandBody,
