@@ -1,8 +1,8 @@
 import {
   createHash,
   createPrivateKey,
-  hash,
   createPublicKey,
+  hash,
   sign,
   verify,
   type KeyObject,
