@@ -1,10 +1,11 @@
 /**
  * `npm run bench -- status`: a provider polling the result of a 1000-item bulk request
  * (`GET …/consents/request/{requestId}`), the look-up İYS clients repeat until every item is final, against
- * `GET /health` on the same server in the same run. Load from autocannon in a separate process.
+ * `GET /health` on the same server in the same run. Load from autocannon in a separate process; each load
+ * follows one uncounted second of itself (warmLoad).
  */
 import { randomBytes } from 'node:crypto';
-import { DURATION_S, load } from './autocannon.js';
+import { DURATION_S, warmLoad } from './autocannon.js';
 import { startBenchServer } from './bench-database.js';
 
 const ITEMS = 1000;
@@ -34,8 +35,8 @@ export async function benchStatus(): Promise<void> {
     const answer = await fetch(url, { headers: provider });
     const bytes = (await answer.arrayBuffer()).byteLength;
 
-    const health = await load(`${server.base}/health`, {});
-    const status = await load(url, { headers: provider });
+    const health = await warmLoad(`${server.base}/health`, {});
+    const status = await warmLoad(url, { headers: provider });
     const fmt = (n: number) => Math.round(n).toLocaleString('en');
     console.log(`status: one ${ITEMS}-item bulk request, applied; ${DURATION_S} s per load, 10 connections`);
     console.log(`  GET /health                : ${fmt(health)} req/s`);
