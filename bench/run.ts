@@ -1,5 +1,6 @@
 /** `npm run bench -- [name…]`: runs the named benchmarks (all when none is named). Prints; never fails a test. */
 import { benchCheck } from './check.bench.js';
+import { benchCounts } from './counts.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchIndexes } from './indexes.bench.js';
 import { benchIngest } from './ingest.bench.js';
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   log: benchLog,
   status: benchStatus,
   single: benchSingle,
+  counts: benchCounts,
 };
 
 const args = process.argv.slice(2);

@@ -9,6 +9,8 @@ import { startLogAuditJob } from './jobs/log-audit.job.js';
 import { startLogSequencerJob } from './jobs/log-sequencer.job.js';
 import type { TransparencyLogService } from './services/transparency-log.service.js';
 import { startAnomalyScanJob } from './jobs/anomaly-scan.job.js';
+import { startConsentCountsJob } from './jobs/consent-counts.job.js';
+import { createConsentCountRepository } from './repositories/consent-count.repository.js';
 import type { WorkingCalendar } from './domain/business-days.js';
 import type { AnomalyLimits } from './domain/upload-anomalies.js';
 import { createAnomalyRepository } from './repositories/anomaly.repository.js';
@@ -35,7 +37,7 @@ import type { MessageQueue, OutboxService } from './services/outbox.service.js';
 /**
  * The registry's own duties, as opposed to what providers, citizens and gateways ask of it (see system.ts):
  * the transparency log's sequencer and nightly audit, line closures reported by operators, consent evidence and the company's side of complaints, retention and
- * erasure, suspicious-submission flags, and the mail
+ * erasure, suspicious-submission flags, the consent counts' fold, and the mail
  * that tells a company what it must act on. Wired by hand from the shared pieces.
  */
 export function composeRegistrySide(deps: {
@@ -108,6 +110,7 @@ export function composeRegistrySide(deps: {
         await startLogAuditJob({ boss, logger, audit: () => transparencyLog.audit() }),
         await startRetentionJob({ boss, retention, logger }),
         await startAnomalyScanJob({ boss, anomalies, logger }),
+        await startConsentCountsJob({ boss, counts: createConsentCountRepository(db), logger }),
       );
       if ((await lineClosures.countPending()) > 0) await closuresJob.queue.wake();
     },

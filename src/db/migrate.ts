@@ -40,6 +40,7 @@ import * as citizenIdentity from './migrations/0038-citizen-identity.js';
 import * as indexFollowsLog from './migrations/0039-index-follows-log.js';
 import * as bulkResultsByLane from './migrations/0040-bulk-results-by-lane.js';
 import * as migrationUploads from './migrations/0041-migration-uploads.js';
+import * as consentCounts from './migrations/0042-consent-counts.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -84,6 +85,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0039-index-follows-log': indexFollowsLog,
   '0040-bulk-results-by-lane': bulkResultsByLane,
   '0041-migration-uploads': migrationUploads,
+  '0042-consent-counts': consentCounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

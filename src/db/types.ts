@@ -327,6 +327,17 @@ export interface GatewayCheckDaysTable {
   blocked: string;
 }
 
+/**
+ * Consents per brand and status (migration 0042): changes appended by triggers on `consents`, folded into
+ * sums by the worker; a count is the sum of its rows.
+ */
+export interface ConsentCountsTable {
+  brand_id: number;
+  status: string;
+  /** A count (after a fold) or a change of it (a statement's, before one); a string, as it is a bigint. */
+  n: ColumnType<string, number | string, number | string>;
+}
+
 export interface Database {
   providers: ProvidersTable;
   brands: BrandsTable;
@@ -335,6 +346,7 @@ export interface Database {
   recipients: RecipientsTable;
   consent_events: ConsentEventsTable;
   consents: ConsentsTable;
+  consent_counts: ConsentCountsTable;
   bulk_requests: BulkRequestsTable;
   bulk_item_failures: BulkItemFailuresTable;
   citizens: CitizensTable;

@@ -1,7 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 
-/** Market-wide aggregates for the regulator's dashboard (counts only). */
+/**
+ * Market-wide aggregates for the regulator's dashboard (counts only). Consents per brand come from the
+ * counts the database keeps (consent_counts, migration 0042), not from counting the projection.
+ */
 export function createDashboardRepository(db: Kysely<Database>) {
   return {
     /** Movements per Türkiye day, channel and status since `since`. */
@@ -16,9 +19,9 @@ export function createDashboardRepository(db: Kysely<Database>) {
     optOutRateByBrand: async () =>
       (
         await sql<{ brand_code: number; name: string; consents: number; rejections: number }>`
-          SELECT b.brand_code, b.name, count(c.brand_id)::int AS consents,
-                 (count(c.brand_id) FILTER (WHERE c.status = 'RET'))::int AS rejections
-          FROM brands b LEFT JOIN consents c ON c.brand_id = b.id
+          SELECT b.brand_code, b.name, coalesce(sum(c.n), 0)::float8 AS consents,
+                 coalesce(sum(c.n) FILTER (WHERE c.status = 'RET'), 0)::float8 AS rejections
+          FROM brands b LEFT JOIN consent_counts c ON c.brand_id = b.id
           GROUP BY b.id ORDER BY b.name`.execute(db)
       ).rows,
 
@@ -26,7 +29,8 @@ export function createDashboardRepository(db: Kysely<Database>) {
       (
         await sql<{ iys_code: number; title: string; consents: number; complaints: number }>`
           SELECT p.iys_code, p.title,
-                 (SELECT count(*) FROM consents c JOIN brands b ON b.id = c.brand_id WHERE b.provider_id = p.id)::int AS consents,
+                 (SELECT coalesce(sum(c.n), 0) FROM consent_counts c JOIN brands b ON b.id = c.brand_id
+                   WHERE b.provider_id = p.id)::float8 AS consents,
                  (SELECT count(*) FROM complaints k JOIN brands b ON b.id = k.brand_id WHERE b.provider_id = p.id)::int AS complaints
           FROM providers p ORDER BY p.title`.execute(db)
       ).rows,

@@ -34,15 +34,16 @@ export function createTransparencyRepository(db: Kysely<Database>) {
       const dayAgo = new Date(now.getTime() - 24 * 3600_000);
       const result = await sql<ProviderFigures>`
         SELECT p.iys_code, p.title,
-          coalesce(c.consents, 0)::int AS consents,
-          coalesce(c.rejections, 0)::int AS rejections,
+          coalesce(c.consents, 0)::float8 AS consents,
+          coalesce(c.rejections, 0)::float8 AS rejections,
           coalesce(k.upheld, 0)::int AS upheld_complaints,
           coalesce(o.due, 0)::int AS opt_outs_due,
           coalesce(o.reached, 0)::int AS opt_outs_reached
         FROM providers p
         LEFT JOIN (
-          SELECT b.provider_id, count(*) AS consents, count(*) FILTER (WHERE c.status = 'RET') AS rejections
-          FROM consents c JOIN brands b ON b.id = c.brand_id GROUP BY b.provider_id
+          -- The kept counts (migration 0042), not the projection's rows: one row per brand and status.
+          SELECT b.provider_id, sum(c.n) AS consents, sum(c.n) FILTER (WHERE c.status = 'RET') AS rejections
+          FROM consent_counts c JOIN brands b ON b.id = c.brand_id GROUP BY b.provider_id
         ) c ON c.provider_id = p.id
         LEFT JOIN (
           SELECT b.provider_id, count(*) AS upheld

@@ -1,5 +1,6 @@
 import { roundedRatio as ratio } from '../domain/ratio.js';
 import type { TransparencyRepository } from '../repositories/transparency.repository.js';
+import { computedOncePer } from './computed-once.js';
 
 export interface ProviderTransparency {
   iysCode: number;
@@ -13,15 +14,23 @@ export interface ProviderTransparency {
   optOutsReachedWithinADay: number | null;
 }
 
+/**
+ * How long the public figures are served before they are computed again. The page needs no sign-in, and
+ * its opt-out figures read every citizen refusal: computed per view, anyone could keep the database busy
+ * with it. So each process computes them at most once a minute, however many ask (`bench -- counts`).
+ */
+export const FIGURES_PERIOD_MS = 60_000;
+
 /** How each company treats consent, in public and without personal data (beyond what İYS publishes). */
 export function createTransparencyService(deps: {
   transparency: TransparencyRepository;
   clock?: () => Date;
 }) {
   const { transparency, clock = () => new Date() } = deps;
+  const figures = computedOncePer(FIGURES_PERIOD_MS, () => transparency.providerFigures(clock()), clock);
   return {
     async providers(): Promise<ProviderTransparency[]> {
-      return (await transparency.providerFigures(clock())).map((p) => ({
+      return (await figures()).map((p) => ({
         iysCode: p.iys_code,
         title: p.title,
         consents: p.consents,

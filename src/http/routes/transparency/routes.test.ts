@@ -11,6 +11,7 @@ import {
   startTestSystem,
   type TestSystem,
 } from '../../../../test/helpers/system.js';
+import { FIGURES_PERIOD_MS } from '../../../services/transparency.service.js';
 
 let t: TestSystem;
 let now = Date.now();
@@ -127,10 +128,36 @@ test('a refusal delivered by webhook within a day counts as reached, like a feed
   assert.deepEqual([due, reached], [3, 2]);
 });
 
+test('the figures are computed at most once a minute, and caches are told so', async () => {
+  now += FIGURES_PERIOD_MS;
+  const demoConsents = async () => {
+    const response = await t.app.inject('/api/public/transparency');
+    assert.equal(response.headers['cache-control'], 'public, max-age=60');
+    return response.json().find((p: { iysCode: number }) => p.iysCode === DEMO.iysCode).consents;
+  };
+  const before = await demoConsents();
+  const recipient = '+905558880010';
+  await recordConsent(t, await t.token(), {
+    recipient,
+    type: 'MESAJ',
+    consentDate: recentWireDate(60_000, new Date(now)),
+  });
+  // Within the minute every view gets the figures already computed; 50 views at once share one query.
+  now += FIGURES_PERIOD_MS - 1_000;
+  assert.equal(await demoConsents(), before);
+  const views = await Promise.all(Array.from({ length: 50 }, () => demoConsents()));
+  assert.deepEqual(new Set(views), new Set([before]));
+  now += 1_000;
+  assert.equal(await demoConsents(), before + 1);
+  const csv = await t.app.inject('/api/public/transparency.csv');
+  assert.equal(csv.headers['cache-control'], 'public, max-age=60');
+});
+
 test('a company title written as a formula reaches the public CSV inert', async () => {
   await sql`UPDATE providers SET title = ${'=HYPERLINK("http://evil.example","Tıkla")'} WHERE iys_code = ${OTHER.iysCode}`.execute(
     t.system.database.db,
   );
+  now += FIGURES_PERIOD_MS; // the figures computed by the test before are a minute old: computed again
   const csv = (await t.app.inject('/api/public/transparency.csv')).body;
   assert.ok(csv.includes(`${OTHER.iysCode},"'=HYPERLINK(""http://evil.example"",""Tıkla"")"`), csv);
 });

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify/sync';
 import { csvOptions } from '../../spreadsheet.js';
 import { PROVINCES } from '../../../domain/provinces.js';
-import type { TransparencyService } from '../../../services/transparency.service.js';
+import { FIGURES_PERIOD_MS, type TransparencyService } from '../../../services/transparency.service.js';
 
 const Nullable = (schema: ReturnType<typeof Type.Number>) => Type.Union([schema, Type.Null()]);
 const ProviderRow = Type.Object({
@@ -18,6 +18,9 @@ const ProviderRow = Type.Object({
   ),
 });
 
+/** The figures are recomputed once a period: a shared cache may keep them as long. */
+const FIGURES_CACHE_CONTROL = `public, max-age=${FIGURES_PERIOD_MS / 1000}`;
+
 /** Open data: per-provider figures, no personal data, no sign-in. */
 export function transparencyRoutes(transparency: TransparencyService): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -31,7 +34,10 @@ export function transparencyRoutes(transparency: TransparencyService): FastifyPl
           response: { 200: Type.Array(ProviderRow) },
         },
       },
-      async () => transparency.providers(),
+      async (_request, reply) => {
+        reply.header('cache-control', FIGURES_CACHE_CONTROL);
+        return transparency.providers();
+      },
     );
     app.get(
       '/api/public/provinces',
@@ -61,6 +67,7 @@ export function transparencyRoutes(transparency: TransparencyService): FastifyPl
         ];
         return reply
           .type('text/csv; charset=utf-8')
+          .header('cache-control', FIGURES_CACHE_CONTROL)
           .header('content-disposition', 'attachment; filename="openiys-seffaflik.csv"')
           .send(stringify(rows, csvOptions(columns, { forPeople: true })));
       },
