@@ -9,8 +9,9 @@ import { startLogAuditJob } from './jobs/log-audit.job.js';
 import { startLogSequencerJob } from './jobs/log-sequencer.job.js';
 import type { TransparencyLogService } from './services/transparency-log.service.js';
 import { startAnomalyScanJob } from './jobs/anomaly-scan.job.js';
-import { startConsentCountsJob } from './jobs/consent-counts.job.js';
+import { startKeptFiguresJob } from './jobs/kept-figures.job.js';
 import { createConsentCountRepository } from './repositories/consent-count.repository.js';
+import { createTransparencyRepository } from './repositories/transparency.repository.js';
 import type { WorkingCalendar } from './domain/business-days.js';
 import type { AnomalyLimits } from './domain/upload-anomalies.js';
 import { createAnomalyRepository } from './repositories/anomaly.repository.js';
@@ -37,7 +38,7 @@ import type { MessageQueue, OutboxService } from './services/outbox.service.js';
 /**
  * The registry's own duties, as opposed to what providers, citizens and gateways ask of it (see system.ts):
  * the transparency log's sequencer and nightly audit, line closures reported by operators, consent evidence and the company's side of complaints, retention and
- * erasure, suspicious-submission flags, the consent counts' fold, and the mail
+ * erasure, suspicious-submission flags, the kept per-company figures, and the mail
  * that tells a company what it must act on. Wired by hand from the shared pieces.
  */
 export function composeRegistrySide(deps: {
@@ -110,7 +111,13 @@ export function composeRegistrySide(deps: {
         await startLogAuditJob({ boss, logger, audit: () => transparencyLog.audit() }),
         await startRetentionJob({ boss, retention, logger }),
         await startAnomalyScanJob({ boss, anomalies, logger }),
-        await startConsentCountsJob({ boss, counts: createConsentCountRepository(db), logger }),
+        await startKeptFiguresJob({
+          boss,
+          counts: createConsentCountRepository(db),
+          transparency: createTransparencyRepository(db),
+          clock,
+          logger,
+        }),
       );
       if ((await lineClosures.countPending()) > 0) await closuresJob.queue.wake();
     },

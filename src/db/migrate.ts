@@ -41,6 +41,7 @@ import * as indexFollowsLog from './migrations/0039-index-follows-log.js';
 import * as bulkResultsByLane from './migrations/0040-bulk-results-by-lane.js';
 import * as migrationUploads from './migrations/0041-migration-uploads.js';
 import * as consentCounts from './migrations/0042-consent-counts.js';
+import * as optOutDays from './migrations/0043-opt-out-days.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -86,6 +87,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0040-bulk-results-by-lane': bulkResultsByLane,
   '0041-migration-uploads': migrationUploads,
   '0042-consent-counts': consentCounts,
+  '0043-opt-out-days': optOutDays,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -338,6 +338,19 @@ export interface ConsentCountsTable {
   n: ColumnType<string, number | string, number | string>;
 }
 
+/** Citizen opt-outs per brand and settled UTC day (migration 0043), and how far they are tallied. */
+export interface OptOutDaysTable {
+  brand_id: number;
+  day: string;
+  due: number;
+  reached: number;
+}
+
+export interface OptOutTallyTable {
+  only_row: Generated<boolean>;
+  tallied_before: Date;
+}
+
 export interface Database {
   providers: ProvidersTable;
   brands: BrandsTable;
@@ -347,6 +360,8 @@ export interface Database {
   consent_events: ConsentEventsTable;
   consents: ConsentsTable;
   consent_counts: ConsentCountsTable;
+  opt_out_days: OptOutDaysTable;
+  opt_out_tally: OptOutTallyTable;
   bulk_requests: BulkRequestsTable;
   bulk_item_failures: BulkItemFailuresTable;
   citizens: CitizensTable;

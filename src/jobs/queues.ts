@@ -1,9 +1,9 @@
 import PgBoss from 'pg-boss';
 import { BULK_CONSENTS_QUEUE } from './bulk-consents.job.js';
-import { CONSENT_COUNTS_QUEUE } from './consent-counts.job.js';
 import { CONSENT_NOTICES_QUEUE } from './consent-notices.job.js';
 import { CONSENT_UPLOAD_QUEUE } from './consent-upload.job.js';
 import { EXPIRED_TOKENS_QUEUE } from './expired-tokens.job.js';
+import { KEPT_FIGURES_QUEUE } from './kept-figures.job.js';
 import { LINE_CLOSURES_QUEUE } from './line-closures.job.js';
 import { LOG_AUDIT_QUEUE } from './log-audit.job.js';
 import { RETENTION_QUEUE } from './retention.job.js';
@@ -24,7 +24,7 @@ const QUEUES: Array<{ name: string; policy?: 'short' }> = [
   { name: LOG_AUDIT_QUEUE },
   { name: RETENTION_QUEUE },
   { name: ANOMALY_SCAN_QUEUE },
-  { name: CONSENT_COUNTS_QUEUE },
+  { name: KEPT_FIGURES_QUEUE },
   // One pending wake-up at a time: a run applies every pending closure.
   { name: LINE_CLOSURES_QUEUE, policy: 'short' },
 ];

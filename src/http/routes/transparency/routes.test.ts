@@ -11,6 +11,7 @@ import {
   startTestSystem,
   type TestSystem,
 } from '../../../../test/helpers/system.js';
+import { createTransparencyRepository } from '../../../repositories/transparency.repository.js';
 import { FIGURES_PERIOD_MS } from '../../../services/transparency.service.js';
 
 let t: TestSystem;
@@ -160,4 +161,40 @@ test('a company title written as a formula reaches the public CSV inert', async 
   now += FIGURES_PERIOD_MS; // the figures computed by the test before are a minute old: computed again
   const csv = (await t.app.inject('/api/public/transparency.csv')).body;
   assert.ok(csv.includes(`${OTHER.iysCode},"'=HYPERLINK(""http://evil.example"",""Tıkla"")"`), csv);
+});
+
+test('settled days of opt-outs are tallied once, and the figures stay what judging every refusal gives', async () => {
+  const db = t.system.database.db;
+  const transparency = createTransparencyRepository(db);
+  const figures = async () =>
+    (await transparency.providerFigures(new Date(now))).find((p) => p.iys_code === DEMO.iysCode)!;
+  // A refusal recorded now is due tomorrow and settled two days after its UTC day.
+  const phone = '+905558880011';
+  await recordConsent(t, await t.token(), {
+    recipient: phone,
+    type: 'MESAJ',
+    consentDate: recentWireDate(60_000, new Date(now)),
+  });
+  now += 60_000;
+  await refuseThroughRegistry(phone, 'MESAJ');
+  now += 24 * 3600_000 + 60_000;
+  const judged = await figures();
+  assert.equal(judged.opt_outs_due, 4, 'the three refusals of the tests before, and this one');
+
+  // Every refusal so far is in a settled day three days on; the tally takes them all, once.
+  now += 3 * 24 * 3600_000;
+  const before = await figures();
+  assert.equal(await transparency.tallyOptOuts(new Date(now)), 4);
+  assert.equal(await transparency.tallyOptOuts(new Date(now)), 0, 'a second tally finds nothing left');
+  const tallied = await sql<{ due: number; reached: number }>`
+    SELECT sum(due)::int AS due, sum(reached)::int AS reached FROM opt_out_days`.execute(db);
+  assert.deepEqual(tallied.rows[0], { due: 4, reached: before.opt_outs_reached });
+  assert.deepEqual(await figures(), before);
+
+  // The page reads the tally, not the refusals: one recorded after the mark is still judged live.
+  await refuseThroughRegistry('+905558880004', 'MESAJ');
+  now += 24 * 3600_000 + 60_000;
+  assert.equal((await figures()).opt_outs_due, 5);
+  const mark = await sql<{ at: Date }>`SELECT tallied_before AS at FROM opt_out_tally`.execute(db);
+  assert.ok(mark.rows[0]!.at.getTime() <= now - 2 * 24 * 3600_000, 'the mark stays behind settled days');
 });
