@@ -41,6 +41,40 @@ export function currentStateQuery(brandId: number, ids: ConsentIdentity[]) {
     ) c`;
 }
 
+/**
+ * A page of a brand's current consents with their sealed addresses, in key order after `after`. Each
+ * address is read by its key for the page's own rows (a subquery per row, through the recipients' primary
+ * key). Joined instead, the planner may merge the recipients' index from its start up to the cursor, on
+ * every page: at 1,000,000 consents a page from the middle read ~500,000 recipients (1.9 s), so an export
+ * grew with the square of the brand's size.
+ */
+export function brandConsentsPage(
+  db: Kysely<Database>,
+  brandId: number,
+  after: { key: Buffer; recipientType: string; type: string } | null,
+  limit: number,
+) {
+  return db
+    .selectFrom('consents as c')
+    .select(['c.recipient_key', 'c.recipient_type', 'c.type', 'c.status', 'c.source'])
+    .select(
+      sql<Buffer>`(SELECT r.address_enc FROM recipients r WHERE r.recipient_key = c.recipient_key)`.as(
+        'address_enc',
+      ),
+    )
+    .select(['c.consent_date', 'c.creation_date', 'c.transaction_id', 'c.retailer_code', 'c.retailer_access'])
+    .where('c.brand_id', '=', brandId)
+    .where(
+      after
+        ? sql<boolean>`(c.recipient_key, c.recipient_type, c.type) > (${after.key}, ${after.recipientType}, ${after.type})`
+        : sql<boolean>`true`,
+    )
+    .orderBy('c.recipient_key')
+    .orderBy('c.recipient_type')
+    .orderBy('c.type')
+    .limit(limit);
+}
+
 /** All SQL for consents: the event log, the current-state projection and the recipients they point at. */
 export function createConsentRepository(db: Kysely<Database>) {
   return {
@@ -191,29 +225,7 @@ export function createConsentRepository(db: Kysely<Database>) {
       brandId: number,
       after: { key: Buffer; recipientType: string; type: string } | null,
       limit: number,
-    ) =>
-      db
-        .selectFrom('consents as c')
-        .innerJoin('recipients as r', 'r.recipient_key', 'c.recipient_key')
-        .select(['c.recipient_key', 'r.address_enc', 'c.recipient_type', 'c.type', 'c.status', 'c.source'])
-        .select([
-          'c.consent_date',
-          'c.creation_date',
-          'c.transaction_id',
-          'c.retailer_code',
-          'c.retailer_access',
-        ])
-        .where('c.brand_id', '=', brandId)
-        .where(
-          after
-            ? sql<boolean>`(c.recipient_key, c.recipient_type, c.type) > (${after.key}, ${after.recipientType}, ${after.type})`
-            : sql<boolean>`true`,
-        )
-        .orderBy('c.recipient_key')
-        .orderBy('c.recipient_type')
-        .orderBy('c.type')
-        .limit(limit)
-        .execute(),
+    ) => brandConsentsPage(db, brandId, after, limit).execute(),
 
     /** The movements of one address, oldest first (a person has few; the recipient index finds them). */
     listEventsForRecipient: (recipientKey: Buffer, filter: { brandId?: number; type?: string } = {}) => {
