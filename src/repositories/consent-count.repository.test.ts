@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
-import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { sql, type Kysely } from 'kysely';
+import {
+  acceptBulk,
+  ownerDatabase,
+  recentWireDate,
+  startTestSystem,
+  type TestSystem,
+} from '../../test/helpers/system.js';
 import { migrateTo, migrateToLatest } from '../db/migrate.js';
 import { grantServingRole } from '../db/serving-role.js';
 import { createConsentCountRepository } from './consent-count.repository.js';
@@ -10,13 +15,10 @@ import { createConsentCountRepository } from './consent-count.repository.js';
 let t: TestSystem;
 let owner: Kysely<unknown>;
 let token: string;
-const base = `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}`;
 
 before(async () => {
   t = await startTestSystem({ workers: false });
-  owner = new Kysely({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.database.ownerUrl }) }),
-  });
+  owner = ownerDatabase(t);
   token = await t.token();
 });
 after(async () => {
@@ -37,16 +39,7 @@ const consent = (i: number, type: string, status: string, ago = 120_000) => ({
 });
 
 /** Accepts a bulk request through the API; it is applied when the test says so. */
-async function accept(items: object[]): Promise<string> {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: `${base}/consents/request`,
-    headers: { authorization: `Bearer ${token}` },
-    payload: items,
-  });
-  assert.equal(response.statusCode, 200, response.body);
-  return response.json().requestId as string;
-}
+const accept = (items: object[]) => acceptBulk(t, token, items);
 
 /** What counting the projection's rows says, in the kept counts' shape. */
 async function counted(): Promise<Array<{ brand_id: number; status: string; n: number }>> {

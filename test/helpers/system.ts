@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import pino from 'pino';
 import { formatWireDate } from '../../src/domain/wire-date.js';
 import type { WebhookDeliveryOptions } from '../../src/jobs/webhook-delivery.job.js';
@@ -167,6 +169,22 @@ export async function recordConsent(
   assert.equal(response.statusCode, 200, response.body);
 }
 
+/** Sends one bulk request to the demo brand; fails the test if it is not accepted. Returns the request's id. */
+export async function acceptBulk(
+  t: Pick<TestSystem, 'app'>,
+  token: string,
+  items: object[],
+): Promise<string> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: items,
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  return response.json().requestId;
+}
+
 /**
  * Sends one bulk request of ONAYs (BIREYSEL, MESAJ, HS_WEB, two minutes ago), one per recipient, to the demo
  * brand; fails the test if it is not accepted. Returns the request's id.
@@ -177,11 +195,10 @@ export async function acceptOnays(
   recipients: string[],
 ): Promise<string> {
   const consentDate = recentWireDate(120_000);
-  const response = await t.app.inject({
-    method: 'POST',
-    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`,
-    headers: { authorization: `Bearer ${token}` },
-    payload: recipients.map((recipient) => ({
+  return acceptBulk(
+    t,
+    token,
+    recipients.map((recipient) => ({
       recipient,
       recipientType: 'BIREYSEL',
       type: 'MESAJ',
@@ -189,9 +206,17 @@ export async function acceptOnays(
       source: 'HS_WEB',
       consentDate,
     })),
+  );
+}
+
+/**
+ * The test database as its owner, for what the serving role may not do: migrate, change history by hand,
+ * read the catalog. Destroy it before the system closes.
+ */
+export function ownerDatabase(t: Pick<TestSystem, 'database'>): Kysely<unknown> {
+  return new Kysely({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.database.ownerUrl }) }),
   });
-  assert.equal(response.statusCode, 200, response.body);
-  return response.json().requestId;
 }
 
 export interface Movement {

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
-import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../../test/helpers/system.js';
+import { sql, type Kysely } from 'kysely';
+import {
+  acceptBulk,
+  DEMO,
+  ownerDatabase,
+  recentWireDate,
+  startTestSystem,
+  type TestSystem,
+} from '../../../test/helpers/system.js';
 import { migrateTo, migrateToLatest } from '../migrate.js';
 import { grantServingRole } from '../serving-role.js';
 
@@ -13,9 +19,7 @@ const base = `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}`;
 
 before(async () => {
   t = await startTestSystem({ workers: false });
-  owner = new Kysely({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.database.ownerUrl }) }),
-  });
+  owner = ownerDatabase(t);
   token = await t.token();
 });
 after(async () => {
@@ -24,16 +28,7 @@ after(async () => {
 });
 
 const authorization = () => ({ authorization: `Bearer ${token}` });
-const accept = async (items: unknown[]) => {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: `${base}/consents/request`,
-    headers: authorization(),
-    payload: items as object,
-  });
-  assert.equal(response.statusCode, 200, response.body);
-  return response.json().requestId as string;
-};
+const accept = (items: object[]) => acceptBulk(t, token, items);
 const results = async (requestId: string) =>
   (
     await t.app.inject({
