@@ -42,6 +42,7 @@ import * as bulkResultsByLane from './migrations/0040-bulk-results-by-lane.js';
 import * as migrationUploads from './migrations/0041-migration-uploads.js';
 import * as consentCounts from './migrations/0042-consent-counts.js';
 import * as optOutDays from './migrations/0043-opt-out-days.js';
+import * as brandDayIndex from './migrations/0044-brand-day-index.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -88,6 +89,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0041-migration-uploads': migrationUploads,
   '0042-consent-counts': consentCounts,
   '0043-opt-out-days': optOutDays,
+  '0044-brand-day-index': brandDayIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

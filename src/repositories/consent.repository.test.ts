@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { analysedPlan, rowsRead } from '../../test/helpers/plan.js';
 import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
 import { leafHash } from '../crypto/event-hash.js';
 import { connectDatabase } from '../db/connect.js';
@@ -125,34 +126,22 @@ test("a brand's export reads each page's addresses by key, never the recipients 
     );
     await owner.query('ANALYZE consents, recipients');
     const middle = { key: Buffer.alloc(32, 0x80), recipientType: 'BIREYSEL', type: 'MESAJ' };
-    const page = brandConsentsPage(t.system.database.db, brand, middle, 500).compile();
-    const { rows } = await owner.query<{ 'QUERY PLAN': unknown }>(
-      `EXPLAIN (ANALYZE, FORMAT JSON) ${page.sql}`,
-      page.parameters as unknown[],
+    const plan = await analysedPlan(
+      owner,
+      brandConsentsPage(t.system.database.db, brand, middle, 500).compile(),
     );
-    const recipientRowsRead = (node: PlanNode): number =>
-      (/^recipients(_p\d+)?$/.test(node['Relation Name'] ?? '')
-        ? node['Actual Rows'] * node['Actual Loops']
-        : 0) + (node.Plans ?? []).reduce((sum, child) => sum + recipientRowsRead(child), 0);
-    const plan = (rows[0]!['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan;
     assert.equal(plan['Actual Rows'], 500);
-    assert.ok(recipientRowsRead(plan) <= 500, `${recipientRowsRead(plan)} recipient rows read for 500`);
+    const read = rowsRead(plan, 'recipients');
+    assert.ok(read <= 500, `${read} recipient rows read for 500`);
 
     // And the page is the right one: the next 500 of the brand's consents after the cursor, with addresses.
-    const read = await brandConsentsPage(t.system.database.db, brand, middle, 500).execute();
-    assert.equal(read.length, 500);
-    assert.ok(read.every((row) => Buffer.compare(row.recipient_key, middle.key) > 0));
+    const page = await brandConsentsPage(t.system.database.db, brand, middle, 500).execute();
+    assert.equal(page.length, 500);
+    assert.ok(page.every((row) => Buffer.compare(row.recipient_key, middle.key) > 0));
     assert.ok(
-      read.every((row) => row.address_enc.equals(createHash('sha256').update(row.recipient_key).digest())),
+      page.every((row) => row.address_enc.equals(createHash('sha256').update(row.recipient_key).digest())),
     );
   } finally {
     await owner.end();
   }
 });
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  Plans?: PlanNode[];
-}

@@ -7,6 +7,48 @@ export interface DayRange {
   to: Date;
 }
 
+/**
+ * A page of a brand's day of movements in the order they were recorded (creationDate, then id), after the
+ * movement `afterId`, with the sealed address. A page reads its own rows through the brand-day index
+ * (migration 0044), the cursor's position by its id, and each address by its key (see brandConsentsPage).
+ */
+export function dayMovementsPage(
+  db: Kysely<Database>,
+  range: DayRange,
+  afterId: string | null,
+  limit: number,
+) {
+  return db
+    .selectFrom('consent_events as e')
+    .select([
+      'e.id',
+      'e.creation_date',
+      'e.transaction_id',
+      'e.recipient_key',
+      'e.recipient_type',
+      'e.type',
+      'e.status',
+      'e.consent_date',
+      'e.source',
+    ])
+    .select(
+      sql<Buffer>`(SELECT r.address_enc FROM recipients r WHERE r.recipient_key = e.recipient_key)`.as(
+        'address_enc',
+      ),
+    )
+    .where('e.brand_id', '=', range.brandId)
+    .where('e.creation_date', '>=', range.from)
+    .where('e.creation_date', '<', range.to)
+    .$if(afterId !== null, (q) =>
+      q.where(
+        sql<boolean>`(e.creation_date, e.id) > ((SELECT c.creation_date FROM consent_events c WHERE c.id = ${afterId}), ${afterId}::bigint)`,
+      ),
+    )
+    .orderBy('e.creation_date')
+    .orderBy('e.id')
+    .limit(limit);
+}
+
 /** One day of a brand's movements, summarised or listed (reconciliation, iys-api.md §3.6). */
 export function createReconciliationRepository(db: Kysely<Database>) {
   const ofDay = (range: DayRange) =>
@@ -37,26 +79,9 @@ export function createReconciliationRepository(db: Kysely<Database>) {
       }));
     },
 
-    /** A page of the day's movements in log order, after `afterId`, with the sealed address. */
-    listMovements: (range: DayRange, afterId: string, limit: number) =>
-      ofDay(range)
-        .innerJoin('recipients as r', 'r.recipient_key', 'e.recipient_key')
-        .select([
-          'e.id',
-          'e.creation_date',
-          'e.transaction_id',
-          'e.recipient_key',
-          'r.address_enc',
-          'e.recipient_type',
-          'e.type',
-          'e.status',
-          'e.consent_date',
-          'e.source',
-        ])
-        .where('e.id', '>', afterId)
-        .orderBy('e.id')
-        .limit(limit)
-        .execute(),
+    /** A page of the day's movements, after `afterId`, with the sealed address. */
+    listMovements: (range: DayRange, afterId: string | null, limit: number) =>
+      dayMovementsPage(db, range, afterId, limit).execute(),
   };
 }
 

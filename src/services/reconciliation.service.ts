@@ -77,7 +77,7 @@ export function createReconciliationService(deps: {
     movementFile(scope: BrandScope, reportDate: string): AsyncIterable<string[]> {
       const range = dayRange(scope, reportDate, true);
       return (async function* () {
-        let afterId = '0';
+        let afterId: string | null = null;
         for (;;) {
           const page = await reconciliation.listMovements(range, afterId, PAGE_ROWS);
           for (const row of page) {
