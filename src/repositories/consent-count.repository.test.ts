@@ -102,7 +102,8 @@ test('deleting consents (as the retention purge does) lowers the counts; a trunc
 });
 
 test('two write lanes of a brand and folds running beside them never lose a change', async () => {
-  // Two requests spread over both write lanes, applied at the same time while folds run in a loop.
+  // Two requests spread over both write lanes (each lane a transaction of its own, both at once), applied
+  // while folds run in a loop.
   const first = await accept(Array.from({ length: 300 }, (_, i) => consent(1_000 + i, 'MESAJ', 'ONAY')));
   const second = await accept(Array.from({ length: 300 }, (_, i) => consent(2_000 + i, 'ARAMA', 'ONAY')));
   let applying = true;

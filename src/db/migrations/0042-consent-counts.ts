@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 /**
  * Consents per brand and status, kept by the database as the projection moves (issue 11). The public
  * transparency page (no sign-in) and the regulator's dashboard counted a brand's rows of `consents` on
- * every view: 5 views a second at 1 M consents (`bench -- counts`), minutes a view at national scale.
+ * every view: 3–5 views a second at 1 M consents (`bench -- counts`), minutes a view at national scale.
  *
  * Statement triggers on `consents` append, per statement, one row for each (brand, status) whose count it
  * changed, with the change. Appending never waits on another writer, so the two write lanes of a brand, a

@@ -143,7 +143,7 @@ test('the figures are computed at most once a minute, and caches are told so', a
     type: 'MESAJ',
     consentDate: recentWireDate(60_000, new Date(now)),
   });
-  // Within the minute every view gets the figures already computed; 50 views at once share one query.
+  // Within the minute every view gets the figures already computed, 50 views at once too.
   now += FIGURES_PERIOD_MS - 1_000;
   assert.equal(await demoConsents(), before);
   const views = await Promise.all(Array.from({ length: 50 }, () => demoConsents()));
