@@ -3,7 +3,8 @@ import type { CreatedAt } from './columns.js';
 
 /**
  * The registry's own duties' tables (issue 14): line closures, consent evidence, a complaint's conversation
- * (the citizen's replies and the company's answers), retention, and suspicious-submission flags.
+ * (the citizen's replies and the company's answers), retention, suspicious-submission flags, and the
+ * kept per-company figures (issue 11).
  */
 
 export interface ConsentEvidenceTable {
@@ -90,4 +91,28 @@ export interface AnomalyFlagsTable {
 export interface AnomalyCursorTable {
   only_row: Generated<boolean>;
   scanned_until: Date;
+}
+
+/**
+ * Consents per brand and status (migration 0042): changes appended by triggers on `consents`, folded into
+ * sums by the worker; a count is the sum of its rows.
+ */
+export interface ConsentCountsTable {
+  brand_id: number;
+  status: string;
+  /** A count (after a fold) or a change of it (a statement's, before one); a string, as it is a bigint. */
+  n: ColumnType<string, number | string, number | string>;
+}
+
+/** Citizen opt-outs per brand and settled UTC day (migration 0043), and how far they are tallied. */
+export interface OptOutDaysTable {
+  brand_id: number;
+  day: string;
+  due: number;
+  reached: number;
+}
+
+export interface OptOutTallyTable {
+  only_row: Generated<boolean>;
+  tallied_before: Date;
 }

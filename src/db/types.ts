@@ -27,6 +27,9 @@ import type {
   LineClosuresTable,
   PurgedLeavesTable,
   RetentionRunsTable,
+  ConsentCountsTable,
+  OptOutDaysTable,
+  OptOutTallyTable,
 } from './registry-side-types.js';
 
 export type * from './provider-side-types.js';
@@ -325,30 +328,6 @@ export interface GatewayCheckDaysTable {
   day: string;
   allowed: string;
   blocked: string;
-}
-
-/**
- * Consents per brand and status (migration 0042): changes appended by triggers on `consents`, folded into
- * sums by the worker; a count is the sum of its rows.
- */
-export interface ConsentCountsTable {
-  brand_id: number;
-  status: string;
-  /** A count (after a fold) or a change of it (a statement's, before one); a string, as it is a bigint. */
-  n: ColumnType<string, number | string, number | string>;
-}
-
-/** Citizen opt-outs per brand and settled UTC day (migration 0043), and how far they are tallied. */
-export interface OptOutDaysTable {
-  brand_id: number;
-  day: string;
-  due: number;
-  reached: number;
-}
-
-export interface OptOutTallyTable {
-  only_row: Generated<boolean>;
-  tallied_before: Date;
 }
 
 export interface Database {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { addressOfRecipient } from '../db/probe.js';
 import type { Database } from '../db/types.js';
 
 export interface DayRange {
@@ -7,10 +8,18 @@ export interface DayRange {
   to: Date;
 }
 
+/** A brand's movements of one day (through the brand-day index, migration 0044). */
+const ofDay = (db: Kysely<Database>, range: DayRange) =>
+  db
+    .selectFrom('consent_events as e')
+    .where('e.brand_id', '=', range.brandId)
+    .where('e.creation_date', '>=', range.from)
+    .where('e.creation_date', '<', range.to);
+
 /**
  * A page of a brand's day of movements in the order they were recorded (creationDate, then id), after the
- * movement `afterId`, with the sealed address. A page reads its own rows through the brand-day index
- * (migration 0044), the cursor's position by its id, and each address by its key (see brandConsentsPage).
+ * movement `afterId`, with the sealed address. A page reads its own rows through the brand-day index, the
+ * cursor's position by its id, and each address by its key (addressOfRecipient).
  */
 export function dayMovementsPage(
   db: Kysely<Database>,
@@ -18,8 +27,7 @@ export function dayMovementsPage(
   afterId: string | null,
   limit: number,
 ) {
-  return db
-    .selectFrom('consent_events as e')
+  return ofDay(db, range)
     .select([
       'e.id',
       'e.creation_date',
@@ -31,14 +39,7 @@ export function dayMovementsPage(
       'e.consent_date',
       'e.source',
     ])
-    .select(
-      sql<Buffer>`(SELECT r.address_enc FROM recipients r WHERE r.recipient_key = e.recipient_key)`.as(
-        'address_enc',
-      ),
-    )
-    .where('e.brand_id', '=', range.brandId)
-    .where('e.creation_date', '>=', range.from)
-    .where('e.creation_date', '<', range.to)
+    .select(addressOfRecipient('e.recipient_key').as('address_enc'))
     .$if(afterId !== null, (q) =>
       q.where(
         sql<boolean>`(e.creation_date, e.id) > ((SELECT c.creation_date FROM consent_events c WHERE c.id = ${afterId}), ${afterId}::bigint)`,
@@ -51,17 +52,10 @@ export function dayMovementsPage(
 
 /** One day of a brand's movements, summarised or listed (reconciliation, iys-api.md §3.6). */
 export function createReconciliationRepository(db: Kysely<Database>) {
-  const ofDay = (range: DayRange) =>
-    db
-      .selectFrom('consent_events as e')
-      .where('e.brand_id', '=', range.brandId)
-      .where('e.creation_date', '>=', range.from)
-      .where('e.creation_date', '<', range.to);
-
   return {
     /** Counts per channel and source family (HS: the provider's; IYS: the citizen's through the registry). */
     summarise: async (range: DayRange, recipientType: string) => {
-      const rows = await ofDay(range)
+      const rows = await ofDay(db, range)
         .where('e.recipient_type', '=', recipientType)
         .select([
           'e.type',
