@@ -60,6 +60,7 @@ export function composeProviderSide(deps: {
   notices: NoticeQueue;
   webhooks?: SystemOptions['webhooks'];
   uploadMaxBytes?: number;
+  uploadRowsPerBatch?: number;
   guard: AbuseGuard;
 }) {
   const { db, boss, logger, clock, cipher, providers, consents, outboxRepository: outbox } = deps;
@@ -112,6 +113,7 @@ export function composeProviderSide(deps: {
     queue: uploadJob.queue,
     notices: deps.notices,
     maxBytes: deps.uploadMaxBytes,
+    rowsPerBatch: deps.uploadRowsPerBatch,
     clock,
   });
   const retailers = createRetailerService({

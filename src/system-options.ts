@@ -29,6 +29,8 @@ export interface SystemOptions {
   apiRequestsPerSecond?: number;
   /** The largest consent file the portal accepts (default 200 MB). */
   uploadMaxBytes?: number;
+  /** Rows a consent upload applies per batch (default 10,000; tests lower it). */
+  uploadRowsPerBatch?: number;
   /** Business days a company has to answer a complaint (default 10). */
   complaintAnswerDays?: number;
   /** How long ended consents and finished operational rows are kept (default DEFAULT_RETENTION). */

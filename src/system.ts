@@ -239,6 +239,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     notices: pipeline.noticeQueue,
     webhooks: options.webhooks,
     uploadMaxBytes: options.uploadMaxBytes,
+    uploadRowsPerBatch: options.uploadRowsPerBatch,
     guard,
   });
   const consentService = createConsentService({

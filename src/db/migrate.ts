@@ -43,6 +43,7 @@ import * as migrationUploads from './migrations/0041-migration-uploads.js';
 import * as consentCounts from './migrations/0042-consent-counts.js';
 import * as optOutDays from './migrations/0043-opt-out-days.js';
 import * as brandDayIndex from './migrations/0044-brand-day-index.js';
+import * as uploadLaneMarks from './migrations/0045-upload-lane-marks.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -90,6 +91,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0042-consent-counts': consentCounts,
   '0043-opt-out-days': optOutDays,
   '0044-brand-day-index': brandDayIndex,
+  '0045-upload-lane-marks': uploadLaneMarks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

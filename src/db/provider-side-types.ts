@@ -137,6 +137,8 @@ export interface ConsentUploadsTable {
   status: UploadStatus;
   total_rows: number | null;
   rows_done: Generated<number>;
+  /** Per write lane, the data row through which every row of the lane is committed (migration 0045). */
+  lane_rows_done: Generated<number[]>;
   rows_applied: Generated<number>;
   rows_failed: Generated<number>;
   failure: string | null;

@@ -117,23 +117,31 @@ export function createUploadRepository(db: Kysely<Database>) {
      * Counts a batch of rows as done, in the transaction that applied them, and renews the lease. False when
      * the upload is no longer being processed (cancelled meanwhile): the caller rolls the batch back.
      */
+    /**
+     * Counts a lane's batch as done, in the transaction that applied it, and moves the lane's mark to the
+     * batch's last row; false when the upload was cancelled (or finished) meanwhile.
+     */
     recordProgress: async (
       trx: Transaction<Database>,
       uploadId: string,
-      progress: { rows: number; applied: number; failed: number; lockedUntil: Date },
+      progress: {
+        lane: number;
+        through: number;
+        rows: number;
+        applied: number;
+        failed: number;
+        lockedUntil: Date;
+      },
     ): Promise<boolean> => {
-      const result = await trx
-        .updateTable('consent_uploads')
-        .set((eb) => ({
-          rows_done: eb('rows_done', '+', progress.rows),
-          rows_applied: eb('rows_applied', '+', progress.applied),
-          rows_failed: eb('rows_failed', '+', progress.failed),
-          locked_until: progress.lockedUntil,
-        }))
-        .where('id', '=', uploadId)
-        .where('status', '=', 'processing')
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      const result = await sql`
+        UPDATE consent_uploads
+           SET rows_done = rows_done + ${progress.rows},
+               rows_applied = rows_applied + ${progress.applied},
+               rows_failed = rows_failed + ${progress.failed},
+               lane_rows_done[${progress.lane + 1}] = ${progress.through},
+               locked_until = ${progress.lockedUntil}
+         WHERE id = ${uploadId} AND status = 'processing'`.execute(trx);
+      return (result.numAffectedRows ?? 0n) > 0n;
     },
 
     insertErrors: async (

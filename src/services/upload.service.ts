@@ -12,7 +12,6 @@ import {
   newTransactionId,
   writeConsents,
   type NoticeQueue,
-  type SealedConsent,
   type WriterDeps,
 } from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
@@ -21,9 +20,12 @@ import { openStoredFile } from './uploads/stored-file.js';
 import { isUuid } from '../domain/uuid.js';
 import { DEFAULT_UPLOAD_MAX_MB, FileRejected, UPLOAD_LIMITS } from '../domain/upload-limits.js';
 import { codeOf } from '../domain/scalars.js';
+import { laneOf, WRITE_LANES } from '../domain/write-lanes.js';
+import { FAILED_ROWS_LANE, lanePartsOf, newBatch, settled, type LanePart } from './uploads/upload-batches.js';
 
 const CHUNK_BYTES = 1024 * 1024;
-const ROWS_PER_BATCH = 5000;
+/** Rows read before a batch goes to the writers: ~5000 a lane, a transaction's fixed cost spread thin. */
+const ROWS_PER_BATCH = 10_000;
 const LEASE_MS = 60_000;
 
 /** Hands a stored upload to the background worker (pg-boss). */
@@ -33,9 +35,10 @@ export interface UploadQueue {
 
 /**
  * Consent files (CSV or XLSX) uploaded in the portal. Receiving streams the file into encrypted 1 MB chunks
- * (never whole in memory, never plaintext at rest); a worker then applies it 1000 rows per transaction with
- * the same rules as the API, counting its progress in the same transaction, so a restart resumes exactly
- * where it stopped. Valid rows are applied even when others fail; every failure is kept with its row.
+ * (never whole in memory, never plaintext at rest); a worker then applies it in batches with the same rules
+ * as the API, each batch's write lanes at once in a transaction apiece, which counts the lane's progress, so
+ * a restart resumes exactly where each lane stopped. Valid rows are applied even when others fail; every
+ * failure is kept with its row.
  */
 export function createUploadService(deps: {
   db: Kysely<Database>;
@@ -47,25 +50,26 @@ export function createUploadService(deps: {
   notices: NoticeQueue;
   /** The largest file accepted, in bytes (OPENIYS_UPLOAD_MAX_MB). */
   maxBytes?: number;
+  /** Rows per batch (default ROWS_PER_BATCH); tests lower it to stop an upload between batches. */
+  rowsPerBatch?: number;
   clock?: () => Date;
 }) {
   const { db, uploads, providers, writer, cipher, queue, notices, clock = () => new Date() } = deps;
   const maxBytes = deps.maxBytes ?? DEFAULT_UPLOAD_MAX_MB * 1024 * 1024;
+  const rowsPerBatch = deps.rowsPerBatch ?? ROWS_PER_BATCH;
   const aad = (uploadId: string, seq: number) => Buffer.from(`upload:${uploadId}:${seq}`);
 
   const storedFile = (uploadId: string) =>
     openStoredFile(uploadId, { uploads, cipher, aad: (seq) => aad(uploadId, seq) });
 
-  /** Applies one batch (unique identities) and counts it, in one transaction. */
-  async function applyBatch(
-    upload: UploadRow & { activated_at: Date | null },
-    batch: { line: number; consent: SealedConsent }[],
-    rowErrors: UploadError[],
-    rows: number,
-  ): Promise<void> {
+  /**
+   * Applies one lane's part of a batch (unique identities) and counts it, in one transaction: its rows,
+   * the rows of the batch that failed before reaching a lane (lane 0 takes those), and the lane's new mark.
+   */
+  async function applyLanePart(upload: UploadToApply, part: LanePart): Promise<void> {
     const result = await db.transaction().execute(async (trx) => {
       const lock = await lockForWrite(trx, writer, [
-        { brandId: upload.brand_id, recipientKeys: batch.map((b) => b.consent.recipientKey) },
+        { brandId: upload.brand_id, recipientKeys: part.rows.map((b) => b.consent.recipientKey) },
       ]);
       const written = await writeConsents(trx, writer, lock, {
         brandId: upload.brand_id,
@@ -73,12 +77,12 @@ export function createUploadService(deps: {
         receivedAt: upload.received_at,
         now: clock(),
         actor: { kind: 'provider', id: `portal:${upload.portal_user_id}` },
-        consents: batch.map((b) => b.consent),
+        consents: part.rows.map((b) => b.consent),
         pastOnly: upload.migration,
       });
-      const errors = [...rowErrors];
+      const errors = [...part.rowErrors];
       written.outcomes.forEach((outcome, i) => {
-        if (!outcome.ok) errors.push(...outcome.errors.map((e) => errorOf(batch[i]!.line, e)));
+        if (!outcome.ok) errors.push(...outcome.errors.map((e) => errorOf(part.rows[i]!.line, e)));
       });
       const applied = written.outcomes.filter((o) => o.ok).length;
       await uploads.insertErrors(
@@ -86,7 +90,10 @@ export function createUploadService(deps: {
         upload.id,
         errors.map((e) => ({ row_number: e.row, code: e.code, message: e.message, field: e.field })),
       );
+      const rows = part.rows.length + part.failedRows;
       const counted = await uploads.recordProgress(trx, upload.id, {
+        lane: part.lane,
+        through: part.through,
         rows,
         applied,
         failed: rows - applied,
@@ -102,33 +109,30 @@ export function createUploadService(deps: {
   const dataRowsOf = async (upload: UploadRow): Promise<number> =>
     Math.max(0, (await countRows(upload.format, await storedFile(upload.id))) - 1);
 
-  async function apply(
-    upload: UploadRow & { activated_at: Date | null },
-    signal?: AbortSignal,
-  ): Promise<void> {
+  async function apply(upload: UploadToApply, signal?: AbortSignal): Promise<void> {
     // The first pass reads the whole file, so one that breaks a limit or cannot be read fails before any of
     // it is applied (and the progress bar gets its exact total). A resumed file has passed it already.
     if (upload.rows_done === 0) await uploads.setTotalRows(upload.id, await dataRowsOf(upload));
+    const marks = upload.lane_rows_done;
+    const allDone = Math.min(...Array.from({ length: WRITE_LANES }, (_, lane) => marks[lane] ?? 0));
+    const isDone = (row: number, lane: number) => row <= (marks[lane] ?? 0);
     let header: ReturnType<typeof readHeader> | undefined;
     let dataRows = 0;
-    let batch: { line: number; consent: SealedConsent }[] = [];
-    let rowErrors: UploadError[] = [];
-    let rowsInBatch = 0;
+    let batch = newBatch();
     const identities = new Set<string>();
-    // One batch is written while the next is parsed and sealed: the database and this process work at the
-    // same time, and batches still commit one after the other, in file order.
-    let writing: Promise<void> = Promise.resolve();
+    // The lanes of a batch are written at once, each in its own transaction, while the next batch is
+    // parsed and sealed: a lane's batches still commit one after the other, in file order, so a person's
+    // records (always in one lane) are applied in the order the file gives them.
+    let writing: Promise<void>[] = [];
     const flush = async () => {
-      if (rowsInBatch === 0) return;
-      await writing;
+      if (batch.rows === 0) return;
+      await settled(writing);
       // Stopping between batches: everything counted so far is committed, the rest resumes on restart.
       if (signal?.aborted) throw new UploadInterrupted();
-      writing = applyBatch(upload, batch, rowErrors, rowsInBatch);
+      writing = lanePartsOf(batch).map((part) => applyLanePart(upload, part));
       // A failed write must not go unobserved while the next batch is read; it is rethrown below.
-      writing.catch(() => {});
-      batch = [];
-      rowErrors = [];
-      rowsInBatch = 0;
+      for (const write of writing) write.catch(() => {});
+      batch = newBatch();
       identities.clear();
     };
 
@@ -140,7 +144,7 @@ export function createUploadService(deps: {
             throw new FileRejected('H961', `eksik sütunlar: ${header.missing.join(', ')}`, line);
           continue;
         }
-        if (++dataRows <= upload.rows_done) continue; // applied before a restart
+        if (++dataRows <= allDone) continue; // applied in every lane before a restart
         const parsed = cells.some(
           (cell: unknown) => typeof cell === 'string' && cell.length > UPLOAD_LIMITS.maxCellChars,
         )
@@ -148,23 +152,29 @@ export function createUploadService(deps: {
           : parseConsentInput(rowToConsentBody(header.positions, cells));
         if (parsed.ok) {
           const { recipient, recipientType, type } = parsed.consent;
+          const { recipientKey, addressEnc } = cipher.sealAddress(recipient);
+          const lane = laneOf(recipientKey);
+          if (isDone(dataRows, lane)) continue; // its lane applied it before a restart
           const identity = `${recipientType}|${type}|${recipient}`;
           // A second record of the same consent waits for the next batch: a batch holds each identity once.
           if (identities.has(identity)) await flush();
           identities.add(identity);
-          const { recipientKey, addressEnc } = cipher.sealAddress(recipient);
-          batch.push({
+          batch.lanes[lane]!.push({
             line,
             consent: { ...parsed.consent, recipientKey, addressEnc, transactionId: newTransactionId() },
           });
+          batch.through = dataRows;
         } else {
-          rowErrors.push(...parsed.errors.map((e) => errorOf(line, e)));
+          if (isDone(dataRows, FAILED_ROWS_LANE)) continue;
+          batch.rowErrors.push(...parsed.errors.map((e) => errorOf(line, e)));
+          batch.failedRows++;
+          batch.through = dataRows;
         }
-        if (++rowsInBatch >= ROWS_PER_BATCH) await flush();
+        if (++batch.rows >= rowsPerBatch) await flush();
       }
     }
     await flush();
-    await writing;
+    await settled(writing);
     if (!header) throw new FileRejected('H961', 'dosya boş.');
     await uploads.setTotalRows(upload.id, dataRows);
   }
@@ -374,6 +384,8 @@ export function createUploadService(deps: {
     },
   };
 }
+
+type UploadToApply = UploadRow & { activated_at: Date | null };
 
 class UploadInterrupted extends Error {
   override name = 'UploadInterrupted';

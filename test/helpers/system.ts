@@ -59,6 +59,8 @@ export async function startTestSystem(
     /** Default: none that a test would reach, unless the test is about them. */
     abuseLimits?: Partial<AbuseLimits>;
     uploadMaxBytes?: number;
+    /** Rows an upload applies per batch (tests that stop an upload between batches lower it). */
+    uploadRowsPerBatch?: number;
     noticesPerSecond?: number;
     /** An SMS operator to send to instead of the sandbox sink (e-mail still goes to the sandbox). */
     smsHttpUrl?: string;
@@ -96,6 +98,7 @@ export async function startTestSystem(
     acceptThreads: 1,
     abuseLimits: { ...UNREACHED_ABUSE_LIMITS, ...options.abuseLimits },
     uploadMaxBytes: options.uploadMaxBytes,
+    uploadRowsPerBatch: options.uploadRowsPerBatch,
     noticesPerSecond: options.noticesPerSecond,
     messaging: { ...SANDBOX_MESSAGING, smsHttpUrl: options.smsHttpUrl },
     webhooks: {

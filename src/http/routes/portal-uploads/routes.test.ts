@@ -132,45 +132,6 @@ describe('XLSX', () => {
   });
 });
 
-describe('restart', () => {
-  test('an interrupted upload resumes where it stopped and applies no row twice', async () => {
-    const date = recentWireDate(3600_000);
-    const lines = ['recipient,recipientType,type,status,source,consentDate'];
-    for (let i = 100; i < 2600; i++) lines.push(`${phone(i)},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`);
-    const uploaded = await uploadFile(t, admin, brandCode, {
-      name: 'buyuk.csv',
-      data: Buffer.from(lines.join('\n')),
-    });
-    const id = uploaded.json().id;
-    // Let the first worker stop after two batches, as a shutdown would.
-    let checks = 0;
-    const stopAfterTwo = {
-      get aborted() {
-        return ++checks > 2;
-      },
-    } as AbortSignal;
-    const first = await t.system.uploads.process(id, stopAfterTwo);
-    if (first === 'interrupted') {
-      const halfway = (await admin.call('GET', `/api/portal/uploads/${id}`)).json();
-      assert.equal(halfway.rowsDone, 2000);
-    }
-    // The next start hands it to a worker again.
-    await t.system.uploads.resumeUnfinished();
-    const done = await waitForUpload(admin, id);
-    assert.deepEqual(
-      [done.totalRows, done.rowsDone, done.rowsApplied, done.rowsFailed],
-      [2500, 2500, 2500, 0],
-    );
-    const events = await t.system.database.db
-      .selectFrom('consent_events')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('actor_id', 'like', 'portal:%')
-      .where('type', '=', 'MESAJ')
-      .executeTakeFirstOrThrow();
-    assert.ok(Number(events.n) >= 2500);
-  });
-});
-
 describe('migration', () => {
   const person = (i: number) => `+90535${String(i).padStart(7, '0')}`;
   const row = (i: number, source: string, date: string) =>
