@@ -9,6 +9,7 @@ import { benchScan } from './scan.bench.js';
 import { benchSingle } from './single.bench.js';
 import { benchStatus } from './status.bench.js';
 import { benchWebhook } from './webhook.bench.js';
+import { benchWriter } from './writer.bench.js';
 
 const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   ingest: benchIngest,
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   status: benchStatus,
   single: benchSingle,
   counts: benchCounts,
+  writer: benchWriter,
 };
 
 const args = process.argv.slice(2);

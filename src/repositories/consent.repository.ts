@@ -22,20 +22,25 @@ export interface NewRecipient {
 
 export type NewConsentEvent = Omit<ConsentEventRow, 'id' | 'tx'>;
 
+/** What the writer's rules read of an identity's current consent. */
+export type CurrentState = Pick<ConsentRow, 'status' | 'source' | 'consent_date' | 'last_event_id'>;
+
 // Arrays of arrays cannot pass through unnest() (it flattens them), so retailer lists travel as literals.
 const toIntArrayLiteral = (values: number[]) => `{${values.join(',')}}`;
 
 /**
  * One primary-key probe per identity, whatever the statistics say (see brandOfKeyProbe). A plain join lets
  * the planner hash the brand's whole projection instead; LIMIT 1 (the key is unique, so it changes nothing)
- * keeps the subquery from being flattened into such a join.
+ * keeps the subquery from being flattened into such a join. Each found row says its identity's position
+ * (`n`, from 1).
  */
 export function currentStateQuery(brandId: number, ids: ConsentIdentity[]) {
-  return sql<ConsentRow>`
-    SELECT c.* FROM unnest(${ids.map((i) => i.recipientKey)}::bytea[], ${ids.map((i) => i.recipientType)}::text[],
-                           ${ids.map((i) => i.type)}::text[]) AS q(k, rt, t)
+  return sql<CurrentState & { n: string }>`
+    SELECT q.n, c.status, c.source, c.consent_date, c.last_event_id
+    FROM unnest(${ids.map((i) => i.recipientKey)}::bytea[], ${ids.map((i) => i.recipientType)}::text[],
+                ${ids.map((i) => i.type)}::text[]) WITH ORDINALITY AS q(k, rt, t, n)
     CROSS JOIN LATERAL (
-      SELECT * FROM consents
+      SELECT status, source, consent_date, last_event_id FROM consents
       WHERE recipient_key = q.k AND ${brandOfKeyProbe(brandId)} AND recipient_type = q.rt AND type = q.t
       LIMIT 1
     ) c`;
@@ -104,14 +109,20 @@ export function createConsentRepository(db: Kysely<Database>) {
       return new Set(rows[0]!.blocked);
     },
 
-    /** Current state for many identities of one brand in one round trip. */
+    /**
+     * Current state for many identities of one brand in one round trip, as a list in their order (undefined
+     * where none is held): what the writer's rules read, and nothing else, so no key is sent back.
+     */
     findCurrent: async (
       executor: Executor,
       brandId: number,
       ids: ConsentIdentity[],
-    ): Promise<ConsentRow[]> => {
-      if (ids.length === 0) return [];
-      return (await currentStateQuery(brandId, ids).execute(executor)).rows;
+    ): Promise<Array<CurrentState | undefined>> => {
+      const found = new Array<CurrentState | undefined>(ids.length);
+      if (ids.length === 0) return found;
+      const { rows } = await currentStateQuery(brandId, ids).execute(executor);
+      for (const row of rows) found[Number(row.n) - 1] = row;
+      return found;
     },
 
     insertRecipients: async (executor: Executor, rows: NewRecipient[]): Promise<void> => {
@@ -123,25 +134,35 @@ export function createConsentRepository(db: Kysely<Database>) {
         ON CONFLICT (recipient_key) DO NOTHING`.execute(executor);
     },
 
-    /** Appends events and moves the projection to them; returns each event's id by transaction id. */
+    /**
+     * Appends events and moves the projection to them; returns each event's id by transaction id. The events
+     * are one write's: of one brand, at one moment, by one kind of actor, which travel once, not per row.
+     */
     appendEvents: async (executor: Executor, events: NewConsentEvent[]): Promise<Map<string, string>> => {
       if (events.length === 0) return new Map();
+      const { brand_id: brandId, creation_date: creationDate, actor_kind: actorKind } = events[0]!;
+      for (const e of events)
+        if (
+          e.brand_id !== brandId ||
+          e.creation_date.getTime() !== creationDate.getTime() ||
+          e.actor_kind !== actorKind
+        )
+          throw new Error('appendEvents takes the events of one write (one brand, moment and actor kind)');
       // One statement: append to the log and move the projection, so they can never disagree.
       const inserted = await sql<{ id: string; transaction_id: string }>`
         WITH appended AS (
           INSERT INTO consent_events (transaction_id, brand_id, recipient_key, recipient_type, type, status, source,
             consent_date, creation_date, retailer_code, retailer_access, actor_kind, actor_id, leaf_hash)
-          SELECT tx, brand, k, rt, t, st, src, cd, cr, rc, ra::integer[], ak, ai, lh
-          FROM unnest(${events.map((e) => e.transaction_id)}::text[], ${events.map((e) => e.brand_id)}::integer[],
-                      ${events.map((e) => e.recipient_key)}::bytea[], ${events.map((e) => e.recipient_type)}::text[],
-                      ${events.map((e) => e.type)}::text[], ${events.map((e) => e.status)}::text[],
-                      ${events.map((e) => e.source)}::text[], ${events.map((e) => e.consent_date)}::timestamptz[],
-                      ${events.map((e) => e.creation_date)}::timestamptz[],
+          SELECT tx, ${brandId}::integer, k, rt, t, st, src, cd, ${creationDate}::timestamptz, rc, ra::integer[],
+                 ${actorKind}::text, ai, lh
+          FROM unnest(${events.map((e) => e.transaction_id)}::text[], ${events.map((e) => e.recipient_key)}::bytea[],
+                      ${events.map((e) => e.recipient_type)}::text[], ${events.map((e) => e.type)}::text[],
+                      ${events.map((e) => e.status)}::text[], ${events.map((e) => e.source)}::text[],
+                      ${events.map((e) => e.consent_date)}::timestamptz[],
                       ${events.map((e) => e.retailer_code)}::integer[],
                       ${events.map((e) => toIntArrayLiteral(e.retailer_access))}::text[],
-                      ${events.map((e) => e.actor_kind)}::text[], ${events.map((e) => e.actor_id)}::text[],
-                      ${events.map((e) => e.leaf_hash)}::bytea[])
-            AS e(tx, brand, k, rt, t, st, src, cd, cr, rc, ra, ak, ai, lh)
+                      ${events.map((e) => e.actor_id)}::text[], ${events.map((e) => e.leaf_hash)}::bytea[])
+            AS e(tx, k, rt, t, st, src, cd, rc, ra, ai, lh)
           RETURNING id, transaction_id, brand_id, recipient_key, recipient_type, type, status, source, consent_date,
                     creation_date, retailer_code, retailer_access
         ), projected AS (

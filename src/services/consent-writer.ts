@@ -7,7 +7,7 @@ import type { ConsentInput, ConsentSource, ConsentStatus, StoredConsent } from '
 import { decideTransition, isHistorical } from '../domain/consent-rules.js';
 import { iysError, type IysErrorItem } from '../domain/iys-errors.js';
 import { laneOf } from '../domain/write-lanes.js';
-import type { ConsentRepository, NewConsentEvent } from '../repositories/consent.repository.js';
+import type { ConsentRepository, CurrentState, NewConsentEvent } from '../repositories/consent.repository.js';
 import type { RetailerRepository } from '../repositories/retailer.repository.js';
 import type { WebhookRepository } from '../repositories/webhook.repository.js';
 
@@ -114,27 +114,18 @@ export async function writeConsents(
     if (!lock.held.has(`${batch.brandId}:${laneOf(consent.recipientKey)}`))
       throw new Error('writeConsents without the write lock of a consent it writes');
   const blocked = lock.blocked.has(batch.brandId);
-  const knownRetailers = await retailers.findExistingCodes(
-    trx,
-    batch.brandId,
-    retailerCodesOf(batch.consents),
-  );
+  const namedRetailers = retailerCodesOf(batch.consents);
+  const knownRetailers =
+    namedRetailers.length > 0
+      ? await retailers.findExistingCodes(trx, batch.brandId, namedRetailers)
+      : new Set<number>();
+  // In the batch's order: identities are unique within a batch, so position is identity.
   const current = await consents.findCurrent(trx, batch.brandId, batch.consents);
-  const stored = new Map<string, StoredConsent & { lastEventId: string }>(
-    current.map((row) => [
-      identityKey(row.recipient_key, row.recipient_type, row.type),
-      {
-        status: row.status as ConsentStatus,
-        source: row.source as ConsentSource | null,
-        consentDate: row.consent_date,
-        lastEventId: row.last_event_id,
-      },
-    ]),
-  );
 
   const events: NewConsentEvent[] = [];
-  const outcomes = batch.consents.map((consent): WriteOutcome => {
-    const held = stored.get(identityKey(consent.recipientKey, consent.recipientType, consent.type)) ?? null;
+  const written: SealedConsent[] = [];
+  const outcomes = batch.consents.map((consent, i): WriteOutcome => {
+    const held = storedOf(current[i]);
     if (consent.expectedLastEventId !== undefined && held?.lastEventId !== consent.expectedLastEventId) {
       return { ok: false, errors: [iysError('H921')] };
     }
@@ -152,7 +143,7 @@ export async function writeConsents(
     if (!decision.ok) return decision;
     if (batch.pastOnly && notifies(batch, decision.next, consent.recipientType))
       return { ok: false, errors: [iysError('H981')] };
-    const event = {
+    const event: NewConsentEvent = {
       transaction_id: consent.transactionId,
       brand_id: batch.brandId,
       recipient_key: consent.recipientKey,
@@ -166,12 +157,19 @@ export async function writeConsents(
       retailer_access: consent.retailerAccess,
       actor_kind: batch.actor.kind,
       actor_id: consent.actorId ?? batch.actor.id,
+      leaf_hash: EMPTY,
     };
-    events.push({ ...event, leaf_hash: leafHash(event) });
+    event.leaf_hash = leafHash(event);
+    events.push(event);
+    written.push(consent);
     return { ok: true, transactionId: consent.transactionId, creationDate: batch.now };
   });
 
-  await consents.insertRecipients(trx, dedupeByKey(batch.consents.filter((_, i) => outcomes[i]!.ok)));
+  // An address named on several channels is one recipient row: the insert keeps the first and skips the rest.
+  await consents.insertRecipients(
+    trx,
+    written.map((c) => ({ recipientKey: c.recipientKey, addressEnc: c.addressEnc, kind: c.recipientKind })),
+  );
   const eventIds = await consents.appendEvents(trx, events);
   // Each endpoint of the brand gets a delivery of every event, committed with it (at-least-once).
   const hooks = events.length > 0 ? await webhooks.activeWebhookIds(trx, batch.brandId) : [];
@@ -186,11 +184,7 @@ export async function writeConsents(
       })),
     ),
   );
-  await retailers.markLinked(
-    trx,
-    batch.brandId,
-    retailerCodesOf(batch.consents.filter((_, i) => outcomes[i]!.ok)),
-  );
+  if (namedRetailers.length > 0) await retailers.markLinked(trx, batch.brandId, retailerCodesOf(written));
 
   const notices = events.filter((e) =>
     notifies(batch, { status: e.status, source: e.source, consentDate: e.consent_date }, e.recipient_type),
@@ -244,16 +238,16 @@ export function identityKey(recipientKey: Buffer, recipientType: string, type: s
   return `${recipientKey.toString('hex')}|${recipientType}|${type}`;
 }
 
-/** The same address may appear once per channel in a batch; it is one recipient row. */
-function dedupeByKey(consents: SealedConsent[]) {
-  const seen = new Map<
-    string,
-    { recipientKey: Buffer; addressEnc: Buffer; kind: SealedConsent['recipientKind'] }
-  >();
-  for (const c of consents) {
-    const hex = c.recipientKey.toString('hex');
-    if (!seen.has(hex))
-      seen.set(hex, { recipientKey: c.recipientKey, addressEnc: c.addressEnc, kind: c.recipientKind });
-  }
-  return [...seen.values()];
+/** An event's leaf hash until it is computed, so the object keeps one shape from its creation. */
+const EMPTY = Buffer.alloc(0);
+
+/** The rules' view of a stored consent. */
+function storedOf(row: CurrentState | undefined): (StoredConsent & { lastEventId: string }) | null {
+  if (!row) return null;
+  return {
+    status: row.status as ConsentStatus,
+    source: row.source as ConsentSource | null,
+    consentDate: row.consent_date,
+    lastEventId: row.last_event_id,
+  };
 }
