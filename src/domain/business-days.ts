@@ -1,5 +1,5 @@
 import Holidays from 'date-holidays';
-import { startOfTurkeyDay, turkeyDay } from './wire-date.js';
+import { startOfTurkeyDay, turkeyDay, turkeyDayNumber } from './wire-date.js';
 
 /**
  * The Turkish working calendar: weekends and official public holidays, including the movable Ramazan and
@@ -13,7 +13,7 @@ export interface WorkingCalendar {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Deadlines per calendar and start day: bulk uploads carry many records of the same few days. */
-const deadlineCaches = new WeakMap<WorkingCalendar, Map<string, Date>>();
+const deadlineCaches = new WeakMap<WorkingCalendar, Map<number, Date>>();
 
 export function turkishWorkingCalendar(): WorkingCalendar {
   const holidays = new Holidays('TR');
@@ -44,13 +44,15 @@ function nextDay(day: string): string {
  * something obtained on a Friday with 3 business days to register must be in by the end of Wednesday.
  */
 export function businessDeadline(from: Date, businessDays: number, calendar: WorkingCalendar): Date {
-  const start = turkeyDay(from);
-  const key = `${start}+${businessDays}`;
+  // Asked once per consent written: the key is a number, so a hit formats no date.
+  if (!Number.isInteger(businessDays) || businessDays < 0 || businessDays >= 1000)
+    throw new RangeError(`businessDeadline takes 0–999 business days, not ${businessDays}`);
+  const key = turkeyDayNumber(from) * 1000 + businessDays;
   let cache = deadlineCaches.get(calendar);
   if (!cache) deadlineCaches.set(calendar, (cache = new Map()));
   let deadline = cache.get(key);
   if (deadline === undefined) {
-    let day = start;
+    let day = turkeyDay(from);
     let counted = 0;
     while (counted < businessDays) {
       day = nextDay(day);

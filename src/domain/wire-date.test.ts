@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatWireDate, formatWireSeconds, parseWireDate, turkeyDay } from './wire-date.js';
+import { formatWireDate, formatWireSeconds, parseWireDate, turkeyDay, turkeyDayNumber } from './wire-date.js';
 
 test('wire dates are Türkiye time (UTC+3) and round-trip', () => {
   const parsed = parseWireDate('2024-03-01 00:30:00');
@@ -45,4 +45,18 @@ test('the hot-path formatter writes every second as formatWireDate does', () => 
   const random = Array.from({ length: 100_000 }, () => Math.floor(Math.random() * 4_102_444_800));
   for (const seconds of [...edges, ...random])
     assert.equal(formatWireSeconds(seconds), formatWireDate(new Date(seconds * 1000)), String(seconds));
+});
+
+test('turkeyDayNumber counts the same Türkiye days as turkeyDay, across midnight in Türkiye (21:00 UTC)', () => {
+  for (const iso of [
+    '2026-12-06T20:59:59.999Z',
+    '2026-12-06T21:00:00.000Z',
+    '1970-01-01T00:00:00.000Z',
+    '1969-12-31T20:59:59.999Z',
+    '2024-02-29T21:00:00.000Z',
+  ]) {
+    const instant = new Date(iso);
+    const days = Date.parse(`${turkeyDay(instant)}T00:00:00Z`) / 86_400_000;
+    assert.equal(turkeyDayNumber(instant), days, iso);
+  }
 });

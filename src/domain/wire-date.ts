@@ -74,6 +74,11 @@ export function formatDeadline(deadline: Date): string {
   return formatWireDate(new Date(deadline.getTime() - 1000));
 }
 
+/** The Türkiye calendar day of an instant, as days since 1970-01-01: a cheap key for per-day caches. */
+export function turkeyDayNumber(instant: Date): number {
+  return Math.floor((instant.getTime() + OFFSET_MS) / 86_400_000);
+}
+
 /** The Türkiye calendar day of an instant, as `YYYY-MM-DD`. */
 export function turkeyDay(instant: Date): string {
   return toTurkeyWallClock(instant).toISOString().slice(0, 10);
