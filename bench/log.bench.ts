@@ -21,6 +21,7 @@ import { formatWireDate } from '../src/domain/wire-date.js';
 import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
 import { startBenchServer } from './bench-database.js';
 import { preloadTo } from './ingest.bench.js';
+import { cpuPerRow, sampleCpu } from './cpu.js';
 import { percentile } from './stats.js';
 
 const LOAD = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
@@ -45,8 +46,10 @@ export async function benchLog(flags: string[] = []): Promise<void> {
   await preloadTo(pool, brands[0]!.id, leaves);
   let integrated = 0;
   const started = performance.now();
+  const integrationCpu = sampleCpu();
   for (let n = await log.integrate(); n > 0; n = await log.integrate()) integrated += n;
   const integrationRate = integrated / ((performance.now() - started) / 1000);
+  const integrationCpuPerLeaf = cpuPerRow(integrationCpu, sampleCpu(), integrated);
   const heads = Number((await pool.query(`SELECT count(*) AS n FROM log_heads`)).rows[0].n);
 
   // 2. Proofs at that size.
@@ -134,7 +137,9 @@ export async function benchLog(flags: string[] = []): Promise<void> {
   console.log(
     `log: ${rate(size)} leaves preloaded and sequenced, then ${rate(LOAD)} consents through the bulk API`,
   );
-  console.log(`  integration capacity     : ${rate(integrationRate)} leaves/s (${heads} signed heads)`);
+  console.log(
+    `  integration capacity     : ${rate(integrationRate)} leaves/s (${heads} signed heads) — ${integrationCpuPerLeaf}`,
+  );
   console.log(
     `  inclusion proof at ${rate(size)} : p50 ${percentile(inclusion, 0.5).toFixed(2)} ms, p99 ${percentile(inclusion, 0.99).toFixed(2)} ms (target < 10 ms)`,
   );

@@ -25,6 +25,13 @@ export interface SignedHeadRow {
   jws: string;
 }
 
+/** A batch of events' leaf hashes (32 bytes each, in log order) and where the batch ends. */
+export interface EventLeaves {
+  count: number;
+  hashes: Buffer;
+  last?: { tx: string; eventId: string };
+}
+
 /** A consent event as a receipt needs it: what its leaf hash commits to, and its leaf once sequenced. */
 export type ReceiptEvent = HashedEvent & { id: string; leafIndex: number | null };
 
@@ -58,17 +65,35 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
     },
 
     /**
-     * Events after the position, in (writing transaction, id) order, from transactions below the log
-     * horizon only: an event that commits late is never passed over (it would take a lower leaf index).
+     * The leaf hashes of the events after the position, in (writing transaction, id) order, from
+     * transactions below the log horizon only: an event that commits late is never passed over (it would
+     * take a lower leaf index). They come as one value, 32 bytes an event, with the last event's place:
+     * the sequencer hashes them and needs nothing else of each event (appendEventLeaves copies them).
      */
-    readEventsAfter: async (trx: Transaction<Database>, after: LogPosition, limit: number) =>
-      (
-        await sql<{ id: string; tx: string; leaf_hash: Buffer }>`
-          SELECT e.id::text AS id, e.tx::text AS tx, e.leaf_hash FROM consent_events e
+    readEventLeavesAfter: async (
+      trx: Transaction<Database>,
+      after: LogPosition,
+      limit: number,
+    ): Promise<EventLeaves> => {
+      const { rows } = await sql<{
+        count: number;
+        hashes: Buffer | null;
+        tx: string | null;
+        id: string | null;
+      }>`
+        WITH page AS (
+          SELECT e.id, e.tx, e.leaf_hash FROM consent_events e
           WHERE (e.tx, e.id) > (${after.tx}::xid8, ${after.eventId}::bigint) AND e.tx < ${logHorizon}
-          -- The columns, not the text aliases above: "10" sorts before "9".
-          ORDER BY e.tx, e.id LIMIT ${limit}`.execute(trx)
-      ).rows,
+          ORDER BY e.tx, e.id LIMIT ${limit}
+        ), last AS (SELECT tx, id FROM page ORDER BY tx DESC, id DESC LIMIT 1)
+        SELECT (SELECT count(*)::int FROM page) AS count,
+               (SELECT string_agg(leaf_hash, ''::bytea ORDER BY tx, id) FROM page) AS hashes,
+               (SELECT tx::text FROM last) AS tx, (SELECT id::text FROM last) AS id`.execute(trx);
+      const { count, hashes, tx, id } = rows[0]!;
+      if (count === 0) return { count, hashes: Buffer.alloc(0) };
+      if (hashes!.length !== count * 32) throw new Error('an event without a 32-byte leaf hash');
+      return { count, hashes: hashes!, last: { tx: tx!, eventId: id! } };
+    },
 
     /** Evidence after the position, in the same (writing transaction, id) order and under the same horizon. */
     readEvidenceAfter: async (trx: Transaction<Database>, after: LogPosition, limit: number) =>
@@ -96,13 +121,36 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
     append: async (
       trx: Transaction<Database>,
       batch: {
+        /** The events' leaves, copied from the events read: `count` of them after `from`, through `through`. */
+        eventLeaves?: {
+          from: { tx: string; eventId: string };
+          through: { tx: string; eventId: string };
+          firstIndex: number;
+          count: number;
+        };
+        /** Other leaves (evidence), given one by one. */
         leaves: { index: number; eventId: string | null; evidenceId: string | null; hash: Buffer }[];
         subtrees: { level: number; index: number; hash: Buffer }[];
         head: SignedHeadRow;
         position: LogPosition;
       },
     ): Promise<void> => {
-      const { leaves, subtrees, head, position } = batch;
+      const { eventLeaves, leaves, subtrees, head, position } = batch;
+      if (eventLeaves) {
+        // The events read (readEventLeavesAfter): every transaction in the range had ended by then, below the
+        // horizon, so the range holds the same events now. Should one have gone meanwhile, nothing is kept.
+        const { from, through, firstIndex, count } = eventLeaves;
+        const copied = await sql`
+          INSERT INTO log_leaves (leaf_index, event_id, evidence_id, leaf_hash)
+          SELECT ${firstIndex - 1}::bigint + row_number() OVER (ORDER BY e.tx, e.id), e.id, NULL, e.leaf_hash
+          FROM consent_events e
+          WHERE (e.tx, e.id) > (${from.tx}::xid8, ${from.eventId}::bigint)
+            AND (e.tx, e.id) <= (${through.tx}::xid8, ${through.eventId}::bigint)`.execute(trx);
+        if (copied.numAffectedRows !== BigInt(count))
+          throw new Error(
+            `the log's batch changed while it was sequenced (${copied.numAffectedRows} of ${count})`,
+          );
+      }
       if (leaves.length > 0) {
         await sql`
           INSERT INTO log_leaves (leaf_index, event_id, evidence_id, leaf_hash)

@@ -124,42 +124,49 @@ export function createTransparencyLogService(deps: {
       return db.transaction().execute(async (trx) => {
         if (!(await log.tryLockSequencer(trx))) return 0;
         const position = await log.readPosition(trx);
-        const events = await log.readEventsAfter(trx, position, limit);
+        const events = await log.readEventLeavesAfter(trx, position, limit);
         // Evidence attached to consents (issue 14) joins the log after the batch's events.
-        const evidence = await log.readEvidenceAfter(trx, position, Math.max(0, limit - events.length));
-        if (events.length + evidence.length === 0 && (await log.latestHead())) return 0;
+        const evidence = await log.readEvidenceAfter(trx, position, Math.max(0, limit - events.count));
+        if (events.count + evidence.length === 0 && (await log.latestHead())) return 0;
 
         const size = position.treeSize;
         const known = await log.readSubtrees(trx, rightEdge(size));
-        const leaves = [
-          ...events.map((event) => ({ eventId: event.id, evidenceId: null, hash: event.leaf_hash })),
-          ...evidence.map((piece) => ({ eventId: null, evidenceId: piece.id, hash: piece.leaf_hash })),
-        ].map((leaf, n) => ({ ...leaf, index: size + n }));
-        const subtrees = appendLeaves(
-          known,
-          size,
-          leaves.map((leaf) => leaf.hash),
-        );
-        const treeSize = size + leaves.length;
+        const hashes: Buffer[] = [];
+        for (let n = 0; n < events.count; n++) hashes.push(events.hashes.subarray(n * 32, n * 32 + 32));
+        for (const piece of evidence) hashes.push(piece.leaf_hash);
+        const subtrees = appendLeaves(known, size, hashes);
+        const evidenceLeaves = evidence.map((piece, n) => ({
+          index: size + events.count + n,
+          eventId: null,
+          evidenceId: piece.id,
+          hash: piece.leaf_hash,
+        }));
+        const treeSize = size + hashes.length;
         const rootHash = rootOf(known, treeSize);
         const signer = await currentSigner(trx);
         const signedAt = clock();
         const payload = { treeSize, timestamp: signedAt.getTime(), rootHash: rootHash.toString('hex') };
-        const last = events.at(-1);
+        const last = events.last;
         const lastEvidence = evidence.at(-1);
         await log.append(trx, {
-          leaves,
+          eventLeaves: last && {
+            from: { tx: position.tx, eventId: position.eventId },
+            through: last,
+            firstIndex: size,
+            count: events.count,
+          },
+          leaves: evidenceLeaves,
           subtrees,
           head: { treeSize, rootHash, signedAt, kid: signer.publicJwk.kid, jws: signer.sign(payload) },
           position: {
             tx: last?.tx ?? position.tx,
-            eventId: last?.id ?? position.eventId,
+            eventId: last?.eventId ?? position.eventId,
             evidenceTx: lastEvidence?.tx ?? position.evidenceTx,
             evidenceId: lastEvidence?.id ?? position.evidenceId,
             treeSize,
           },
         });
-        return leaves.length;
+        return hashes.length;
       });
     },
 
