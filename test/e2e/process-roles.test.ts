@@ -127,10 +127,12 @@ test('two worker-only processes share the bulk queue and apply every item exactl
     OPENIYS_SEED_DEMO: 'false',
     LOG_LEVEL: 'debug',
   });
-  // Traders' consents (no notice to send): 20 requests of 500, several seconds of work for two workers that
-  // look for queued work every second.
-  const requests = 20;
-  const size = 500;
+  // Traders' consents (no notice to send): 40 requests of 1000, four of the writer's groups of 10,000 items,
+  // seconds of work for two workers that look for queued work every second. With less, one worker could
+  // apply the whole backlog in its first group and drain the no-op jobs left before the other looked (seen
+  // in CI once the writer got faster: 20 requests of 500 made one group, "shared: 20 and 0 requests").
+  const requests = 40;
+  const size = 1000;
   const requestIds: string[] = [];
   for (let r = 0; r < requests; r++) {
     const items = Array.from({ length: size }, (_, i) => ({
