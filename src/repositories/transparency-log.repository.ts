@@ -68,7 +68,7 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
      * The leaf hashes of the events after the position, in (writing transaction, id) order, from
      * transactions below the log horizon only: an event that commits late is never passed over (it would
      * take a lower leaf index). They come as one value, 32 bytes an event, with the last event's place:
-     * the sequencer hashes them and needs nothing else of each event (appendEventLeaves copies them).
+     * the sequencer hashes them and needs nothing else of each event (`append` copies the leaves).
      */
     readEventLeavesAfter: async (
       trx: Transaction<Database>,
