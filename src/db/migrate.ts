@@ -44,6 +44,7 @@ import * as consentCounts from './migrations/0042-consent-counts.js';
 import * as optOutDays from './migrations/0043-opt-out-days.js';
 import * as brandDayIndex from './migrations/0044-brand-day-index.js';
 import * as uploadLaneMarks from './migrations/0045-upload-lane-marks.js';
+import * as uploadLeaseToken from './migrations/0046-upload-lease-token.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -92,6 +93,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0043-opt-out-days': optOutDays,
   '0044-brand-day-index': brandDayIndex,
   '0045-upload-lane-marks': uploadLaneMarks,
+  '0046-upload-lease-token': uploadLeaseToken,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -144,6 +144,8 @@ export interface ConsentUploadsTable {
   failure: string | null;
   failure_code: string | null;
   locked_until: Date | null;
+  /** Who holds the lease: drawn anew by each claim (migration 0046). */
+  lease_token: string | null;
   received_at: Date;
   started_at: Date | null;
   finished_at: Date | null;

@@ -89,19 +89,27 @@ export function createUploadRepository(db: Kysely<Database>) {
 
     /**
      * Takes an upload for processing unless another worker holds its lease; returns it with the provider's
-     * activation date (the upload-deadline rule needs it).
+     * activation date (the upload-deadline rule needs it). `ownLease` is a lease this process let go of
+     * while the database was away: whoever holds it has no write left running, so it is retaken at once.
      */
-    claim: async (uploadId: string, now: Date, leaseMs: number) => {
+    claim: async (uploadId: string, now: Date, leaseMs: number, ownLease?: string) => {
       const claimed = await db
         .updateTable('consent_uploads')
         .set({
           status: 'processing',
           locked_until: new Date(now.getTime() + leaseMs),
+          lease_token: sql<string>`gen_random_uuid()`,
           started_at: sql`coalesce(started_at, ${now}::timestamptz)`,
         })
         .where('id', '=', uploadId)
         .where('status', 'in', ['queued', 'processing'])
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+        .where((eb) =>
+          eb.or([
+            eb('locked_until', 'is', null),
+            eb('locked_until', '<', now),
+            ...(ownLease ? [eb('lease_token', '=', ownLease)] : []),
+          ]),
+        )
         .returningAll()
         .executeTakeFirst();
       if (!claimed) return undefined;
@@ -114,16 +122,15 @@ export function createUploadRepository(db: Kysely<Database>) {
     },
 
     /**
-     * Counts a batch of rows as done, in the transaction that applied them, and renews the lease. False when
-     * the upload is no longer being processed (cancelled meanwhile): the caller rolls the batch back.
-     */
-    /**
-     * Counts a lane's batch as done, in the transaction that applied it, and moves the lane's mark to the
-     * batch's last row; false when the upload was cancelled (or finished) meanwhile.
+     * Counts a lane's batch as done, in the transaction that applied it, moves the lane's mark to the
+     * batch's last row and renews the lease. False when the upload is no longer this lease's (cancelled or
+     * finished meanwhile, or taken over by another worker after the lease ran out): the caller rolls the
+     * batch back.
      */
     recordProgress: async (
       trx: Transaction<Database>,
       uploadId: string,
+      leaseToken: string,
       progress: {
         lane: number;
         through: number;
@@ -140,7 +147,7 @@ export function createUploadRepository(db: Kysely<Database>) {
                rows_failed = rows_failed + ${progress.failed},
                lane_rows_done[${progress.lane + 1}] = ${progress.through},
                locked_until = ${progress.lockedUntil}
-         WHERE id = ${uploadId} AND status = 'processing'`.execute(trx);
+         WHERE id = ${uploadId} AND status = 'processing' AND lease_token = ${leaseToken}::uuid`.execute(trx);
       return (result.numAffectedRows ?? 0n) > 0n;
     },
 
@@ -201,13 +208,21 @@ export function createUploadRepository(db: Kysely<Database>) {
         .where('status', 'in', ['queued', 'processing'])
         .executeTakeFirst()) !== undefined,
 
-    releaseLease: (uploadId: string) =>
-      db.updateTable('consent_uploads').set({ locked_until: null }).where('id', '=', uploadId).execute(),
+    /** Lets the lease go, if it is still this one: the next claim may take the upload at once. */
+    releaseLease: (uploadId: string, leaseToken: string) =>
+      db
+        .updateTable('consent_uploads')
+        .set({ locked_until: null, lease_token: null })
+        .where('id', '=', uploadId)
+        .where('lease_token', '=', leaseToken)
+        .execute(),
 
-    listUnfinished: async (): Promise<{ id: string; locked_until: Date | null; received_at: Date }[]> =>
+    listUnfinished: async (): Promise<
+      { id: string; locked_until: Date | null; lease_token: string | null; received_at: Date }[]
+    > =>
       db
         .selectFrom('consent_uploads')
-        .select(['id', 'locked_until', 'received_at'])
+        .select(['id', 'locked_until', 'lease_token', 'received_at'])
         .where('status', 'in', ['queued', 'processing'])
         .execute(),
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import {
   DEMO,
   ownerDatabase,
@@ -56,9 +57,9 @@ async function progressOf(id: string) {
     rows_applied: number;
     rows_failed: number;
     lane_rows_done: number[];
-  }>`SELECT status, rows_done, rows_applied, rows_failed, lane_rows_done FROM consent_uploads WHERE id = ${id}`.execute(
-    owner,
-  );
+    locked_until: Date | null;
+  }>`SELECT status, rows_done, rows_applied, rows_failed, lane_rows_done, locked_until FROM consent_uploads
+     WHERE id = ${id}`.execute(owner);
   return rows[0]!;
 }
 
@@ -70,10 +71,6 @@ async function movementsPerPerson(since: Date): Promise<number[]> {
      GROUP BY recipient_key`.execute(owner);
   return rows.map((row) => Number(row.n));
 }
-
-/** A lease left by a worker that died: the next worker may take the upload at once. */
-const endLease = (id: string) =>
-  sql`UPDATE consent_uploads SET locked_until = NULL WHERE id = ${id}`.execute(owner);
 
 test('an upload stopped between batches resumes where it stopped and applies no row twice', async () => {
   const since = new Date();
@@ -144,7 +141,9 @@ test('a lane that failed resumes behind the other: its rows are applied once, th
   assert.ok(stopped.rows_done > 1000 && stopped.rows_done < 2000, `rows_done ${stopped.rows_done}`);
   assert.equal(stopped.rows_done, stopped.rows_applied + 2);
 
-  await endLease(id);
+  // The failed run let its lease go once its other lane had settled: the job's next try takes the file at
+  // once instead of after the lease's minute.
+  assert.equal(stopped.locked_until, null);
   assert.equal(await t.system.uploads.process(id), 'done');
   const done = await progressOf(id);
   assert.deepEqual(
@@ -163,4 +162,119 @@ test('a lane that failed resumes behind the other: its rows are applied once, th
     errors.map((e) => e.row_number),
     [12, 1502],
   );
+});
+
+test('a worker that stalled past its lease commits nothing after another worker took the file over', async () => {
+  const since = new Date();
+  const date = recentWireDate(3600_000);
+  const lines = Array.from(
+    { length: 2000 },
+    (_, i) => `+90534${String(9000 + i).padStart(7, '0')},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
+  );
+  const id = await receive('duraklayan.csv', lines);
+  // The first statement that writes events waits on an advisory lock this test holds: worker A stalls
+  // inside its first lane transaction, holding that lane's write lock, as a paused process or a lost
+  // connection would.
+  const hold = new pg.Client({ connectionString: t.database.ownerUrl });
+  await hold.connect();
+  await hold.query('SELECT pg_advisory_lock(4242)');
+  await sql`
+    CREATE SEQUENCE upload_stall_once;
+    GRANT USAGE ON SEQUENCE upload_stall_once TO PUBLIC;
+    CREATE FUNCTION upload_stall() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF nextval('upload_stall_once') = 1 THEN PERFORM pg_advisory_xact_lock(4242); END IF;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER upload_stall BEFORE INSERT ON consent_events
+      FOR EACH STATEMENT EXECUTE FUNCTION upload_stall();`.execute(owner);
+  const waiters = async () =>
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(owner)
+      ).rows[0]!.n,
+    );
+  const until = async (condition: () => Promise<boolean>, what: string) => {
+    for (let i = 0; !(await condition()); i++) {
+      if (i > 200) throw new Error(`never: ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  try {
+    const workerA = t.system.uploads.process(id);
+    await until(async () => (await waiters()) === 1, 'worker A stalls');
+    // A's other lane commits its part of the batch (renewing the lease) before the lease is let run out;
+    // A then waits for the stalled lane before its next batch.
+    await until(async () => Math.max(...(await progressOf(id)).lane_rows_done) === 1000, 'A’s other lane');
+    // A's lease runs out while it stalls, and worker B takes the file over. B's write of the stalled lane
+    // waits for A's lane lock, so A's stalled transaction goes on first once the stall ends.
+    await sql`UPDATE consent_uploads SET locked_until = now() - interval '1 second' WHERE id = ${id}`.execute(
+      owner,
+    );
+    const workerB = t.system.uploads.process(id);
+    await until(async () => (await waiters()) === 2, 'worker B waits for the stalled lane');
+    await hold.query('SELECT pg_advisory_unlock(4242)');
+    assert.equal(await workerB, 'done');
+    // A finds the file no longer its own: its stalled batch rolled back, and it stops.
+    assert.ok(['busy', 'done'].includes(await workerA));
+  } finally {
+    await hold.end();
+    await sql`DROP TRIGGER upload_stall ON consent_events; DROP FUNCTION upload_stall();
+              DROP SEQUENCE upload_stall_once;`.execute(owner);
+  }
+  const done = await progressOf(id);
+  assert.deepEqual(
+    [done.status, done.rows_done, done.rows_applied, done.rows_failed, done.lane_rows_done],
+    ['completed', 2000, 2000, 0, [2000, 2000]],
+  );
+  const perPerson = await movementsPerPerson(since);
+  assert.equal(perPerson.length, 2000);
+  assert.ok(perPerson.every((n) => n === 1));
+  const { rows: errors } = await sql<{ n: string }>`
+    SELECT count(*) AS n FROM consent_upload_errors WHERE upload_id = ${id}`.execute(owner);
+  assert.equal(Number(errors[0]!.n), 0);
+});
+
+test('a run that could not let its lease go (the database away) is resumed by this process at once', async () => {
+  const since = new Date();
+  const date = recentWireDate(3600_000);
+  const lines = Array.from(
+    { length: 2000 },
+    (_, i) => `+90534${String(12_000 + i).padStart(7, '0')},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
+  );
+  const id = await receive('kopan.csv', lines);
+  // Lane 1's first batch fails as it counts itself, and so does letting the lease go afterwards: the
+  // database went away for both. The lease then stays on the row for its minute.
+  await sql`
+    CREATE FUNCTION upload_outage() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF (NEW.lane_rows_done[2] IS DISTINCT FROM OLD.lane_rows_done[2])
+         OR (NEW.lease_token IS NULL AND OLD.lease_token IS NOT NULL) THEN
+        RAISE EXCEPTION 'the database went away';
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER upload_outage BEFORE UPDATE ON consent_uploads
+      FOR EACH ROW EXECUTE FUNCTION upload_outage();`.execute(owner);
+  try {
+    await assert.rejects(t.system.uploads.process(id), /went away/);
+  } finally {
+    await sql`DROP TRIGGER upload_outage ON consent_uploads; DROP FUNCTION upload_outage();`.execute(owner);
+  }
+  const stopped = await progressOf(id);
+  assert.ok(stopped.locked_until && stopped.locked_until.getTime() > Date.now(), 'the lease is still held');
+  // Its job's failure went unrecorded too; the sweep finds the file at once, not after the lease's minute,
+  // because the lease is this process's own and none of its writes is still running.
+  assert.equal(await t.system.uploads.resumeStalled(), 1);
+  assert.equal(await t.system.uploads.process(id), 'done');
+  const done = await progressOf(id);
+  assert.deepEqual(
+    [done.status, done.rows_done, done.rows_applied, done.rows_failed, done.lane_rows_done],
+    ['completed', 2000, 2000, 0, [2000, 2000]],
+  );
+  const perPerson = await movementsPerPerson(since);
+  assert.equal(perPerson.length, 2000);
+  assert.ok(perPerson.every((n) => n === 1));
 });

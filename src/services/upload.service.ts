@@ -58,6 +58,8 @@ export function createUploadService(deps: {
   const maxBytes = deps.maxBytes ?? DEFAULT_UPLOAD_MAX_MB * 1024 * 1024;
   const rowsPerBatch = deps.rowsPerBatch ?? ROWS_PER_BATCH;
   const aad = (uploadId: string, seq: number) => Buffer.from(`upload:${uploadId}:${seq}`);
+  /** Leases this process could not let go of (the database was away), by upload: its next try retakes them. */
+  const abandonedLeases = new Map<string, string>();
 
   const storedFile = (uploadId: string) =>
     openStoredFile(uploadId, { uploads, cipher, aad: (seq) => aad(uploadId, seq) });
@@ -91,7 +93,7 @@ export function createUploadService(deps: {
         errors.map((e) => ({ row_number: e.row, code: e.code, message: e.message, field: e.field })),
       );
       const rows = part.rows.length + part.failedRows;
-      const counted = await uploads.recordProgress(trx, upload.id, {
+      const counted = await uploads.recordProgress(trx, upload.id, upload.lease_token!, {
         lane: part.lane,
         through: part.through,
         rows,
@@ -99,7 +101,7 @@ export function createUploadService(deps: {
         failed: rows - applied,
         lockedUntil: new Date(clock().getTime() + LEASE_MS),
       });
-      if (!counted) throw new UploadCancelled();
+      if (!counted) throw new UploadNotHeld();
       return written;
     });
     if (result.notices > 0) await notices.wake();
@@ -136,45 +138,52 @@ export function createUploadService(deps: {
       identities.clear();
     };
 
-    for await (const rows of readRows(upload.format, await storedFile(upload.id))) {
-      for (const { line, cells } of rows) {
-        if (!header) {
-          header = readHeader(cells);
-          if (header.missing.length > 0)
-            throw new FileRejected('H961', `eksik sütunlar: ${header.missing.join(', ')}`, line);
-          continue;
+    try {
+      for await (const rows of readRows(upload.format, await storedFile(upload.id))) {
+        for (const { line, cells } of rows) {
+          if (!header) {
+            header = readHeader(cells);
+            if (header.missing.length > 0)
+              throw new FileRejected('H961', `eksik sütunlar: ${header.missing.join(', ')}`, line);
+            continue;
+          }
+          if (++dataRows <= allDone) continue; // applied in every lane before a restart
+          const parsed = cells.some(
+            (cell: unknown) => typeof cell === 'string' && cell.length > UPLOAD_LIMITS.maxCellChars,
+          )
+            ? ({ ok: false, errors: [iysError('H964')] } as const)
+            : parseConsentInput(rowToConsentBody(header.positions, cells));
+          if (parsed.ok) {
+            const { recipient, recipientType, type } = parsed.consent;
+            const { recipientKey, addressEnc } = cipher.sealAddress(recipient);
+            const lane = laneOf(recipientKey);
+            if (isDone(dataRows, lane)) continue; // its lane applied it before a restart
+            const identity = `${recipientType}|${type}|${recipient}`;
+            // A second record of the same consent waits for the next batch: a batch holds each identity once.
+            if (identities.has(identity)) await flush();
+            identities.add(identity);
+            batch.lanes[lane]!.push({
+              line,
+              consent: { ...parsed.consent, recipientKey, addressEnc, transactionId: newTransactionId() },
+            });
+            batch.through = dataRows;
+          } else {
+            if (isDone(dataRows, FAILED_ROWS_LANE)) continue;
+            batch.rowErrors.push(...parsed.errors.map((e) => errorOf(line, e)));
+            batch.failedRows++;
+            batch.through = dataRows;
+          }
+          if (++batch.rows >= rowsPerBatch) await flush();
         }
-        if (++dataRows <= allDone) continue; // applied in every lane before a restart
-        const parsed = cells.some(
-          (cell: unknown) => typeof cell === 'string' && cell.length > UPLOAD_LIMITS.maxCellChars,
-        )
-          ? ({ ok: false, errors: [iysError('H964')] } as const)
-          : parseConsentInput(rowToConsentBody(header.positions, cells));
-        if (parsed.ok) {
-          const { recipient, recipientType, type } = parsed.consent;
-          const { recipientKey, addressEnc } = cipher.sealAddress(recipient);
-          const lane = laneOf(recipientKey);
-          if (isDone(dataRows, lane)) continue; // its lane applied it before a restart
-          const identity = `${recipientType}|${type}|${recipient}`;
-          // A second record of the same consent waits for the next batch: a batch holds each identity once.
-          if (identities.has(identity)) await flush();
-          identities.add(identity);
-          batch.lanes[lane]!.push({
-            line,
-            consent: { ...parsed.consent, recipientKey, addressEnc, transactionId: newTransactionId() },
-          });
-          batch.through = dataRows;
-        } else {
-          if (isDone(dataRows, FAILED_ROWS_LANE)) continue;
-          batch.rowErrors.push(...parsed.errors.map((e) => errorOf(line, e)));
-          batch.failedRows++;
-          batch.through = dataRows;
-        }
-        if (++batch.rows >= rowsPerBatch) await flush();
       }
+      await flush();
+      await settled(writing);
+    } catch (error) {
+      // Whatever failed (a lane's write, the file's next chunk), no write of this run is left running: the
+      // lease can then be let go, and a resume starts from what was committed.
+      await Promise.allSettled(writing);
+      throw error;
     }
-    await flush();
-    await settled(writing);
     if (!header) throw new FileRejected('H961', 'dosya boş.');
     await uploads.setTotalRows(upload.id, dataRows);
   }
@@ -296,19 +305,28 @@ export function createUploadService(deps: {
      * it). Safe to call repeatedly: a finished upload is 'done'. An abort stops it between two batches.
      */
     async process(uploadId: string, signal?: AbortSignal): Promise<'done' | 'busy' | 'interrupted'> {
-      const upload = await uploads.claim(uploadId, clock(), LEASE_MS);
+      const upload = await uploads.claim(uploadId, clock(), LEASE_MS, abandonedLeases.get(uploadId));
+      abandonedLeases.delete(uploadId);
       if (!upload) return (await uploads.isUnfinished(uploadId)) ? 'busy' : 'done';
       try {
         await apply(upload, signal);
         await uploads.finish(uploadId, { status: 'completed', failure: null, now: clock() });
       } catch (error) {
         if (error instanceof UploadInterrupted) {
-          await uploads.releaseLease(uploadId);
+          await uploads.releaseLease(uploadId, upload.lease_token!);
           return 'interrupted';
         }
-        if (error instanceof UploadCancelled) return 'done';
-        // Anything else (the database went away) can succeed later: the job retries it.
-        if (!(error instanceof FileRejected)) throw error;
+        // Cancelled in the portal, or taken over by another worker after this one's lease ran out.
+        if (error instanceof UploadNotHeld) return (await uploads.isUnfinished(uploadId)) ? 'busy' : 'done';
+        if (!(error instanceof FileRejected)) {
+          // Anything else (the database went away) can succeed later: the job retries it, and finds the
+          // lease let go rather than waiting out its minute. While the database is still away the lease
+          // cannot be let go; this process remembers it and retakes it (another one waits it out).
+          await uploads
+            .releaseLease(uploadId, upload.lease_token!)
+            .catch(() => abandonedLeases.set(uploadId, upload.lease_token!));
+          throw error;
+        }
         await uploads.finish(uploadId, {
           status: 'failed',
           failure: error.message,
@@ -349,13 +367,16 @@ export function createUploadService(deps: {
     },
 
     /**
-     * Uploads whose job was lost while the database was away: unfinished, nobody's lease on them, and not
-     * just queued. They go back to the worker (processing resumes where the last batch committed).
+     * Uploads whose job was lost while the database was away: unfinished, nobody's lease on them (or a
+     * lease this process could not let go of), and not just queued. They go back to the worker (processing
+     * resumes where the last batch committed).
      */
     async resumeStalled(): Promise<number> {
       const now = clock().getTime();
       const stalled = (await uploads.listUnfinished()).filter(
-        (u) => (u.locked_until?.getTime() ?? 0) < now && u.received_at.getTime() < now - 30_000,
+        (u) =>
+          abandonedLeases.get(u.id) === u.lease_token ||
+          ((u.locked_until?.getTime() ?? 0) < now && u.received_at.getTime() < now - 30_000),
       );
       for (const upload of stalled) await queue.enqueue(upload.id);
       return stalled.length;
@@ -391,9 +412,12 @@ class UploadInterrupted extends Error {
   override name = 'UploadInterrupted';
 }
 
-/** The person cancelled the upload in the portal: the batch in hand is rolled back, nothing more applied. */
-class UploadCancelled extends Error {
-  override name = 'UploadCancelled';
+/**
+ * The upload is no longer this run's: cancelled in the portal, or taken over by another worker after this
+ * one's lease ran out. The batch in hand is rolled back, nothing more applied.
+ */
+class UploadNotHeld extends Error {
+  override name = 'UploadNotHeld';
 }
 
 export type UploadService = ReturnType<typeof createUploadService>;
