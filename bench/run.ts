@@ -1,6 +1,7 @@
 /** `npm run bench -- [name…]`: runs the named benchmarks (all when none is named). Prints; never fails a test. */
 import { benchCheck } from './check.bench.js';
 import { benchCounts } from './counts.bench.js';
+import { benchFloor } from './floor.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchIndexes } from './indexes.bench.js';
 import { benchIngest } from './ingest.bench.js';
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   single: benchSingle,
   counts: benchCounts,
   writer: benchWriter,
+  floor: benchFloor,
 };
 
 const args = process.argv.slice(2);

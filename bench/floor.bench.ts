@@ -1,0 +1,202 @@
+/**
+ * `npm run bench -- floor`: the least PostgreSQL can spend on one new consent in this schema. Each statement
+ * the model needs for a consent recorded for the first time — its recipient, its event with the log's
+ * indexes, the projection, the transparency log's leaf and about one stored subtree, and the reads the
+ * model makes of it (the writer's current-state probe, the log's and each process's gateway index's read of
+ * the new events) — runs set-based, on rows made inside the server, so nothing is parsed, sent or encoded,
+ * in transactions of 10,000 rows, as the writer's lanes use. Beside it, the same run's raw `COPY` (the
+ * import's baseline) and raw unnest insert (ingest's baseline) of the same number of rows.
+ *
+ * It prints the backend's CPU per row for each statement and what the floor means for the write-path
+ * targets on this machine: even if Node cost nothing, two cores cannot apply faster than cores / floor.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { prepareDatabase } from '../src/runtime.js';
+import { createBenchDatabase } from './bench-database.js';
+
+const ROWS = 10_000;
+const ROUNDS = Number(process.env.BENCH_FLOOR_ROUNDS ?? 20);
+/** The first rounds warm the caches and are left out of the sums. */
+const WARM_UP = 2;
+
+/** CPU seconds of one backend so far (utime + stime, Linux /proc). */
+function backendSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Row g's values, made in the server: a 32-byte key, a 50-byte sealed address, a 64-hex transaction id. */
+const KEY = `sha256(int8send(g))`;
+const SERIES = `generate_series($1::bigint, $2::bigint) g`;
+
+/** Statements in the order the product runs them; $1..$2 is the round's range of rows. */
+const statements = (brandId: number): Array<[name: string, sql: string]> => [
+  [
+    'current-state probe (none held)',
+    `SELECT count(c.status) FROM ${SERIES} CROSS JOIN LATERAL (
+       SELECT status FROM consents WHERE recipient_key = ${KEY} AND brand_id + 0 = ${brandId}
+         AND recipient_type = 'BIREYSEL' AND type = 'MESAJ' LIMIT 1) c`,
+  ],
+  [
+    'recipients',
+    `INSERT INTO recipients (recipient_key, address_enc, kind)
+     SELECT ${KEY}, substr(sha256(int8send(-g)) || sha256(int8send(-g - 1)), 1, 50), 'phone' FROM ${SERIES}
+     ON CONFLICT (recipient_key) DO NOTHING`,
+  ],
+  [
+    'consent_events (all its indexes)',
+    `INSERT INTO consent_events (transaction_id, brand_id, recipient_key, recipient_type, type, status, source,
+       consent_date, creation_date, retailer_code, retailer_access, actor_kind, actor_id, leaf_hash)
+     SELECT encode(sha256(int8send(g + 7)), 'hex'), ${brandId}, ${KEY}, 'BIREYSEL', 'MESAJ', 'ONAY', 'HS_WEB',
+       now() - interval '1 hour', now(), NULL, '{}', 'provider', '1', sha256(int8send(g + 9))
+     FROM ${SERIES}`,
+  ],
+  [
+    'consents (projection)',
+    `INSERT INTO consents (recipient_key, brand_id, recipient_type, type, status, source, consent_date,
+       creation_date, transaction_id, retailer_code, retailer_access, last_event_id)
+     SELECT recipient_key, brand_id, recipient_type, type, status, source, consent_date, creation_date,
+       transaction_id, retailer_code, retailer_access, id
+     FROM consent_events WHERE tx = pg_current_xact_id() AND $1::bigint <= $2::bigint`,
+  ],
+  [
+    'log leaves',
+    `INSERT INTO log_leaves (leaf_index, event_id, leaf_hash)
+     SELECT $1::bigint + row_number() OVER (ORDER BY id) - 1, id, leaf_hash
+     FROM consent_events WHERE tx = pg_current_xact_id() AND $2::bigint > 0`,
+  ],
+  [
+    'log subtrees (one a leaf)',
+    `INSERT INTO log_subtrees (level, node_index, hash) SELECT 1 + (g % 16)::int, g, sha256(int8send(g)) FROM ${SERIES}`,
+  ],
+];
+
+/** Reads of the round's events after its commit: the log's sequencer and one process's gateway index. */
+const readsAfterCommit: Array<[name: string, sql: string]> = [
+  [
+    "log's read of the leaf hashes",
+    `SELECT string_agg(leaf_hash, ''::bytea ORDER BY tx, id) FROM consent_events WHERE tx = $1::xid8`,
+  ],
+  [
+    "gateway index's read (one process)",
+    `SELECT count(*) FROM (SELECT tx::text, id::text, recipient_key, brand_id, recipient_type, type, status
+       FROM consent_events WHERE tx = $1::xid8 ORDER BY tx, id) e`,
+  ],
+];
+
+/**
+ * The two baselines the targets divide by, as `bench -- ingest` and `bench -- import` take them, on the same
+ * number of rows: 1,000-row unnest inserts on one connection, and one COPY of a CSV; rows per second.
+ */
+async function measureBaselines(client: pg.Client, rows: number): Promise<{ insert: number; copy: number }> {
+  const line = (i: number) => `+90535${String(i).padStart(7, '0')}`;
+  const columns = `(recipient text, recipient_type text, type text, status text, source text, consent_date timestamptz,
+    PRIMARY KEY (recipient, recipient_type, type))`;
+  await client.query(`CREATE TABLE floor_raw_insert ${columns}`);
+  const consentDate = new Date(Date.now() - 3600_000).toISOString();
+  let started = performance.now();
+  for (let from = 0; from < rows; from += 1000) {
+    const recipients = Array.from({ length: 1000 }, (_, i) => line(from + i));
+    const same = (value: string) => recipients.map(() => value);
+    await client.query(
+      `INSERT INTO floor_raw_insert SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+       ON CONFLICT (recipient, recipient_type, type) DO UPDATE SET status = EXCLUDED.status`,
+      [recipients, same('BIREYSEL'), same('MESAJ'), same('ONAY'), same('HS_WEB'), same(consentDate)],
+    );
+  }
+  const insert = rows / ((performance.now() - started) / 1000);
+
+  await client.query(`CREATE TABLE floor_raw_copy ${columns}`);
+  // In chunks of 1,000 lines, as a file is read (64 KB), not a message per line.
+  const csv = Array.from({ length: rows / 1000 }, (_, chunk) =>
+    Array.from(
+      { length: 1000 },
+      (_, i) => `${line(chunk * 1000 + i)},BIREYSEL,MESAJ,ONAY,HS_WEB,${consentDate}\n`,
+    ).join(''),
+  );
+  started = performance.now();
+  await pipeline(
+    Readable.from(csv),
+    client.query(copyFrom('COPY floor_raw_copy FROM STDIN WITH (FORMAT csv)')),
+  );
+  const copy = rows / ((performance.now() - started) / 1000);
+  return { insert, copy };
+}
+
+async function timed(client: pg.Client, pid: number, sql: string, params: unknown[]): Promise<number> {
+  const before = backendSeconds(pid);
+  await client.query(sql, params);
+  return backendSeconds(pid) - before;
+}
+
+export async function benchFloor(): Promise<void> {
+  const database = await createBenchDatabase();
+  await prepareDatabase(database.url, undefined);
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const { rows } = await client.query<{ id: number }>(`
+      WITH provider AS (
+        INSERT INTO providers (iys_code, kind, title, status, activated_at)
+        VALUES (790002, 'TUZEL', 'Floor Bench A.Ş.', 'active', now() - interval '1 year') RETURNING id)
+      INSERT INTO brands (provider_id, brand_code, name) SELECT id, 790020, 'Floor' FROM provider RETURNING id`);
+    const model = [...statements(rows[0]!.id), ['commit', ''] as [string, string], ...readsAfterCommit];
+    const seconds = new Map<string, number>(model.map(([name]) => [name, 0]));
+    const add = (name: string, s: number, round: number) => {
+      if (round >= WARM_UP) seconds.set(name, seconds.get(name)! + s);
+    };
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const range = [round * ROWS + 1, (round + 1) * ROWS];
+      await client.query('BEGIN');
+      const tx = (await client.query<{ tx: string }>('SELECT pg_current_xact_id()::text AS tx')).rows[0]!.tx;
+      for (const [name, sql] of statements(rows[0]!.id))
+        add(name, await timed(client, pid, sql, range), round);
+      add('commit', await timed(client, pid, 'COMMIT', []), round);
+      for (const [name, sql] of readsAfterCommit) add(name, await timed(client, pid, sql, [tx]), round);
+    }
+
+    const baselines = await measureBaselines(client, ROUNDS * ROWS);
+
+    const counted = (ROUNDS - WARM_UP) * ROWS;
+    const µs = (s: number) => (s * 1e6) / counted;
+    console.log(
+      `floor: ${ROUNDS} rounds of ${ROWS.toLocaleString('en')} new consents, set-based, rows made in the server (first ${WARM_UP} rounds left out)`,
+    );
+    let writes = 0;
+    let total = 0;
+    for (const [name] of model) {
+      const perRow = µs(seconds.get(name)!);
+      total += perRow;
+      if (!readsAfterCommit.some(([read]) => read === name)) writes += perRow;
+      console.log(`  ${name.padEnd(36)} ${perRow.toFixed(1).padStart(6)} µs a row`);
+    }
+    console.log(
+      `  ${'the transaction (probe to commit)'.padEnd(36)} ${writes.toFixed(1).padStart(6)} µs a row`,
+    );
+    console.log(`  ${'with the reads after it'.padEnd(36)} ${total.toFixed(1).padStart(6)} µs a row`);
+    const cores = availableParallelism();
+    const ceiling = (cores * 1e6) / total;
+    console.log(
+      `  at ${cores} cores fully busy and no Node work at all: at most ${Math.round(ceiling).toLocaleString('en')} consents/s`,
+    );
+    console.log(
+      `  raw unnest insert, 1 writer (ingest's baseline): ${Math.round(baselines.insert).toLocaleString('en')} rows/s; ` +
+        `ingest ratio at most ${(ceiling / baselines.insert).toFixed(3)} (target ≥ 0.2)`,
+    );
+    console.log(
+      `  raw COPY into a bare table (import's baseline):  ${Math.round(baselines.copy).toLocaleString('en')} rows/s; ` +
+        `import ratio at most ${(ceiling / baselines.copy).toFixed(3)} (target ≥ 0.05)`,
+    );
+  } finally {
+    await client.end();
+    await database.close();
+  }
+}
