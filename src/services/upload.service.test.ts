@@ -136,9 +136,10 @@ test('a lane that failed resumes behind the other: its rows are applied once, th
     );
   }
   const stopped = await progressOf(id);
-  assert.deepEqual(stopped.lane_rows_done, [2000, 1000]);
-  // Lane 0's rows of both batches (with the two invalid rows) and lane 1's of the first are counted.
-  assert.ok(stopped.rows_done > 1000 && stopped.rows_done < 2000, `rows_done ${stopped.rows_done}`);
+  // Lane 1 stopped after its first batch; lane 0 went on through the second batch (with both invalid rows)
+  // and may have written its part of the third, which it had started before lane 1 failed.
+  assert.equal(stopped.lane_rows_done[1], 1000);
+  assert.ok([2000, 3000].includes(stopped.lane_rows_done[0]!), `lane 0 ${stopped.lane_rows_done[0]}`);
   assert.equal(stopped.rows_done, stopped.rows_applied + 2);
 
   // The failed run let its lease go once its other lane had settled: the job's next try takes the file at
@@ -205,9 +206,9 @@ test('a worker that stalled past its lease commits nothing after another worker 
   try {
     const workerA = t.system.uploads.process(id);
     await until(async () => (await waiters()) === 1, 'worker A stalls');
-    // A's other lane commits its part of the batch (renewing the lease) before the lease is let run out;
-    // A then waits for the stalled lane before its next batch.
-    await until(async () => Math.max(...(await progressOf(id)).lane_rows_done) === 1000, 'A’s other lane');
+    // A's other lane commits its part of both batches (renewing the lease) before the lease is let run
+    // out; A then only waits for the stalled lane.
+    await until(async () => Math.max(...(await progressOf(id)).lane_rows_done) === 2000, 'A’s other lane');
     // A's lease runs out while it stalls, and worker B takes the file over. B's write of the stalled lane
     // waits for A's lane lock, so A's stalled transaction goes on first once the stall ends.
     await sql`UPDATE consent_uploads SET locked_until = now() - interval '1 second' WHERE id = ${id}`.execute(

@@ -123,15 +123,23 @@ export function createUploadService(deps: {
     let batch = newBatch();
     const identities = new Set<string>();
     // The lanes of a batch are written at once, each in its own transaction, while the next batch is
-    // parsed and sealed: a lane's batches still commit one after the other, in file order, so a person's
-    // records (always in one lane) are applied in the order the file gives them.
+    // parsed and sealed; a lane that is done may start its part of that next batch while the other still
+    // writes (two batches in flight at most). A lane's parts are chained, so they commit one after the
+    // other, in file order, and a person's records (always in one lane) are applied in the order the file
+    // gives them; a part whose lane failed before it never runs.
+    const laneTails: Promise<void>[] = [];
+    let previous: Promise<void>[] = [];
     let writing: Promise<void>[] = [];
     const flush = async () => {
       if (batch.rows === 0) return;
-      await settled(writing);
+      await settled(previous);
       // Stopping between batches: everything counted so far is committed, the rest resumes on restart.
       if (signal?.aborted) throw new UploadInterrupted();
-      writing = lanePartsOf(batch).map((part) => applyLanePart(upload, part));
+      previous = writing;
+      writing = lanePartsOf(batch).map((part) => {
+        const after = laneTails[part.lane] ?? Promise.resolve();
+        return (laneTails[part.lane] = after.then(() => applyLanePart(upload, part)));
+      });
       // A failed write must not go unobserved while the next batch is read; it is rethrown below.
       for (const write of writing) write.catch(() => {});
       batch = newBatch();
@@ -176,12 +184,15 @@ export function createUploadService(deps: {
           if (++batch.rows >= rowsPerBatch) await flush();
         }
       }
+      // The last batch's lanes are done through the end of the file: rows after its last one were applied
+      // before a restart.
+      batch.through = dataRows;
       await flush();
-      await settled(writing);
+      await settled([...previous, ...writing]);
     } catch (error) {
       // Whatever failed (a lane's write, the file's next chunk), no write of this run is left running: the
       // lease can then be let go, and a resume starts from what was committed.
-      await Promise.allSettled(writing);
+      await Promise.allSettled([...previous, ...writing]);
       throw error;
     }
     if (!header) throw new FileRejected('H961', 'dosya boş.');
