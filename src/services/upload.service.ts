@@ -384,11 +384,15 @@ export function createUploadService(deps: {
      */
     async resumeStalled(): Promise<number> {
       const now = clock().getTime();
-      const stalled = (await uploads.listUnfinished()).filter(
+      const unfinished = await uploads.listUnfinished();
+      const stalled = unfinished.filter(
         (u) =>
           abandonedLeases.get(u.id) === u.lease_token ||
           ((u.locked_until?.getTime() ?? 0) < now && u.received_at.getTime() < now - 30_000),
       );
+      // A lease remembered for an upload that another process has since taken, or finished, is forgotten.
+      for (const [id, token] of abandonedLeases)
+        if (!unfinished.some((u) => u.id === id && u.lease_token === token)) abandonedLeases.delete(id);
       for (const upload of stalled) await queue.enqueue(upload.id);
       return stalled.length;
     },
