@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'data/', 'node_modules/', 'web/dist/'] },
+  { ignores: ['dist/', 'dist-bench/', 'data/', 'node_modules/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

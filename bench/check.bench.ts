@@ -17,6 +17,7 @@ import { ConsentIndex } from '../src/services/gateway/consent-index.js';
 import { DURATION_S, warmLoad } from './autocannon.js';
 import { runWithConcurrency, startBenchServer } from './bench-database.js';
 import { percentile } from './stats.js';
+import { nodeArgs } from './entry-point.js';
 
 const CONSENTS = 20_000;
 const FRESHNESS_CHANGES = Number(process.env.BENCH_CHECK_CHANGES ?? 1000);
@@ -42,7 +43,7 @@ async function freePort(): Promise<number> {
  */
 async function startServerProcesses(databaseUrl: string, masterKey: Buffer, processes: number) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, nodeArgs('src/main'), {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

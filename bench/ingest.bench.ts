@@ -19,6 +19,7 @@ import { createBenchDatabase, runWithConcurrency, startBenchServer } from './ben
 import { cpuPerRow, sampleCpu } from './cpu.js';
 import { statementsProfile } from './statements.js';
 import { percentile } from './stats.js';
+import { nodeArgs } from './entry-point.js';
 
 const TOTAL = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
 const BATCH = 1000;
@@ -212,16 +213,7 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
     const apiStart = performance.now();
     const load = await promisify(execFile)(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'bench/ingest-load.ts',
-        url,
-        token,
-        String(TOTAL),
-        String(IN_FLIGHT),
-        String(step * TOTAL),
-      ],
+      [...nodeArgs('bench/ingest-load'), url, token, String(TOTAL), String(IN_FLIGHT), String(step * TOTAL)],
       { maxBuffer: 1024 * 1024 },
     );
     const acceptedSeconds = (JSON.parse(load.stdout.trim().split('\n').pop()!) as { seconds: number })
@@ -293,7 +285,7 @@ async function benchParallelApply(): Promise<void> {
     const api = await startBenchServer({ workers: false, masterKey });
     await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'bench/ingest-load.ts', api.base, api.demoToken, String(TOTAL), String(IN_FLIGHT)],
+      [...nodeArgs('bench/ingest-load'), api.base, api.demoToken, String(TOTAL), String(IN_FLIGHT)],
       { maxBuffer: 1024 * 1024 },
     );
     const cpu = sampleCpu();

@@ -23,6 +23,7 @@ import { startBenchServer } from './bench-database.js';
 import { preloadTo } from './ingest.bench.js';
 import { cpuPerRow, sampleCpu } from './cpu.js';
 import { percentile } from './stats.js';
+import { nodeArgs } from './entry-point.js';
 
 const LOAD = Number(process.env.BENCH_INGEST_TOTAL ?? 200_000);
 const PROOFS = 1000;
@@ -106,7 +107,7 @@ export async function benchLog(flags: string[] = []): Promise<void> {
   })();
   await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', 'bench/ingest-load.ts', api.base, api.demoToken, String(LOAD), '4'],
+    [...nodeArgs('bench/ingest-load'), api.base, api.demoToken, String(LOAD), '4'],
     { maxBuffer: 1024 * 1024 },
   );
   while ((await api.system.bulk.countUnfinished()) > 0) await sleep(20);

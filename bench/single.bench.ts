@@ -10,13 +10,12 @@ import { promisify } from 'node:util';
 import { DURATION_S, warmLoad } from './autocannon.js';
 import { startBenchServer, type BenchServer } from './bench-database.js';
 import { cpuPerRow, sampleCpu } from './cpu.js';
+import { nodeArgs } from './entry-point.js';
 
 /** Runs bench/single-load.ts; numbers from `first` on, so that every load adds new consents. */
 async function addLoad(server: BenchServer, seconds: number, clients: number, first: number) {
   const { stdout } = await promisify(execFile)(process.execPath, [
-    '--import',
-    'tsx',
-    'bench/single-load.ts',
+    ...nodeArgs('bench/single-load'),
     server.base,
     server.demoToken,
     String(seconds),
