@@ -72,6 +72,19 @@ async function movementsPerPerson(since: Date): Promise<number[]> {
   return rows.map((row) => Number(row.n));
 }
 
+/** The upload completed with these counts, each lane through its last row, and each person moved once. */
+async function assertCompletedOnce(id: string, since: Date, rows: number, failed: number): Promise<void> {
+  const done = await progressOf(id);
+  const applied = rows - failed;
+  assert.deepEqual(
+    [done.status, done.rows_done, done.rows_applied, done.rows_failed, done.lane_rows_done],
+    ['completed', rows, applied, failed, [rows, rows]],
+  );
+  const perPerson = await movementsPerPerson(since);
+  assert.equal(perPerson.length, applied);
+  assert.ok(perPerson.every((n) => n === 1));
+}
+
 test('an upload stopped between batches resumes where it stopped and applies no row twice', async () => {
   const since = new Date();
   const date = recentWireDate(3600_000);
@@ -95,14 +108,7 @@ test('an upload stopped between batches resumes where it stopped and applies no 
   );
 
   assert.equal(await t.system.uploads.process(id), 'done');
-  const done = await progressOf(id);
-  assert.deepEqual(
-    [done.status, done.rows_done, done.rows_applied, done.rows_failed, done.lane_rows_done],
-    ['completed', 2500, 2500, 0, [2500, 2500]],
-  );
-  const perPerson = await movementsPerPerson(since);
-  assert.equal(perPerson.length, 2500);
-  assert.ok(perPerson.every((n) => n === 1));
+  await assertCompletedOnce(id, since, 2500, 0);
 });
 
 test('a lane that failed resumes behind the other: its rows are applied once, the other lane’s not again', async () => {
@@ -146,14 +152,7 @@ test('a lane that failed resumes behind the other: its rows are applied once, th
   // once instead of after the lease's minute.
   assert.equal(stopped.locked_until, null);
   assert.equal(await t.system.uploads.process(id), 'done');
-  const done = await progressOf(id);
-  assert.deepEqual(
-    [done.status, done.rows_done, done.rows_applied, done.rows_failed, done.lane_rows_done],
-    ['completed', 3000, 2998, 2, [3000, 3000]],
-  );
-  const perPerson = await movementsPerPerson(since);
-  assert.equal(perPerson.length, 2998);
-  assert.ok(perPerson.every((n) => n === 1));
+  await assertCompletedOnce(id, since, 3000, 2);
   // Only the two invalid rows are reported: no row was refused as a repeat of itself (H174).
   const { rows: errors } = await sql<{ row_number: number }>`
     SELECT DISTINCT row_number FROM consent_upload_errors WHERE upload_id = ${id} ORDER BY row_number`.execute(
@@ -225,14 +224,7 @@ test('a worker that stalled past its lease commits nothing after another worker 
     await sql`DROP TRIGGER upload_stall ON consent_events; DROP FUNCTION upload_stall();
               DROP SEQUENCE upload_stall_once;`.execute(owner);
   }
-  const done = await progressOf(id);
-  assert.deepEqual(
-    [done.status, done.rows_done, done.rows_applied, done.rows_failed, done.lane_rows_done],
-    ['completed', 2000, 2000, 0, [2000, 2000]],
-  );
-  const perPerson = await movementsPerPerson(since);
-  assert.equal(perPerson.length, 2000);
-  assert.ok(perPerson.every((n) => n === 1));
+  await assertCompletedOnce(id, since, 2000, 0);
   const { rows: errors } = await sql<{ n: string }>`
     SELECT count(*) AS n FROM consent_upload_errors WHERE upload_id = ${id}`.execute(owner);
   assert.equal(Number(errors[0]!.n), 0);
@@ -270,12 +262,5 @@ test('a run that could not let its lease go (the database away) is resumed by th
   // because the lease is this process's own and none of its writes is still running.
   assert.equal(await t.system.uploads.resumeStalled(), 1);
   assert.equal(await t.system.uploads.process(id), 'done');
-  const done = await progressOf(id);
-  assert.deepEqual(
-    [done.status, done.rows_done, done.rows_applied, done.rows_failed, done.lane_rows_done],
-    ['completed', 2000, 2000, 0, [2000, 2000]],
-  );
-  const perPerson = await movementsPerPerson(since);
-  assert.equal(perPerson.length, 2000);
-  assert.ok(perPerson.every((n) => n === 1));
+  await assertCompletedOnce(id, since, 2000, 0);
 });
