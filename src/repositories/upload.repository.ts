@@ -118,7 +118,8 @@ export function createUploadRepository(db: Kysely<Database>) {
         .select('activated_at')
         .where('id', '=', claimed.provider_id)
         .executeTakeFirstOrThrow();
-      return { ...claimed, activated_at: provider.activated_at };
+      // This claim drew the token, so it is set.
+      return { ...claimed, lease_token: claimed.lease_token!, activated_at: provider.activated_at };
     },
 
     /**

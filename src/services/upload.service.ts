@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
@@ -15,15 +15,21 @@ import {
   type WriterDeps,
 } from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
-import { countNewlines, countRows, readRows, sniffFormat } from './uploads/upload-reader.js';
-import { openStoredFile } from './uploads/stored-file.js';
+import { countRows, readRows } from './uploads/upload-reader.js';
+import { openStoredFile, storeFile } from './uploads/stored-file.js';
+import { presentUpload } from './uploads/upload-view.js';
 import { isUuid } from '../domain/uuid.js';
 import { DEFAULT_UPLOAD_MAX_MB, FileRejected, UPLOAD_LIMITS } from '../domain/upload-limits.js';
 import { codeOf } from '../domain/scalars.js';
 import { laneOf, WRITE_LANES } from '../domain/write-lanes.js';
-import { FAILED_ROWS_LANE, lanePartsOf, newBatch, settled, type LanePart } from './uploads/upload-batches.js';
+import {
+  createLaneWrites,
+  FAILED_ROWS_LANE,
+  lanePartsOf,
+  newBatch,
+  type LanePart,
+} from './uploads/upload-batches.js';
 
-const CHUNK_BYTES = 1024 * 1024;
 /** Rows read before a batch goes to the writers: ~5000 a lane, a transaction's fixed cost spread thin. */
 const ROWS_PER_BATCH = 10_000;
 const LEASE_MS = 60_000;
@@ -93,7 +99,7 @@ export function createUploadService(deps: {
         errors.map((e) => ({ row_number: e.row, code: e.code, message: e.message, field: e.field })),
       );
       const rows = part.rows.length + part.failedRows;
-      const counted = await uploads.recordProgress(trx, upload.id, upload.lease_token!, {
+      const counted = await uploads.recordProgress(trx, upload.id, upload.lease_token, {
         lane: part.lane,
         through: part.through,
         rows,
@@ -123,25 +129,14 @@ export function createUploadService(deps: {
     let batch = newBatch();
     const identities = new Set<string>();
     // The lanes of a batch are written at once, each in its own transaction, while the next batch is
-    // parsed and sealed; a lane that is done may start its part of that next batch while the other still
-    // writes (two batches in flight at most). A lane's parts are chained, so they commit one after the
-    // other, in file order, and a person's records (always in one lane) are applied in the order the file
-    // gives them; a part whose lane failed before it never runs.
-    const laneTails: Promise<void>[] = [];
-    let previous: Promise<void>[] = [];
-    let writing: Promise<void>[] = [];
+    // parsed and sealed; a person's records (always in one lane) are applied in the order the file gives them.
+    const writes = createLaneWrites((part) => applyLanePart(upload, part));
     const flush = async () => {
       if (batch.rows === 0) return;
-      await settled(previous);
+      await writes.room();
       // Stopping between batches: everything counted so far is committed, the rest resumes on restart.
       if (signal?.aborted) throw new UploadInterrupted();
-      previous = writing;
-      writing = lanePartsOf(batch).map((part) => {
-        const after = laneTails[part.lane] ?? Promise.resolve();
-        return (laneTails[part.lane] = after.then(() => applyLanePart(upload, part)));
-      });
-      // A failed write must not go unobserved while the next batch is read; it is rethrown below.
-      for (const write of writing) write.catch(() => {});
+      writes.start(lanePartsOf(batch));
       batch = newBatch();
       identities.clear();
     };
@@ -188,40 +183,18 @@ export function createUploadService(deps: {
       // before a restart.
       batch.through = dataRows;
       await flush();
-      await settled([...previous, ...writing]);
+      await writes.finished();
     } catch (error) {
       // Whatever failed (a lane's write, the file's next chunk), no write of this run is left running: the
       // lease can then be let go, and a resume starts from what was committed.
-      await Promise.allSettled([...previous, ...writing]);
+      await writes.stopped();
       throw error;
     }
     if (!header) throw new FileRejected('H961', 'dosya boş.');
     await uploads.setTotalRows(upload.id, dataRows);
   }
 
-  function present(row: UploadRow & { brand_code: number }) {
-    const elapsedMs = row.started_at ? (row.finished_at ?? clock()).getTime() - row.started_at.getTime() : 0;
-    const rate = elapsedMs > 0 ? (row.rows_done * 1000) / elapsedMs : 0;
-    const left = row.total_rows !== null ? Math.max(0, row.total_rows - row.rows_done) : null;
-    return {
-      id: row.id,
-      brandCode: row.brand_code,
-      fileName: row.file_name,
-      format: row.format,
-      status: row.status,
-      migration: row.migration,
-      totalRows: row.total_rows,
-      rowsDone: row.rows_done,
-      rowsApplied: row.rows_applied,
-      rowsFailed: row.rows_failed,
-      rowsPerSecond: Math.round(rate),
-      secondsLeft: row.status === 'processing' && left !== null && rate > 0 ? Math.ceil(left / rate) : null,
-      failure: row.failure,
-      failureCode: row.failure_code,
-      receivedAt: row.received_at,
-      finishedAt: row.finished_at,
-    };
-  }
+  const present = (row: UploadRow & { brand_code: number }) => presentUpload(row, clock());
 
   async function requireUpload(session: PortalSession, id: string) {
     const row = isUuid(id) ? await uploads.findUpload(session.providerId, id) : undefined;
@@ -250,21 +223,6 @@ export function createUploadService(deps: {
       if (!brand || brand.provider_id !== session.providerId)
         throw IysRequestError.of('H930', { location: ['brandCode'], value: brandCode });
       const id = randomUUID();
-      const receivedAt = clock();
-      const hash = createHash('sha256');
-      let format: 'csv' | 'xlsx' | undefined;
-      let bytes = 0;
-      let newlines = 0;
-      let seq = 0;
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      const store = async () => {
-        const chunk = Buffer.concat(pending);
-        pending = [];
-        pendingBytes = 0;
-        await uploads.insertChunk(id, seq, cipher.encrypt(chunk, aad(id, seq)));
-        seq++;
-      };
       await uploads.insertUpload({
         id,
         provider_id: session.providerId,
@@ -273,28 +231,26 @@ export function createUploadService(deps: {
         file_name: file.fileName.slice(0, 255),
         format: 'csv',
         status: 'receiving',
-        received_at: receivedAt,
+        received_at: clock(),
         migration: options.migration ?? false,
       });
+      let stored: Awaited<ReturnType<typeof storeFile>>;
       try {
-        for await (const data of file.stream) {
-          format ??= sniffFormat(data);
-          hash.update(data);
-          bytes += data.length;
-          if (bytes > maxBytes) throw tooLarge();
-          if (format === 'csv') newlines += countNewlines(data);
-          pending.push(data);
-          pendingBytes += data.length;
-          if (pendingBytes >= CHUNK_BYTES) await store();
-        }
-        if (pendingBytes > 0) await store();
+        stored = await storeFile(id, file.stream, {
+          uploads,
+          cipher,
+          aad: (seq) => aad(id, seq),
+          maxBytes,
+          tooLarge,
+        });
         if (file.truncated()) throw tooLarge();
-        if (bytes === 0) throw IysRequestError.of('H940', { location: ['file'], vars: { field: 'file' } });
+        if (stored.bytes === 0)
+          throw IysRequestError.of('H940', { location: ['file'], vars: { field: 'file' } });
       } catch (error) {
         await uploads.deleteUpload(id);
         throw error;
       }
-      const sha256 = hash.digest();
+      const { format, bytes, newlines, sha256 } = stored;
       const earlier = await uploads.findSameFile(brand.id, sha256, id);
       if (earlier) {
         await uploads.deleteUpload(id);
@@ -324,7 +280,7 @@ export function createUploadService(deps: {
         await uploads.finish(uploadId, { status: 'completed', failure: null, now: clock() });
       } catch (error) {
         if (error instanceof UploadInterrupted) {
-          await uploads.releaseLease(uploadId, upload.lease_token!);
+          await uploads.releaseLease(uploadId, upload.lease_token);
           return 'interrupted';
         }
         // Cancelled in the portal, or taken over by another worker after this one's lease ran out.
@@ -334,8 +290,8 @@ export function createUploadService(deps: {
           // lease let go rather than waiting out its minute. While the database is still away the lease
           // cannot be let go; this process remembers it and retakes it (another one waits it out).
           await uploads
-            .releaseLease(uploadId, upload.lease_token!)
-            .catch(() => abandonedLeases.set(uploadId, upload.lease_token!));
+            .releaseLease(uploadId, upload.lease_token)
+            .catch(() => abandonedLeases.set(uploadId, upload.lease_token));
           throw error;
         }
         await uploads.finish(uploadId, {
@@ -421,7 +377,7 @@ export function createUploadService(deps: {
   };
 }
 
-type UploadToApply = UploadRow & { activated_at: Date | null };
+type UploadToApply = NonNullable<Awaited<ReturnType<UploadRepository['claim']>>>;
 
 class UploadInterrupted extends Error {
   override name = 'UploadInterrupted';

@@ -63,8 +63,36 @@ export function lanePartsOf(batch: Batch): LanePart[] {
   });
 }
 
+/**
+ * Writes batches' lane parts as they are handed over. A lane's parts are chained, so they commit one after
+ * the other, in file order, and a part whose lane failed before it never runs; a lane that is done goes on
+ * to its part of the next batch while the other still writes. At most two batches are in flight: `room`
+ * waits for the one before the last.
+ */
+export function createLaneWrites(write: (part: LanePart) => Promise<void>) {
+  const tails: Promise<void>[] = [];
+  let previous: Promise<void>[] = [];
+  let latest: Promise<void>[] = [];
+  return {
+    /** Waits until only the last batch handed over may still be writing; fails with an earlier failure. */
+    room: () => settled(previous),
+    start(parts: LanePart[]): void {
+      previous = latest;
+      latest = parts.map(
+        (part) => (tails[part.lane] = (tails[part.lane] ?? Promise.resolve()).then(() => write(part))),
+      );
+      // A failed write must not go unobserved while the next batch is read; `room` or `finished` rethrows it.
+      for (const started of latest) started.catch(() => {});
+    },
+    /** Waits for every write, then fails with the first failure. */
+    finished: () => settled([...previous, ...latest]),
+    /** Waits for every write, whatever their outcome: none of them is left running. */
+    stopped: async () => void (await Promise.allSettled([...previous, ...latest])),
+  };
+}
+
 /** Waits for every write, then fails with the first failure: no transaction is left running behind it. */
-export async function settled(writes: Promise<void>[]): Promise<void> {
+async function settled(writes: Promise<void>[]): Promise<void> {
   const failed = (await Promise.allSettled(writes)).find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
 }
