@@ -18,6 +18,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { prepareDatabase } from '../src/runtime.js';
 import { createBenchDatabase } from './bench-database.js';
+import { rawBaseline } from './ingest.bench.js';
 
 const ROWS = 10_000;
 const ROUNDS = Number(process.env.BENCH_FLOOR_ROUNDS ?? 20);
@@ -91,42 +92,34 @@ const readsAfterCommit: Array<[name: string, sql: string]> = [
 ];
 
 /**
- * The two baselines the targets divide by, as `bench -- ingest` and `bench -- import` take them, on the same
- * number of rows: 1,000-row unnest inserts on one connection, and one COPY of a CSV; rows per second.
+ * The two baselines the targets divide by, on the same number of rows: `bench -- ingest`'s own (1,000-row
+ * unnest inserts on one connection) and a COPY of a CSV as `bench -- import` takes it; rows per second.
  */
-async function measureBaselines(client: pg.Client, rows: number): Promise<{ insert: number; copy: number }> {
-  const line = (i: number) => `+90535${String(i).padStart(7, '0')}`;
-  const columns = `(recipient text, recipient_type text, type text, status text, source text, consent_date timestamptz,
-    PRIMARY KEY (recipient, recipient_type, type))`;
-  await client.query(`CREATE TABLE floor_raw_insert ${columns}`);
-  const consentDate = new Date(Date.now() - 3600_000).toISOString();
-  let started = performance.now();
-  for (let from = 0; from < rows; from += 1000) {
-    const recipients = Array.from({ length: 1000 }, (_, i) => line(from + i));
-    const same = (value: string) => recipients.map(() => value);
-    await client.query(
-      `INSERT INTO floor_raw_insert SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-       ON CONFLICT (recipient, recipient_type, type) DO UPDATE SET status = EXCLUDED.status`,
-      [recipients, same('BIREYSEL'), same('MESAJ'), same('ONAY'), same('HS_WEB'), same(consentDate)],
-    );
-  }
-  const insert = rows / ((performance.now() - started) / 1000);
+async function measureBaselines(
+  url: string,
+  client: pg.Client,
+  rows: number,
+): Promise<{ insert: number; copy: number }> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const insert = await rawBaseline(pool, 1, 0, rows).finally(() => pool.end());
 
-  await client.query(`CREATE TABLE floor_raw_copy ${columns}`);
+  await client.query(`CREATE TABLE floor_raw_copy (recipient text, recipient_type text, type text, status text,
+    source text, consent_date timestamptz, PRIMARY KEY (recipient, recipient_type, type))`);
+  const consentDate = new Date(Date.now() - 3600_000).toISOString();
   // In chunks of 1,000 lines, as a file is read (64 KB), not a message per line.
   const csv = Array.from({ length: rows / 1000 }, (_, chunk) =>
     Array.from(
       { length: 1000 },
-      (_, i) => `${line(chunk * 1000 + i)},BIREYSEL,MESAJ,ONAY,HS_WEB,${consentDate}\n`,
+      (_, i) =>
+        `+90535${String(chunk * 1000 + i).padStart(7, '0')},BIREYSEL,MESAJ,ONAY,HS_WEB,${consentDate}\n`,
     ).join(''),
   );
-  started = performance.now();
+  const started = performance.now();
   await pipeline(
     Readable.from(csv),
     client.query(copyFrom('COPY floor_raw_copy FROM STDIN WITH (FORMAT csv)')),
   );
-  const copy = rows / ((performance.now() - started) / 1000);
-  return { insert, copy };
+  return { insert: insert.rate, copy: rows / ((performance.now() - started) / 1000) };
 }
 
 async function timed(client: pg.Client, pid: number, sql: string, params: unknown[]): Promise<number> {
@@ -163,7 +156,7 @@ export async function benchFloor(): Promise<void> {
       for (const [name, sql] of readsAfterCommit) add(name, await timed(client, pid, sql, [tx]), round);
     }
 
-    const baselines = await measureBaselines(client, ROUNDS * ROWS);
+    const baselines = await measureBaselines(database.url, client, ROUNDS * ROWS);
 
     const counted = (ROUNDS - WARM_UP) * ROWS;
     const µs = (s: number) => (s * 1e6) / counted;

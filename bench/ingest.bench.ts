@@ -28,7 +28,12 @@ const IN_FLIGHT = 4;
 const ACCEPT_THREADS = Number(process.env.BENCH_ACCEPT_THREADS ?? 0);
 
 /** The raw baseline with `writers` connections, into a fresh bare table; rows per second and CPU. */
-async function rawBaseline(pool: pg.Pool, writers: number, run = 0): Promise<{ rate: number; cpu: string }> {
+export async function rawBaseline(
+  pool: pg.Pool,
+  writers: number,
+  run = 0,
+  rows = TOTAL,
+): Promise<{ rate: number; cpu: string }> {
   const table = `raw_consents_${writers}_${run}`;
   await pool.query(`CREATE TABLE ${table} (
     recipient text, recipient_type text, type text, status text, source text, consent_date timestamptz,
@@ -37,7 +42,7 @@ async function rawBaseline(pool: pg.Pool, writers: number, run = 0): Promise<{ r
   const cpu = sampleCpu();
   const started = performance.now();
   await runWithConcurrency(
-    Array.from({ length: TOTAL / BATCH }, (_, b) => () => {
+    Array.from({ length: rows / BATCH }, (_, b) => () => {
       const recipients = Array.from(
         { length: BATCH },
         (_, i) => `+90532${String(b * BATCH + i).padStart(7, '0')}`,
@@ -58,7 +63,7 @@ async function rawBaseline(pool: pg.Pool, writers: number, run = 0): Promise<{ r
     writers,
   );
   const seconds = (performance.now() - started) / 1000;
-  return { rate: TOTAL / seconds, cpu: cpuPerRow(cpu, sampleCpu(), TOTAL) };
+  return { rate: rows / seconds, cpu: cpuPerRow(cpu, sampleCpu(), rows) };
 }
 
 /**
