@@ -50,6 +50,15 @@ async function receive(name: string, lines: string[]): Promise<string> {
   return received.id;
 }
 
+/** `count` ONAY rows of consecutive mobile numbers from `first` on, dated an hour ago. */
+function onayLines(count: number, first: number): string[] {
+  const date = recentWireDate(3600_000);
+  return Array.from(
+    { length: count },
+    (_, i) => `+90534${String(first + i).padStart(7, '0')},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
+  );
+}
+
 async function progressOf(id: string) {
   const { rows } = await sql<{
     status: string;
@@ -87,11 +96,7 @@ async function assertCompletedOnce(id: string, since: Date, rows: number, failed
 
 test('an upload stopped between batches resumes where it stopped and applies no row twice', async () => {
   const since = new Date();
-  const date = recentWireDate(3600_000);
-  const lines = Array.from(
-    { length: 2500 },
-    (_, i) => `+90534${String(100 + i).padStart(7, '0')},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
-  );
+  const lines = onayLines(2500, 100);
   const id = await receive('buyuk.csv', lines);
   // The worker stops after two batches, as a shutdown would.
   let checks = 0;
@@ -114,10 +119,7 @@ test('an upload stopped between batches resumes where it stopped and applies no 
 test('a lane that failed resumes behind the other: its rows are applied once, the other lane’s not again', async () => {
   const since = new Date();
   const date = recentWireDate(3600_000);
-  const lines = Array.from(
-    { length: 3000 },
-    (_, i) => `+90534${String(5000 + i).padStart(7, '0')},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
-  );
+  const lines = onayLines(3000, 5000);
   // One invalid row in each batch: rows refused before reaching a lane are counted once, by lane 0.
   lines[10] = '+90534,BIREYSEL,MESAJ,ONAY,HS_WEB,' + date;
   lines[1500] = '+90534,BIREYSEL,MESAJ,ONAY,HS_WEB,' + date;
@@ -166,11 +168,7 @@ test('a lane that failed resumes behind the other: its rows are applied once, th
 
 test('a worker that stalled past its lease commits nothing after another worker took the file over', async () => {
   const since = new Date();
-  const date = recentWireDate(3600_000);
-  const lines = Array.from(
-    { length: 2000 },
-    (_, i) => `+90534${String(9000 + i).padStart(7, '0')},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
-  );
+  const lines = onayLines(2000, 9000);
   const id = await receive('duraklayan.csv', lines);
   // The first statement that writes events waits on an advisory lock this test holds: worker A stalls
   // inside its first lane transaction, holding that lane's write lock, as a paused process or a lost
@@ -232,11 +230,7 @@ test('a worker that stalled past its lease commits nothing after another worker 
 
 test('a run that could not let its lease go (the database away) is resumed by this process at once', async () => {
   const since = new Date();
-  const date = recentWireDate(3600_000);
-  const lines = Array.from(
-    { length: 2000 },
-    (_, i) => `+90534${String(12_000 + i).padStart(7, '0')},BIREYSEL,MESAJ,ONAY,HS_WEB,${date}`,
-  );
+  const lines = onayLines(2000, 12_000);
   const id = await receive('kopan.csv', lines);
   // Lane 1's first batch fails as it counts itself, and so does letting the lease go afterwards: the
   // database went away for both. The lease then stays on the row for its minute.
