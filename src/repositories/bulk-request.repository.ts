@@ -80,28 +80,32 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         ?.brand_id,
 
     /**
-     * A brand's oldest unfinished requests. Read without a lock (withLaneLeft, under the write locks,
-     * then says what is still to do), as are their items (loadItems): items never change once stored.
+     * A brand's oldest requests whose items of this lane are not applied yet, with the lanes each still has
+     * left, and whether each was accepted no later than `until` (`due`; false for all once that request is
+     * gone). Read without a lock (withLaneLeft, under the lane's write lock, then says what is still to
+     * do), as are their items (loadItems): items never change once stored.
      */
-    listUnfinishedOfBrand: (brandId: number, limit: number) =>
+    listLaneLeftOfBrand: (brandId: number, lane: number, limit: number, until: string) =>
       db
         .selectFrom('bulk_requests')
         // The count, not the ids: parsing 50 arrays of 1000 ids on every look would cost more than applying.
-        .select(['id', 'api_user_id', 'accepted_at', sql<number>`cardinality(transaction_ids)`.as('size')])
+        .select([
+          'id',
+          'api_user_id',
+          'accepted_at',
+          'lanes_left',
+          sql<number>`cardinality(transaction_ids)`.as('size'),
+          sql<boolean>`coalesce((accepted_at, id) <= (SELECT accepted_at, id FROM bulk_requests WHERE id = ${until}), false)`.as(
+            'due',
+          ),
+        ])
         .where('brand_id', '=', brandId)
         .where('completed_at', 'is', null)
+        .where(sql<boolean>`lanes_left & ${1 << lane} <> 0`)
         .orderBy('accepted_at')
         .orderBy('id')
         .limit(limit)
         .execute(),
-
-    isUnfinished: async (id: string): Promise<boolean> =>
-      (await db
-        .selectFrom('bulk_requests')
-        .select('id')
-        .where('id', '=', id)
-        .where('completed_at', 'is', null)
-        .executeTakeFirst()) !== undefined,
 
     /** The stored items of these requests and their transaction ids. */
     loadItems: async (
