@@ -45,6 +45,7 @@ import * as optOutDays from './migrations/0043-opt-out-days.js';
 import * as brandDayIndex from './migrations/0044-brand-day-index.js';
 import * as uploadLaneMarks from './migrations/0045-upload-lane-marks.js';
 import * as uploadLeaseToken from './migrations/0046-upload-lease-token.js';
+import * as brandBacklogIndex from './migrations/0047-brand-backlog-index.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -94,6 +95,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0044-brand-day-index': brandDayIndex,
   '0045-upload-lane-marks': uploadLaneMarks,
   '0046-upload-lease-token': uploadLeaseToken,
+  '0047-brand-backlog-index': brandBacklogIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

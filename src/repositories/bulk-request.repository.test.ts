@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { analysedPlan, rowsRead } from '../../test/helpers/plan.js';
+import { DEMO, OTHER, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { laneBacklogQuery } from './bulk-request.repository.js';
+
+let t: TestSystem;
+before(async () => {
+  t = await startTestSystem({ workers: false });
+});
+after(() => t.close());
+
+test("a lane's round lists its brand's oldest requests by reading those, not the whole backlog", async () => {
+  // One accepted request of 1000 items, copied into a backlog of 400 unfinished requests of two brands,
+  // accepted in turns, analysed. Through the pending index of all brands, a listing read the other brand's
+  // requests too (or, unanalysed, all 400, sorted), and counted each one's items by reading its 1000
+  // transaction ids: a backlog's rounds then cost the square of its size.
+  const token = await t.token();
+  const items = Array.from({ length: 1000 }, (_, n) => ({
+    recipient: `+90533${String(n).padStart(7, '0')}`,
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+    status: 'ONAY',
+    source: 'HS_WEB',
+    consentDate: recentWireDate(60_000),
+  }));
+  const accepted = await t.app.inject({
+    method: 'POST',
+    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: items,
+  });
+  assert.equal(accepted.statusCode, 200, accepted.body);
+  const owner = new pg.Pool({ connectionString: t.database.ownerUrl, max: 1 });
+  try {
+    await owner.query(
+      `INSERT INTO bulk_requests (id, brand_id, api_user_id, accepted_at, subrequest_ids, transaction_ids, items,
+                                  item_lanes, lanes_left, lanes_applied_at, completed_at)
+       SELECT gen_random_uuid(), CASE WHEN n % 2 = 0 THEN brand_id ELSE other.id END, api_user_id,
+              accepted_at + n * interval '1 ms', subrequest_ids, transaction_ids, items, item_lanes, lanes_left,
+              lanes_applied_at, NULL
+         FROM bulk_requests, generate_series(1, 399) AS n, (SELECT id FROM brands WHERE brand_code = $2) AS other
+        WHERE bulk_requests.id = $1`,
+      [accepted.json().requestId, OTHER.brandCode],
+    );
+    await owner.query('ANALYZE bulk_requests');
+    const { rows: backlog } = await owner.query<{ id: string; brand_id: number }>(
+      `SELECT id, brand_id FROM bulk_requests
+        WHERE completed_at IS NULL AND brand_id = (SELECT id FROM brands WHERE brand_code = $1)
+        ORDER BY accepted_at, id`,
+      [DEMO.brandCode],
+    );
+    assert.equal(backlog.length, 200);
+    const until = backlog[9]!.id;
+    const query = laneBacklogQuery(t.system.database.db, backlog[0]!.brand_id, 0, 50, until);
+
+    const listed = await query.execute();
+    assert.deepEqual(
+      listed.map((r) => r.id),
+      backlog.slice(0, 50).map((r) => r.id),
+    );
+    assert.ok(listed.every((r) => r.size === 1000));
+    assert.deepEqual(
+      listed.map((r) => r.due),
+      listed.map((_, n) => n <= 9),
+    );
+    // The 50 listed, the look-up of `until`, and at most one past the last to end the sort's group.
+    const read = rowsRead(await analysedPlan(owner, query.compile()), 'bulk_requests');
+    assert.ok(read <= 52, `read ${read} requests to list 50`);
+  } finally {
+    await owner.end();
+  }
+});
