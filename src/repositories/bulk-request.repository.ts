@@ -80,13 +80,18 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
         ?.brand_id,
 
     /**
-     * A brand's oldest requests whose items of this lane are not applied yet, with the lanes each still has
-     * left, and whether each was accepted no later than `until` (`due`; false for all once that request is
-     * gone). Read without a lock (withLaneLeft, under the lane's write lock, then says what is still to
-     * do), as are their items (loadItems): items never change once stored.
+     * A brand's oldest unfinished requests. Read without a lock (withLaneLeft, under the write locks,
+     * then says what is still to do), as are their items (loadItems): items never change once stored.
      */
-    listLaneLeftOfBrand: (brandId: number, lane: number, limit: number, until: string) =>
-      laneBacklogQuery(db, brandId, lane, limit, until).execute(),
+    listUnfinishedOfBrand: (brandId: number, limit: number) => backlogQuery(db, brandId, limit).execute(),
+
+    isUnfinished: async (id: string): Promise<boolean> =>
+      (await db
+        .selectFrom('bulk_requests')
+        .select('id')
+        .where('id', '=', id)
+        .where('completed_at', 'is', null)
+        .executeTakeFirst()) !== undefined,
 
     /** The stored items of these requests and their transaction ids. */
     loadItems: async (
@@ -186,37 +191,22 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
 export type BulkRequestRepository = ReturnType<typeof createBulkRequestRepository>;
 
 /**
- * A brand's oldest unfinished requests that still have this lane's part (bulk_requests_brand_backlog_idx:
- * it reads the rows it returns, not the whole backlog), with each one's item count and whether it was
- * accepted no later than `until`.
+ * A brand's oldest unfinished requests, with each one's item count, through bulk_requests_brand_backlog_idx
+ * (migration 0047): a listing reads the rows it returns, not the whole backlog of every brand.
  */
-export function laneBacklogQuery(
-  db: Kysely<Database>,
-  brandId: number,
-  lane: number,
-  limit: number,
-  until: string,
-) {
-  return db
-    .selectFrom('bulk_requests')
-    .select([
-      'id',
-      'api_user_id',
-      'accepted_at',
-      'lanes_left',
-      // One byte an item: the count without reading the ids (cardinality(transaction_ids) detoasted
-      // ~64 KB a request, 5.5–8.3 ms a listing of a 200-request backlog against 0.6–1.0 ms).
-      sql<number>`length(item_lanes)`.as('size'),
-      sql<boolean>`coalesce((accepted_at, id) <= (SELECT accepted_at, id FROM bulk_requests WHERE id = ${until}), false)`.as(
-        'due',
-      ),
-    ])
-    .where('brand_id', '=', brandId)
-    .where('completed_at', 'is', null)
-    .where(sql<boolean>`lanes_left & ${1 << lane} <> 0`)
-    .orderBy('accepted_at')
-    .orderBy('id')
-    .limit(limit);
+export function backlogQuery(db: Kysely<Database>, brandId: number, limit: number) {
+  return (
+    db
+      .selectFrom('bulk_requests')
+      // One byte an item: the count without reading the ids. cardinality(transaction_ids) detoasted ~64 KB
+      // a request: 5.5–8.3 ms a listing of a 200-request backlog, against 0.6–1.0 ms.
+      .select(['id', 'api_user_id', 'accepted_at', sql<number>`length(item_lanes)`.as('size')])
+      .where('brand_id', '=', brandId)
+      .where('completed_at', 'is', null)
+      .orderBy('accepted_at')
+      .orderBy('id')
+      .limit(limit)
+  );
 }
 
 /** Ids read with array_to_string(…, ','): an empty array reads as '', which is no ids, not one empty id. */

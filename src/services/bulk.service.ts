@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
-import { WRITE_LANES } from '../domain/write-lanes.js';
+import { laneOf } from '../domain/write-lanes.js';
 import { isLaneLeft, type BulkRequestRepository } from '../repositories/bulk-request.repository.js';
 import type { BulkPreparer } from './bulk-accept/accept-pool.js';
-import { createRequestItems, type GroupItem, type RequestItems } from './bulk-items.js';
+import type { StoredItem } from './bulk-accept/prepare-bulk.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import {
   identityKey,
-  lockLane,
+  lockForWrite,
   writeConsents,
   type NoticeQueue,
   type SealedConsent,
@@ -25,8 +25,6 @@ import { isUuid } from '../domain/uuid.js';
  */
 const GROUP_ITEMS = 10_000;
 const GROUP_REQUESTS = 50;
-/** Loaded items a brand's run keeps for a lane that has not come to them yet (see createRequestItems). */
-const KEPT_ITEMS = 3 * GROUP_ITEMS;
 
 /** A stored request and its answer (BulkAcceptedResponse) as JSON, ready to send. */
 export interface AcceptedBulk {
@@ -67,24 +65,21 @@ export function createBulkService(deps: BulkServiceDeps) {
   const { clock = () => new Date() } = deps;
   /** The run of each brand's backlog under way in this process (see processBulkRequest). */
   const brandRuns = new Map<number, Promise<number>>();
-  /** Each running brand's loaded requests, shared by its lanes and by its runs one after the other. */
-  const brandItems = new Map<number, RequestItems>();
 
-  /**
-   * Applies one lane's items of these requests, those of requests whose lane is still left, in one
-   * transaction that also marks the lane done for them.
-   */
+  /** Applies one lane's items of a group, those of requests whose lane is still left, in one transaction. */
   async function applyLane(
     brandId: number,
     activatedAt: Date | null,
     lane: number,
-    requestIds: string[],
     laneItems: GroupItem[],
   ): Promise<number> {
     const { count, noticed } = await db.transaction().execute(async (trx) => {
       // The lane's lock first: whoever holds it sees the lanes its last holder finished.
-      const lock = await lockLane(trx, writer, brandId, lane);
-      const left = await bulkRequests.withLaneLeft(trx, requestIds, lane);
+      const lock = await lockForWrite(trx, writer, [
+        { brandId, recipientKeys: [laneItems[0]!.consent.recipientKey] },
+      ]);
+      const ids = [...new Set(laneItems.map((item) => item.request.id))];
+      const left = await bulkRequests.withLaneLeft(trx, ids, lane);
       const pending = laneItems.filter((item) => left.has(item.request.id));
       const now = clock();
       const failures: Array<{ request_id: string; item: number; code: string; message: string }> = [];
@@ -114,57 +109,36 @@ export function createBulkService(deps: BulkServiceDeps) {
     return count;
   }
 
-  /**
-   * Applies the brand's oldest requests until `requestId` and every request before it are applied, each
-   * write lane in a loop of its own: a lane takes its part of the oldest requests that still have it, up
-   * to GROUP_ITEMS items a round (newer requests too, in the same transaction), and goes on to its next
-   * round while the other lane still writes; with one writer, the lanes take turns. A lane stops once its
-   * oldest part left belongs to a request accepted after `requestId`. With a backlog, the first job applies
-   * the requests of the jobs behind it, which then find little or nothing to do.
-   */
-  async function applyBacklog(brandId: number, requestId: string, laneItems: RequestItems): Promise<number> {
+  /** Applies the brand's oldest requests, GROUP_ITEMS at a time, until `requestId` is applied. */
+  async function applyBacklog(brandId: number, requestId: string): Promise<number> {
     const provider = await providers.findProviderOfBrand(brandId);
     const activatedAt = provider?.activated_at ?? null;
     let applied = 0;
-    let failed = false;
-
-    /** One round of a lane: false once the lane has nothing left up to `requestId`. */
-    async function laneRound(lane: number): Promise<boolean> {
-      if (failed) return false;
-      const waiting = await bulkRequests.listLaneLeftOfBrand(brandId, lane, GROUP_REQUESTS, requestId);
-      if (!waiting[0]?.due) return false;
+    // The brand's oldest requests go first, up to GROUP_ITEMS at a time, until this one is done: with a
+    // backlog, the first job applies the requests of the jobs behind it, which then find nothing to do.
+    while (await bulkRequests.isUnfinished(requestId)) {
+      const waiting = await bulkRequests.listUnfinishedOfBrand(brandId, GROUP_REQUESTS);
       const group = takeGroup(waiting);
-      const items = await laneItems(group, lane);
-      const count = await applyLane(
-        brandId,
-        activatedAt,
-        lane,
-        group.map((r) => r.id),
-        items,
+      const stored = await bulkRequests.loadItems(group.map((r) => r.id));
+      const lanes = new Map<number, GroupItem[]>();
+      for (const listed of group) {
+        const { items, transactionIds } = stored.get(listed.id)!;
+        const request = { ...listed, transaction_ids: transactionIds };
+        (items as StoredItem[]).forEach((item, i) => {
+          const consent = unsealItem(item, request, i);
+          const lane = laneOf(consent.recipientKey);
+          if (!lanes.has(lane)) lanes.set(lane, []);
+          lanes.get(lane)!.push({ request, i, consent });
+        });
+      }
+      const work = [...lanes].map(
+        ([lane, items]) =>
+          () =>
+            applyLane(brandId, activatedAt, lane, items),
       );
-      applied += count; // not `applied += await …`: that would add to the value read before the wait
-      return true;
+      if (writers === 1) for (const lane of work) applied += await lane();
+      else applied += (await Promise.all(work.map((lane) => lane()))).reduce((sum, n) => sum + n, 0);
     }
-
-    const lanes = Array.from({ length: WRITE_LANES }, (_, lane) => lane);
-    if (writers === 1) {
-      for (let running = lanes; running.length > 0;) {
-        const more: number[] = [];
-        for (const lane of running) if (await laneRound(lane)) more.push(lane);
-        running = more;
-      }
-      return applied;
-    }
-    const loops = lanes.map(async (lane) => {
-      try {
-        while (await laneRound(lane));
-      } catch (error) {
-        failed = true; // the other lane stops at its next round; the job is retried whole
-        throw error;
-      }
-    });
-    const rejected = (await Promise.allSettled(loops)).find((s) => s.status === 'rejected');
-    if (rejected) throw rejected.reason;
     return applied;
   }
 
@@ -220,17 +194,12 @@ export function createBulkService(deps: BulkServiceDeps) {
       // jobs at a time). The next run starts when this one ends and usually finds its request applied.
       // Runs in other processes still meet at the write locks.
       const previous = brandRuns.get(brandId) ?? Promise.resolve(0);
-      let items = brandItems.get(brandId);
-      if (!items) brandItems.set(brandId, (items = createRequestItems(bulkRequests.loadItems, KEPT_ITEMS)));
-      const run = previous.catch(() => 0).then(() => applyBacklog(brandId, requestId, items));
+      const run = previous.catch(() => 0).then(() => applyBacklog(brandId, requestId));
       brandRuns.set(brandId, run);
       try {
         return await run;
       } finally {
-        if (brandRuns.get(brandId) === run) {
-          brandRuns.delete(brandId);
-          brandItems.delete(brandId);
-        }
+        if (brandRuns.get(brandId) === run) brandRuns.delete(brandId);
       }
     },
 
@@ -325,6 +294,38 @@ function uniqueIdentitySegments<T extends { consent: SealedConsent }>(items: T[]
   }
   if (current.length > 0) segments.push(current);
   return segments;
+}
+
+interface GroupRequest {
+  id: string;
+  accepted_at: Date;
+  api_user_id: number;
+  transaction_ids: string[];
+}
+
+/** An item of a group being applied: its request, its place in it, and the record. */
+interface GroupItem {
+  request: GroupRequest;
+  i: number;
+  consent: SealedConsent;
+}
+
+function unsealItem(item: StoredItem, request: GroupRequest, i: number): SealedConsent {
+  return {
+    recipientKey: Buffer.from(item.k, 'hex'),
+    addressEnc: Buffer.from(item.e, 'base64'),
+    recipientKind: item.kind,
+    recipientType: item.rt,
+    type: item.t,
+    status: item.s,
+    source: item.src,
+    consentDate: item.cd === null ? null : new Date(item.cd),
+    retailerCode: item.rc,
+    retailerAccess: item.ra,
+    transactionId: request.transaction_ids[i]!,
+    receivedAt: request.accepted_at,
+    actorId: String(request.api_user_id),
+  };
 }
 
 export type BulkService = ReturnType<typeof createBulkService>;

@@ -97,17 +97,6 @@ export async function lockForWrite(
   return { held: new Set(held.keys()), blocked };
 }
 
-/** The write lock of one lane of a brand, as lockForWrite takes it for identities of that lane. */
-export async function lockLane(
-  trx: Transaction<Database>,
-  deps: Pick<WriterDeps, 'consents'>,
-  brandId: number,
-  lane: number,
-): Promise<WriteLock> {
-  const blocked = await deps.consents.lockForWrite(trx, [{ brandId, lane }]);
-  return { held: new Set([`${brandId}:${lane}`]), blocked };
-}
-
 /**
  * Applies a batch of consents of one brand inside the caller's transaction, which holds their write
  * locks: reads the current state of every identity in one query, decides each record with the pure rules,
