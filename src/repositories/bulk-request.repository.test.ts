@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { analysedPlan, rowsRead } from '../../test/helpers/plan.js';
 import { DEMO, OTHER, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
@@ -66,4 +67,21 @@ test("a round lists its brand's oldest requests by reading those, not the whole 
   } finally {
     await owner.end();
   }
+});
+
+test("an accepted request's items and ids are stored without a compression attempt", async () => {
+  // Random ids and sealed items leave pglz nothing worth keeping, yet it tried on every request: 4.65 µs
+  // of PostgreSQL's CPU an item against ~3.0 µs (migration 0048). 'e' is EXTERNAL: out of line, as is.
+  const { rows } = await sql<{ attname: string; attstorage: string }>`
+    SELECT attname, attstorage FROM pg_attribute
+     WHERE attrelid = 'bulk_requests'::regclass AND attname IN ('items', 'subrequest_ids', 'transaction_ids')
+     ORDER BY attname`.execute(t.system.database.db);
+  assert.deepEqual(
+    rows.map((r) => [r.attname, r.attstorage]),
+    [
+      ['items', 'e'],
+      ['subrequest_ids', 'e'],
+      ['transaction_ids', 'e'],
+    ],
+  );
 });
