@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { analysedPlan, rowsRead } from '../../test/helpers/plan.js';
-import { DEMO, OTHER, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import { acceptOnays, DEMO, OTHER, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
 import { backlogQuery } from './bulk-request.repository.js';
 
 let t: TestSystem;
@@ -17,22 +17,11 @@ test("a round lists its brand's oldest requests by reading those, not the whole 
   // accepted in turns, analysed. Through the pending index of all brands, a listing read the other brand's
   // requests too (or, unanalysed, all 400, sorted), and counted each one's items by reading its 1000
   // transaction ids: a backlog's rounds then cost the square of its size.
-  const token = await t.token();
-  const items = Array.from({ length: 1000 }, (_, n) => ({
-    recipient: `+90533${String(n).padStart(7, '0')}`,
-    recipientType: 'BIREYSEL',
-    type: 'MESAJ',
-    status: 'ONAY',
-    source: 'HS_WEB',
-    consentDate: recentWireDate(60_000),
-  }));
-  const accepted = await t.app.inject({
-    method: 'POST',
-    url: `/sps/${DEMO.iysCode}/brands/${DEMO.brandCode}/consents/request`,
-    headers: { authorization: `Bearer ${token}` },
-    payload: items,
-  });
-  assert.equal(accepted.statusCode, 200, accepted.body);
+  const requestId = await acceptOnays(
+    t,
+    await t.token(),
+    Array.from({ length: 1000 }, (_, n) => `+90533${String(n).padStart(7, '0')}`),
+  );
   const owner = new pg.Pool({ connectionString: t.database.ownerUrl, max: 1 });
   try {
     await owner.query(
@@ -43,7 +32,7 @@ test("a round lists its brand's oldest requests by reading those, not the whole 
               lanes_applied_at, NULL
          FROM bulk_requests, generate_series(1, 399) AS n, (SELECT id FROM brands WHERE brand_code = $2) AS other
         WHERE bulk_requests.id = $1`,
-      [accepted.json().requestId, OTHER.brandCode],
+      [requestId, OTHER.brandCode],
     );
     await owner.query('ANALYZE bulk_requests');
     const { rows: backlog } = await owner.query<{ id: string; brand_id: number }>(

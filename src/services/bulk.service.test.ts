@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
-import { DEMO, recentWireDate, startTestSystem, type TestSystem } from '../../test/helpers/system.js';
+import {
+  acceptOnays,
+  DEMO,
+  recentWireDate,
+  startTestSystem,
+  type TestSystem,
+} from '../../test/helpers/system.js';
 import { turkishWorkingCalendar } from '../domain/business-days.js';
 import { WRITE_LANES } from '../domain/write-lanes.js';
 import { createBulkRequestRepository } from '../repositories/bulk-request.repository.js';
@@ -268,19 +274,7 @@ test("two jobs of one brand in one process decode the brand's backlog once: the 
 /** Accepts `count` requests of two ONAYs each (both lanes usually), from phone number `offset` on. */
 async function acceptPairs(count: number, offset: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let n = 0; n < count; n++) {
-    const batch = phones(2, offset + 2 * n).map((recipient) => ({
-      recipient,
-      recipientType: 'BIREYSEL',
-      type: 'MESAJ',
-      status: 'ONAY',
-      source: 'HS_WEB',
-      consentDate: recentWireDate(120_000),
-    }));
-    const accepted = await post(`${base}/consents/request`, batch);
-    assert.equal(accepted.statusCode, 200, accepted.body);
-    ids.push(accepted.json().requestId);
-  }
+  for (let n = 0; n < count; n++) ids.push(await acceptOnays(t, token, phones(2, offset + 2 * n)));
   return ids;
 }
 
