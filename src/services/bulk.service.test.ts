@@ -46,6 +46,16 @@ const results = async (requestId: string) =>
 const phones = (n: number, offset: number) =>
   Array.from({ length: n }, (_, i) => `+90533${String(offset + i).padStart(7, '0')}`);
 
+/** A person's call (ARAMA) consent or refusal, given `agoMs` ago. */
+const callConsent = (recipient: string, status: string, agoMs: number) => ({
+  recipient,
+  recipientType: 'BIREYSEL',
+  type: 'ARAMA',
+  status,
+  source: 'HS_WEB',
+  consentDate: recentWireDate(agoMs),
+});
+
 /**
  * A bulk service of its own on the test system's database, as another process would have: it shares
  * nothing in memory with t.system.bulk. `onLoad` sees each load of stored items.
@@ -200,14 +210,7 @@ test('request limits: not an array or empty H092, over 1000 H125; unknown reques
 
 test("a brand's requests are applied in the order they were accepted, together, whichever job runs first", async () => {
   const [person] = phones(1, 4000);
-  const consent = (status: string, agoMs: number) => ({
-    recipient: person,
-    recipientType: 'BIREYSEL',
-    type: 'ARAMA',
-    status,
-    source: 'HS_WEB',
-    consentDate: recentWireDate(agoMs),
-  });
+  const consent = (status: string, agoMs: number) => callConsent(person!, status, agoMs);
   // The person agreed, then refused: two requests, accepted in that order.
   const given = (await post(`${base}/consents/request`, [consent('ONAY', 120_000)])).json().requestId;
   const refused = (await post(`${base}/consents/request`, [consent('RET', 60_000)])).json().requestId;
@@ -299,14 +302,7 @@ async function movementsOf(ids: string[]): Promise<{ events: number; distinct: n
 
 test('runs of several processes over a backlog of many rounds apply each item once, in accepted order', async () => {
   const [person] = phones(1, 20_000);
-  const item = (status: string, agoMs: number) => ({
-    recipient: person,
-    recipientType: 'BIREYSEL',
-    type: 'ARAMA',
-    status,
-    source: 'HS_WEB',
-    consentDate: recentWireDate(agoMs),
-  });
+  const item = (status: string, agoMs: number) => callConsent(person!, status, agoMs);
   // The person agrees in the first request and refuses in the last, 150 requests (three rounds) later.
   const given = (await post(`${base}/consents/request`, [item('ONAY', 120_000)])).json().requestId;
   const between = await acceptPairs(150, 20_100);
