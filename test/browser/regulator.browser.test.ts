@@ -134,11 +134,32 @@ test('a regulator triages a complaint with its evidence and decides it; the citi
   await assertAccessible(small);
   await small.screenshot({ path: path.join(SCREENSHOTS, '22-mobile-dashboard.png'), fullPage: true });
 
+  // The whole log's answer is held back until after the filtered one: a slower earlier answer that landed
+  // last replaced the filtered rows (seen in CI as sign-ins under the complaints filter).
+  let releaseWhole = () => {};
+  const wholeHeld = new Promise<void>((resolve) => (releaseWhole = resolve));
+  await page.route(/\/api\/regulator\/audit\?$/, async (route) => {
+    await wholeHeld;
+    await route.continue();
+  });
+  const wholeAnswered = page.waitForResponse(/\/api\/regulator\/audit\?$/);
   await page.getByRole('button', { name: 'Denetim kaydı' }).click();
   // Filtered by what the actions concern, read in words (the action's name is the tooltip).
   await page.getByLabel('Konu').selectOption({ label: 'Şikayetler' });
   await page.getByRole('cell', { name: 'regulator:Ayşe Denetçi' }).first().waitFor();
   await page.locator('abbr[title="complaint.decide"]', { hasText: 'Şikayet karara bağlandı' }).waitFor();
+  releaseWhole();
+  await wholeAnswered;
+  await page.unroute(/\/api\/regulator\/audit\?$/);
+  const replaced = await page
+    .waitForFunction(() => document.querySelector('abbr[title="staff.sign-in"]') !== null, undefined, {
+      timeout: 1500,
+    })
+    .then(
+      () => true,
+      () => false,
+    );
+  assert.equal(replaced, false, "the whole log's late answer does not replace the filtered rows");
   assert.equal(await page.locator('abbr[title="staff.sign-in"]').count(), 0, 'only complaint actions');
 
   // A misleading brand name is changed, then the brand blocked, from the console.

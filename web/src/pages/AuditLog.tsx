@@ -1,5 +1,5 @@
 import { Table } from '../components/Table.js';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { staffApi } from '../api.js';
 import { useI18n } from '../i18n.js';
 
@@ -17,14 +17,22 @@ export function AuditLog() {
   const { t } = useI18n();
   const [query, setQuery] = useState({ actor: '', area: '', target: '' });
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const load = useCallback(async () => {
+  const [searches, setSearches] = useState(0);
+  useEffect(() => {
+    // Only the latest filter's answer is shown: an earlier, slower one (the whole log, say) that lands
+    // after it is dropped instead of replacing the filtered rows.
+    let latest = true;
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''));
-    setEntries(await staffApi<AuditEntry[]>('GET', `/api/regulator/audit?${params}`));
-  }, [query]);
-  useEffect(() => void load(), [load]);
+    void staffApi<AuditEntry[]>('GET', `/api/regulator/audit?${params}`).then((found) => {
+      if (latest) setEntries(found);
+    });
+    return () => {
+      latest = false;
+    };
+  }, [query, searches]);
   const search = (event: FormEvent) => {
     event.preventDefault();
-    void load();
+    setSearches((n) => n + 1);
   };
 
   return (
