@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { staffApi } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { useLatestRequest } from '../latest-request.js';
 import { ErrorAlert, useAction } from './portal/useAction.js';
 
 interface Application {
@@ -29,12 +30,12 @@ export function Applications() {
   const [error, run] = useAction();
   const [approved, setApproved] = useState<string | null>(null);
   // Only the newest request may fill the list: a reload after a decision must not overwrite a newer filter.
-  const latest = useRef(0);
-  const load = useCallback(async () => {
-    const request = ++latest.current;
-    const found = await staffApi<Application[]>('GET', `/api/regulator/applications?status=${status}`);
-    if (request === latest.current) setList(found);
-  }, [status]);
+  const latest = useLatestRequest();
+  const load = useCallback(
+    () =>
+      latest(() => staffApi<Application[]>('GET', `/api/regulator/applications?status=${status}`), setList),
+    [latest, status],
+  );
   useEffect(() => void run(load), [run, load]);
 
   const openAgreement = (id: string) =>

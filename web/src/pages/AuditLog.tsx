@@ -1,7 +1,8 @@
 import { Table } from '../components/Table.js';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { staffApi } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { useLatestRequest } from '../latest-request.js';
 
 interface AuditEntry {
   id: string;
@@ -17,22 +18,15 @@ export function AuditLog() {
   const { t } = useI18n();
   const [query, setQuery] = useState({ actor: '', area: '', target: '' });
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [searches, setSearches] = useState(0);
-  useEffect(() => {
-    // Only the latest filter's answer is shown: an earlier, slower one (the whole log, say) that lands
-    // after it is dropped instead of replacing the filtered rows.
-    let latest = true;
+  const latest = useLatestRequest();
+  const load = useCallback(() => {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''));
-    void staffApi<AuditEntry[]>('GET', `/api/regulator/audit?${params}`).then((found) => {
-      if (latest) setEntries(found);
-    });
-    return () => {
-      latest = false;
-    };
-  }, [query, searches]);
+    return latest(() => staffApi<AuditEntry[]>('GET', `/api/regulator/audit?${params}`), setEntries);
+  }, [latest, query]);
+  useEffect(() => void load(), [load]);
   const search = (event: FormEvent) => {
     event.preventDefault();
-    setSearches((n) => n + 1);
+    void load();
   };
 
   return (

@@ -13,6 +13,7 @@ import { Anomalies } from './Anomalies.js';
 import { LogAuditBanner } from './LogAuditBanner.js';
 import { Dashboard } from './Dashboard.js';
 import { useI18n } from '../i18n.js';
+import { useLatestRequest } from '../latest-request.js';
 import { useProvinces } from '../provinces.js';
 
 interface RegulatorComplaint extends Complaint {
@@ -56,12 +57,18 @@ export function Regulator() {
     | 'audit'
   >('complaints');
 
-  const load = useCallback(async () => {
+  // Only the newest filter's answer fills the list (see useLatestRequest).
+  const latest = useLatestRequest();
+  const load = useCallback(() => {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ''));
-    const list = await staffApi<RegulatorComplaint[]>('GET', `/api/regulator/complaints?${query}`);
-    setComplaints(list);
-    setOpen((current) => (current ? (list.find((c) => c.id === current.id) ?? null) : null));
-  }, [filter]);
+    return latest(
+      () => staffApi<RegulatorComplaint[]>('GET', `/api/regulator/complaints?${query}`),
+      (list) => {
+        setComplaints(list);
+        setOpen((current) => (current ? (list.find((c) => c.id === current.id) ?? null) : null));
+      },
+    );
+  }, [latest, filter]);
 
   const signIn = async (event?: FormEvent) => {
     event?.preventDefault();
