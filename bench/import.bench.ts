@@ -22,6 +22,8 @@ import { createBenchDatabase } from './bench-database.js';
 import { cpuPerRow, sampleCpu } from './cpu.js';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+/** Accept threads of the server: 0, the default on 2 cores (config.ts); BENCH_ACCEPT_THREADS=1 compares. */
+const ACCEPT_THREADS = Number(process.env.BENCH_ACCEPT_THREADS ?? 0);
 
 async function writeCsv(file: string): Promise<void> {
   const consentDate = formatWireDate(new Date(Date.now() - 3600_000));
@@ -63,6 +65,7 @@ export async function benchImport(): Promise<void> {
     logger: pino({ level: 'warn' }),
     messaging: SANDBOX_MESSAGING,
     webhooks: { allowLoopbackHttp: true },
+    acceptThreads: ACCEPT_THREADS,
   });
   try {
     await system.app.listen({ port: 0, host: '127.0.0.1' });
@@ -95,7 +98,7 @@ export async function benchImport(): Promise<void> {
     if (upload.status !== 'completed' || upload.rowsApplied !== ROWS)
       throw new Error(`upload ended ${JSON.stringify(upload)}`);
     const rate = ROWS / seconds;
-    console.log(`import: ${ROWS.toLocaleString('en')} rows in one CSV`);
+    console.log(`import: ${ROWS.toLocaleString('en')} rows in one CSV, ${ACCEPT_THREADS} accept threads`);
     console.log(
       `  raw COPY into a bare table:  ${Math.round(copyRate).toLocaleString('en')} rows/s — ${copyCpuPerRow}`,
     );

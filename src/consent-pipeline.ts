@@ -86,6 +86,8 @@ export function composeConsentPipeline(deps: {
   });
   return {
     bulk,
+    /** Bulk requests' and uploads' per-row work, on accept threads where configured. */
+    preparer,
     notifications,
     /** Wakes the notice reader after a write that recorded ONAYs. */
     noticeQueue: noticesJob.queue,

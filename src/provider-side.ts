@@ -31,6 +31,7 @@ import { createProviderPortalService } from './services/provider-portal.service.
 import { createReconciliationService } from './services/reconciliation.service.js';
 import { createRetailerService } from './services/retailer.service.js';
 import { createUploadService } from './services/upload.service.js';
+import type { BulkPreparer } from './services/bulk-accept/accept-pool.js';
 import { createWebhookService } from './services/webhook.service.js';
 
 /**
@@ -58,6 +59,7 @@ export function composeProviderSide(deps: {
   messages: OutboxService;
   sendQueue: MessageQueue;
   notices: NoticeQueue;
+  preparer: BulkPreparer;
   webhooks?: SystemOptions['webhooks'];
   uploadMaxBytes?: number;
   uploadRowsPerBatch?: number;
@@ -110,6 +112,7 @@ export function composeProviderSide(deps: {
     providers,
     writer: deps.writer,
     cipher,
+    preparer: deps.preparer,
     queue: uploadJob.queue,
     notices: deps.notices,
     maxBytes: deps.uploadMaxBytes,

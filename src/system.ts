@@ -237,6 +237,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     messages: outbox,
     sendQueue: sendJob.queue,
     notices: pipeline.noticeQueue,
+    preparer: pipeline.preparer,
     webhooks: options.webhooks,
     uploadMaxBytes: options.uploadMaxBytes,
     uploadRowsPerBatch: options.uploadRowsPerBatch,

@@ -73,11 +73,7 @@ function anotherBulkService(onLoad: (ids: string[]) => void = () => {}, writers:
       calendar: turkishWorkingCalendar(),
     },
     providers: createProviderRepository(db),
-    preparer: {
-      prepare: () => Promise.reject(new Error('this service only applies')),
-      threads: [],
-      close: async () => {},
-    },
+    preparer: { prepare: () => Promise.reject(new Error('this service only applies')) },
     queue: { enqueue: async () => {} },
     notices: { wake: async () => {} },
     writers,

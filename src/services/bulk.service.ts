@@ -52,7 +52,7 @@ export interface BulkServiceDeps {
   writer: WriterDeps;
   providers: ProviderRepository;
   /** Parses, validates and seals accepted requests (on the accept threads). */
-  preparer: BulkPreparer;
+  preparer: Pick<BulkPreparer, 'prepare'>;
   queue: BulkQueue;
   notices: NoticeQueue;
   /** Write lanes of one brand applied at the same time: 2 (the default) or 1 (one writer; benchmarks). */

@@ -15,7 +15,18 @@ import {
   startTestSystem,
   type TestSystem,
 } from '../../test/helpers/system.js';
+import pino from 'pino';
+import { FieldCipher } from '../crypto/field-cipher.js';
+import { createKeyRing } from '../crypto/keys.js';
+import { turkishWorkingCalendar } from '../domain/business-days.js';
+import { createConsentRepository } from '../repositories/consent.repository.js';
+import { createProviderRepository } from '../repositories/provider.repository.js';
+import { createRetailerRepository } from '../repositories/retailer.repository.js';
+import { createUploadRepository } from '../repositories/upload.repository.js';
+import { createWebhookRepository } from '../repositories/webhook.repository.js';
+import { createBulkPreparer, type BulkPreparer } from './bulk-accept/accept-pool.js';
 import type { PortalSession } from './portal-account.service.js';
+import { createUploadService, type UploadService } from './upload.service.js';
 
 let t: TestSystem;
 let owner: Kysely<unknown>;
@@ -38,9 +49,9 @@ after(async () => {
 
 const header = 'recipient,recipientType,type,status,source,consentDate';
 
-async function receive(name: string, lines: string[]): Promise<string> {
+async function receive(name: string, lines: string[], uploads = t.system.uploads): Promise<string> {
   const data = Buffer.from([header, ...lines, ''].join('\n'));
-  const received = await t.system.uploads.receive(session, String(DEMO.brandCode), {
+  const received = await uploads.receive(session, String(DEMO.brandCode), {
     fileName: name,
     stream: (async function* () {
       yield data;
@@ -258,3 +269,60 @@ test('a run that could not let its lease go (the database away) is resumed by th
   assert.equal(await t.system.uploads.process(id), 'done');
   await assertCompletedOnce(id, since, 2000, 0);
 });
+
+/** An upload service of its own on the test system's database, as another worker process would have. */
+function anotherUploadService(cipher: FieldCipher, preparer: UploadDeps['preparer']): UploadService {
+  const db = t.system.database.db;
+  return createUploadService({
+    db,
+    uploads: createUploadRepository(db),
+    providers: createProviderRepository(db),
+    writer: {
+      consents: createConsentRepository(db),
+      retailers: createRetailerRepository(db),
+      webhooks: createWebhookRepository(db, t.database.url),
+      calendar: turkishWorkingCalendar(),
+    },
+    cipher,
+    preparer,
+    queue: { enqueue: async () => {} },
+    notices: { wake: async () => {} },
+    rowsPerBatch: 1000,
+  });
+}
+type UploadDeps = Parameters<typeof createUploadService>[0];
+
+test(
+  'an accept thread killed while it prepares rows fails that run only: the next run applies each row once',
+  {
+    timeout: 60_000,
+  },
+  async () => {
+    const since = new Date();
+    const masterKey = randomBytes(32);
+    const cipher = new FieldCipher(createKeyRing(masterKey));
+    const pool = createBulkPreparer({ threads: 1, masterKey, cipher, logger: pino({ level: 'silent' }) });
+    let handedOver = 0;
+    const killing: BulkPreparer['prepareUploadRows'] = (input) => {
+      const prepared = pool.prepareUploadRows(input);
+      // The thread dies (out of memory, killed) while it prepares the file's second 2,000 rows.
+      if (++handedOver === 2) void pool.threads[0]!.terminate();
+      return prepared;
+    };
+    const uploads = anotherUploadService(cipher, { prepareUploadRows: killing });
+    try {
+      const id = await receive('kesik.csv', onayLines(5000, 20_000), uploads);
+      await assert.rejects(uploads.process(id));
+      const stopped = await progressOf(id);
+      assert.ok(stopped.rows_done <= 2000, `stopped at ${stopped.rows_done}`);
+      assert.equal(stopped.locked_until, null, 'the lease was let go: the job retries at once');
+      // The pool replaced its thread; the job's next try resumes from what was committed.
+      const firstRun = handedOver;
+      assert.equal(await uploads.process(id), 'done');
+      assert.ok(handedOver > firstRun, 'the next run prepared its rows on the new thread');
+      await assertCompletedOnce(id, since, 5000, 0);
+    } finally {
+      await pool.close();
+    }
+  },
+);

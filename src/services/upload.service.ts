@@ -2,24 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
-import { parseConsentInput } from '../domain/consent-input.js';
-import { IysRequestError, iysError } from '../domain/iys-errors.js';
-import { errorOf, readHeader, rowToConsentBody, type UploadError } from '../domain/upload-row.js';
+import { IysRequestError } from '../domain/iys-errors.js';
+import { errorOf, readHeader, type UploadError } from '../domain/upload-row.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { UploadRepository, UploadRow } from '../repositories/upload.repository.js';
-import {
-  lockForWrite,
-  newTransactionId,
-  writeConsents,
-  type NoticeQueue,
-  type WriterDeps,
-} from './consent-writer.js';
+import { lockForWrite, writeConsents, type NoticeQueue, type WriterDeps } from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
-import { countRows, readRows } from './uploads/upload-reader.js';
+import { countRows, readRows, type FileRow } from './uploads/upload-reader.js';
 import { openStoredFile, storeFile } from './uploads/stored-file.js';
 import { presentUpload } from './uploads/upload-view.js';
 import { isUuid } from '../domain/uuid.js';
-import { DEFAULT_UPLOAD_MAX_MB, FileRejected, UPLOAD_LIMITS } from '../domain/upload-limits.js';
+import { DEFAULT_UPLOAD_MAX_MB, FileRejected } from '../domain/upload-limits.js';
 import { codeOf } from '../domain/scalars.js';
 import { laneOf, WRITE_LANES } from '../domain/write-lanes.js';
 import {
@@ -29,9 +22,14 @@ import {
   newBatch,
   type LanePart,
 } from './uploads/upload-batches.js';
+import { sealedConsentOf, type PreparedUploadRows } from './uploads/prepare-rows.js';
+import type { BulkPreparer } from './bulk-accept/accept-pool.js';
 
 /** Rows read before a batch goes to the writers: ~5000 a lane, a transaction's fixed cost spread thin. */
 const ROWS_PER_BATCH = 10_000;
+/** Rows prepared at a time (on an accept thread: one hand-over each way), and how many such are ahead. */
+const ROWS_PER_PREPARE = 2_000;
+const PREPARES_AHEAD = 5;
 const LEASE_MS = 60_000;
 
 /** Hands a stored upload to the background worker (pg-boss). */
@@ -52,6 +50,8 @@ export function createUploadService(deps: {
   providers: ProviderRepository;
   writer: WriterDeps;
   cipher: FieldCipher;
+  /** Prepares the rows (validation, seal) on an accept thread, or inline. */
+  preparer: Pick<BulkPreparer, 'prepareUploadRows'>;
   queue: UploadQueue;
   notices: NoticeQueue;
   /** The largest file accepted, in bytes (OPENIYS_UPLOAD_MAX_MB). */
@@ -60,7 +60,7 @@ export function createUploadService(deps: {
   rowsPerBatch?: number;
   clock?: () => Date;
 }) {
-  const { db, uploads, providers, writer, cipher, queue, notices, clock = () => new Date() } = deps;
+  const { db, uploads, providers, writer, cipher, preparer, queue, notices, clock = () => new Date() } = deps;
   const maxBytes = deps.maxBytes ?? DEFAULT_UPLOAD_MAX_MB * 1024 * 1024;
   const rowsPerBatch = deps.rowsPerBatch ?? ROWS_PER_BATCH;
   const aad = (uploadId: string, seq: number) => Buffer.from(`upload:${uploadId}:${seq}`);
@@ -128,8 +128,9 @@ export function createUploadService(deps: {
     let dataRows = 0;
     let batch = newBatch();
     const identities = new Set<string>();
-    // The lanes of a batch are written at once, each in its own transaction, while the next batch is
-    // parsed and sealed; a person's records (always in one lane) are applied in the order the file gives them.
+    // The lanes of a batch are written at once, each in its own transaction, while the next rows are
+    // prepared (on an accept thread where there is one); a person's records (always in one lane) are
+    // applied in the order the file gives them.
     const writes = createLaneWrites((part) => applyLanePart(upload, part));
     const flush = async () => {
       if (batch.rows === 0) return;
@@ -141,44 +142,63 @@ export function createUploadService(deps: {
       identities.clear();
     };
 
-    try {
-      for await (const rows of readRows(upload.format, await storedFile(upload.id))) {
-        for (const { line, cells } of rows) {
-          if (!header) {
-            header = readHeader(cells);
-            if (header.missing.length > 0)
-              throw new FileRejected('H961', `eksik sütunlar: ${header.missing.join(', ')}`, line);
-            continue;
-          }
-          if (++dataRows <= allDone) continue; // applied in every lane before a restart
-          const parsed = cells.some(
-            (cell: unknown) => typeof cell === 'string' && cell.length > UPLOAD_LIMITS.maxCellChars,
-          )
-            ? ({ ok: false, errors: [iysError('H964')] } as const)
-            : parseConsentInput(rowToConsentBody(header.positions, cells));
-          if (parsed.ok) {
-            const { recipient, recipientType, type } = parsed.consent;
-            const { recipientKey, addressEnc } = cipher.sealAddress(recipient);
-            const lane = laneOf(recipientKey);
-            if (isDone(dataRows, lane)) continue; // its lane applied it before a restart
-            const identity = `${recipientType}|${type}|${recipient}`;
-            // A second record of the same consent waits for the next batch: a batch holds each identity once.
-            if (identities.has(identity)) await flush();
-            identities.add(identity);
-            batch.lanes[lane]!.push({
-              line,
-              consent: { ...parsed.consent, recipientKey, addressEnc, transactionId: newTransactionId() },
-            });
-            batch.through = dataRows;
-          } else {
-            if (isDone(dataRows, FAILED_ROWS_LANE)) continue;
-            batch.rowErrors.push(...parsed.errors.map((e) => errorOf(line, e)));
-            batch.failedRows++;
-            batch.through = dataRows;
-          }
-          if (++batch.rows >= rowsPerBatch) await flush();
+    /** Takes prepared rows into the batch, one by one in file order. */
+    const take = async (slice: PreparedSlice) => {
+      const { lines, first } = slice;
+      const { rows, seals } = await slice.prepared;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const dataRow = first + i;
+        if (row.ok) {
+          const consent = sealedConsentOf(row, seals);
+          if (isDone(dataRow, laneOf(consent.recipientKey))) continue; // its lane applied it before a restart
+          // A second record of the same consent waits for the next batch: a batch holds each identity once.
+          if (identities.has(row.identity)) await flush();
+          identities.add(row.identity);
+          batch.lanes[laneOf(consent.recipientKey)]!.push({ line: lines[i]!, consent });
+        } else {
+          if (isDone(dataRow, FAILED_ROWS_LANE)) continue;
+          batch.rowErrors.push(...row.errors.map((e) => errorOf(lines[i]!, e)));
+          batch.failedRows++;
         }
+        batch.through = dataRow;
+        if (++batch.rows >= rowsPerBatch) await flush();
       }
+    };
+    // Rows handed to the preparer, oldest first: about a batch is prepared ahead of the one being gathered.
+    const ahead: PreparedSlice[] = [];
+    let gathered: FileRow[] = [];
+    let gatheredFrom = 0;
+    const prepareGathered = () => {
+      if (gathered.length === 0) return;
+      const prepared = preparer.prepareUploadRows({ positions: header!.positions, rows: gathered });
+      prepared.catch(() => {}); // observed when taken; a failure must not go unhandled meanwhile
+      ahead.push({ first: gatheredFrom, lines: gathered.map((row) => row.line), prepared });
+      gathered = [];
+    };
+
+    try {
+      for await (const fileRows of readRows(upload.format, await storedFile(upload.id))) {
+        let rows = fileRows;
+        if (!header) {
+          header = readHeader(rows[0]!.cells);
+          if (header.missing.length > 0)
+            throw new FileRejected('H961', `eksik sütunlar: ${header.missing.join(', ')}`, rows[0]!.line);
+          rows = rows.slice(1);
+        }
+        const first = dataRows + 1;
+        dataRows += rows.length;
+        // Rows applied in every lane before a restart are not prepared again.
+        if (rows.length === 0 || dataRows <= allDone) continue;
+        const skip = Math.max(0, allDone - first + 1);
+        if (gathered.length === 0) gatheredFrom = first + skip;
+        for (let i = skip; i < rows.length; i++) gathered.push(rows[i]!);
+        if (gathered.length < ROWS_PER_PREPARE) continue;
+        prepareGathered();
+        if (ahead.length > PREPARES_AHEAD) await take(ahead.shift()!);
+      }
+      prepareGathered();
+      while (ahead.length > 0) await take(ahead.shift()!);
       // The last batch's lanes are done through the end of the file: rows after its last one were applied
       // before a restart.
       batch.through = dataRows;
@@ -187,6 +207,7 @@ export function createUploadService(deps: {
     } catch (error) {
       // Whatever failed (a lane's write, the file's next chunk), no write of this run is left running: the
       // lease can then be let go, and a resume starts from what was committed.
+      await Promise.allSettled(ahead.map((slice) => slice.prepared));
       await writes.stopped();
       throw error;
     }
@@ -375,6 +396,14 @@ export function createUploadService(deps: {
       })();
     },
   };
+}
+
+/** Consecutive data rows of the file, being prepared. */
+interface PreparedSlice {
+  /** The data row number of its first row. */
+  first: number;
+  lines: number[];
+  prepared: Promise<PreparedUploadRows>;
 }
 
 type UploadToApply = NonNullable<Awaited<ReturnType<UploadRepository['claim']>>>;

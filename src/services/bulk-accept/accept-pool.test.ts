@@ -7,6 +7,8 @@ import { createKeyRing } from '../../crypto/keys.js';
 import { IysRequestError } from '../../domain/iys-errors.js';
 import { laneOf } from '../../domain/write-lanes.js';
 import { BulkAcceptedResponse } from '../../http/routes/consents/schema.js';
+import { readHeader } from '../../domain/upload-row.js';
+import { sealedConsentOf } from '../uploads/prepare-rows.js';
 import { createBulkPreparer } from './accept-pool.js';
 import type { BulkToPrepare, PreparedBulk, StoredItem } from './prepare-bulk.js';
 
@@ -122,5 +124,75 @@ describe('bulk accept threads', () => {
     });
     const next = await threaded.prepare(input);
     assert.ok(next.ok && next.size === 1000, 'a new thread took the next request');
+  });
+
+  it(
+    'a thread that dies with requests queued behind it settles each of them, and the pool keeps working',
+    {
+      timeout: 20_000,
+    },
+    async () => {
+      const input = toPrepare(JSON.stringify(Array.from({ length: 1000 }, (_, n) => consent(n))));
+      await threaded.prepare(input); // the thread is up
+      const running = threaded.prepare(input);
+      const queued = [threaded.prepare(input), threaded.prepare(input)];
+      await threaded.threads[0]!.terminate();
+      await assert.rejects(running, (error: unknown) => error instanceof IysRequestError);
+      // Those queued behind it fail retryably or run on the thread that replaces it; none is left waiting (a
+      // pool that kept no thread left them waiting forever, and every request after them).
+      for (const request of queued)
+        await request.then(
+          (prepared) => assert.ok(prepared.ok),
+          (error: unknown) => assert.ok(error instanceof IysRequestError && error.retryAfter === 5),
+        );
+      const next = await threaded.prepare(input);
+      assert.ok(next.ok && next.size === 1000);
+    },
+  );
+
+  it('prepare upload rows on a thread as inline: each row sealed in one moved buffer, or its errors', async () => {
+    const { positions } = readHeader([
+      'type',
+      'recipient',
+      'recipientType',
+      'status',
+      'source',
+      'consentDate',
+    ]);
+    const row = (line: number, cells: unknown[]) => ({ line, cells });
+    const address = (n: number) => `+90533${String(n).padStart(7, '0')}`;
+    const rows = [
+      ...Array.from({ length: 500 }, (_, n) =>
+        row(n + 2, ['MESAJ', address(n), 'BIREYSEL', 'ONAY', 'HS_WEB', '2026-11-30 10:00:00']),
+      ),
+      row(502, ['MESAJ', address(1), 'BIREYSEL', 'MAYBE', 'HS_WEB', '2026-11-30 10:00:00']),
+      row(503, ['EPOSTA', 'x'.repeat(5000), 'BIREYSEL', 'ONAY', 'HS_WEB', '2026-11-30 10:00:00']),
+      row(504, ['ARAMA', 5321234567, 'TACIR', 'RET', '', '']),
+    ];
+    const fromInline = await inline.prepareUploadRows({ positions, rows });
+    const fromThread = await threaded.prepareUploadRows({ positions, rows });
+    for (const { rows: prepared, seals } of [fromInline, fromThread]) {
+      assert.equal(prepared.length, 503);
+      // Its own buffer, exactly the seals: a slice of Node's shared pool would have been moved whole.
+      assert.equal(seals.byteOffset, 0);
+      assert.equal(seals.buffer.byteLength, seals.byteLength);
+      prepared.slice(0, 500).forEach((p, n) => {
+        assert.ok(p.ok);
+        const sealed = sealedConsentOf(p, seals);
+        assert.deepEqual(sealed.recipientKey, cipher.blindIndex(address(n)));
+        assert.equal(cipher.openAddress(sealed.recipientKey, sealed.addressEnc), address(n));
+        assert.equal(sealed.consentDate?.toISOString(), '2026-11-30T07:00:00.000Z');
+        assert.match(sealed.transactionId, /^[0-9a-f]{64}$/);
+        assert.equal(p.identity, `BIREYSEL|MESAJ|${address(n)}`);
+      });
+      assert.deepEqual(prepared[500], fromInline.rows[500]);
+      assert.equal(!prepared[500]!.ok && prepared[500]!.errors[0]!.code, 'H115');
+      assert.equal(!prepared[501]!.ok && prepared[501]!.errors[0]!.code, 'H964');
+      const tacir = prepared[502]!;
+      assert.ok(tacir.ok, 'a phone number Excel stored as a number gets its + back');
+      const sealed = sealedConsentOf(tacir, seals);
+      assert.equal(cipher.openAddress(sealed.recipientKey, sealed.addressEnc), '+905321234567');
+    }
+    assert.notDeepEqual(fromThread.seals, fromInline.seals, 'fresh nonces each time');
   });
 });

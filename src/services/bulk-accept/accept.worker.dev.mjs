@@ -4,5 +4,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { default: prepare } = await import('./accept.worker.ts');
+const { default: prepare, prepareRows } = await import('./accept.worker.ts');
 export default prepare;
+export { prepareRows };
