@@ -243,6 +243,31 @@ test('filing a complaint with a screenshot shows the registry’s verdict', asyn
   await page
     .getByRole('option', { name: 'Demo Marka — Demo Hizmet Sağlayıcı A.Ş.' })
     .waitFor({ state: 'attached' });
+  // A search answered after the field was cleared is dropped: its late answer showed other brands under
+  // an empty field. The answer is held until the field is cleared.
+  const search = /\/api\/citizen\/brands\?q=marka%20iki$/;
+  let releaseSearch = () => {};
+  const searchHeld = new Promise<void>((resolve) => (releaseSearch = resolve));
+  await page.route(search, async (route) => {
+    await searchHeld;
+    await route.continue();
+  });
+  const searchAsked = page.waitForRequest(search);
+  await page.getByLabel('Markayı adıyla arayın').fill('marka iki');
+  await searchAsked;
+  await page.getByLabel('Markayı adıyla arayın').fill('');
+  const searchAnswered = page.waitForResponse(search);
+  releaseSearch();
+  await searchAnswered;
+  await page.unroute(search);
+  const lateAnswerShown = await page
+    .getByRole('option', { name: 'Demo Marka İki — Demo Hizmet Sağlayıcı A.Ş.' })
+    .waitFor({ state: 'attached', timeout: 1500 })
+    .then(
+      () => true,
+      () => false,
+    );
+  assert.equal(lateAnswerShown, false, 'the cleared field keeps offering the citizen’s own brands');
   await page.getByLabel('Marka', { exact: true }).selectOption(String(DEMO.brandCode));
   // datetime-local takes Türkiye wall-clock time: a minute ago.
   const aMinuteAgo = new Date(Date.now() + 3 * 3600_000 - 60_000).toISOString().slice(0, 16);

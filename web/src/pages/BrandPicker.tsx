@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type Consent } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { useLatestRequest } from '../latest-request.js';
 
 interface BrandOption {
   brandCode: number;
@@ -26,18 +27,22 @@ export function BrandPicker() {
       ),
     );
   }, []);
+  const latest = useLatestRequest();
   useEffect(() => {
-    if (query.trim().length < 2) return setFound(null);
+    const q = query.trim();
+    // Clearing the search is the newest answer too: a search still on its way is then dropped.
+    if (q.length < 2) return void latest(async () => null, setFound);
     // Asked once the typing pauses, not at every key.
     const timer = setTimeout(
       () =>
-        void api<BrandOption[]>('GET', `/api/citizen/brands?q=${encodeURIComponent(query.trim())}`).then(
+        void latest(
+          () => api<BrandOption[]>('GET', `/api/citizen/brands?q=${encodeURIComponent(q)}`),
           setFound,
         ),
       250,
     );
     return () => clearTimeout(timer);
-  }, [query]);
+  }, [query, latest]);
   const options = found ?? mine;
   return (
     <>
