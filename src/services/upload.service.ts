@@ -3,12 +3,12 @@ import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
-import { errorOf, readHeader, type UploadError } from '../domain/upload-row.js';
+import { errorOf, type UploadError } from '../domain/upload-row.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { UploadRepository, UploadRow } from '../repositories/upload.repository.js';
 import { lockForWrite, writeConsents, type NoticeQueue, type WriterDeps } from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
-import { countRows, readRows, type FileRow } from './uploads/upload-reader.js';
+import { countRows, readRows } from './uploads/upload-reader.js';
 import { openStoredFile, storeFile } from './uploads/stored-file.js';
 import { presentUpload } from './uploads/upload-view.js';
 import { isUuid } from '../domain/uuid.js';
@@ -22,14 +22,12 @@ import {
   newBatch,
   type LanePart,
 } from './uploads/upload-batches.js';
-import { sealedConsentOf, type PreparedUploadRows } from './uploads/prepare-rows.js';
+import { handOversOf, type FileRead } from './uploads/hand-overs.js';
+import { sealedConsentOf } from './uploads/prepare-rows.js';
 import type { BulkPreparer } from './bulk-accept/accept-pool.js';
 
 /** Rows read before a batch goes to the writers: ~5000 a lane, a transaction's fixed cost spread thin. */
 const ROWS_PER_BATCH = 10_000;
-/** Rows prepared at a time (on an accept thread: one hand-over each way), and how many such are ahead. */
-const ROWS_PER_PREPARE = 2_000;
-const PREPARES_AHEAD = 5;
 const LEASE_MS = 60_000;
 
 /** Hands a stored upload to the background worker (pg-boss). */
@@ -124,8 +122,7 @@ export function createUploadService(deps: {
     const marks = upload.lane_rows_done;
     const allDone = Math.min(...Array.from({ length: WRITE_LANES }, (_, lane) => marks[lane] ?? 0));
     const isDone = (row: number, lane: number) => row <= (marks[lane] ?? 0);
-    let header: ReturnType<typeof readHeader> | undefined;
-    let dataRows = 0;
+    const read: FileRead = { dataRows: 0 };
     let batch = newBatch();
     const identities = new Set<string>();
     // The lanes of a batch are written at once, each in its own transaction, while the next rows are
@@ -142,77 +139,41 @@ export function createUploadService(deps: {
       identities.clear();
     };
 
-    /** Takes prepared rows into the batch, one by one in file order. */
-    const take = async (slice: PreparedSlice) => {
-      const { lines, first } = slice;
-      const { rows, seals } = await slice.prepared;
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        const dataRow = first + i;
-        if (row.ok) {
-          const consent = sealedConsentOf(row, seals);
-          if (isDone(dataRow, laneOf(consent.recipientKey))) continue; // its lane applied it before a restart
-          // A second record of the same consent waits for the next batch: a batch holds each identity once.
-          if (identities.has(row.identity)) await flush();
-          identities.add(row.identity);
-          batch.lanes[laneOf(consent.recipientKey)]!.push({ line: lines[i]!, consent });
-        } else {
-          if (isDone(dataRow, FAILED_ROWS_LANE)) continue;
-          batch.rowErrors.push(...row.errors.map((e) => errorOf(lines[i]!, e)));
-          batch.failedRows++;
-        }
-        batch.through = dataRow;
-        if (++batch.rows >= rowsPerBatch) await flush();
-      }
-    };
-    // Rows handed to the preparer, oldest first: about a batch is prepared ahead of the one being gathered.
-    const ahead: PreparedSlice[] = [];
-    let gathered: FileRow[] = [];
-    let gatheredFrom = 0;
-    const prepareGathered = () => {
-      if (gathered.length === 0) return;
-      const prepared = preparer.prepareUploadRows({ positions: header!.positions, rows: gathered });
-      prepared.catch(() => {}); // observed when taken; a failure must not go unhandled meanwhile
-      ahead.push({ first: gatheredFrom, lines: gathered.map((row) => row.line), prepared });
-      gathered = [];
-    };
-
     try {
-      for await (const fileRows of readRows(upload.format, await storedFile(upload.id))) {
-        let rows = fileRows;
-        if (!header) {
-          header = readHeader(rows[0]!.cells);
-          if (header.missing.length > 0)
-            throw new FileRejected('H961', `eksik sütunlar: ${header.missing.join(', ')}`, rows[0]!.line);
-          rows = rows.slice(1);
+      const fileRows = readRows(upload.format, await storedFile(upload.id));
+      for await (const { first, lines, rows, seals } of handOversOf(fileRows, preparer, allDone, read)) {
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i]!;
+          const dataRow = first + i;
+          if (row.ok) {
+            const consent = sealedConsentOf(row, seals);
+            const lane = laneOf(consent.recipientKey);
+            if (isDone(dataRow, lane)) continue; // its lane applied it before a restart
+            // A second record of the same consent waits for the next batch: a batch holds each identity once.
+            if (identities.has(row.identity)) await flush();
+            identities.add(row.identity);
+            batch.lanes[lane]!.push({ line: lines[i]!, consent });
+          } else {
+            if (isDone(dataRow, FAILED_ROWS_LANE)) continue;
+            batch.rowErrors.push(...row.errors.map((e) => errorOf(lines[i]!, e)));
+            batch.failedRows++;
+          }
+          batch.through = dataRow;
+          if (++batch.rows >= rowsPerBatch) await flush();
         }
-        const first = dataRows + 1;
-        dataRows += rows.length;
-        // Rows applied in every lane before a restart are not prepared again.
-        if (rows.length === 0 || dataRows <= allDone) continue;
-        const skip = Math.max(0, allDone - first + 1);
-        if (gathered.length === 0) gatheredFrom = first + skip;
-        for (let i = skip; i < rows.length; i++) gathered.push(rows[i]!);
-        if (gathered.length < ROWS_PER_PREPARE) continue;
-        prepareGathered();
-        if (ahead.length > PREPARES_AHEAD) await take(ahead.shift()!);
       }
-      prepareGathered();
-      while (ahead.length > 0) await take(ahead.shift()!);
       // The last batch's lanes are done through the end of the file: rows after its last one were applied
       // before a restart.
-      batch.through = dataRows;
+      batch.through = read.dataRows;
       await flush();
       await writes.finished();
     } catch (error) {
-      // Whatever failed (a lane's write, the file's next chunk), no write of this run is left running: the
-      // lease can then be let go, and a resume starts from what was committed.
-      await Promise.allSettled(ahead.map((slice) => slice.prepared));
+      // Whatever failed (a lane's write, the file's next chunk, a thread), no write of this run is left
+      // running: the lease can then be let go, and a resume starts from what was committed.
       await writes.stopped();
       throw error;
     }
-    if (!header) throw new FileRejected('H961', 'dosya boş.');
-    await uploads.setTotalRows(upload.id, dataRows);
+    await uploads.setTotalRows(upload.id, read.dataRows);
   }
 
   const present = (row: UploadRow & { brand_code: number }) => presentUpload(row, clock());
@@ -396,14 +357,6 @@ export function createUploadService(deps: {
       })();
     },
   };
-}
-
-/** Consecutive data rows of the file, being prepared. */
-interface PreparedSlice {
-  /** The data row number of its first row. */
-  first: number;
-  lines: number[];
-  prepared: Promise<PreparedUploadRows>;
 }
 
 type UploadToApply = NonNullable<Awaited<ReturnType<UploadRepository['claim']>>>;
