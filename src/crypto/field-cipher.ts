@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { createKeyedHash, type KeyedHash } from './keyed-hash.js';
+import { createKeyedHash, DIGEST_BYTES, type KeyedHash } from './keyed-hash.js';
 import type { KeyRing } from './keys.js';
 import { createRandomPool } from './random-pool.js';
 
@@ -26,6 +26,9 @@ export class FieldCipher {
     this.currentKeyId = Buffer.from(keys.currentKeyId, 'hex');
     this.blindIndexHash = createKeyedHash(keys.blindIndexKey);
   }
+
+  /** The length of every blind index (an HMAC-SHA-256). */
+  static readonly blindIndexBytes = DIGEST_BYTES;
 
   /** The length of what `encrypt` sealed into `sealedBytes` bytes. */
   static plaintextLength(sealedBytes: number): number {

@@ -1,7 +1,8 @@
 import { createHash, createHmac, hash } from 'node:crypto';
 
 const BLOCK_BYTES = 64;
-const DIGEST_BYTES = 32;
+/** The length of every HMAC-SHA-256 this makes (a blind index's length). */
+export const DIGEST_BYTES = 32;
 /** Room for a message's UTF-8 bytes in the scratch block; a longer message takes createHmac. */
 const MESSAGE_ROOM = 1024;
 const IPAD = 0x36;

@@ -271,7 +271,10 @@ test('a run that could not let its lease go (the database away) is resumed by th
 });
 
 /** An upload service of its own on the test system's database, as another worker process would have. */
-function anotherUploadService(cipher: FieldCipher, preparer: UploadDeps['preparer']): UploadService {
+function anotherUploadService(
+  cipher: FieldCipher,
+  preparer: Pick<BulkPreparer, 'prepareUploadRows'>,
+): UploadService {
   const db = t.system.database.db;
   return createUploadService({
     db,
@@ -290,7 +293,6 @@ function anotherUploadService(cipher: FieldCipher, preparer: UploadDeps['prepare
     rowsPerBatch: 1000,
   });
 }
-type UploadDeps = Parameters<typeof createUploadService>[0];
 
 test(
   'an accept thread killed while it prepares rows fails that run only: the next run applies each row once',

@@ -17,7 +17,7 @@ export default function prepare(input: BulkToPrepare): BulkPreparation {
   return prepareBulk(input, cipher);
 }
 
-/** An upload's slice of rows; its seals' buffer is moved to the caller, not copied. */
+/** An upload's hand-over of rows; its seals' buffer is moved to the caller, not copied. */
 export function prepareRows(input: UploadRowsToPrepare) {
   const prepared = prepareUploadRows(input, cipher);
   return move({ [transferableSymbol]: [prepared.seals.buffer], [valueSymbol]: prepared });

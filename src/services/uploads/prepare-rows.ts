@@ -1,11 +1,11 @@
 /**
  * Preparing an upload's rows for the writer — the İYS field rules, the address's blind index and AES-GCM
  * seal, a transaction id — is the per-row work that needs no database. It runs on an accept thread
- * (accept-pool.ts), a slice of rows at a time, while the upload's own thread writes the batches before.
- * What crosses back is made cheap to hand over: the seals of a slice lie end to end in one buffer that is
- * moved, not copied, and each row is a small object of strings, numbers and a date.
+ * (accept-pool.ts), a hand-over of rows at a time (hand-overs.ts), while the upload's own thread writes the
+ * batches before. What crosses back is cheap to hand over: the seals of a hand-over lie end to end in one
+ * buffer that is moved, not copied, and each row is a small object of strings, numbers and a date.
  */
-import type { FieldCipher } from '../../crypto/field-cipher.js';
+import { FieldCipher } from '../../crypto/field-cipher.js';
 import { newTransactionId } from '../../crypto/transaction-id.js';
 import { parseConsentInput } from '../../domain/consent-input.js';
 import { iysError, type IysErrorItem } from '../../domain/iys-errors.js';
@@ -13,8 +13,6 @@ import { UPLOAD_LIMITS } from '../../domain/upload-limits.js';
 import { rowToConsentBody } from '../../domain/upload-row.js';
 import type { SealedConsent } from '../consent-writer.js';
 import type { FileRow } from './upload-reader.js';
-
-const KEY_BYTES = 32;
 
 export interface UploadRowsToPrepare {
   /** Column positions from the file's header (readHeader). */
@@ -80,7 +78,7 @@ export function sealedConsentOf(
   const at = seals.byteOffset + row.sealAt;
   return {
     ...row.consent,
-    recipientKey: Buffer.from(seals.buffer, at, KEY_BYTES),
-    addressEnc: Buffer.from(seals.buffer, at + KEY_BYTES, row.sealedBytes),
+    recipientKey: Buffer.from(seals.buffer, at, FieldCipher.blindIndexBytes),
+    addressEnc: Buffer.from(seals.buffer, at + FieldCipher.blindIndexBytes, row.sealedBytes),
   };
 }
