@@ -113,6 +113,7 @@ try {
           OPENIYS_TEST_RUN: runId,
           OPENIYS_TEST_SERVING_ROLE: servingRole.name,
           OPENIYS_TEST_SERVING_PASSWORD: servingRole.password,
+          ...(partitioned ? { OPENIYS_TEST_PARTITIONED: '1' } : {}),
         },
       },
     );
