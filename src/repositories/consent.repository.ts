@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { byteaArray, int4Array, textArray, timestamptzArray } from '../db/binary-array.js';
 import { addressOfRecipient, brandOfKeyProbe } from '../db/probe.js';
 import { logHorizon } from './log-horizon.js';
 import type { ConsentEventsTable, ConsentsTable, Database } from '../db/types.js';
@@ -37,8 +38,9 @@ const toIntArrayLiteral = (values: number[]) => `{${values.join(',')}}`;
 export function currentStateQuery(brandId: number, ids: ConsentIdentity[]) {
   return sql<CurrentState & { n: string }>`
     SELECT q.n, c.status, c.source, c.consent_date, c.last_event_id
-    FROM unnest(${ids.map((i) => i.recipientKey)}::bytea[], ${ids.map((i) => i.recipientType)}::text[],
-                ${ids.map((i) => i.type)}::text[]) WITH ORDINALITY AS q(k, rt, t, n)
+    FROM unnest(${byteaArray(ids.map((i) => i.recipientKey))}::bytea[],
+                ${textArray(ids.map((i) => i.recipientType))}::text[], ${textArray(ids.map((i) => i.type))}::text[])
+           WITH ORDINALITY AS q(k, rt, t, n)
     CROSS JOIN LATERAL (
       SELECT status, source, consent_date, last_event_id FROM consents
       WHERE recipient_key = q.k AND ${brandOfKeyProbe(brandId)} AND recipient_type = q.rt AND type = q.t
@@ -129,8 +131,8 @@ export function createConsentRepository(db: Kysely<Database>) {
       if (rows.length === 0) return;
       await sql`
         INSERT INTO recipients (recipient_key, address_enc, kind)
-        SELECT * FROM unnest(${rows.map((r) => r.recipientKey)}::bytea[], ${rows.map((r) => r.addressEnc)}::bytea[],
-                             ${rows.map((r) => r.kind)}::text[])
+        SELECT * FROM unnest(${byteaArray(rows.map((r) => r.recipientKey))}::bytea[],
+                             ${byteaArray(rows.map((r) => r.addressEnc))}::bytea[], ${textArray(rows.map((r) => r.kind))}::text[])
         ON CONFLICT (recipient_key) DO NOTHING`.execute(executor);
     },
 
@@ -155,13 +157,14 @@ export function createConsentRepository(db: Kysely<Database>) {
             consent_date, creation_date, retailer_code, retailer_access, actor_kind, actor_id, leaf_hash)
           SELECT tx, ${brandId}::integer, k, rt, t, st, src, cd, ${creationDate}::timestamptz, rc, ra::integer[],
                  ${actorKind}::text, ai, lh
-          FROM unnest(${events.map((e) => e.transaction_id)}::text[], ${events.map((e) => e.recipient_key)}::bytea[],
-                      ${events.map((e) => e.recipient_type)}::text[], ${events.map((e) => e.type)}::text[],
-                      ${events.map((e) => e.status)}::text[], ${events.map((e) => e.source)}::text[],
-                      ${events.map((e) => e.consent_date)}::timestamptz[],
-                      ${events.map((e) => e.retailer_code)}::integer[],
-                      ${events.map((e) => toIntArrayLiteral(e.retailer_access))}::text[],
-                      ${events.map((e) => e.actor_id)}::text[], ${events.map((e) => e.leaf_hash)}::bytea[])
+          FROM unnest(${textArray(events.map((e) => e.transaction_id))}::text[],
+                      ${byteaArray(events.map((e) => e.recipient_key))}::bytea[],
+                      ${textArray(events.map((e) => e.recipient_type))}::text[], ${textArray(events.map((e) => e.type))}::text[],
+                      ${textArray(events.map((e) => e.status))}::text[], ${textArray(events.map((e) => e.source))}::text[],
+                      ${timestamptzArray(events.map((e) => e.consent_date))}::timestamptz[],
+                      ${int4Array(events.map((e) => e.retailer_code))}::integer[],
+                      ${textArray(events.map((e) => toIntArrayLiteral(e.retailer_access)))}::text[],
+                      ${textArray(events.map((e) => e.actor_id))}::text[], ${byteaArray(events.map((e) => e.leaf_hash))}::bytea[])
             AS e(tx, k, rt, t, st, src, cd, rc, ra, ai, lh)
           RETURNING id, transaction_id, brand_id, recipient_key, recipient_type, type, status, source, consent_date,
                     creation_date, retailer_code, retailer_access

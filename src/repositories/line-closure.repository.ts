@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, LineClosureBatchesTable } from '../db/types.js';
+import { byteaArray, timestamptzArray } from '../db/binary-array.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -45,7 +46,7 @@ export function createLineClosureRepository(db: Kysely<Database>) {
       const result = await sql`
         INSERT INTO line_closures (recipient_key, closed_at, batch_id)
         SELECT k, d, ${batchId}::uuid
-        FROM unnest(${closures.map((c) => c.recipientKey)}::bytea[], ${closures.map((c) => c.closedAt)}::timestamptz[]) AS u(k, d)
+        FROM unnest(${byteaArray(closures.map((c) => c.recipientKey))}::bytea[], ${timestamptzArray(closures.map((c) => c.closedAt))}::timestamptz[]) AS u(k, d)
         ON CONFLICT (recipient_key, closed_at) DO NOTHING`.execute(executor);
       return Number(result.numAffectedRows ?? 0);
     },
@@ -100,7 +101,7 @@ export function createLineClosureRepository(db: Kysely<Database>) {
       if (applied.length === 0) return;
       await sql`
         WITH u AS (
-          SELECT * FROM unnest(${applied.map((a) => a.recipientKey)}::bytea[], ${applied.map((a) => a.closedAt)}::timestamptz[],
+          SELECT * FROM unnest(${byteaArray(applied.map((a) => a.recipientKey))}::bytea[], ${timestamptzArray(applied.map((a) => a.closedAt))}::timestamptz[],
                                ${applied.map((a) => a.batchId)}::uuid[], ${applied.map((a) => a.consentsClosed)}::int[])
             AS u(k, d, b, n)
         ), closed AS (
@@ -123,7 +124,7 @@ export function createLineClosureRepository(db: Kysely<Database>) {
       if (closures.length === 0) return;
       await sql`
         DELETE FROM citizen_addresses a
-        USING unnest(${closures.map((c) => c.recipientKey)}::bytea[], ${closures.map((c) => c.closedAt)}::timestamptz[]) AS u(k, d)
+        USING unnest(${byteaArray(closures.map((c) => c.recipientKey))}::bytea[], ${timestamptzArray(closures.map((c) => c.closedAt))}::timestamptz[]) AS u(k, d)
         WHERE a.recipient_key = u.k AND a.verified_at <= u.d`.execute(trx);
     },
 

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { logHorizon } from './log-horizon.js';
 import { NOTICE_PURPOSE } from './outbox.repository.js';
+import { byteaArray } from '../db/binary-array.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -91,7 +92,7 @@ export function createNoticeRepository(db: Kysely<Database>) {
       await sql`
         INSERT INTO consent_notifications (event_id, recipient_key, brand_id, type, created_at)
         SELECT *, ${at}::timestamptz
-        FROM unnest(${notices.map((n) => n.event_id)}::bigint[], ${notices.map((n) => n.recipient_key)}::bytea[],
+        FROM unnest(${notices.map((n) => n.event_id)}::bigint[], ${byteaArray(notices.map((n) => n.recipient_key))}::bytea[],
                     ${notices.map((n) => n.brand_id)}::integer[], ${notices.map((n) => n.type)}::text[])`.execute(
         executor,
       );

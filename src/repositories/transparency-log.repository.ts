@@ -4,6 +4,7 @@ import type { Subtree } from '../crypto/merkle-ranges.js';
 import type { PublicJwk } from '../crypto/receipt-signer.js';
 import type { Database } from '../db/types.js';
 import { logHorizon } from './log-horizon.js';
+import { byteaArray } from '../db/binary-array.js';
 
 /** The advisory lock (two ints) held by the one sequencer at work; apart from the write lanes' (0x1_15+). */
 const SEQUENCER_LOCK = [0x1_20, 0] as const;
@@ -155,7 +156,7 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
         await sql`
           INSERT INTO log_leaves (leaf_index, event_id, evidence_id, leaf_hash)
           SELECT * FROM unnest(${leaves.map((l) => l.index)}::bigint[], ${leaves.map((l) => l.eventId)}::bigint[],
-                               ${leaves.map((l) => l.evidenceId)}::bigint[], ${leaves.map((l) => l.hash)}::bytea[])`.execute(
+                               ${leaves.map((l) => l.evidenceId)}::bigint[], ${byteaArray(leaves.map((l) => l.hash))}::bytea[])`.execute(
           trx,
         );
       }
@@ -163,7 +164,7 @@ export function createTransparencyLogRepository(db: Kysely<Database>) {
         await sql`
           INSERT INTO log_subtrees (level, node_index, hash)
           SELECT * FROM unnest(${subtrees.map((s) => s.level)}::smallint[], ${subtrees.map((s) => s.index)}::bigint[],
-                               ${subtrees.map((s) => s.hash)}::bytea[])`.execute(trx);
+                               ${byteaArray(subtrees.map((s) => s.hash))}::bytea[])`.execute(trx);
       }
       await sql`
         INSERT INTO log_heads (tree_size, root_hash, signed_at, kid, jws)
