@@ -13,7 +13,7 @@
 /** Element type OIDs (pg_type), as array_recv checks them against the parameter's type. */
 const ELEMENT_OID = { bytea: 17, int4: 23, text: 25, timestamptz: 1184 } as const;
 
-/** Microseconds between the Unix epoch and PostgreSQL's (2000-01-01 UTC), the binary timestamp's zero. */
+/** PostgreSQL's epoch (2000-01-01 UTC) in Unix milliseconds: a binary timestamp counts microseconds from it. */
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TWO_32 = 2 ** 32;
 
