@@ -21,7 +21,7 @@ after(async () => {
   await database.drop();
 });
 
-/** Whether the binary array equals pg's text form of the same values, element by element and in length. */
+/** Asserts that the binary array arrives as pg's text form of the same values does, element by element. */
 async function sameAs(type: string, binary: Buffer, values: unknown[]): Promise<void> {
   const { rows } = await client.query<{ same: boolean; binary: unknown[]; text: unknown[] }>(
     `SELECT $1::${type}[] IS NOT DISTINCT FROM $2::${type}[] AS same, $1::${type}[] AS binary, $2::${type}[] AS text`,

@@ -89,7 +89,7 @@ export function createLineClosureRepository(db: Kysely<Database>) {
           'c.consent_date',
           'r.address_enc',
         ])
-        .where(sql<boolean>`c.recipient_key = ANY(${keys}::bytea[])`)
+        .where(sql<boolean>`c.recipient_key = ANY(${byteaArray(keys)}::bytea[])`)
         .where('c.status', '=', 'ONAY')
         .execute(),
 
