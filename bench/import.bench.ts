@@ -3,7 +3,7 @@
  * HTTP, streamed into encrypted chunks, applied in the background with every rule, notices and webhooks —
  * against a raw `COPY` of the same file into a bare one-index table on the same database, in the same run.
  * Prints both rates with their CPU per row (Node, PostgreSQL) and `import ratio = end-to-end / COPY`.
- * BENCH_IMPORT_ROWS sets the size.
+ * BENCH_IMPORT_ROWS sets the size; `--statements` prints PostgreSQL's time by statement (bench/statements.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, openAsBlob, rmSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { onboardProvider } from '../test/helpers/portal.js';
 import type { TestSystem } from '../test/helpers/system.js';
 import { createBenchDatabase } from './bench-database.js';
 import { cpuPerRow, sampleCpu } from './cpu.js';
+import { statementsProfile } from './statements.js';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 /** Accept threads of the server: 0, the default on 2 cores (config.ts); BENCH_ACCEPT_THREADS=1 compares. */
@@ -38,7 +39,7 @@ async function writeCsv(file: string): Promise<void> {
   );
 }
 
-export async function benchImport(): Promise<void> {
+export async function benchImport(flags: string[] = []): Promise<void> {
   const database = await createBenchDatabase();
   const file = path.join(tmpdir(), `openiys-import-${process.pid}.csv`);
   await writeCsv(file);
@@ -73,6 +74,11 @@ export async function benchImport(): Promise<void> {
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const { admin, brandCode } = await onboardProvider({ app: system.app, system } as unknown as TestSystem);
 
+    const statementsPool = flags.includes('--statements')
+      ? new pg.Pool({ connectionString: database.url, max: 1 })
+      : undefined;
+    const statements = statementsPool && (await statementsProfile(statementsPool));
+    await statements?.reset();
     const started = performance.now();
     const cpu = sampleCpu();
     const form = new FormData();
@@ -95,6 +101,8 @@ export async function benchImport(): Promise<void> {
     }
     const seconds = (performance.now() - started) / 1000;
     const uploadCpuPerRow = cpuPerRow(cpu, sampleCpu(), ROWS);
+    await statements?.print(ROWS);
+    await statementsPool?.end();
     if (upload.status !== 'completed' || upload.rowsApplied !== ROWS)
       throw new Error(`upload ended ${JSON.stringify(upload)}`);
     const rate = ROWS / seconds;

@@ -6,6 +6,7 @@ import { benchImport } from './import.bench.js';
 import { benchIndexes } from './indexes.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLog } from './log.bench.js';
+import { benchPrepare } from './prepare.bench.js';
 import { benchScan } from './scan.bench.js';
 import { benchSingle } from './single.bench.js';
 import { benchStatus } from './status.bench.js';
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   single: benchSingle,
   counts: benchCounts,
   writer: benchWriter,
+  prepare: benchPrepare,
   floor: benchFloor,
 };
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { FieldCipher } from './field-cipher.js';
 import { createKeyRing } from './keys.js';
@@ -41,5 +41,30 @@ test('the blind index is HMAC-SHA256 of the address under the blind-index key, i
     const expected = createHmac('sha256', ring.blindIndexKey).update(address, 'utf8').digest();
     assert.deepEqual(own.blindIndex(address), expected);
     assert.equal(own.blindIndexId(address), expected.toString('latin1'));
+  }
+});
+
+test('a seal is version ‖ key id ‖ nonce ‖ tag ‖ ciphertext, which a bare AES-256-GCM decipher opens', () => {
+  // Stored ciphertexts must stay readable across optimisations of encrypt: the layout is the contract.
+  const ring = createKeyRing(randomBytes(32));
+  const own = new FieldCipher(ring);
+  const key = ring.encryptionKeys.get(ring.currentKeyId)!;
+  const aad = randomBytes(32);
+  for (const plaintext of [
+    '',
+    '+905321234567',
+    'çağrı@örnek.com.tr',
+    randomBytes(1 << 20),
+    Buffer.alloc(0),
+  ]) {
+    const sealed = own.encrypt(plaintext, aad);
+    assert.equal(sealed[0], 1);
+    assert.equal(sealed.subarray(1, 9).toString('hex'), ring.currentKeyId);
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(9, 21));
+    decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.subarray(21, 37));
+    const opened = Buffer.concat([decipher.update(sealed.subarray(37)), decipher.final()]);
+    assert.deepEqual(opened, Buffer.isBuffer(plaintext) ? plaintext : Buffer.from(plaintext, 'utf8'));
+    assert.equal(sealed.length, 37 + opened.length);
   }
 });

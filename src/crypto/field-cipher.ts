@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { createKeyedHash, DIGEST_BYTES, type KeyedHash } from './keyed-hash.js';
 import type { KeyRing } from './keys.js';
 import { createRandomPool } from './random-pool.js';
@@ -19,11 +19,14 @@ const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES + TAG_BYTES;
 export class FieldCipher {
   private readonly random = createRandomPool();
   private readonly currentKeyId: Buffer;
+  /** The current key as a KeyObject, made once: a raw key is imported again by every createCipheriv. */
+  private readonly currentKey: KeyObject;
   /** HMAC-SHA-256 under the blind-index key, without a native object per address (keyed-hash.ts). */
   private readonly blindIndexHash: KeyedHash;
 
   constructor(private readonly keys: KeyRing) {
     this.currentKeyId = Buffer.from(keys.currentKeyId, 'hex');
+    this.currentKey = createSecretKey(keys.encryptionKeys.get(keys.currentKeyId)!);
     this.blindIndexHash = createKeyedHash(keys.blindIndexKey);
   }
 
@@ -58,15 +61,20 @@ export class FieldCipher {
   }
 
   encrypt(plaintext: string | Buffer, associatedData: Buffer): Buffer {
-    const key = this.keys.encryptionKeys.get(this.keys.currentKeyId)!;
     const nonce = this.random(NONCE_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    const cipher = createCipheriv('aes-256-gcm', this.currentKey, nonce);
     cipher.setAAD(associatedData);
-    const body = Buffer.concat([
-      typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext),
-      cipher.final(),
-    ]);
-    return Buffer.concat([Buffer.of(VERSION), this.currentKeyId, nonce, cipher.getAuthTag(), body]);
+    const body = typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext);
+    // GCM is a stream cipher: final() adds no bytes, it only computes the tag.
+    const last = cipher.final();
+    const sealed = Buffer.allocUnsafe(HEADER_BYTES + body.length + last.length);
+    sealed[0] = VERSION;
+    this.currentKeyId.copy(sealed, 1);
+    nonce.copy(sealed, 1 + KEY_ID_BYTES);
+    cipher.getAuthTag().copy(sealed, 1 + KEY_ID_BYTES + NONCE_BYTES);
+    body.copy(sealed, HEADER_BYTES);
+    last.copy(sealed, HEADER_BYTES + body.length);
+    return sealed;
   }
 
   decrypt(sealed: Buffer, associatedData: Buffer): string {

@@ -5,35 +5,58 @@
  * 2016 were UTC+2 but İYS itself documents GMT+3 for all dates, so we follow the wire contract.
  */
 const OFFSET_MS = 3 * 60 * 60 * 1000;
-const WIRE_FORMAT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
-
 export type WireDateParse = { ok: true; date: Date } | { ok: false; reason: 'format' | 'invalid' };
 
+const FORMAT_ERROR = { ok: false, reason: 'format' } as const;
+const INVALID = { ok: false, reason: 'invalid' } as const;
+const DIGIT_0 = 48;
+/** Where `YYYY-MM-DD HH:mm:ss` has its separators, and which. */
+const SEPARATORS: ReadonlyArray<[number, number]> = [
+  [4, 45], // -
+  [7, 45],
+  [10, 32], // space
+  [13, 58], // :
+  [16, 58],
+];
+
+/**
+ * Parses `YYYY-MM-DD HH:mm:ss` (ASCII digits only) by character codes: every accepted consent's date goes
+ * through it, and a regular expression with a Date round trip cost several times as much. A format error
+ * (the shape) and an impossible date (2023-02-29, 24:00:00) stay told apart, as before; a year below 100
+ * is impossible too (JavaScript reads it as 19xx). `wire-date.test.ts` compares it with that definition.
+ */
 export function parseWireDate(text: string): WireDateParse {
-  const match = WIRE_FORMAT.exec(text);
-  if (!match) return { ok: false, reason: 'format' };
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(utc);
-  // Date.UTC rolls 2021-02-30 over to March; a round trip catches every impossible calendar date.
-  if (
-    check.getUTCFullYear() !== year ||
-    check.getUTCMonth() !== month - 1 ||
-    check.getUTCDate() !== day ||
-    check.getUTCHours() !== hour ||
-    check.getUTCMinutes() !== minute ||
-    check.getUTCSeconds() !== second
-  ) {
-    return { ok: false, reason: 'invalid' };
+  if (text.length !== 19) return FORMAT_ERROR;
+  for (const [at, code] of SEPARATORS) if (text.charCodeAt(at) !== code) return FORMAT_ERROR;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if ((year | month | day | hour | minute | second) < 0) return FORMAT_ERROR;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return INVALID;
+  if (hour > 23 || minute > 59 || second > 59) return INVALID;
+  return { ok: true, date: new Date(Date.UTC(year, month - 1, day, hour, minute, second) - OFFSET_MS) };
+}
+
+/** The number written by `count` ASCII digits from `at`, or -1 if any of them is not one. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
   }
-  return { ok: true, date: new Date(utc - OFFSET_MS) };
+  return value;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month of the proleptic Gregorian calendar, as Date counts them. */
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 /** Shifts an instant to Türkiye wall-clock time, expressed in the UTC fields of the returned Date. */

@@ -6,7 +6,7 @@ import type { ConsentInput, ConsentType } from '../../domain/consent.js';
 import { parseConsentInput } from '../../domain/consent-input.js';
 import { iysError, IysRequestError, type IysErrorItem } from '../../domain/iys-errors.js';
 import { findNul, jsonDepth, MAX_JSON_DEPTH } from '../../domain/json-guards.js';
-import { formatWireDate } from '../../domain/wire-date.js';
+import { formatWireDate, formatWireSeconds } from '../../domain/wire-date.js';
 import { laneOf } from '../../domain/write-lanes.js';
 
 export const MAX_CONSENTS_PER_REQUEST = 1000;
@@ -161,7 +161,10 @@ function encode(parsed: ConsentInput[], input: BulkToPrepare, cipher: FieldCiphe
       type: consent.type,
       status: consent.status,
       ...(consent.source ? { source: consent.source } : {}),
-      ...(consent.consentDate ? { consentDate: formatWireDate(consent.consentDate) } : {}),
+      // A parsed wire date has whole seconds, which the day-caching formatter writes as formatWireDate does.
+      ...(consent.consentDate
+        ? { consentDate: formatWireSeconds(consent.consentDate.getTime() / 1000) }
+        : {}),
       creationDate,
     });
   });
