@@ -168,10 +168,11 @@ export function createCitizenService(deps: {
           now,
           actor: { kind: 'citizen', id: actorId },
           consents: batch,
+          withEventIds: true,
         });
         const refused = outcomes.find((o) => !o.ok);
         if (refused && !refused.ok) throw new IysRequestError(refused.errors);
-        applied.push(...batch.map((consent) => eventIds.get(consent.transactionId)!));
+        applied.push(...batch.map((consent) => eventIds!.get(consent.transactionId)!));
       }
       return applied;
     });

@@ -47,6 +47,8 @@ export interface WriteBatch {
    * ONAY that would notify its recipient (one not isHistorical) is refused with H981 instead of applied.
    */
   pastOnly?: boolean;
+  /** The caller needs each written event's id (a citizen's receipts): WriteResult.eventIds. */
+  withEventIds?: boolean;
 }
 
 export { newTransactionId } from '../crypto/transaction-id.js';
@@ -67,8 +69,8 @@ export interface WriteResult {
   outcomes: WriteOutcome[];
   /** ONAYs recorded by a provider for individuals: the recipient is to be told (see notification service). */
   notices: number;
-  /** The appended events' ids by transaction id. */
-  eventIds: ReadonlyMap<string, string>;
+  /** The appended events' ids by transaction id, when the batch asked for them (withEventIds). */
+  eventIds: ReadonlyMap<string, string> | undefined;
 }
 
 /** Proof that a transaction holds the write locks of some brands' lanes (see lockForWrite). */
@@ -170,16 +172,17 @@ export async function writeConsents(
     trx,
     written.map((c) => ({ recipientKey: c.recipientKey, addressEnc: c.addressEnc, kind: c.recipientKind })),
   );
-  const eventIds = await consents.appendEvents(trx, events);
   // Each endpoint of the brand gets a delivery of every event, committed with it (at-least-once).
   const hooks = events.length > 0 ? await webhooks.activeWebhookIds(trx, batch.brandId) : [];
+  const withIds = batch.withEventIds === true || hooks.length > 0;
+  const appendedIds = await consents.appendEvents(trx, events, withIds);
   await webhooks.insertDeliveries(
     trx,
     hooks.flatMap((webhookId) =>
       events.map((e) => ({
         id: randomUUID(),
         webhook_id: webhookId,
-        event_id: eventIds.get(e.transaction_id)!,
+        event_id: appendedIds!.get(e.transaction_id)!,
         created_at: batch.now,
       })),
     ),
@@ -189,7 +192,7 @@ export async function writeConsents(
   const notices = events.filter((e) =>
     notifies(batch, { status: e.status, source: e.source, consentDate: e.consent_date }, e.recipient_type),
   ).length;
-  return { outcomes, notices, eventIds };
+  return { outcomes, notices, eventIds: batch.withEventIds ? appendedIds : undefined };
 }
 
 /**
