@@ -5,6 +5,7 @@ import { benchFloor } from './floor.bench.js';
 import { benchImport } from './import.bench.js';
 import { benchIndexes } from './indexes.bench.js';
 import { benchIngest } from './ingest.bench.js';
+import { benchKeys } from './keys.bench.js';
 import { benchLog } from './log.bench.js';
 import { benchPrepare } from './prepare.bench.js';
 import { benchScan } from './scan.bench.js';
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   counts: benchCounts,
   writer: benchWriter,
   prepare: benchPrepare,
+  keys: benchKeys,
   floor: benchFloor,
 };
 

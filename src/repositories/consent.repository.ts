@@ -225,7 +225,7 @@ export function createConsentRepository(db: Kysely<Database>) {
         .where('recipient_type', '=', recipientType)
         .where('type', '=', type)
         .where('status', '=', status)
-        .where(sql<boolean>`recipient_key = ANY(${keys}::bytea[])`)
+        .where(sql<boolean>`recipient_key = ANY(${byteaArray(keys)}::bytea[])`)
         .execute();
       return rows.map((r) => r.recipient_key);
     },
@@ -239,7 +239,7 @@ export function createConsentRepository(db: Kysely<Database>) {
         .innerJoin('providers as p', 'p.id', 'b.provider_id')
         .selectAll('c')
         .select(['b.brand_code', 'b.name as brand_name', 'p.title as company'])
-        .where(sql<boolean>`c.recipient_key = ANY(${keys}::bytea[])`)
+        .where(sql<boolean>`c.recipient_key = ANY(${byteaArray(keys)}::bytea[])`)
         .orderBy('b.name')
         .orderBy('c.type')
         .execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { byteaArray } from '../db/binary-array.js';
 import { brandOfKeyProbe } from '../db/probe.js';
 import type { Database } from '../db/types.js';
 import { logHorizon } from './log-horizon.js';
@@ -108,7 +109,7 @@ export function createGatewayRepository(db: Kysely<Database>) {
       const result = await sql<ConsentStateRow>`
         SELECT ${STATE_COLUMNS}
         FROM consents
-        WHERE ${brandOfKeyProbe(brandId)} AND type = ${type} AND recipient_key = ANY(${keys}::bytea[])`.execute(
+        WHERE ${brandOfKeyProbe(brandId)} AND type = ${type} AND recipient_key = ANY(${byteaArray(keys)}::bytea[])`.execute(
         db,
       );
       return result.rows;

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { byteaArray } from '../db/binary-array.js';
 import { brandOfKeyProbe } from '../db/probe.js';
 import type { Database, RetailersTable } from '../db/types.js';
 
@@ -123,7 +124,7 @@ export function createRetailerRepository(db: Kysely<Database>) {
         .where(brandOfKeyProbe(brandId))
         .where('recipient_type', '=', recipientType)
         .where('type', '=', type)
-        .where(sql<boolean>`recipient_key = ANY(${keys}::bytea[])`)
+        .where(sql<boolean>`recipient_key = ANY(${byteaArray(keys)}::bytea[])`)
         .execute(),
 
     setAccess: (
