@@ -20,11 +20,14 @@ export interface UploadRowsToPrepare {
   rows: FileRow[];
 }
 
+/** A prepared row's consent: what the writer takes, less the seal (which lies in `seals`). */
+type PreparedConsent = Omit<SealedConsent, 'recipientKey' | 'addressEnc'>;
+
 /** A prepared row: the consent with its seal's place in `seals`, or the row's errors. */
 export type PreparedUploadRow =
   | {
       ok: true;
-      consent: Omit<SealedConsent, 'recipientKey' | 'addressEnc'>;
+      consent: PreparedConsent;
       /** The record's identity in the file (one per batch): type, channel and normalised address. */
       identity: string;
       /** Where the blind index starts in `seals`; the ciphertext follows it, `sealedBytes` long. */
@@ -43,19 +46,30 @@ export function prepareUploadRows(input: UploadRowsToPrepare, cipher: FieldCiphe
   const sealed: Buffer[] = [];
   let bytes = 0;
   const rows = input.rows.map(({ cells }): PreparedUploadRow => {
-    if (cells.some((cell) => typeof cell === 'string' && cell.length > UPLOAD_LIMITS.maxCellChars))
-      return { ok: false, errors: [iysError('H964')] };
+    if (hasOverlongCell(cells)) return { ok: false, errors: [iysError('H964')] };
     const parsed = parseConsentInput(rowToConsentBody(input.positions, cells));
     if (!parsed.ok) return parsed;
-    const { recipient, ...consent } = parsed.consent;
-    const { recipientKey, addressEnc } = cipher.sealAddress(recipient);
+    const parsedConsent = parsed.consent;
+    const { recipientKey, addressEnc } = cipher.sealAddress(parsedConsent.recipient);
     sealed.push(recipientKey, addressEnc);
     const sealAt = bytes;
     bytes += recipientKey.length + addressEnc.length;
+    // Field by field rather than by spreads: a hand-over's 2,000 rows were three object copies each.
+    const consent: PreparedConsent = {
+      recipientKind: parsedConsent.recipientKind,
+      recipientType: parsedConsent.recipientType,
+      type: parsedConsent.type,
+      status: parsedConsent.status,
+      source: parsedConsent.source,
+      consentDate: parsedConsent.consentDate,
+      retailerCode: parsedConsent.retailerCode,
+      retailerAccess: parsedConsent.retailerAccess,
+      transactionId: newTransactionId(),
+    };
     return {
       ok: true,
-      consent: { ...consent, transactionId: newTransactionId() },
-      identity: `${consent.recipientType}|${consent.type}|${recipient}`,
+      consent,
+      identity: `${parsedConsent.recipientType}|${parsedConsent.type}|${parsedConsent.recipient}`,
       sealAt,
       sealedBytes: addressEnc.length,
     };
@@ -76,9 +90,25 @@ export function sealedConsentOf(
   seals: Uint8Array,
 ): SealedConsent {
   const at = seals.byteOffset + row.sealAt;
+  const { consent } = row;
   return {
-    ...row.consent,
     recipientKey: Buffer.from(seals.buffer, at, FieldCipher.blindIndexBytes),
     addressEnc: Buffer.from(seals.buffer, at + FieldCipher.blindIndexBytes, row.sealedBytes),
+    recipientKind: consent.recipientKind,
+    recipientType: consent.recipientType,
+    type: consent.type,
+    status: consent.status,
+    source: consent.source,
+    consentDate: consent.consentDate,
+    retailerCode: consent.retailerCode,
+    retailerAccess: consent.retailerAccess,
+    transactionId: consent.transactionId,
   };
+}
+
+/** A cell longer than an upload allows (H964), by a loop rather than a closure per row. */
+function hasOverlongCell(cells: unknown[]): boolean {
+  for (const cell of cells)
+    if (typeof cell === 'string' && cell.length > UPLOAD_LIMITS.maxCellChars) return true;
+  return false;
 }
