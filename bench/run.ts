@@ -7,6 +7,7 @@ import { benchIndexes } from './indexes.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchKeys } from './keys.bench.js';
 import { benchLog } from './log.bench.js';
+import { benchMerkle } from './merkle.bench.js';
 import { benchPrepare } from './prepare.bench.js';
 import { benchScan } from './scan.bench.js';
 import { benchSingle } from './single.bench.js';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, (flags: string[]) => Promise<void>> = {
   writer: benchWriter,
   prepare: benchPrepare,
   keys: benchKeys,
+  merkle: benchMerkle,
   floor: benchFloor,
 };
 
