@@ -112,25 +112,16 @@ export function appendLeaves(
   leaves: readonly Buffer[],
 ): Array<Subtree & { hash: Buffer }> {
   const completed: Array<Subtree & { hash: Buffer }> = [];
-  // The right edge as a stack, largest subtree first: a new leaf merges with the equal-sized subtrees
-  // before it, so no node is looked up again by its key (two string keys and gets a node, every leaf).
-  const edge = rightEdge(size).map((subtree) => ({
-    level: subtree.level,
-    hash: known.get(subtreeKey(subtree))!,
-  }));
   leaves.forEach((leaf, n) => {
-    const at = size + n;
-    known.set(subtreeKey({ level: 0, index: at }), leaf);
-    let level = 0;
-    let hash = leaf;
-    while (edge.length > 0 && edge[edge.length - 1]!.level === level) {
-      hash = nodeHash(edge.pop()!.hash, hash);
-      level++;
-      const index = (at + 1) / 2 ** level - 1;
+    known.set(subtreeKey({ level: 0, index: size + n }), leaf);
+    for (let level = 1; (size + n + 1) % 2 ** level === 0; level++) {
+      const index = (size + n + 1) / 2 ** level - 1;
+      const left = known.get(subtreeKey({ level: level - 1, index: 2 * index }))!;
+      const right = known.get(subtreeKey({ level: level - 1, index: 2 * index + 1 }))!;
+      const hash = nodeHash(left, right);
       known.set(subtreeKey({ level, index }), hash);
       completed.push({ level, index, hash });
     }
-    edge.push({ level, hash });
   });
   return completed;
 }
