@@ -13,7 +13,8 @@ import { createConsentRepository } from '../src/repositories/consent.repository.
 import { createGatewayRepository } from '../src/repositories/gateway.repository.js';
 import { prepareDatabase } from '../src/runtime.js';
 import { createBenchDatabase } from './bench-database.js';
-import { percentile } from './stats.js';
+import { ownCpuMicros } from './cpu.js';
+import { medianAndLeast } from './stats.js';
 
 const KEYS = 1000;
 const CALLS_PER_ROUND = 100;
@@ -32,12 +33,12 @@ export async function benchKeys(): Promise<void> {
     const measure = async (call: () => Promise<unknown>): Promise<string> => {
       const rounds: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const from = process.cpuUsage();
-        for (let i = 0; i < CALLS_PER_ROUND; i++) await call();
-        const used = process.cpuUsage(from);
-        if (round >= 2) rounds.push((used.user + used.system) / CALLS_PER_ROUND); // 2 rounds warm the JIT
+        const used = await ownCpuMicros(async () => {
+          for (let i = 0; i < CALLS_PER_ROUND; i++) await call();
+        });
+        if (round >= 2) rounds.push(used / CALLS_PER_ROUND); // 2 rounds warm the JIT
       }
-      return `${percentile(rounds, 0.5).toFixed(0)} µs (least ${Math.min(...rounds).toFixed(0)})`;
+      return `${medianAndLeast(rounds, 0)} µs`;
     };
     console.log(`keys: ${KEYS} blind indexes a call, CPU per call of this process`);
     console.log(

@@ -6,30 +6,28 @@
  */
 import { randomBytes } from 'node:crypto';
 import { appendLeaves, keepRightEdge } from '../src/crypto/merkle-ranges.js';
-import { percentile } from './stats.js';
+import { ownCpuMicros } from './cpu.js';
+import { medianAndLeast } from './stats.js';
 
 const BATCH = 10_000;
 const BATCHES_PER_ROUND = 10;
 const ROUNDS = 20;
 
-export function benchMerkle(): Promise<void> {
+export async function benchMerkle(): Promise<void> {
   const leaves = Array.from({ length: BATCH }, () => randomBytes(32));
   const rounds: number[] = [];
   for (let round = 0; round < ROUNDS + 2; round++) {
     let known = new Map<string, Buffer>();
     let size = 0;
-    const from = process.cpuUsage();
-    for (let batch = 0; batch < BATCHES_PER_ROUND; batch++) {
-      appendLeaves(known, size, leaves);
-      size += BATCH;
-      known = keepRightEdge(known, size);
-    }
-    const used = process.cpuUsage(from);
-    if (round >= 2) rounds.push((used.user + used.system) / size); // 2 rounds warm the JIT
+    const used = await ownCpuMicros(() => {
+      for (let batch = 0; batch < BATCHES_PER_ROUND; batch++) {
+        appendLeaves(known, size, leaves);
+        size += BATCH;
+        known = keepRightEdge(known, size);
+      }
+    });
+    if (round >= 2) rounds.push(used / size); // 2 rounds warm the JIT
   }
   console.log(`merkle: ${ROUNDS} rounds of ${BATCHES_PER_ROUND} batches of ${BATCH} leaves, CPU per leaf`);
-  console.log(
-    `  appendLeaves: ${percentile(rounds, 0.5).toFixed(2)} µs (least ${Math.min(...rounds).toFixed(2)})`,
-  );
-  return Promise.resolve();
+  console.log(`  appendLeaves: ${medianAndLeast(rounds, 2)} µs`);
 }

@@ -13,7 +13,8 @@ import { formatWireDate } from '../src/domain/wire-date.js';
 import { readHeader } from '../src/domain/upload-row.js';
 import { prepareBulk } from '../src/services/bulk-accept/prepare-bulk.js';
 import { prepareUploadRows } from '../src/services/uploads/prepare-rows.js';
-import { percentile } from './stats.js';
+import { ownCpuMicros } from './cpu.js';
+import { medianAndLeast } from './stats.js';
 
 const BULK_ITEMS = 1000;
 /** An upload's rows go to the accept threads this many at a time (hand-overs.ts). */
@@ -21,14 +22,6 @@ const HAND_OVER_ROWS = 2000;
 const ROUNDS = Number(process.env.BENCH_PREPARE_ROUNDS ?? 20);
 /** Requests (and hand-overs) measured together in a round: ~10,000 rows, so a round is not one collection. */
 const PER_ROUND = 10;
-
-/** µs of this process's CPU per row spent by `work`. */
-function cpuPerRow(rows: number, work: () => void): number {
-  const from = process.cpuUsage();
-  work();
-  const used = process.cpuUsage(from);
-  return (used.user + used.system) / rows;
-}
 
 /** A different consent date each row, as a real file has: every date is parsed, none is remembered. */
 function consentDateOf(row: number): string {
@@ -71,23 +64,20 @@ export async function benchPrepare(): Promise<void> {
       }));
       return { positions, rows };
     });
-    const bulkCpu = cpuPerRow(PER_ROUND * BULK_ITEMS, () => {
+    const bulkMicros = await ownCpuMicros(() => {
       for (const request of requests)
         if (!prepareBulk(request, cipher).ok) throw new Error('the bulk request was refused');
     });
-    const uploadCpu = cpuPerRow((PER_ROUND / 2) * HAND_OVER_ROWS, () => {
+    const uploadMicros = await ownCpuMicros(() => {
       for (const handOver of handOvers)
         if (!prepareUploadRows(handOver, cipher).rows.every((row) => row.ok))
           throw new Error('an upload row was refused');
     });
     if (round < 2) continue; // warm-up: the code's first runs are compiled as they go
-    bulk.push(bulkCpu);
-    upload.push(uploadCpu);
+    bulk.push(bulkMicros / (PER_ROUND * BULK_ITEMS));
+    upload.push(uploadMicros / ((PER_ROUND / 2) * HAND_OVER_ROWS));
   }
-  // The least round beside the median: a neighbour on the machine only ever adds time.
-  const median = (values: number[]) =>
-    `${percentile(values, 0.5).toFixed(1)} (least ${Math.min(...values).toFixed(1)})`;
   console.log(`prepare: ${ROUNDS} rounds, CPU per row of this process, median of the rounds (no database)`);
-  console.log(`  bulk requests (prepareBulk, ${BULK_ITEMS} items each):   ${median(bulk)} µs`);
-  console.log(`  upload rows (prepareUploadRows, ${HAND_OVER_ROWS} at a time): ${median(upload)} µs`);
+  console.log(`  bulk requests (prepareBulk, ${BULK_ITEMS} items each):   ${medianAndLeast(bulk)} µs`);
+  console.log(`  upload rows (prepareUploadRows, ${HAND_OVER_ROWS} at a time): ${medianAndLeast(upload)} µs`);
 }

@@ -26,7 +26,7 @@ import {
 } from '../src/services/consent-writer.js';
 import { createBenchDatabase } from './bench-database.js';
 import { sampleCpu, type CpuSample } from './cpu.js';
-import { percentile } from './stats.js';
+import { medianAndLeast, percentile } from './stats.js';
 
 const ROWS = 5000;
 const ROUNDS = Number(process.env.BENCH_WRITER_ROUNDS ?? 20);
@@ -117,7 +117,7 @@ export async function benchWriter(): Promise<void> {
     // The first rounds warm the JIT and the database's caches; the median of the rest is printed, and for
     // Node the least round too: a busy neighbour on the machine only ever adds time.
     const fmt = (xs: number[]) => percentile(xs.slice(2), 0.5).toFixed(1);
-    const least = (xs: number[]) => `${fmt(xs)} (least ${Math.min(...xs.slice(2)).toFixed(1)})`;
+    const least = (xs: number[]) => medianAndLeast(xs.slice(2));
     console.log(`writer: ${ROUNDS} rounds of ${ROWS} new ONAYs, then their RETs, a transaction each`);
     console.log(
       `  ONAY (new identity): Node ${least(inserts.map((x) => x.node))} µs, PostgreSQL ${fmt(inserts.map((x) => x.postgres))} µs a row`,
