@@ -3,7 +3,8 @@
  * HTTP, streamed into encrypted chunks, applied in the background with every rule, notices and webhooks —
  * against a raw `COPY` of the same file into a bare one-index table on the same database, in the same run.
  * Prints both rates with their CPU per row (Node, PostgreSQL) and `import ratio = end-to-end / COPY`.
- * BENCH_IMPORT_ROWS sets the size; `--statements` prints PostgreSQL's time by statement (bench/statements.ts).
+ * BENCH_IMPORT_ROWS sets the size; `--statements` prints PostgreSQL's time by statement (bench/statements.ts),
+ * `--statement-cpu` its CPU by statement (bench/statement-cpu.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, openAsBlob, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { onboardProvider } from '../test/helpers/portal.js';
 import type { TestSystem } from '../test/helpers/system.js';
 import { createBenchDatabase } from './bench-database.js';
 import { cpuPerRow, sampleCpu } from './cpu.js';
+import { startStatementCpu } from './statement-cpu.js';
 import { statementsProfile } from './statements.js';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
@@ -79,6 +81,9 @@ export async function benchImport(flags: string[] = []): Promise<void> {
       : undefined;
     const statements = statementsPool && (await statementsProfile(statementsPool));
     await statements?.reset();
+    const statementCpu = flags.includes('--statement-cpu')
+      ? await startStatementCpu(database.url)
+      : undefined;
     const started = performance.now();
     const cpu = sampleCpu();
     const form = new FormData();
@@ -103,6 +108,7 @@ export async function benchImport(flags: string[] = []): Promise<void> {
     const uploadCpuPerRow = cpuPerRow(cpu, sampleCpu(), ROWS);
     await statements?.print(ROWS);
     await statementsPool?.end();
+    await statementCpu?.print(ROWS);
     if (upload.status !== 'completed' || upload.rowsApplied !== ROWS)
       throw new Error(`upload ended ${JSON.stringify(upload)}`);
     const rate = ROWS / seconds;

@@ -17,6 +17,7 @@ import { prepareDatabase } from '../src/runtime.js';
 import { createSystem, SANDBOX_MESSAGING } from '../src/system.js';
 import { createBenchDatabase, runWithConcurrency, startBenchServer } from './bench-database.js';
 import { cpuPerRow, sampleCpu } from './cpu.js';
+import { startStatementCpu } from './statement-cpu.js';
 import { statementsProfile } from './statements.js';
 import { percentile } from './stats.js';
 import { nodeArgs } from './entry-point.js';
@@ -214,6 +215,9 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
       );
     }
     await statements?.reset();
+    const statementCpu = flags.includes('--statement-cpu')
+      ? await startStatementCpu(database.url)
+      : undefined;
     const cpu = sampleCpu();
     const apiStart = performance.now();
     const load = await promisify(execFile)(
@@ -227,6 +231,7 @@ export async function benchIngest(flags: string[] = []): Promise<void> {
     const apiSeconds = (performance.now() - apiStart) / 1000;
     const apiCpu = cpuPerRow(cpu, sampleCpu(), TOTAL);
     await statements?.print(TOTAL); // before the checks below, which are not the load's
+    await statementCpu?.print(TOTAL);
     const found = Number(
       (await pool.query(`SELECT count(*) AS n FROM consents WHERE recipient_type = 'BIREYSEL'`)).rows[0].n,
     );
