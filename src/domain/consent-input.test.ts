@@ -59,6 +59,15 @@ const cases: Array<[string, Record<string, unknown>, string, string[]]> = [
   ['e-mail with ARAMA', { recipient: 'ali@example.com', type: 'ARAMA' }, 'H903', ['recipient']],
   ['retailerCode as text', { retailerCode: '123' }, 'H085', ['retailerCode']],
   ['retailerAccess not a list', { retailerAccess: 5 }, 'H085', ['retailerAccess']],
+  // Retailer codes are stored as PostgreSQL integers: a larger one was accepted, then failed its whole
+  // write lane at every retry, holding the brand's later requests behind it.
+  ['retailerCode past the largest integer', { retailerCode: 2 ** 31 }, 'H085', ['retailerCode']],
+  [
+    'retailerAccess past the largest integer',
+    { retailerAccess: [7, 2 ** 31] },
+    'H085',
+    ['retailerAccess', 1],
+  ],
 ];
 
 for (const [name, change, code, location] of cases) {

@@ -27,8 +27,15 @@ export type ConsentParse = { ok: true; consent: ConsentInput } | { ok: false; er
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const isPositiveInteger = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+/** The largest retailer code: they are kept as PostgreSQL integers (int4). */
+const MAX_RETAILER_CODE = 2 ** 31 - 1;
+
+/**
+ * A retailer code as it can be kept. A larger one passed here once, was accepted, and then failed its write
+ * lane's statement at every retry, holding the brand's later requests behind it.
+ */
+const isRetailerCode = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_RETAILER_CODE;
 
 /**
  * Field-level validation of one submitted consent, reporting every problem at once with its İYS code and
@@ -98,7 +105,7 @@ export function parseConsentInput(body: unknown, prefix: (string | number)[] = [
     errors.push(iysError('H408', { location: at('status'), value: status }));
 
   const { retailerCode, retailerAccess } = body;
-  if (retailerCode !== undefined && retailerCode !== null && !isPositiveInteger(retailerCode)) {
+  if (retailerCode !== undefined && retailerCode !== null && !isRetailerCode(retailerCode)) {
     errors.push(iysError('H085', { location: at('retailerCode'), value: retailerCode }));
   }
   if (retailerAccess !== undefined && retailerAccess !== null) {
@@ -106,7 +113,7 @@ export function parseConsentInput(body: unknown, prefix: (string | number)[] = [
       errors.push(iysError('H085', { location: at('retailerAccess'), value: retailerAccess }));
     else {
       retailerAccess.forEach((code, index) => {
-        if (!isPositiveInteger(code))
+        if (!isRetailerCode(code))
           errors.push(iysError('H085', { location: [...at('retailerAccess'), index], value: code }));
       });
     }

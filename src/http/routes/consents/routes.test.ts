@@ -151,6 +151,26 @@ test('dates: future H162, before 2015 H156, past the 3-business-day deadline H90
   assert.equal(legacy.statusCode, 200, legacy.body);
 });
 
+test('a retailer code past the largest integer is refused with H085 when received, not when applied', async () => {
+  const single = await call('POST', `${base}/consents`, consent({ retailerCode: 2 ** 31 }));
+  assert.equal(single.statusCode, 400);
+  assert.deepEqual(
+    single.json().errors.map((e: { code: string; location: unknown[] }) => [e.code, e.location]),
+    [['H085', ['retailerCode']]],
+  );
+
+  const unfinished = await t.system.bulk.countUnfinished();
+  const bulk = await call('POST', `${base}/consents/request`, [
+    consent(),
+    consent({ retailerAccess: [12, 2 ** 31] }),
+  ]);
+  assert.equal(bulk.statusCode, 400);
+  const error = bulk.json().errors[0];
+  assert.deepEqual([error.code, error.index, error.location], ['H085', 2, ['retailerAccess', 1]]);
+  // Nothing was stored to fail later: the brand's next requests are not held behind it.
+  assert.equal(await t.system.bulk.countUnfinished(), unfinished);
+});
+
 test('validation errors list every field with location and value', async () => {
   const response = await call('POST', `${base}/consents`, {
     recipient: 'not-an-address',
