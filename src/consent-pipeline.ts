@@ -75,6 +75,7 @@ export function composeConsentPipeline(deps: {
   });
   const bulk = createBulkService({
     db,
+    logger: deps.logger,
     bulkRequests: deps.bulkRequests,
     writer: deps.writer,
     providers: deps.providers,

@@ -27,7 +27,7 @@ test('a new TACIR record may omit source and consentDate', () => {
   assert.equal(result.consent.consentDate, null);
 });
 
-const cases: Array<[string, Record<string, unknown>, string, string[]]> = [
+const cases: Array<[string, Record<string, unknown>, string, Array<string | number>]> = [
   ['missing status', { status: undefined }, 'H110', ['status']],
   ['missing type', { type: undefined }, 'H111', ['type']],
   ['missing consentDate', { consentDate: undefined }, 'H112', ['consentDate']],

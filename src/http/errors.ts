@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDataException } from '../db/errors.js';
 import {
   IysRequestError,
   httpStatusOf,
@@ -76,12 +77,6 @@ export function registerErrorHandling(
       fallback?.(request, reply) ??
       sendIysErrors(reply, 404, [iysError('H904', { location: ['path'], value: request.url.split('?')[0] })]),
   );
-}
-
-/** PostgreSQL's class 22, "data exception": the statement was fine, the value was not. */
-function isDataException(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && 'severity' in (error as object);
 }
 
 /** A schema validation failure, as İYS errors: `location` names the part and the field, never the value. */

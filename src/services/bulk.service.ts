@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import { isDataRefusal } from '../db/errors.js';
 import type { Database } from '../db/types.js';
-import { IysRequestError } from '../domain/iys-errors.js';
+import { iysError, IysRequestError } from '../domain/iys-errors.js';
 import { laneOf } from '../domain/write-lanes.js';
 import { isLaneLeft, type BulkRequestRepository } from '../repositories/bulk-request.repository.js';
 import type { BulkPreparer } from './bulk-accept/accept-pool.js';
@@ -57,21 +59,28 @@ export interface BulkServiceDeps {
   notices: NoticeQueue;
   /** Write lanes of one brand applied at the same time: 2 (the default) or 1 (one writer; benchmarks). */
   writers?: 1 | 2;
+  /** Told when the database refuses a lane's data (see applyLaneOrItems). */
+  logger?: Pick<Logger, 'error'>;
   clock?: () => Date;
 }
 
 export function createBulkService(deps: BulkServiceDeps) {
-  const { db, bulkRequests, writer, providers, preparer, queue, notices, writers = 2 } = deps;
+  const { db, bulkRequests, writer, providers, preparer, queue, notices, writers = 2, logger } = deps;
   const { clock = () => new Date() } = deps;
   /** The run of each brand's backlog under way in this process (see processBulkRequest). */
   const brandRuns = new Map<number, Promise<number>>();
 
-  /** Applies one lane's items of a group, those of requests whose lane is still left, in one transaction. */
+  /**
+   * Applies one lane's items of a group, those of requests whose lane is still left, in one transaction.
+   * `oneByOne`: each item alone under a savepoint, after PostgreSQL refused the lane's data (see
+   * applyLaneOrItems).
+   */
   async function applyLane(
     brandId: number,
     activatedAt: Date | null,
     lane: number,
     laneItems: GroupItem[],
+    oneByOne = false,
   ): Promise<number> {
     const { count, noticed } = await db.transaction().execute(async (trx) => {
       // The lane's lock first: whoever holds it sees the lanes its last holder finished.
@@ -85,15 +94,23 @@ export function createBulkService(deps: BulkServiceDeps) {
       const failures: Array<{ request_id: string; item: number; code: string; message: string }> = [];
       let noticed = 0;
       // A batch holds each identity once; a person named again by a later request starts the next.
-      for (const segment of uniqueIdentitySegments(pending)) {
-        const written = await writeConsents(trx, writer, lock, {
-          brandId,
-          activatedAt: activatedAt ?? segment[0]!.request.accepted_at,
-          receivedAt: segment[0]!.request.accepted_at,
-          now,
-          actor: { kind: 'provider', id: null },
-          consents: segment.map((p) => p.consent),
-        });
+      const segments = oneByOne ? pending.map((item) => [item]) : uniqueIdentitySegments(pending);
+      for (const segment of segments) {
+        const write = () =>
+          writeConsents(trx, writer, lock, {
+            brandId,
+            activatedAt: activatedAt ?? segment[0]!.request.accepted_at,
+            receivedAt: segment[0]!.request.accepted_at,
+            now,
+            actor: { kind: 'provider', id: null },
+            consents: segment.map((p) => p.consent),
+          });
+        const written = oneByOne ? await underSavepoint(trx, write) : await write();
+        if (!written) {
+          const { request, i } = segment[0]!;
+          failures.push({ request_id: request.id, item: i, ...REFUSED_BY_STORAGE });
+          continue;
+        }
         noticed += written.notices;
         written.outcomes.forEach((outcome, n) => {
           if (outcome.ok) return;
@@ -107,6 +124,31 @@ export function createBulkService(deps: BulkServiceDeps) {
     });
     if (noticed > 0) await notices.wake();
     return count;
+  }
+
+  /**
+   * Applies a lane's items; if PostgreSQL refuses their data itself (isDataRefusal: a value out of its range,
+   * a broken constraint), applies them again one by one, each under a savepoint, in one transaction. An item
+   * it still refuses fails with H923 and the rest are applied: one stored item that cannot be written (one
+   * accepted by an older version, say) no longer fails its lane at every retry and holds every later
+   * request of its brand. The lane is still finished in the transaction that applies it: exactly once.
+   */
+  async function applyLaneOrItems(
+    brandId: number,
+    activatedAt: Date | null,
+    lane: number,
+    laneItems: GroupItem[],
+  ): Promise<number> {
+    try {
+      return await applyLane(brandId, activatedAt, lane, laneItems);
+    } catch (error) {
+      if (!isDataRefusal(error)) throw error;
+      logger?.error(
+        { err: error, brandId, lane, requests: [...new Set(laneItems.map((item) => item.request.id))] },
+        'the database refused a bulk lane; applying its items one by one',
+      );
+      return applyLane(brandId, activatedAt, lane, laneItems, true);
+    }
   }
 
   /** Applies the brand's oldest requests, GROUP_ITEMS at a time, until `requestId` is applied. */
@@ -134,7 +176,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       const work = [...lanes].map(
         ([lane, items]) =>
           () =>
-            applyLane(brandId, activatedAt, lane, items),
+            applyLaneOrItems(brandId, activatedAt, lane, items),
       );
       if (writers === 1) for (const lane of work) applied += await lane();
       else applied += (await Promise.all(work.map((lane) => lane()))).reduce((sum, n) => sum + n, 0);
@@ -301,6 +343,26 @@ interface GroupRequest {
   accepted_at: Date;
   api_user_id: number;
   transaction_ids: string[];
+}
+
+/** An item the database refused to store (applyLaneOrItems): its value is out of what can be kept. */
+const REFUSED_BY_STORAGE = (({ code, message }) => ({ code, message }))(iysError('H923'));
+
+/** Runs a write under a savepoint; undefined, with the savepoint undone, if the database refused its data. */
+async function underSavepoint<T>(
+  trx: Transaction<Database>,
+  write: () => Promise<T>,
+): Promise<T | undefined> {
+  await sql`SAVEPOINT bulk_item`.execute(trx);
+  try {
+    const written = await write();
+    await sql`RELEASE SAVEPOINT bulk_item`.execute(trx);
+    return written;
+  } catch (error) {
+    if (!isDataRefusal(error)) throw error;
+    await sql`ROLLBACK TO SAVEPOINT bulk_item`.execute(trx);
+    return undefined;
+  }
 }
 
 /** An item of a group being applied: its request, its place in it, and the record. */
