@@ -47,6 +47,7 @@ import * as uploadLaneMarks from './migrations/0045-upload-lane-marks.js';
 import * as uploadLeaseToken from './migrations/0046-upload-lease-token.js';
 import * as brandBacklogIndex from './migrations/0047-brand-backlog-index.js';
 import * as bulkIdsUncompressed from './migrations/0048-bulk-ids-uncompressed.js';
+import * as bulkItemsPacked from './migrations/0049-bulk-items-packed.js';
 
 /** Migrations are listed here in order, so the build needs no directory scan and a typo fails to compile. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -98,6 +99,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0046-upload-lease-token': uploadLeaseToken,
   '0047-brand-backlog-index': brandBacklogIndex,
   '0048-bulk-ids-uncompressed': bulkIdsUncompressed,
+  '0049-bulk-items-packed': bulkItemsPacked,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -105,7 +105,10 @@ export interface BulkRequestsTable {
   accepted_at: Date;
   subrequest_ids: string[];
   transaction_ids: string[];
-  items: ColumnType<unknown, string, string>;
+  /** The items as JSON, for requests accepted before migration 0049; null for the others. */
+  items: ColumnType<unknown, string | null, string | null>;
+  /** The items packed (packed-items.ts), for requests accepted since migration 0049. */
+  items_packed: ColumnType<Buffer | null, Buffer | Uint8Array | null, never>;
   /** Each item's write lane, a byte per item; then the lanes not applied yet, a bit each (migration 0040). */
   item_lanes: Buffer;
   lanes_left: number;

@@ -26,10 +26,10 @@ test("a round lists its brand's oldest requests by reading those, not the whole 
   try {
     await owner.query(
       `INSERT INTO bulk_requests (id, brand_id, api_user_id, accepted_at, subrequest_ids, transaction_ids, items,
-                                  item_lanes, lanes_left, lanes_applied_at, completed_at)
+                                  items_packed, item_lanes, lanes_left, lanes_applied_at, completed_at)
        SELECT gen_random_uuid(), CASE WHEN n % 2 = 0 THEN brand_id ELSE other.id END, api_user_id,
-              accepted_at + n * interval '1 ms', subrequest_ids, transaction_ids, items, item_lanes, lanes_left,
-              lanes_applied_at, NULL
+              accepted_at + n * interval '1 ms', subrequest_ids, transaction_ids, items, items_packed, item_lanes,
+              lanes_left, lanes_applied_at, NULL
          FROM bulk_requests, generate_series(1, 399) AS n, (SELECT id FROM brands WHERE brand_code = $2) AS other
         WHERE bulk_requests.id = $1`,
       [requestId, OTHER.brandCode],
@@ -63,12 +63,14 @@ test("an accepted request's items and ids are stored without a compression attem
   // of PostgreSQL's CPU an item against ~3.0 µs (migration 0048). 'e' is EXTERNAL: out of line, as is.
   const { rows } = await sql<{ attname: string; attstorage: string }>`
     SELECT attname, attstorage FROM pg_attribute
-     WHERE attrelid = 'bulk_requests'::regclass AND attname IN ('items', 'subrequest_ids', 'transaction_ids')
+     WHERE attrelid = 'bulk_requests'::regclass
+       AND attname IN ('items', 'items_packed', 'subrequest_ids', 'transaction_ids')
      ORDER BY attname`.execute(t.system.database.db);
   assert.deepEqual(
     rows.map((r) => [r.attname, r.attstorage]),
     [
       ['items', 'e'],
+      ['items_packed', 'e'],
       ['subrequest_ids', 'e'],
       ['transaction_ids', 'e'],
     ],

@@ -1,25 +1,27 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { BulkRequestsTable, Database } from '../db/types.js';
 import { WRITE_LANES } from '../domain/write-lanes.js';
+import { fromJsonStoredItem, unpackItems, type JsonStoredItem, type StoredItem } from '../db/packed-items.js';
 
 export function createBulkRequestRepository(db: Kysely<Database>) {
   return {
     /**
-     * A request as accepted, no lane applied yet: its items as stored (sealed) and its ids already encoded
-     * (JSON, array literals) by the accept threads, so storing it costs this thread no per-item work.
+     * A request as accepted, no lane applied yet: its items as stored (sealed, packed) and its ids already
+     * encoded (array literals) by the accept threads, so storing it costs this thread no per-item work.
      */
     insertBulkRequest: (
       row: Omit<
         Insertable<BulkRequestsTable>,
-        'items' | 'subrequest_ids' | 'transaction_ids' | 'lanes_applied_at' | 'completed_at'
-      > & { itemsJson: string; subrequestIdsLiteral: string; transactionIdsLiteral: string },
+        'items' | 'items_packed' | 'subrequest_ids' | 'transaction_ids' | 'lanes_applied_at' | 'completed_at'
+      > & { itemsPacked: Uint8Array; subrequestIdsLiteral: string; transactionIdsLiteral: string },
     ) => {
-      const { itemsJson, subrequestIdsLiteral, transactionIdsLiteral, ...columns } = row;
+      const { itemsPacked, subrequestIdsLiteral, transactionIdsLiteral, ...columns } = row;
       return db
         .insertInto('bulk_requests')
         .values({
           ...columns,
-          items: itemsJson,
+          // A Buffer travels as binary, not as hex text.
+          items_packed: Buffer.from(itemsPacked.buffer, itemsPacked.byteOffset, itemsPacked.byteLength),
           subrequest_ids: sql<string[]>`${subrequestIdsLiteral}::uuid[]`,
           transaction_ids: sql<string[]>`${transactionIdsLiteral}::text[]`,
           lanes_applied_at: Array.from({ length: WRITE_LANES }, () => null),
@@ -69,10 +71,12 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
 
     /** The channel (type) of each item, in order: read only for integrators, whose rights filter results. */
     itemTypes: async (id: string): Promise<string[]> => {
-      const { rows } = await sql<{ types: string[] }>`
-        SELECT ARRAY(SELECT item->>'t' FROM json_array_elements(items) AS item) AS types
-          FROM bulk_requests WHERE id = ${id}`.execute(db);
-      return rows[0]?.types ?? [];
+      const row = await db
+        .selectFrom('bulk_requests')
+        .select(['items', 'items_packed'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? storedItemsOf(row).map((item) => item.type) : [];
     },
 
     brandOf: async (id: string): Promise<number | undefined> =>
@@ -96,15 +100,20 @@ export function createBulkRequestRepository(db: Kysely<Database>) {
     /** The stored items of these requests and their transaction ids. */
     loadItems: async (
       ids: string[],
-    ): Promise<Map<string, { items: unknown[]; transactionIds: string[] }>> => {
+    ): Promise<Map<string, { items: StoredItem[]; transactionIds: string[] }>> => {
       const rows = await db
         .selectFrom('bulk_requests')
         // The ids as one string (see findBulkRequest).
-        .select(['id', 'items', sql<string>`array_to_string(transaction_ids, ',')`.as('transaction_ids')])
+        .select([
+          'id',
+          'items',
+          'items_packed',
+          sql<string>`array_to_string(transaction_ids, ',')`.as('transaction_ids'),
+        ])
         .where('id', 'in', ids)
         .execute();
       return new Map(
-        rows.map((r) => [r.id, { items: r.items as unknown[], transactionIds: splitIds(r.transaction_ids) }]),
+        rows.map((r) => [r.id, { items: storedItemsOf(r), transactionIds: splitIds(r.transaction_ids) }]),
       );
     },
 
@@ -211,6 +220,13 @@ export function backlogQuery(db: Kysely<Database>, brandId: number, limit: numbe
 
 /** Ids read with array_to_string(…, ','): an empty array reads as '', which is no ids, not one empty id. */
 const splitIds = (joined: string): string[] => (joined === '' ? [] : joined.split(','));
+
+/** A request's items, packed or, if accepted before migration 0049, as JSON. */
+function storedItemsOf(row: { items: unknown; items_packed: Buffer | null }): StoredItem[] {
+  return row.items_packed
+    ? unpackItems(row.items_packed)
+    : (row.items as JsonStoredItem[]).map(fromJsonStoredItem);
+}
 
 /** Whether a request's items of this lane are still to be applied (its bit in `lanes_left`). */
 export const isLaneLeft = (lanesLeft: number, lane: number): boolean => (lanesLeft & (1 << lane)) !== 0;

@@ -7,7 +7,7 @@ import { iysError, IysRequestError } from '../domain/iys-errors.js';
 import { laneOf } from '../domain/write-lanes.js';
 import { isLaneLeft, type BulkRequestRepository } from '../repositories/bulk-request.repository.js';
 import type { BulkPreparer } from './bulk-accept/accept-pool.js';
-import type { StoredItem } from './bulk-accept/prepare-bulk.js';
+import type { StoredItem } from '../db/packed-items.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import {
   identityKey,
@@ -166,7 +166,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       for (const listed of group) {
         const { items, transactionIds } = stored.get(listed.id)!;
         const request = { ...listed, transaction_ids: transactionIds };
-        (items as StoredItem[]).forEach((item, i) => {
+        items.forEach((item, i) => {
           const consent = unsealItem(item, request, i);
           const lane = laneOf(consent.recipientKey);
           if (!lanes.has(lane)) lanes.set(lane, []);
@@ -208,7 +208,7 @@ export function createBulkService(deps: BulkServiceDeps) {
         accepted_at: acceptedAt,
         subrequestIdsLiteral: prepared.subrequestIdsLiteral,
         transactionIdsLiteral: prepared.transactionIdsLiteral,
-        itemsJson: prepared.itemsJson,
+        itemsPacked: prepared.itemsPacked,
         item_lanes: Buffer.from(prepared.itemLanes.buffer, prepared.itemLanes.byteOffset, prepared.size),
         lanes_left: prepared.lanesLeft,
         via_v2: options.viaV2 ?? false,
@@ -374,16 +374,16 @@ interface GroupItem {
 
 function unsealItem(item: StoredItem, request: GroupRequest, i: number): SealedConsent {
   return {
-    recipientKey: Buffer.from(item.k, 'hex'),
-    addressEnc: Buffer.from(item.e, 'base64'),
-    recipientKind: item.kind,
-    recipientType: item.rt,
-    type: item.t,
-    status: item.s,
-    source: item.src,
-    consentDate: item.cd === null ? null : new Date(item.cd),
-    retailerCode: item.rc,
-    retailerAccess: item.ra,
+    recipientKey: item.recipientKey,
+    addressEnc: item.addressEnc,
+    recipientKind: item.recipientKind,
+    recipientType: item.recipientType,
+    type: item.type,
+    status: item.status,
+    source: item.source,
+    consentDate: item.consentDate === null ? null : new Date(item.consentDate),
+    retailerCode: item.retailerCode,
+    retailerAccess: item.retailerAccess,
     transactionId: request.transaction_ids[i]!,
     receivedAt: request.accepted_at,
     actorId: String(request.api_user_id),

@@ -10,7 +10,8 @@ import { BulkAcceptedResponse } from '../../http/routes/consents/schema.js';
 import { readHeader } from '../../domain/upload-row.js';
 import { sealedConsentOf } from '../uploads/prepare-rows.js';
 import { createBulkPreparer } from './accept-pool.js';
-import type { BulkToPrepare, PreparedBulk, StoredItem } from './prepare-bulk.js';
+import { unpackItems } from '../../db/packed-items.js';
+import type { BulkToPrepare, PreparedBulk } from './prepare-bulk.js';
 
 const masterKey = randomBytes(32);
 const cipher = new FieldCipher(createKeyRing(masterKey));
@@ -51,17 +52,17 @@ describe('bulk accept threads', () => {
     }) as [PreparedBulk, PreparedBulk];
     for (const prepared of [fromInline, fromThread]) {
       assert.equal(prepared.size, 301);
-      const items = JSON.parse(prepared.itemsJson) as StoredItem[];
+      const items = unpackItems(prepared.itemsPacked);
       items.forEach((item, i) => {
         const address = `+90532${String(i < 300 ? i : 1).padStart(7, '0')}`;
-        const key = Buffer.from(item.k, 'hex');
+        const key = item.recipientKey;
         // The same keys on both sides: the thread's seal opens here, under the same blind index.
-        assert.equal(cipher.openAddress(key, Buffer.from(item.e, 'base64')), address);
+        assert.equal(cipher.openAddress(key, item.addressEnc), address);
         assert.deepEqual(key, cipher.blindIndex(address));
         assert.equal(prepared.itemLanes[i], laneOf(key));
         assert.ok(prepared.lanesLeft & (1 << laneOf(key)));
       });
-      assert.equal(items[300]!.rt, 'TACIR');
+      assert.equal(items[300]!.recipientType, 'TACIR');
       assert.equal(prepared.subrequestIdsLiteral.slice(1, -1).split(',').length, 301);
       assert.match(prepared.transactionIdsLiteral, /^\{([0-9a-f]{64},){300}[0-9a-f]{64}\}$/);
       const answer = JSON.parse(prepared.answerJson);
@@ -77,7 +78,7 @@ describe('bulk accept threads', () => {
         prepared.subrequestIdsLiteral.slice(1, -1).split(',')[7],
       );
     }
-    assert.equal(fromInline.itemsJson.length, fromThread.itemsJson.length);
+    assert.equal(fromInline.itemsPacked.length, fromThread.itemsPacked.length);
     assert.notEqual(
       fromInline.transactionIdsLiteral,
       fromThread.transactionIdsLiteral,

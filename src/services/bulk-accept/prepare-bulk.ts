@@ -8,6 +8,7 @@ import { iysError, IysRequestError, type IysErrorItem } from '../../domain/iys-e
 import { findNul, jsonDepth, MAX_JSON_DEPTH } from '../../domain/json-guards.js';
 import { formatWireDate, formatWireSeconds } from '../../domain/wire-date.js';
 import { laneOf } from '../../domain/write-lanes.js';
+import { packItems, type StoredItem } from '../../db/packed-items.js';
 
 export const MAX_CONSENTS_PER_REQUEST = 1000;
 
@@ -29,8 +30,8 @@ export interface BulkToPrepare {
 export interface PreparedBulk {
   ok: true;
   size: number;
-  /** Each item as kept until applied (StoredItem): sealed address, never plaintext. */
-  itemsJson: string;
+  /** Each item as kept until applied (packItems): sealed address, never plaintext. */
+  itemsPacked: Uint8Array;
   /** Each item's write lane, a byte per item. */
   itemLanes: Uint8Array;
   /** Bit per lane that has items. */
@@ -42,20 +43,6 @@ export interface PreparedBulk {
 }
 
 export type BulkPreparation = PreparedBulk | { ok: false; errors: IysErrorItem[] };
-
-/** How an accepted item is kept until it is applied: sealed address, never plaintext. */
-export interface StoredItem {
-  k: string;
-  e: string;
-  kind: ConsentInput['recipientKind'];
-  rt: ConsentInput['recipientType'];
-  t: ConsentInput['type'];
-  s: ConsentInput['status'];
-  src: ConsentInput['source'];
-  cd: number | null;
-  rc: number | null;
-  ra: number[];
-}
 
 /**
  * Parses, validates and seals a bulk request (a pure function of its input and the keys): any error in the
@@ -139,16 +126,16 @@ function encode(parsed: ConsentInput[], input: BulkToPrepare, cipher: FieldCiphe
     itemLanes[i] = laneOf(recipientKey);
     lanesLeft |= 1 << itemLanes[i]!;
     items.push({
-      k: recipientKey.toString('hex'),
-      e: addressEnc.toString('base64'),
-      kind: consent.recipientKind,
-      rt: consent.recipientType,
-      t: consent.type,
-      s: consent.status,
-      src: consent.source,
-      cd: consent.consentDate?.getTime() ?? null,
-      rc: consent.retailerCode,
-      ra: consent.retailerAccess,
+      recipientKey,
+      addressEnc,
+      recipientKind: consent.recipientKind,
+      recipientType: consent.recipientType,
+      type: consent.type,
+      status: consent.status,
+      source: consent.source,
+      consentDate: consent.consentDate?.getTime() ?? null,
+      retailerCode: consent.retailerCode,
+      retailerAccess: consent.retailerAccess,
     });
     const subrequestId = randomUUID();
     subrequestIds.push(subrequestId);
@@ -171,7 +158,7 @@ function encode(parsed: ConsentInput[], input: BulkToPrepare, cipher: FieldCiphe
   return {
     ok: true,
     size: parsed.length,
-    itemsJson: JSON.stringify(items),
+    itemsPacked: packItems(items),
     itemLanes,
     lanesLeft,
     // uuids and hex ids need no quoting in an array literal.
