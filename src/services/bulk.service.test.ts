@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import {
   acceptOnays,
+  bulkItem,
   DEMO,
   recentWireDate,
   startTestSystem,
@@ -82,14 +83,7 @@ function anotherBulkService(onLoad: (ids: string[]) => void = () => {}, writers:
 }
 
 test('an accepted request is stored before the answer and applied exactly once, however often processed', async () => {
-  const batch = phones(50, 1000).map((recipient) => ({
-    recipient,
-    recipientType: 'BIREYSEL',
-    type: 'MESAJ',
-    status: 'ONAY',
-    source: 'HS_WEB',
-    consentDate: recentWireDate(120_000),
-  }));
+  const batch = phones(50, 1000).map((recipient) => bulkItem(recipient));
   const accepted = await post(`${base}/consents/request`, batch);
   assert.equal(accepted.statusCode, 200, accepted.body);
   const { requestId, subRequests } = accepted.json();

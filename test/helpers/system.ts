@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -188,27 +189,35 @@ export async function acceptBulk(
   return response.json().requestId;
 }
 
+/** An item of a bulk request: BIREYSEL, MESAJ, ONAY, HS_WEB, two minutes ago, unless `over` says otherwise. */
+export function bulkItem(
+  recipient: string,
+  over: Record<string, unknown> = {},
+): { recipient: string } & Record<string, unknown> {
+  return {
+    recipient,
+    recipientType: 'BIREYSEL',
+    type: 'MESAJ',
+    status: 'ONAY',
+    source: 'HS_WEB',
+    consentDate: recentWireDate(120_000),
+    ...over,
+  };
+}
+
 /**
- * Sends one bulk request of ONAYs (BIREYSEL, MESAJ, HS_WEB, two minutes ago), one per recipient, to the demo
- * brand; fails the test if it is not accepted. Returns the request's id.
+ * Sends one bulk request of ONAYs (bulkItem), one per recipient, to the demo brand; fails the test if it is
+ * not accepted. Returns the request's id.
  */
 export async function acceptOnays(
   t: Pick<TestSystem, 'app'>,
   token: string,
   recipients: string[],
 ): Promise<string> {
-  const consentDate = recentWireDate(120_000);
   return acceptBulk(
     t,
     token,
-    recipients.map((recipient) => ({
-      recipient,
-      recipientType: 'BIREYSEL',
-      type: 'MESAJ',
-      status: 'ONAY',
-      source: 'HS_WEB',
-      consentDate,
-    })),
+    recipients.map((recipient) => bulkItem(recipient)),
   );
 }
 
@@ -220,6 +229,24 @@ export function ownerDatabase(t: Pick<TestSystem, 'database'>): Kysely<unknown> 
   return new Kysely({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.database.ownerUrl }) }),
   });
+}
+
+/**
+ * A test file's system with the database owner's connection and a token, for tests that migrate down and up
+ * again: started before the file's tests, closed after them. Read its fields inside the tests.
+ */
+export function migratingSystem(): { t: TestSystem; owner: Kysely<unknown>; token: string } {
+  const state = {} as { t: TestSystem; owner: Kysely<unknown>; token: string };
+  before(async () => {
+    state.t = await startTestSystem({ workers: false });
+    state.owner = ownerDatabase(state.t);
+    state.token = await state.t.token();
+  });
+  after(async () => {
+    await state.owner.destroy();
+    await state.t.close();
+  });
+  return state;
 }
 
 export interface Movement {

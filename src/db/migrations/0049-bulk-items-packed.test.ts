@@ -1,46 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { sql, type Kysely } from 'kysely';
-import {
-  acceptBulk,
-  ownerDatabase,
-  recentWireDate,
-  startTestSystem,
-  type TestSystem,
-} from '../../../test/helpers/system.js';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { acceptBulk, bulkItem, migratingSystem } from '../../../test/helpers/system.js';
 import { migrateTo, migrateToLatest } from '../migrate.js';
 import { toJsonStoredItem, unpackItems } from '../packed-items.js';
 import { grantServingRole } from '../serving-role.js';
 
-let t: TestSystem;
-let owner: Kysely<unknown>;
-let token: string;
-
-before(async () => {
-  t = await startTestSystem({ workers: false });
-  owner = ownerDatabase(t);
-  token = await t.token();
-});
-after(async () => {
-  await owner.destroy();
-  await t.close();
-});
-
-const consent = (recipient: string, over: object = {}) => ({
-  recipient,
-  recipientType: 'BIREYSEL',
-  type: 'MESAJ',
-  status: 'ONAY',
-  source: 'HS_WEB',
-  consentDate: recentWireDate(120_000),
-  ...over,
-});
+const s = migratingSystem();
 
 test('a request stored packed goes back to JSON and forth with its items whole, and is then applied', async () => {
+  const { t, owner, token } = s;
   const requestId = await acceptBulk(t, token, [
-    consent('+905330008001'),
-    consent('+905330008002', { retailerAccess: [3, 5] }),
-    consent('ali.veli@example.com', { type: 'EPOSTA', status: 'RET', source: 'HS_WEB' }),
+    bulkItem('+905330008001'),
+    bulkItem('+905330008002', { retailerAccess: [3, 5] }),
+    bulkItem('ali.veli@example.com', { type: 'EPOSTA', status: 'RET' }),
   ]);
   const stored = async () =>
     (

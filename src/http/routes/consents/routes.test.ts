@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  bulkItem,
   DEMO,
   OTHER,
   recentWireDate,
@@ -35,15 +36,7 @@ function call(method: 'GET' | 'POST', url: string, payload?: unknown, token = de
   });
 }
 
-const consent = (over: Record<string, unknown> = {}) => ({
-  recipient: newPhone(),
-  recipientType: 'BIREYSEL',
-  type: 'MESAJ',
-  status: 'ONAY',
-  source: 'HS_WEB',
-  consentDate: recentWireDate(120_000),
-  ...over,
-});
+const consent = (over: Record<string, unknown> = {}) => bulkItem(newPhone(), over);
 
 test('add one consent, then read its status back', async () => {
   const retailer = await call('POST', `${base}/retailers`, {
