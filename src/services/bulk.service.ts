@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { isDataRefusal } from '../db/errors.js';
 import type { Database } from '../db/types.js';
-import { iysError, IysRequestError } from '../domain/iys-errors.js';
+import { IysRequestError } from '../domain/iys-errors.js';
 import { laneOf } from '../domain/write-lanes.js';
 import { isLaneLeft, type BulkRequestRepository } from '../repositories/bulk-request.repository.js';
 import type { BulkPreparer } from './bulk-accept/accept-pool.js';
@@ -13,6 +13,7 @@ import {
   identityKey,
   lockForWrite,
   writeConsents,
+  writeOneByOne,
   type NoticeQueue,
   type SealedConsent,
   type WriterDeps,
@@ -72,8 +73,7 @@ export function createBulkService(deps: BulkServiceDeps) {
 
   /**
    * Applies one lane's items of a group, those of requests whose lane is still left, in one transaction.
-   * `oneByOne`: each item alone under a savepoint, after PostgreSQL refused the lane's data (see
-   * applyLaneOrItems).
+   * `oneByOne`: each item alone (writeOneByOne), after the database refused the lane's data.
    */
   async function applyLane(
     brandId: number,
@@ -94,23 +94,15 @@ export function createBulkService(deps: BulkServiceDeps) {
       const failures: Array<{ request_id: string; item: number; code: string; message: string }> = [];
       let noticed = 0;
       // A batch holds each identity once; a person named again by a later request starts the next.
-      const segments = oneByOne ? pending.map((item) => [item]) : uniqueIdentitySegments(pending);
-      for (const segment of segments) {
-        const write = () =>
-          writeConsents(trx, writer, lock, {
-            brandId,
-            activatedAt: activatedAt ?? segment[0]!.request.accepted_at,
-            receivedAt: segment[0]!.request.accepted_at,
-            now,
-            actor: { kind: 'provider', id: null },
-            consents: segment.map((p) => p.consent),
-          });
-        const written = oneByOne ? await underSavepoint(trx, write) : await write();
-        if (!written) {
-          const { request, i } = segment[0]!;
-          failures.push({ request_id: request.id, item: i, ...REFUSED_BY_STORAGE });
-          continue;
-        }
+      for (const segment of uniqueIdentitySegments(pending)) {
+        const written = await (oneByOne ? writeOneByOne : writeConsents)(trx, writer, lock, {
+          brandId,
+          activatedAt: activatedAt ?? segment[0]!.request.accepted_at,
+          receivedAt: segment[0]!.request.accepted_at,
+          now,
+          actor: { kind: 'provider', id: null },
+          consents: segment.map((p) => p.consent),
+        });
         noticed += written.notices;
         written.outcomes.forEach((outcome, n) => {
           if (outcome.ok) return;
@@ -127,10 +119,9 @@ export function createBulkService(deps: BulkServiceDeps) {
   }
 
   /**
-   * Applies a lane's items; if PostgreSQL refuses their data itself (isDataRefusal: a value out of its range,
-   * a broken constraint), applies them again one by one, each under a savepoint, in one transaction. An item
-   * it still refuses fails with H923 and the rest are applied: one stored item that cannot be written (one
-   * accepted by an older version, say) no longer fails its lane at every retry and holds every later
+   * Applies a lane's items; if the database refuses their data itself (isDataRefusal), applies them again
+   * one by one (writeOneByOne): an item it still refuses fails with H923 and the rest are applied, so one
+   * stored item that cannot be written no longer fails its lane at every retry and holds every later
    * request of its brand. The lane is still finished in the transaction that applies it: exactly once.
    */
   async function applyLaneOrItems(
@@ -343,26 +334,6 @@ interface GroupRequest {
   accepted_at: Date;
   api_user_id: number;
   transaction_ids: string[];
-}
-
-/** An item the database refused to store (applyLaneOrItems): its value is out of what can be kept. */
-const REFUSED_BY_STORAGE = (({ code, message }) => ({ code, message }))(iysError('H923'));
-
-/** Runs a write under a savepoint; undefined, with the savepoint undone, if the database refused its data. */
-async function underSavepoint<T>(
-  trx: Transaction<Database>,
-  write: () => Promise<T>,
-): Promise<T | undefined> {
-  await sql`SAVEPOINT bulk_item`.execute(trx);
-  try {
-    const written = await write();
-    await sql`RELEASE SAVEPOINT bulk_item`.execute(trx);
-    return written;
-  } catch (error) {
-    if (!isDataRefusal(error)) throw error;
-    await sql`ROLLBACK TO SAVEPOINT bulk_item`.execute(trx);
-    return undefined;
-  }
 }
 
 /** An item of a group being applied: its request, its place in it, and the record. */

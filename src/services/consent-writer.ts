@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { leafHash } from '../crypto/event-hash.js';
+import { isDataRefusal } from '../db/errors.js';
 import type { Database } from '../db/types.js';
 import type { WorkingCalendar } from '../domain/business-days.js';
 import type { ConsentInput, ConsentSource, ConsentStatus, StoredConsent } from '../domain/consent.js';
@@ -193,6 +194,41 @@ export async function writeConsents(
     notifies(batch, { status: e.status, source: e.source, consentDate: e.consent_date }, e.recipient_type),
   ).length;
   return { outcomes, notices, eventIds: batch.withEventIds ? appendedIds : undefined };
+}
+
+/**
+ * writeConsents, one consent at a time, each under a savepoint, for a batch whose data the database refused
+ * (isDataRefusal: a value out of its range, a broken constraint), in the caller's transaction. A consent it
+ * still refuses gets H923 as its outcome and the others are written, so one record that cannot be kept (one
+ * accepted by an older version, say) does not fail its batch at every retry and hold the work behind it.
+ */
+export async function writeOneByOne(
+  trx: Transaction<Database>,
+  deps: WriterDeps,
+  lock: WriteLock,
+  batch: WriteBatch,
+): Promise<WriteResult> {
+  const result: WriteResult = {
+    outcomes: [],
+    notices: 0,
+    eventIds: batch.withEventIds ? new Map() : undefined,
+  };
+  for (const consent of batch.consents) {
+    await sql`SAVEPOINT one_consent`.execute(trx);
+    try {
+      const written = await writeConsents(trx, deps, lock, { ...batch, consents: [consent] });
+      await sql`RELEASE SAVEPOINT one_consent`.execute(trx);
+      result.outcomes.push(written.outcomes[0]!);
+      result.notices += written.notices;
+      for (const [transactionId, eventId] of written.eventIds ?? [])
+        (result.eventIds as Map<string, string>).set(transactionId, eventId);
+    } catch (error) {
+      if (!isDataRefusal(error)) throw error;
+      await sql`ROLLBACK TO SAVEPOINT one_consent`.execute(trx);
+      result.outcomes.push({ ok: false, errors: [iysError('H923')] });
+    }
+  }
+  return result;
 }
 
 /**

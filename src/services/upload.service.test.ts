@@ -19,6 +19,7 @@ import pino from 'pino';
 import { FieldCipher } from '../crypto/field-cipher.js';
 import { createKeyRing } from '../crypto/keys.js';
 import { turkishWorkingCalendar } from '../domain/business-days.js';
+import { parseWireDate } from '../domain/wire-date.js';
 import { createConsentRepository } from '../repositories/consent.repository.js';
 import { createProviderRepository } from '../repositories/provider.repository.js';
 import { createRetailerRepository } from '../repositories/retailer.repository.js';
@@ -328,3 +329,32 @@ test(
     }
   },
 );
+
+test('a row the database refuses fails alone with H923: the rest of the file is applied, once', async () => {
+  const since = new Date();
+  const refusedDate = recentWireDate(7200_000);
+  const lines = onayLines(5, 30_000);
+  lines[2] = lines[2]!.replace(/,[^,]+$/, `,${refusedDate}`);
+  // A constraint the rules know nothing of stands for any value the database cannot keep: the lane's write
+  // failed at every retry, and the upload never ended.
+  const parsed = parseWireDate(refusedDate);
+  assert.ok(parsed.ok);
+  await sql`ALTER TABLE consent_events ADD CONSTRAINT refused_in_test
+              CHECK (consent_date <> ${sql.lit(parsed.date.toISOString())}::timestamptz) NOT VALID`.execute(
+    owner,
+  );
+  try {
+    const id = await receive('bir-satir-reddedilir.csv', lines);
+    assert.equal(await t.system.uploads.process(id), 'done');
+    await assertCompletedOnce(id, since, 5, 1);
+    const { rows } = await sql<{ row_number: number; code: string }>`
+      SELECT row_number, code FROM consent_upload_errors WHERE upload_id = ${id}`.execute(owner);
+    assert.deepEqual(
+      rows.map((r) => [r.row_number, r.code]),
+      [[4, 'H923']],
+      'the third data row, the file’s fourth line',
+    );
+  } finally {
+    await sql`ALTER TABLE consent_events DROP CONSTRAINT refused_in_test`.execute(owner);
+  }
+});

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { isDataRefusal } from '../db/errors.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
 import { errorOf, type UploadError } from '../domain/upload-row.js';
 import type { ProviderRepository } from '../repositories/provider.repository.js';
 import type { UploadRepository, UploadRow } from '../repositories/upload.repository.js';
-import { lockForWrite, writeConsents, type NoticeQueue, type WriterDeps } from './consent-writer.js';
+import {
+  lockForWrite,
+  writeConsents,
+  writeOneByOne,
+  type NoticeQueue,
+  type WriterDeps,
+} from './consent-writer.js';
 import type { PortalSession } from './portal-account.service.js';
 import { countRows, readRows } from './uploads/upload-reader.js';
 import { openStoredFile, storeFile } from './uploads/stored-file.js';
@@ -71,13 +78,21 @@ export function createUploadService(deps: {
   /**
    * Applies one lane's part of a batch (unique identities) and counts it, in one transaction: its rows,
    * the rows of the batch that failed before reaching a lane (lane 0 takes those), and the lane's new mark.
+   * If the database refuses the part's data itself (isDataRefusal), it is applied again row by row
+   * (writeOneByOne): a row it still refuses fails with H923, instead of the upload failing at every retry.
    */
-  async function applyLanePart(upload: UploadToApply, part: LanePart): Promise<void> {
+  const applyLanePart = (upload: UploadToApply, part: LanePart): Promise<void> =>
+    applyPart(upload, part, false).catch((error: unknown) => {
+      if (!isDataRefusal(error)) throw error;
+      return applyPart(upload, part, true);
+    });
+
+  async function applyPart(upload: UploadToApply, part: LanePart, oneByOne: boolean): Promise<void> {
     const result = await db.transaction().execute(async (trx) => {
       const lock = await lockForWrite(trx, writer, [
         { brandId: upload.brand_id, recipientKeys: part.rows.map((b) => b.consent.recipientKey) },
       ]);
-      const written = await writeConsents(trx, writer, lock, {
+      const written = await (oneByOne ? writeOneByOne : writeConsents)(trx, writer, lock, {
         brandId: upload.brand_id,
         activatedAt: upload.activated_at ?? upload.received_at,
         receivedAt: upload.received_at,
