@@ -108,6 +108,7 @@ export function composeProviderSide(deps: {
   const uploadJob = createConsentUploadJob({ boss, uploads: () => uploads, logger });
   const uploads = createUploadService({
     db,
+    logger: deps.logger,
     uploads: createUploadRepository(db),
     providers,
     writer: deps.writer,

@@ -338,6 +338,8 @@ test("an item PostgreSQL refuses fails alone: the rest of its request and the br
     ['success', 'success'],
   );
   assert.deepEqual(await movementsOf([first, later]), { events: 5, distinct: 5 });
+  const told = t.logLines.map((line) => JSON.parse(line)).find((l) => l.requests?.includes(first));
+  assert.match(told?.err?.message ?? '', /out of range for type integer/, 'the operator is told');
   assert.equal(
     await t.system.bulk.processBulkRequest(first),
     0,

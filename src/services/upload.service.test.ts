@@ -354,6 +354,10 @@ test('a row the database refuses fails alone with H923: the rest of the file is 
       [[4, 'H923']],
       'the third data row, the file’s fourth line',
     );
+    // The operator is told, with the upload and the database's own words.
+    const told = t.logLines.map((line) => JSON.parse(line)).find((l) => l.uploadId === id);
+    assert.match(told?.msg ?? '', /refused an upload lane/);
+    assert.match(told?.err?.message ?? '', /refused_in_test/);
   } finally {
     await sql`ALTER TABLE consent_events DROP CONSTRAINT refused_in_test`.execute(owner);
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { isDataRefusal } from '../db/errors.js';
 import type { Database } from '../db/types.js';
@@ -61,6 +62,8 @@ export function createUploadService(deps: {
   notices: NoticeQueue;
   /** The largest file accepted, in bytes (OPENIYS_UPLOAD_MAX_MB). */
   maxBytes?: number;
+  /** Told when the database refuses a lane's rows (see applyLanePart). */
+  logger?: Pick<Logger, 'error'>;
   /** Rows per batch (default ROWS_PER_BATCH); tests lower it to stop an upload between batches. */
   rowsPerBatch?: number;
   clock?: () => Date;
@@ -84,6 +87,10 @@ export function createUploadService(deps: {
   const applyLanePart = (upload: UploadToApply, part: LanePart): Promise<void> =>
     applyPart(upload, part, false).catch((error: unknown) => {
       if (!isDataRefusal(error)) throw error;
+      deps.logger?.error(
+        { err: error, uploadId: upload.id, lane: part.lane },
+        'the database refused an upload lane; applying its rows one by one',
+      );
       return applyPart(upload, part, true);
     });
 
