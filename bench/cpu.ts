@@ -16,6 +16,23 @@ export interface CpuSample {
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+/** A process's command and its stat fields after it (field 3 on), from Linux /proc; undefined once it ended. */
+function statOf(pid: number | string): { command: string; fields: string[] } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    return { command: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+  } catch {
+    return undefined; // the process ended while we looked
+  }
+}
+
+/** CPU seconds one process has used so far (utime + stime); undefined once it has ended. */
+export function processSeconds(pid: number): number | undefined {
+  const stat = statOf(pid);
+  return stat && (Number(stat.fields[11]) + Number(stat.fields[12])) / TICKS_PER_SECOND;
+}
+
 /**
  * utime + stime + cutime + cstime of every process whose command is `postgres` (none where /proc is not
  * there): its own CPU and that of its children it has reaped — for the postmaster, every ended backend.
@@ -30,17 +47,11 @@ function postgresSeconds(): Map<string, number> {
   }
   for (const pid of entries) {
     if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-      const fields = stat.slice(close + 2).split(' ');
-      // utime, stime, cutime, cstime (fields 14 to 17 of stat)
-      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-      seconds.set(pid, ticks / TICKS_PER_SECOND);
-    } catch {
-      // the process ended while we looked
-    }
+    const stat = statOf(pid);
+    if (stat?.command !== 'postgres') continue;
+    // utime, stime, cutime, cstime (fields 14 to 17 of stat)
+    const [utime, stime, cutime, cstime] = stat.fields.slice(11, 15).map(Number);
+    seconds.set(pid, (utime! + stime! + cutime! + cstime!) / TICKS_PER_SECOND);
   }
   return seconds;
 }

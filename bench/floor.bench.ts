@@ -12,7 +12,6 @@
  * what the floor means for the write-path targets here: even if Node cost nothing, two cores cannot apply
  * faster than cores / (floor × that factor).
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -20,6 +19,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { prepareDatabase } from '../src/runtime.js';
 import { createBenchDatabase } from './bench-database.js';
+import { processSeconds } from './cpu.js';
 import { rawBaseline } from './ingest.bench.js';
 
 const ROWS = 10_000;
@@ -27,12 +27,8 @@ const ROUNDS = Number(process.env.BENCH_FLOOR_ROUNDS ?? 20);
 /** The first rounds warm the caches and are left out of the sums. */
 const WARM_UP = 2;
 
-/** CPU seconds of one backend so far (utime + stime, Linux /proc). */
-function backendSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+/** CPU seconds of one backend so far: it lives for the whole run. */
+const backendSeconds = (pid: number): number => processSeconds(pid)!;
 
 /** Row g's values, made in the server: a 32-byte key, a 50-byte sealed address, a 64-hex transaction id. */
 const KEY = `sha256(int8send(g))`;

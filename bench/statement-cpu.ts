@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { processSeconds } from './cpu.js';
 
 /**
  * `--statement-cpu`: PostgreSQL's CPU during a measured load, by statement, per row. Every 25 ms it reads each
@@ -18,18 +18,6 @@ export interface StatementCpu {
 
 const INTERVAL_MS = 25;
 const TOP = 14;
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** utime + stime of one process, in ticks; undefined once it has ended. */
-function ticksOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
 
 /** A statement's first words, whitespace folded, as its name. */
 const nameOf = (query: string) => query.replace(/\s+/g, ' ').trim().slice(0, 72);
@@ -37,7 +25,7 @@ const nameOf = (query: string) => query.replace(/\s+/g, ' ').trim().slice(0, 72)
 export async function startStatementCpu(connectionString: string): Promise<StatementCpu> {
   const client = new pg.Client({ connectionString });
   await client.connect();
-  const last = new Map<number, { ticks: number; running: string | undefined }>();
+  const last = new Map<number, { seconds: number; running: string | undefined }>();
   const charged = new Map<string, number>();
   let stopped = false;
 
@@ -49,18 +37,18 @@ export async function startStatementCpu(connectionString: string): Promise<State
       query: string | null;
     }>(`SELECT pid, backend_type, state, query FROM pg_stat_activity WHERE pid <> pg_backend_pid()`);
     for (const row of rows) {
-      const ticks = ticksOf(row.pid);
-      if (ticks === undefined) continue;
+      const seconds = processSeconds(row.pid);
+      if (seconds === undefined) continue;
       const client = row.backend_type === 'client backend';
       const name = client ? nameOf(row.query ?? '') : `(${row.backend_type})`;
       const running = client && row.state === 'active' ? name : undefined;
       const before = last.get(row.pid);
-      last.set(row.pid, { ticks, running });
-      if (before === undefined || ticks === before.ticks) continue;
+      last.set(row.pid, { seconds, running });
+      if (before === undefined || seconds === before.seconds) continue;
       // An idle backend's CPU since the last look went to the statement it was running then, if any, more
       // likely than to the quick one it ran last (a lane's append, then a short update, then idle).
       const to = running ?? before.running ?? name;
-      charged.set(to, (charged.get(to) ?? 0) + ticks - before.ticks);
+      charged.set(to, (charged.get(to) ?? 0) + seconds - before.seconds);
     }
   };
   const sampling = (async () => {
@@ -75,11 +63,11 @@ export async function startStatementCpu(connectionString: string): Promise<State
       stopped = true;
       await sampling;
       await client.end();
-      const total = [...charged.values()].reduce((sum, ticks) => sum + ticks, 0);
-      const µs = (ticks: number) => ((ticks / TICKS_PER_SECOND / rows) * 1e6).toFixed(1).padStart(6);
+      const total = [...charged.values()].reduce((sum, seconds) => sum + seconds, 0);
+      const µs = (seconds: number) => ((seconds / rows) * 1e6).toFixed(1).padStart(6);
       console.log(`  PostgreSQL's CPU by statement (sampled every ${INTERVAL_MS} ms; µs a row):`);
-      for (const [name, ticks] of [...charged].sort((a, b) => b[1] - a[1]).slice(0, TOP))
-        console.log(`    ${µs(ticks)}  ${name}`);
+      for (const [name, seconds] of [...charged].sort((a, b) => b[1] - a[1]).slice(0, TOP))
+        console.log(`    ${µs(seconds)}  ${name}`);
       console.log(`    ${µs(total)}  in all, seen by the sampler`);
     },
   };

@@ -118,17 +118,17 @@ export async function benchWriter(): Promise<void> {
     // Node the least round too: a busy neighbour on the machine only ever adds time.
     // PostgreSQL's CPU comes from /proc in 10 ms ticks, 2 µs a row for one round: its mean over the rounds
     // resolves what one round's figure cannot.
-    const fmt = (xs: number[]) => {
+    const mean = (xs: number[]) => {
       const kept = xs.slice(2);
       return `${(kept.reduce((sum, x) => sum + x, 0) / kept.length).toFixed(1)} (mean)`;
     };
     const least = (xs: number[]) => medianAndLeast(xs.slice(2));
     console.log(`writer: ${ROUNDS} rounds of ${ROWS} new ONAYs, then their RETs, a transaction each`);
     console.log(
-      `  ONAY (new identity): Node ${least(inserts.map((x) => x.node))} µs, PostgreSQL ${fmt(inserts.map((x) => x.postgres))} µs a row`,
+      `  ONAY (new identity): Node ${least(inserts.map((x) => x.node))} µs, PostgreSQL ${mean(inserts.map((x) => x.postgres))} µs a row`,
     );
     console.log(
-      `  RET (moves a consent): Node ${least(updates.map((x) => x.node))} µs, PostgreSQL ${fmt(updates.map((x) => x.postgres))} µs a row`,
+      `  RET (moves a consent): Node ${least(updates.map((x) => x.node))} µs, PostgreSQL ${mean(updates.map((x) => x.postgres))} µs a row`,
     );
   } finally {
     await db.destroy();
