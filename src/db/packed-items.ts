@@ -17,7 +17,7 @@ export interface StoredItem {
 
 /**
  * A request's items as one buffer, an item after another (`bulk_requests.items_packed`). As JSON with a hex
- * key and a base64 seal they took ~230 bytes an item, which PostgreSQL checked as JSON and stored, and the
+ * key and a base64 seal they took ~240 bytes an item, which PostgreSQL checked as JSON and stored, and the
  * writer parsed back and decoded: 5.9–7.4 µs of PostgreSQL's CPU an item to store, against 3.5–3.9 for a
  * buffer of this size (docs/scaling.md). Words are stored as text, not as numbers for them, so an item
  * packed before an upgrade reads the same after it whatever lists change.

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { isDataRefusal } from '../db/errors.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
 import { laneOf } from '../domain/write-lanes.js';
@@ -12,8 +11,8 @@ import type { ProviderRepository } from '../repositories/provider.repository.js'
 import {
   identityKey,
   lockForWrite,
-  writeConsents,
-  writeOneByOne,
+  withRefusalsOneByOne,
+  type BatchWriter,
   type NoticeQueue,
   type SealedConsent,
   type WriterDeps,
@@ -72,15 +71,15 @@ export function createBulkService(deps: BulkServiceDeps) {
   const brandRuns = new Map<number, Promise<number>>();
 
   /**
-   * Applies one lane's items of a group, those of requests whose lane is still left, in one transaction.
-   * `oneByOne`: each item alone (writeOneByOne), after the database refused the lane's data.
+   * Applies one lane's items of a group, those of requests whose lane is still left, in one transaction,
+   * with `write` (see withRefusalsOneByOne).
    */
   async function applyLane(
     brandId: number,
     activatedAt: Date | null,
     lane: number,
     laneItems: GroupItem[],
-    oneByOne = false,
+    write: BatchWriter,
   ): Promise<number> {
     const { count, noticed } = await db.transaction().execute(async (trx) => {
       // The lane's lock first: whoever holds it sees the lanes its last holder finished.
@@ -95,7 +94,7 @@ export function createBulkService(deps: BulkServiceDeps) {
       let noticed = 0;
       // A batch holds each identity once; a person named again by a later request starts the next.
       for (const segment of uniqueIdentitySegments(pending)) {
-        const written = await (oneByOne ? writeOneByOne : writeConsents)(trx, writer, lock, {
+        const written = await write(trx, writer, lock, {
           brandId,
           activatedAt: activatedAt ?? segment[0]!.request.accepted_at,
           receivedAt: segment[0]!.request.accepted_at,
@@ -119,28 +118,24 @@ export function createBulkService(deps: BulkServiceDeps) {
   }
 
   /**
-   * Applies a lane's items; if the database refuses their data itself (isDataRefusal), applies them again
-   * one by one (writeOneByOne): an item it still refuses fails with H923 and the rest are applied, so one
-   * stored item that cannot be written no longer fails its lane at every retry and holds every later
-   * request of its brand. The lane is still finished in the transaction that applies it: exactly once.
+   * Applies a lane's items; an item the database refuses fails with H923 and the rest are applied
+   * (withRefusalsOneByOne), so it no longer holds every later request of its brand. The lane is still
+   * finished in the transaction that applies it: exactly once.
    */
-  async function applyLaneOrItems(
+  const applyLaneOrItems = (
     brandId: number,
     activatedAt: Date | null,
     lane: number,
     laneItems: GroupItem[],
-  ): Promise<number> {
-    try {
-      return await applyLane(brandId, activatedAt, lane, laneItems);
-    } catch (error) {
-      if (!isDataRefusal(error)) throw error;
-      logger?.error(
-        { err: error, brandId, lane, requests: [...new Set(laneItems.map((item) => item.request.id))] },
-        'the database refused a bulk lane; applying its items one by one',
-      );
-      return applyLane(brandId, activatedAt, lane, laneItems, true);
-    }
-  }
+  ): Promise<number> =>
+    withRefusalsOneByOne(
+      (write) => applyLane(brandId, activatedAt, lane, laneItems, write),
+      (error) =>
+        logger?.error(
+          { err: error, brandId, lane, requests: [...new Set(laneItems.map((item) => item.request.id))] },
+          'the database refused a bulk lane; applying its items one by one',
+        ),
+    );
 
   /** Applies the brand's oldest requests, GROUP_ITEMS at a time, until `requestId` is applied. */
   async function applyBacklog(brandId: number, requestId: string): Promise<number> {

@@ -196,11 +196,32 @@ export async function writeConsents(
   return { outcomes, notices, eventIds: batch.withEventIds ? appendedIds : undefined };
 }
 
+/** What writes a batch in the caller's transaction: writeConsents, or writeOneByOne after a refusal. */
+export type BatchWriter = typeof writeConsents;
+
 /**
- * writeConsents, one consent at a time, each under a savepoint, for a batch whose data the database refused
- * (isDataRefusal: a value out of its range, a broken constraint), in the caller's transaction. A consent it
- * still refuses gets H923 as its outcome and the others are written, so one record that cannot be kept (one
- * accepted by an older version, say) does not fail its batch at every retry and hold the work behind it.
+ * Runs `apply` — a transaction of the caller's that writes a batch with the writer it is given, and records
+ * its own progress — with writeConsents. If the database refuses the batch's data itself (isDataRefusal: a
+ * value out of its range, a broken constraint), tells `refused` and runs it again with writeOneByOne, so one
+ * record that cannot be kept (one accepted by an older version, say) does not fail the work at every retry
+ * and hold what comes after it. Bulk lanes and upload lane parts both go through here.
+ */
+export async function withRefusalsOneByOne<T>(
+  apply: (write: BatchWriter) => Promise<T>,
+  refused: (error: unknown) => void,
+): Promise<T> {
+  try {
+    return await apply(writeConsents);
+  } catch (error) {
+    if (!isDataRefusal(error)) throw error;
+    refused(error);
+    return apply(writeOneByOne);
+  }
+}
+
+/**
+ * writeConsents, one consent at a time, each under a savepoint, in the caller's transaction: a consent the
+ * database still refuses gets H923 as its outcome and the others are written (see withRefusalsOneByOne).
  */
 export async function writeOneByOne(
   trx: Transaction<Database>,

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import { isDataRefusal } from '../db/errors.js';
 import type { Database } from '../db/types.js';
 import { IysRequestError } from '../domain/iys-errors.js';
 import { errorOf, type UploadError } from '../domain/upload-row.js';
@@ -10,8 +9,8 @@ import type { ProviderRepository } from '../repositories/provider.repository.js'
 import type { UploadRepository, UploadRow } from '../repositories/upload.repository.js';
 import {
   lockForWrite,
-  writeConsents,
-  writeOneByOne,
+  withRefusalsOneByOne,
+  type BatchWriter,
   type NoticeQueue,
   type WriterDeps,
 } from './consent-writer.js';
@@ -85,21 +84,21 @@ export function createUploadService(deps: {
    * (writeOneByOne): a row it still refuses fails with H923, instead of the upload failing at every retry.
    */
   const applyLanePart = (upload: UploadToApply, part: LanePart): Promise<void> =>
-    applyPart(upload, part, false).catch((error: unknown) => {
-      if (!isDataRefusal(error)) throw error;
-      deps.logger?.error(
-        { err: error, uploadId: upload.id, lane: part.lane },
-        'the database refused an upload lane; applying its rows one by one',
-      );
-      return applyPart(upload, part, true);
-    });
+    withRefusalsOneByOne(
+      (write) => applyPart(upload, part, write),
+      (error) =>
+        deps.logger?.error(
+          { err: error, uploadId: upload.id, lane: part.lane },
+          'the database refused an upload lane; applying its rows one by one',
+        ),
+    );
 
-  async function applyPart(upload: UploadToApply, part: LanePart, oneByOne: boolean): Promise<void> {
+  async function applyPart(upload: UploadToApply, part: LanePart, write: BatchWriter): Promise<void> {
     const result = await db.transaction().execute(async (trx) => {
       const lock = await lockForWrite(trx, writer, [
         { brandId: upload.brand_id, recipientKeys: part.rows.map((b) => b.consent.recipientKey) },
       ]);
-      const written = await (oneByOne ? writeOneByOne : writeConsents)(trx, writer, lock, {
+      const written = await write(trx, writer, lock, {
         brandId: upload.brand_id,
         activatedAt: upload.activated_at ?? upload.received_at,
         receivedAt: upload.received_at,
